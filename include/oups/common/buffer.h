@@ -1,0 +1,95 @@
+// Buffer: a contiguous, immutable-once-shared span of bytes with shared ownership.
+//
+// Buffers back table columns and file reads. A Buffer either owns a 64-byte
+// aligned allocation or is a view (slice) that keeps its parent alive.
+// MutableBuffer is the growable builder used while a Buffer is being filled.
+//
+// Thread-safety: concurrent reads of a Buffer are safe; a MutableBuffer must not
+// be shared while being written. Ownership: always held by std::shared_ptr.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string_view>
+
+#include "oups/result.h"
+
+namespace oups {
+
+class Buffer {
+ public:
+  virtual ~Buffer();
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+
+  const uint8_t* data() const { return data_; }
+  int64_t size() const { return size_; }
+  std::string_view view() const {
+    return {reinterpret_cast<const char*>(data_), static_cast<size_t>(size_)};
+  }
+  template <typename T>
+  const T* data_as() const {
+    return reinterpret_cast<const T*>(data_);
+  }
+
+  // A zero-copy view of [offset, offset + length) that keeps `parent` alive.
+  static std::shared_ptr<Buffer> Slice(std::shared_ptr<Buffer> parent, int64_t offset,
+                                       int64_t length);
+  // A buffer that copies `bytes`.
+  static std::shared_ptr<Buffer> CopyOf(std::string_view bytes);
+  // A view over memory owned elsewhere, kept alive by `owner` (may be null for
+  // static memory).
+  static std::shared_ptr<Buffer> Wrap(const uint8_t* data, int64_t size,
+                                      std::shared_ptr<const void> owner);
+
+ protected:
+  Buffer() = default;
+  const uint8_t* data_ = nullptr;
+  int64_t size_ = 0;
+};
+
+// A growable, 64-byte aligned byte buffer. Capacity is rounded up and the padding
+// past size() is zero-initialised on growth, so bit-level readers may over-read
+// up to 8 bytes past the end safely.
+class MutableBuffer : public Buffer {
+ public:
+  MutableBuffer() = default;
+  ~MutableBuffer() override;
+
+  // Allocates a buffer of `size` bytes (contents zeroed when `zero` is true).
+  static Result<std::shared_ptr<MutableBuffer>> Make(int64_t size, bool zero = false);
+
+  uint8_t* mutable_data() { return const_cast<uint8_t*>(data_); }
+  template <typename T>
+  T* mutable_data_as() {
+    return reinterpret_cast<T*>(mutable_data());
+  }
+  int64_t capacity() const { return capacity_; }
+
+  Status Reserve(int64_t capacity);
+  Status Resize(int64_t size, bool zero_new = false);
+  Status Append(const void* bytes, int64_t n) {
+    if (size_ + n > capacity_) OUPS_RETURN_NOT_OK(Reserve(Grow(size_ + n)));
+    if (n > 0) std::memcpy(mutable_data() + size_, bytes, static_cast<size_t>(n));
+    size_ += n;
+    return Status::OK();
+  }
+  // Appends without capacity check; caller reserved.
+  void UnsafeAppend(const void* bytes, int64_t n) {
+    std::memcpy(mutable_data() + size_, bytes, static_cast<size_t>(n));
+    size_ += n;
+  }
+  void Clear() { size_ = 0; }
+
+ private:
+  static int64_t Grow(int64_t need) {
+    int64_t c = 64;
+    while (c < need) c += c / 2 + 64;
+    return c;
+  }
+  int64_t capacity_ = 0;
+};
+
+}  // namespace oups

@@ -1,0 +1,62 @@
+// FileReader: reads flat Parquet files into oups Tables.
+//
+// Opening a file reads and validates only its footer. Reads then fetch only the
+// byte ranges of the selected row groups' selected column chunks. Every read is
+// bounds-checked against the file size: corrupt or malicious input returns
+// Corruption (or NotSupported for valid features oups does not read, such as
+// nested columns) naming the file, and where known the row group, column and
+// page; it never crashes, hangs or allocates without bound.
+//
+// Thread-safety: a FileReader may be used from several threads at once (reads
+// are independent; the underlying RandomAccessFile supports concurrent ReadAt).
+// Ownership: the reader owns its RandomAccessFile; tables it returns own their
+// buffers and outlive the reader.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "oups/io/file_system.h"
+#include "oups/parquet/metadata.h"
+#include "oups/table/column.h"
+
+namespace oups::parquet {
+
+struct ReadOptions {
+  // Columns to read by name, in the order wanted; empty = all columns.
+  std::vector<std::string> columns;
+  // Row groups to read, in order; empty = all.
+  std::vector<int> row_groups;
+  bool all_row_groups = true;  // set false to read exactly `row_groups` (possibly none)
+};
+
+class FileReader {
+ public:
+  ~FileReader();
+  FileReader(const FileReader&) = delete;
+  FileReader& operator=(const FileReader&) = delete;
+
+  // Reads and validates the footer of `file`.
+  static Result<std::unique_ptr<FileReader>> Open(std::unique_ptr<RandomAccessFile> file);
+  static Result<std::unique_ptr<FileReader>> Open(FileSystem& fs, const std::string& path);
+
+  const FileMetadata& metadata() const;
+  const std::string& path() const;
+  int num_row_groups() const;
+
+  // Reads one row group (projection as in options.columns).
+  Result<Table> ReadRowGroup(int row_group, const std::vector<std::string>& columns = {});
+  // Reads the selected row groups and columns into one table.
+  Result<Table> Read(const ReadOptions& options = {});
+
+ private:
+  struct Impl;
+  explicit FileReader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Convenience: open `path` on `fs` and read it whole.
+Result<Table> ReadTable(FileSystem& fs, const std::string& path, const ReadOptions& options = {});
+
+}  // namespace oups::parquet

@@ -1,0 +1,64 @@
+// Writer and reader options of the Parquet engine.
+//
+// Plain option structs, meant for designated initialisers:
+//   oups::parquet::WriterOptions{.compression = Compression::kZstd, .compression_level = 3}
+// Thread-safety: value types.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "oups/result.h"
+
+namespace oups::parquet {
+
+// Values are Parquet's CompressionCodec enum.
+enum class Compression : int {
+  kUncompressed = 0,
+  kSnappy = 1,
+  kGzip = 2,
+  kLzo = 3,        // not supported
+  kBrotli = 4,
+  kLz4Legacy = 5,  // deprecated Hadoop-framed LZ4: read only
+  kZstd = 6,
+  kLz4Raw = 7,
+};
+inline constexpr int kDefaultLevel = -1000;
+
+std::string_view CompressionName(Compression c);  // "SNAPPY", "ZSTD", ...
+// Parses "snappy", "zstd", "gzip", "lz4_raw"/"lz4", "brotli", "uncompressed"/"none".
+Result<Compression> ParseCompression(std::string_view name);
+
+struct KeyValue {
+  std::string key;
+  std::optional<std::string> value;  // Parquet allows a key without value
+  friend bool operator==(const KeyValue& a, const KeyValue& b) {
+    return a.key == b.key && a.value == b.value;
+  }
+};
+
+struct WriterOptions {
+  Compression compression = Compression::kSnappy;
+  int compression_level = kDefaultLevel;
+  // Rows per row group; a table larger than this is split.
+  int64_t row_group_size = 1 << 20;
+  // Target uncompressed bytes of values per data page.
+  int64_t data_page_size = 1 << 20;
+  bool dictionary = true;
+  // A column falls back to PLAIN once its dictionary grows beyond this many
+  // bytes (PLAIN-encoded size) or when it does not make the data smaller.
+  int64_t dictionary_page_size_limit = 1 << 20;
+  bool write_statistics = true;
+  // File-level key-value metadata.
+  std::vector<KeyValue> key_value_metadata;
+  // Column the rows are sorted on (ascending, nulls first): recorded as the row
+  // groups' sorting_columns.
+  std::optional<std::string> sorting_column;
+  // Written into FileMetaData.created_by.
+  std::string created_by = "oups version 0.1.0";
+};
+
+}  // namespace oups::parquet
