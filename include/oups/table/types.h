@@ -45,28 +45,39 @@ struct DataType {
   int32_t precision = 0;            // kDecimal
   int32_t scale = 0;                // kDecimal
 
-  static DataType Bool() { return {TypeId::kBool}; }
-  static DataType Int8() { return {TypeId::kInt8}; }
-  static DataType Int16() { return {TypeId::kInt16}; }
-  static DataType Int32() { return {TypeId::kInt32}; }
-  static DataType Int64() { return {TypeId::kInt64}; }
-  static DataType UInt8() { return {TypeId::kUInt8}; }
-  static DataType UInt16() { return {TypeId::kUInt16}; }
-  static DataType UInt32() { return {TypeId::kUInt32}; }
-  static DataType UInt64() { return {TypeId::kUInt64}; }
-  static DataType Float32() { return {TypeId::kFloat32}; }
-  static DataType Float64() { return {TypeId::kFloat64}; }
-  static DataType String() { return {TypeId::kString}; }
-  static DataType Binary() { return {TypeId::kBinary}; }
-  static DataType Date32() { return {TypeId::kDate32}; }
+  // A type with default parameters (unit ns, no time zone, precision/scale 0).
+  static DataType Of(TypeId id) {
+    DataType t;
+    t.id = id;
+    return t;
+  }
+  static DataType Bool() { return Of(TypeId::kBool); }
+  static DataType Int8() { return Of(TypeId::kInt8); }
+  static DataType Int16() { return Of(TypeId::kInt16); }
+  static DataType Int32() { return Of(TypeId::kInt32); }
+  static DataType Int64() { return Of(TypeId::kInt64); }
+  static DataType UInt8() { return Of(TypeId::kUInt8); }
+  static DataType UInt16() { return Of(TypeId::kUInt16); }
+  static DataType UInt32() { return Of(TypeId::kUInt32); }
+  static DataType UInt64() { return Of(TypeId::kUInt64); }
+  static DataType Float32() { return Of(TypeId::kFloat32); }
+  static DataType Float64() { return Of(TypeId::kFloat64); }
+  static DataType String() { return Of(TypeId::kString); }
+  static DataType Binary() { return Of(TypeId::kBinary); }
+  static DataType Date32() { return Of(TypeId::kDate32); }
   static DataType Timestamp(TimeUnit unit, std::string tz = {}) {
-    DataType t{TypeId::kTimestamp, unit};
+    DataType t = Of(TypeId::kTimestamp);
+    t.unit = unit;
     t.timezone = std::move(tz);
     return t;
   }
-  static DataType Duration(TimeUnit unit) { return {TypeId::kDuration, unit}; }
+  static DataType Duration(TimeUnit unit) {
+    DataType t = Of(TypeId::kDuration);
+    t.unit = unit;
+    return t;
+  }
   static DataType Decimal(int32_t precision, int32_t scale) {
-    DataType t{TypeId::kDecimal};
+    DataType t = Of(TypeId::kDecimal);
     t.precision = precision;
     t.scale = scale;
     return t;
