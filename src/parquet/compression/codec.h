@@ -9,6 +9,7 @@
 // Ownership: MakeCodec returns a unique_ptr the caller owns.
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <memory>
 
@@ -39,5 +40,30 @@ class Codec {
 // accepts the Hadoop framing (big-endian 4-byte uncompressed and compressed
 // lengths per block) and falls back to a raw LZ4 block, as other readers do.
 Result<std::unique_ptr<Codec>> MakeCodec(Compression kind, int level = kDefaultLevel);
+
+// Implementation details shared by the codec .cc files; not for callers.
+namespace codec_internal {
+// Factories, one per .cc file. `level` is already validated by the factory
+// itself (InvalidArgument when out of range).
+std::unique_ptr<Codec> MakeUncompressedCodec();
+std::unique_ptr<Codec> MakeSnappyCodec();
+Result<std::unique_ptr<Codec>> MakeGzipCodec(int level);
+Result<std::unique_ptr<Codec>> MakeZstdCodec(int level);
+Result<std::unique_ptr<Codec>> MakeBrotliCodec(int level);
+std::unique_ptr<Codec> MakeLz4RawCodec();
+std::unique_ptr<Codec> MakeLz4LegacyCodec();
+
+// Argument checks shared by all codecs. `name` prefixes the message ("zstd").
+// Compress: sizes non-negative, in_size <= max_input, out_capacity >=
+// MaxCompressedLen(in_size) -> else InvalidArgument.
+Status CheckCompressArgs(const Codec& codec, const char* name, int64_t in_size,
+                         int64_t out_capacity, int64_t max_input);
+// Decompress: sizes non-negative and <= max_size -> else Corruption (the sizes
+// come from page headers).
+Status CheckDecompressArgs(const char* name, int64_t in_size, int64_t out_size,
+                           int64_t max_size);
+// Largest page a codec is asked to handle: Parquet page sizes are i32.
+inline constexpr int64_t kMaxPageBytes = INT32_MAX;
+}  // namespace codec_internal
 
 }  // namespace oups::parquet
