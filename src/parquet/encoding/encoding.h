@@ -48,30 +48,39 @@ class RleBitPackedDecoder {
  public:
   RleBitPackedDecoder(const uint8_t* src, int64_t size, int bit_width);
   // Decodes up to n values into out; returns how many were decoded (< n only at
-  // the end of the input), or Corruption.
+  // the end of the input), or Corruption. A bit-packed run cut short by the end
+  // of the input yields the values whose bits are present. bit_width must be
+  // in [0, 32] and fit the output type (<= 16 for int16_t, <= 8 for uint8_t),
+  // else InvalidArgument.
   Result<int64_t> GetBatch(int32_t* out, int64_t n);
   Result<int64_t> GetBatch(int16_t* out, int64_t n);
   Result<int64_t> GetBatch(uint8_t* out, int64_t n);
-  // ... (private state chosen by the implementation)
+
  private:
   template <typename T>
   Result<int64_t> GetBatchImpl(T* out, int64_t n);
+  // Reads the next run header at pos_ (< end_) and sets up the run.
   Status NextRun();
-  const uint8_t* pos_;
+  const uint8_t* pos_;          // next run header
   const uint8_t* end_;
   int bit_width_;
-  int64_t rle_left_ = 0;       // values left in the current RLE run
+  int64_t rle_left_ = 0;        // values left in the current RLE run
   uint64_t rle_value_ = 0;
-  int64_t packed_left_ = 0;    // values left in the current bit-packed run
-  int64_t packed_bit_pos_ = 0; // bit position within the packed run
-  const uint8_t* packed_start_ = nullptr;
+  const uint8_t* packed_pos_ = nullptr;  // next unread group of the bit-packed run
+  int64_t packed_groups_ = 0;   // complete groups of 8 left in the bit-packed run
+  int64_t packed_tail_bytes_ = 0;  // bytes of a final group cut short by the input end
+  uint32_t group_[8] = {};      // one unpacked group, partially consumed
+  int group_pos_ = 0;
+  int group_len_ = 0;
 };
 
 // Encodes values (each < 2^bit_width) appending to `out`, choosing RLE runs for
 // repeats of >= 8 and bit-packed groups of 8 otherwise.
 class RleBitPackedEncoder {
  public:
+  // bit_width in [0, 32].
   explicit RleBitPackedEncoder(int bit_width);
+  // Defined inline below: it is called once per value.
   void Put(uint32_t value);
   void PutRepeated(uint32_t value, int64_t count);
   // Flushes pending values into `out` (appends) and resets the encoder.
@@ -79,10 +88,39 @@ class RleBitPackedEncoder {
   // Upper bound of the encoded size of n values.
   static int64_t MaxEncodedSize(int bit_width, int64_t n);
  private:
-  // (implementation-defined state)
+  // Writes the 8 buffered values as a bit-packed group (or drops them when they
+  // start a repeated run).
+  void FlushBuffered();
+  void EndLiteralRun();
+  void FlushRepeatedRun();
+  uint8_t* Room(int64_t bytes);  // pointer to `bytes` writable bytes at used_
+  static constexpr int64_t kMaxRunLength = (int64_t{1} << 31) - 1;
   int bit_width_;
-  std::vector<uint32_t> buffered_;  // implementation may change representation
+  uint32_t buffered_[8] = {};
+  int num_buffered_ = 0;
+  uint32_t current_value_ = 0;
+  int64_t repeat_count_ = 0;      // consecutive copies of current_value_
+  int64_t literal_groups_ = 0;    // groups in the open bit-packed run
+  int64_t literal_header_ = -1;   // offset of that run's header byte, -1 if none
+  std::vector<uint8_t> bytes_;    // encoded output (first used_ bytes)
+  int64_t used_ = 0;
 };
+
+inline void RleBitPackedEncoder::Put(uint32_t value) {
+  if (value == current_value_) {
+    if (++repeat_count_ > 8) {
+      // Inside a repeated run: nothing to buffer.
+      if (repeat_count_ == kMaxRunLength) FlushRepeatedRun();
+      return;
+    }
+  } else {
+    if (repeat_count_ >= 8) FlushRepeatedRun();
+    repeat_count_ = 1;
+    current_value_ = value;
+  }
+  buffered_[num_buffered_++] = value;
+  if (num_buffered_ == 8) FlushBuffered();
+}
 
 // Bits needed for values in [0, max_value].
 int BitWidthFor(uint64_t max_value);
