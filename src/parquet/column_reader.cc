@@ -1,0 +1,648 @@
+#include "parquet/column_reader.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "parquet/encoding/encoding.h"
+#include "parquet/thrift/generated/parquet_types.h"
+#include "parquet/thrift/thrift_codec.h"
+
+namespace oups::parquet {
+
+namespace {
+
+constexpr int64_t kSmallPage = int64_t{16} << 20;    // always accepted uncompressed size
+constexpr int64_t kMaxRatio = 4096;                  // beyond kSmallPage
+
+int PhysicalWidth(const ColumnDescriptor& d) {
+  switch (d.physical_type) {
+    case PhysicalType::kInt32:
+    case PhysicalType::kFloat: return 4;
+    case PhysicalType::kInt64:
+    case PhysicalType::kDouble: return 8;
+    case PhysicalType::kInt96: return 12;
+    case PhysicalType::kFixedLenByteArray: return d.type_length;
+    default: return 0;
+  }
+}
+
+std::string EncName(int e) {
+  if (e >= 0 && e <= 9) return std::string(EncodingName(static_cast<Encoding>(e)));
+  return "encoding " + std::to_string(e);
+}
+
+float HalfToFloat(uint16_t h) {
+  const uint32_t sign = uint32_t(h >> 15) << 31;
+  uint32_t exp = (h >> 10) & 0x1F;
+  uint32_t mant = h & 0x3FF;
+  uint32_t bits;
+  if (exp == 0) {
+    if (mant == 0) {
+      bits = sign;
+    } else {  // subnormal
+      exp = 127 - 15 + 1;
+      while ((mant & 0x400) == 0) {
+        mant <<= 1;
+        --exp;
+      }
+      mant &= 0x3FF;
+      bits = sign | (exp << 23) | (mant << 13);
+    }
+  } else if (exp == 0x1F) {
+    bits = sign | 0x7F800000u | (mant << 13);
+  } else {
+    bits = sign | ((exp - 15 + 127) << 23) | (mant << 13);
+  }
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+}  // namespace
+
+struct ColumnAccumulator::Impl {
+  const ColumnDescriptor& desc;
+  const int64_t total_rows;
+  const int width;  // physical width (fixed types)
+  const bool is_byte_array;
+  const bool is_bool;
+
+  std::shared_ptr<MutableBuffer> values;    // fixed: total*width; bool: bits
+  std::shared_ptr<MutableBuffer> validity;  // optional columns
+  std::shared_ptr<MutableBuffer> offsets;   // byte arrays: total+1 int64
+  std::shared_ptr<MutableBuffer> data;      // byte arrays: bytes
+  int64_t pos = 0;
+  int64_t null_count = 0;
+  Status init_status;
+
+  // Per chunk.
+  bool has_dict = false;
+  int64_t dict_n = 0;
+  MutableBuffer dict_fixed;
+  MutableBuffer dict_data;
+  std::vector<int64_t> dict_ends;
+  std::map<int, std::unique_ptr<Codec>> codecs;
+
+  // Scratch.
+  MutableBuffer decompressed;
+  std::vector<uint8_t> levels;
+  std::vector<int32_t> indices;
+  std::vector<int64_t> ends;
+  MutableBuffer bool_scratch;
+
+  Impl(const ColumnDescriptor& d, int64_t total)
+      : desc(d),
+        total_rows(total),
+        width(PhysicalWidth(d)),
+        is_byte_array(d.physical_type == PhysicalType::kByteArray),
+        is_bool(d.physical_type == PhysicalType::kBoolean) {
+    auto alloc = [&](std::shared_ptr<MutableBuffer>* b, int64_t n) {
+      auto r = MutableBuffer::Make(n);
+      if (!r.ok()) {
+        init_status = r.status();
+        *b = std::make_shared<MutableBuffer>();
+      } else {
+        *b = std::move(r).MoveValueUnsafe();
+      }
+    };
+    if (is_bool) {
+      alloc(&values, (total + 7) / 8 + 8);
+    } else if (is_byte_array) {
+      alloc(&offsets, (total + 1) * 8);
+      data = std::make_shared<MutableBuffer>();
+      if (init_status.ok()) offsets->mutable_data_as<int64_t>()[0] = 0;
+    } else {
+      alloc(&values, total * width);
+    }
+    if (d.optional && init_status.ok()) {
+      alloc(&validity, (total + 7) / 8 + 8);
+      if (init_status.ok()) std::memset(validity->mutable_data(), 0, size_t(validity->size()));
+    }
+    if (is_bool && init_status.ok()) std::memset(values->mutable_data(), 0, size_t(values->size()));
+  }
+
+  Result<Codec*> GetCodec(Compression c) {
+    auto it = codecs.find(static_cast<int>(c));
+    if (it != codecs.end()) return it->second.get();
+    OUPS_ASSIGN_OR_RETURN(auto codec, MakeCodec(c));
+    Codec* p = codec.get();
+    codecs.emplace(static_cast<int>(c), std::move(codec));
+    return p;
+  }
+
+  // ------------------------------------------------------------ dictionary
+  Status DecodeDictionary(const uint8_t* src, int64_t size, int64_t n, int encoding) {
+    if (has_dict) return Status::Corruption("second dictionary page in one column chunk");
+    if (encoding != static_cast<int>(format::Encoding::PLAIN) &&
+        encoding != static_cast<int>(format::Encoding::PLAIN_DICTIONARY)) {
+      return Status::Corruption("dictionary page with " + EncName(encoding) + " encoding");
+    }
+    if (n < 0) return Status::Corruption("dictionary page with negative value count");
+    if (is_bool) return Status::Corruption("dictionary page for a BOOLEAN column");
+    dict_fixed.Clear();
+    dict_data.Clear();
+    if (is_byte_array) {
+      // Each value takes at least 4 bytes: n is bounded by the page size.
+      if (n > size / 4) return Status::Corruption("dictionary claims " + std::to_string(n) + " values in " + std::to_string(size) + " bytes");
+      dict_ends.resize(static_cast<size_t>(n));
+      OUPS_ASSIGN_OR_RETURN(int64_t used,
+                            DecodePlainByteArray(src, size, n, &dict_data, dict_ends.data()));
+      (void)used;
+    } else {
+      if (width <= 0 || n > size / width) {
+        return Status::Corruption("dictionary claims " + std::to_string(n) + " values in " +
+                                  std::to_string(size) + " bytes");
+      }
+      OUPS_RETURN_NOT_OK(dict_fixed.Resize(n * width));
+      OUPS_ASSIGN_OR_RETURN(int64_t used,
+                            DecodePlainFixed(src, size, n, width, dict_fixed.mutable_data()));
+      (void)used;
+    }
+    has_dict = true;
+    dict_n = n;
+    return Status::OK();
+  }
+
+  // ------------------------------------------------------------- levels
+  // Decodes `nv` definition levels, sets validity for slots [pos, pos + nv) and
+  // returns the number of non-null values.
+  Result<int64_t> DecodeLevels(const uint8_t* src, int64_t size, int64_t nv) {
+    levels.resize(static_cast<size_t>(nv));
+    RleBitPackedDecoder dec(src, size, 1);
+    OUPS_ASSIGN_OR_RETURN(int64_t got, dec.GetBatch(levels.data(), nv));
+    if (got != nv) {
+      return Status::Corruption("definition levels: got " + std::to_string(got) + " of " +
+                                std::to_string(nv) + " values");
+    }
+    uint8_t* vb = validity->mutable_data();
+    int64_t nn = 0;
+    for (int64_t i = 0; i < nv; ++i) {
+      const uint8_t l = levels[size_t(i)];
+      if (l > 1) return Status::Corruption("definition level " + std::to_string(l) + " > max 1");
+      SetBitTo(vb, pos + i, l != 0);
+      nn += l;
+    }
+    return nn;
+  }
+
+  void SetAllValid(int64_t nv) {
+    if (!validity) return;
+    uint8_t* vb = validity->mutable_data();
+    for (int64_t i = 0; i < nv; ++i) SetBit(vb, pos + i);
+  }
+
+  // ------------------------------------------------------------- values
+  // Spreads nn dense fixed values at slot `pos` over nv slots (nulls zeroed).
+  void SpreadFixed(int64_t nv, int64_t nn) {
+    if (nn == nv) return;
+    uint8_t* dst = values->mutable_data() + pos * width;
+    const uint8_t* vb = validity->data();
+    int64_t j = nn - 1;
+    for (int64_t i = nv - 1; i >= 0 && j < i; --i) {
+      if (GetBit(vb, pos + i)) {
+        std::memcpy(dst + i * width, dst + j * width, size_t(width));
+        --j;
+      } else {
+        std::memset(dst + i * width, 0, size_t(width));
+      }
+    }
+  }
+
+  // Writes byte-array offsets for nv slots from nn dense `ends`.
+  void SpreadOffsets(int64_t nv, int64_t nn) {
+    int64_t* o = offsets->mutable_data_as<int64_t>() + pos;
+    if (nn == nv) {
+      std::memcpy(o + 1, ends.data(), size_t(nv) * 8);
+      return;
+    }
+    const uint8_t* vb = validity->data();
+    int64_t k = 0;
+    for (int64_t i = 0; i < nv; ++i) {
+      o[i + 1] = GetBit(vb, pos + i) ? ends[size_t(k++)] : o[i];
+    }
+  }
+
+  void SpreadBools(const uint8_t* dense_bits, int64_t nv, int64_t nn) {
+    uint8_t* dst = values->mutable_data();
+    if (nn == nv) {
+      for (int64_t i = 0; i < nv; ++i) SetBitTo(dst, pos + i, GetBit(dense_bits, i));
+      return;
+    }
+    const uint8_t* vb = validity->data();
+    int64_t k = 0;
+    for (int64_t i = 0; i < nv; ++i) {
+      if (GetBit(vb, pos + i)) SetBitTo(dst, pos + i, GetBit(dense_bits, k++));
+    }
+  }
+
+  Status DecodeValues(const uint8_t* src, int64_t size, int64_t nv, int64_t nn, int enc) {
+    using E = format::Encoding;
+    const bool dict_enc = enc == E::RLE_DICTIONARY || enc == E::PLAIN_DICTIONARY;
+    if (dict_enc && !has_dict) {
+      return Status::Corruption(EncName(enc) + " data page without a dictionary page");
+    }
+    if (is_bool) {
+      OUPS_RETURN_NOT_OK(bool_scratch.Resize((nn + 7) / 8 + 8, true));
+      uint8_t* bits = bool_scratch.mutable_data();
+      if (enc == E::PLAIN) {
+        OUPS_ASSIGN_OR_RETURN(int64_t used, DecodePlainBoolean(src, size, nn, bits, 0));
+        (void)used;
+      } else if (enc == E::RLE) {
+        if (size < 4) return Status::Corruption("RLE boolean page without length prefix");
+        uint32_t len;
+        std::memcpy(&len, src, 4);
+        if (len > size - 4) return Status::Corruption("RLE boolean length " + std::to_string(len) + " past the page end");
+        levels.resize(static_cast<size_t>(nn));
+        RleBitPackedDecoder dec(src + 4, len, 1);
+        OUPS_ASSIGN_OR_RETURN(int64_t got, dec.GetBatch(levels.data(), nn));
+        if (got != nn) return Status::Corruption("RLE booleans: got " + std::to_string(got) + " of " + std::to_string(nn));
+        std::memset(bits, 0, size_t((nn + 7) / 8));
+        for (int64_t i = 0; i < nn; ++i) {
+          if (levels[size_t(i)] > 1) return Status::Corruption("RLE boolean value > 1");
+          if (levels[size_t(i)]) SetBit(bits, i);
+        }
+      } else {
+        return Status::Corruption(EncName(enc) + " encoding is not valid for BOOLEAN");
+      }
+      SpreadBools(bits, nv, nn);
+      return Status::OK();
+    }
+    if (is_byte_array) {
+      ends.resize(static_cast<size_t>(nn));
+      if (enc == E::PLAIN) {
+        if (nn > size / 4) return Status::Corruption("page claims " + std::to_string(nn) + " byte arrays in " + std::to_string(size) + " bytes");
+        OUPS_RETURN_NOT_OK(data->Reserve(data->size() + size));
+        OUPS_ASSIGN_OR_RETURN(int64_t used, DecodePlainByteArray(src, size, nn, data.get(), ends.data()));
+        (void)used;
+      } else if (dict_enc) {
+        indices.resize(static_cast<size_t>(nn));
+        OUPS_RETURN_NOT_OK(DecodeDictionaryIndices(src, size, nn, dict_n, indices.data()));
+        int64_t total = 0;
+        for (int64_t k = 0; k < nn; ++k) {
+          const int32_t ix = indices[size_t(k)];
+          total += dict_ends[size_t(ix)] - (ix ? dict_ends[size_t(ix - 1)] : 0);
+        }
+        OUPS_RETURN_NOT_OK(data->Reserve(data->size() + total));
+        const uint8_t* d = dict_data.data();
+        for (int64_t k = 0; k < nn; ++k) {
+          const int32_t ix = indices[size_t(k)];
+          const int64_t b = ix ? dict_ends[size_t(ix - 1)] : 0;
+          data->UnsafeAppend(d + b, dict_ends[size_t(ix)] - b);
+          ends[size_t(k)] = data->size();
+        }
+      } else if (enc == E::DELTA_LENGTH_BYTE_ARRAY) {
+        OUPS_ASSIGN_OR_RETURN(int64_t used, DecodeDeltaLengthByteArray(src, size, nn, data.get(), ends.data()));
+        (void)used;
+      } else if (enc == E::DELTA_BYTE_ARRAY) {
+        OUPS_ASSIGN_OR_RETURN(int64_t used, DecodeDeltaByteArray(src, size, nn, data.get(), ends.data()));
+        (void)used;
+      } else {
+        return Status::Corruption(EncName(enc) + " encoding is not valid for BYTE_ARRAY");
+      }
+      SpreadOffsets(nv, nn);
+      return Status::OK();
+    }
+    // Fixed width.
+    uint8_t* dst = values->mutable_data() + pos * width;
+    const PhysicalType pt = desc.physical_type;
+    if (enc == E::PLAIN) {
+      OUPS_ASSIGN_OR_RETURN(int64_t used, DecodePlainFixed(src, size, nn, width, dst));
+      (void)used;
+    } else if (dict_enc) {
+      indices.resize(static_cast<size_t>(nn));
+      OUPS_RETURN_NOT_OK(DecodeDictionaryIndices(src, size, nn, dict_n, indices.data()));
+      const uint8_t* d = dict_fixed.data();
+      const int32_t* ix = indices.data();
+      if (width == 8) {
+        for (int64_t k = 0; k < nn; ++k) std::memcpy(dst + k * 8, d + int64_t(ix[k]) * 8, 8);
+      } else if (width == 4) {
+        for (int64_t k = 0; k < nn; ++k) std::memcpy(dst + k * 4, d + int64_t(ix[k]) * 4, 4);
+      } else {
+        for (int64_t k = 0; k < nn; ++k) {
+          std::memcpy(dst + k * width, d + int64_t(ix[k]) * width, size_t(width));
+        }
+      }
+    } else if (enc == E::DELTA_BINARY_PACKED &&
+               (pt == PhysicalType::kInt32 || pt == PhysicalType::kInt64)) {
+      OUPS_ASSIGN_OR_RETURN(int64_t used, DecodeDeltaBinaryPacked(src, size, nn, width, dst));
+      (void)used;
+    } else if (enc == E::BYTE_STREAM_SPLIT && pt != PhysicalType::kInt96) {
+      OUPS_ASSIGN_OR_RETURN(int64_t used, DecodeByteStreamSplit(src, size, nn, width, dst));
+      (void)used;
+    } else if (enc == E::DELTA_BYTE_ARRAY && pt == PhysicalType::kFixedLenByteArray) {
+      MutableBuffer tmp;
+      ends.resize(static_cast<size_t>(nn));
+      OUPS_ASSIGN_OR_RETURN(int64_t used, DecodeDeltaByteArray(src, size, nn, &tmp, ends.data()));
+      (void)used;
+      int64_t prev = 0;
+      for (int64_t k = 0; k < nn; ++k) {
+        if (ends[size_t(k)] - prev != width) {
+          return Status::Corruption("DELTA_BYTE_ARRAY value of " + std::to_string(ends[size_t(k)] - prev) +
+                                    " bytes in a FIXED_LEN_BYTE_ARRAY(" + std::to_string(width) + ") column");
+        }
+        prev = ends[size_t(k)];
+      }
+      std::memcpy(dst, tmp.data(), size_t(nn * width));
+    } else {
+      return Status::Corruption(EncName(enc) + " encoding is not valid for " +
+                                std::string(PhysicalTypeName(pt)));
+    }
+    SpreadFixed(nv, nn);
+    return Status::OK();
+  }
+
+  // ------------------------------------------------------------- pages
+  Status DecodeChunk(const uint8_t* chunk, int64_t size, int64_t num_rows, Compression comp) {
+    OUPS_RETURN_NOT_OK(init_status);
+    if (num_rows < 0 || num_rows > total_rows - pos) {
+      return Status::Internal("column chunk rows exceed the accumulator");
+    }
+    has_dict = false;
+    dict_n = 0;
+    const int64_t end_pos = pos + num_rows;
+    OUPS_ASSIGN_OR_RETURN(Codec * codec, GetCodec(comp));
+    int64_t off = 0;
+    int page_no = 0;
+    while (pos < end_pos) {
+      if (off >= size) {
+        return Status::Corruption("column chunk ends after " + std::to_string(pos - (end_pos - num_rows)) +
+                                  " of " + std::to_string(num_rows) + " values");
+      }
+      format::PageHeader h;
+      uint32_t hlen = static_cast<uint32_t>(std::min<int64_t>(size - off, UINT32_MAX));
+      Status st = DeserializeThrift(chunk + off, &hlen, &h);
+      if (!st.ok()) return st.WithContext("page " + std::to_string(page_no) + " header");
+      off += hlen;
+      st = DecodePage(h, chunk, size, &off, codec, end_pos);
+      if (!st.ok()) return st.WithContext("page " + std::to_string(page_no));
+      ++page_no;
+    }
+    return Status::OK();
+  }
+
+  Status DecodePage(const format::PageHeader& h, const uint8_t* chunk, int64_t size,
+                    int64_t* off, Codec* codec, int64_t end_pos) {
+    using PT = format::PageType;
+    if (!IsValidEnum(h.type)) {
+      return Status::Corruption("unknown page type " + std::to_string(static_cast<int>(h.type)));
+    }
+    const int64_t csize = h.compressed_page_size;
+    const int64_t usize = h.uncompressed_page_size;
+    if (csize < 0 || usize < 0) return Status::Corruption("negative page size");
+    if (csize > size - *off) {
+      return Status::Corruption("page of " + std::to_string(csize) + " bytes runs past the column chunk end (" +
+                                std::to_string(size - *off) + " bytes left)");
+    }
+    const uint8_t* body = chunk + *off;
+    *off += csize;
+    if (h.type == PT::INDEX_PAGE) return Status::OK();
+    if (usize > kSmallPage && usize / kMaxRatio > csize) {
+      return Status::Corruption("page claims " + std::to_string(usize) + " uncompressed bytes from " +
+                                std::to_string(csize) + " compressed bytes");
+    }
+    if (h.type == PT::DICTIONARY_PAGE) {
+      if (!h.__isset.dictionary_page_header) return Status::Corruption("dictionary page without its header");
+      OUPS_ASSIGN_OR_RETURN(const uint8_t* p, Decompress(codec, body, csize, usize, 0));
+      return DecodeDictionary(p, usize, h.dictionary_page_header.num_values,
+                              static_cast<int>(h.dictionary_page_header.encoding));
+    }
+    if (h.type == PT::DATA_PAGE) {
+      if (!h.__isset.data_page_header) return Status::Corruption("data page without its header");
+      const auto& dh = h.data_page_header;
+      const int64_t nv = dh.num_values;
+      if (nv < 0 || nv > end_pos - pos) {
+        return Status::Corruption("data page of " + std::to_string(nv) + " values where " +
+                                  std::to_string(end_pos - pos) + " remain in the row group");
+      }
+      OUPS_ASSIGN_OR_RETURN(const uint8_t* p, Decompress(codec, body, csize, usize, 0));
+      int64_t rest = usize;
+      int64_t nn = nv;
+      if (desc.optional) {
+        if (dh.definition_level_encoding != format::Encoding::RLE) {
+          return Status::NotSupported("definition levels in " + EncName(dh.definition_level_encoding) +
+                                      " encoding");
+        }
+        if (rest < 4) return Status::Corruption("data page too short for its definition levels");
+        uint32_t len;
+        std::memcpy(&len, p, 4);
+        if (len > rest - 4) {
+          return Status::Corruption("definition levels of " + std::to_string(len) +
+                                    " bytes run past the page end");
+        }
+        OUPS_ASSIGN_OR_RETURN(nn, DecodeLevels(p + 4, len, nv));
+        p += 4 + len;
+        rest -= 4 + int64_t(len);
+      } else {
+        SetAllValid(nv);
+      }
+      OUPS_RETURN_NOT_OK(DecodeValues(p, rest, nv, nn, static_cast<int>(dh.encoding)));
+      null_count += nv - nn;
+      pos += nv;
+      return Status::OK();
+    }
+    if (h.type == PT::DATA_PAGE_V2) {
+      if (!h.__isset.data_page_header_v2) return Status::Corruption("data page v2 without its header");
+      const auto& dh = h.data_page_header_v2;
+      const int64_t nv = dh.num_values;
+      if (nv < 0 || nv > end_pos - pos) {
+        return Status::Corruption("data page of " + std::to_string(nv) + " values where " +
+                                  std::to_string(end_pos - pos) + " remain in the row group");
+      }
+      const int64_t rl = dh.repetition_levels_byte_length;
+      const int64_t dl = dh.definition_levels_byte_length;
+      if (rl < 0 || dl < 0 || rl + dl > csize || rl + dl > usize) {
+        return Status::Corruption("level lengths " + std::to_string(rl) + "+" + std::to_string(dl) +
+                                  " exceed the page size");
+      }
+      const uint8_t* levels_src = body + rl;
+      const bool compressed = !dh.__isset.is_compressed || dh.is_compressed;
+      const uint8_t* p;
+      const int64_t vsize = usize - rl - dl;
+      if (compressed) {
+        OUPS_ASSIGN_OR_RETURN(p, Decompress(codec, body + rl + dl, csize - rl - dl, vsize, 0));
+      } else {
+        if (csize != usize) return Status::Corruption("uncompressed v2 page with differing sizes");
+        p = body + rl + dl;
+      }
+      int64_t nn = nv;
+      if (desc.optional) {
+        OUPS_ASSIGN_OR_RETURN(nn, DecodeLevels(levels_src, dl, nv));
+        if (nv - nn != dh.num_nulls) {
+          return Status::Corruption("data page v2 claims " + std::to_string(dh.num_nulls) +
+                                    " nulls, its levels hold " + std::to_string(nv - nn));
+        }
+      } else {
+        SetAllValid(nv);
+      }
+      OUPS_RETURN_NOT_OK(DecodeValues(p, vsize, nv, nn, static_cast<int>(dh.encoding)));
+      null_count += nv - nn;
+      pos += nv;
+      return Status::OK();
+    }
+    return Status::OK();  // unknown-but-valid page kinds are skipped
+  }
+
+  Result<const uint8_t*> Decompress(Codec* codec, const uint8_t* src, int64_t csize,
+                                    int64_t usize, int) {
+    if (codec->kind() == Compression::kUncompressed) {
+      if (csize != usize) {
+        return Status::Corruption("uncompressed page with compressed size " + std::to_string(csize) +
+                                  " != uncompressed size " + std::to_string(usize));
+      }
+      return src;
+    }
+    OUPS_RETURN_NOT_OK(decompressed.Resize(usize));
+    OUPS_RETURN_NOT_OK(codec->Decompress(src, csize, decompressed.mutable_data(), usize));
+    return static_cast<const uint8_t*>(decompressed.data());
+  }
+
+  // ------------------------------------------------------------- finish
+  Result<Column> Finish() {
+    OUPS_RETURN_NOT_OK(init_status);
+    if (pos != total_rows) {
+      return Status::Internal("column decoded " + std::to_string(pos) + " of " +
+                              std::to_string(total_rows) + " rows");
+    }
+    const DataType& t = desc.logical;
+    std::shared_ptr<Buffer> valid = null_count > 0 ? validity : nullptr;
+    const int64_t n = total_rows;
+    if (is_bool || is_byte_array) {
+      if (is_byte_array && t.id == TypeId::kDecimal) return DecimalFromBytes(valid, n);
+      if (is_byte_array) {
+        return Column(t, n, valid, data, offsets, null_count);
+      }
+      return Column(t, n, valid, values, nullptr, null_count);
+    }
+    switch (desc.physical_type) {
+      case PhysicalType::kInt32:
+        switch (t.id) {
+          case TypeId::kInt8: return Narrow<int8_t>(t, valid);
+          case TypeId::kUInt8: return Narrow<uint8_t>(t, valid);
+          case TypeId::kInt16: return Narrow<int16_t>(t, valid);
+          case TypeId::kUInt16: return Narrow<uint16_t>(t, valid);
+          case TypeId::kDecimal: return DecimalFromInt<int32_t>(valid);
+          default: return Column(t, n, valid, values, nullptr, null_count);
+        }
+      case PhysicalType::kInt64:
+        if (t.id == TypeId::kDecimal) return DecimalFromInt<int64_t>(valid);
+        return Column(t, n, valid, values, nullptr, null_count);
+      case PhysicalType::kInt96: {
+        OUPS_ASSIGN_OR_RETURN(auto out, MutableBuffer::Make(n * 8));
+        int64_t* o = out->mutable_data_as<int64_t>();
+        const uint8_t* s = values->data();
+        for (int64_t i = 0; i < n; ++i) {
+          int64_t nanos;
+          int32_t jd;
+          std::memcpy(&nanos, s + i * 12, 8);
+          std::memcpy(&jd, s + i * 12 + 8, 4);
+          const uint64_t days = static_cast<uint64_t>(int64_t(jd) - 2440588);
+          o[i] = static_cast<int64_t>(days * 86400000000000ull + static_cast<uint64_t>(nanos));
+        }
+        return Column(t, n, valid, out, nullptr, null_count);
+      }
+      case PhysicalType::kFloat:
+      case PhysicalType::kDouble:
+        return Column(t, n, valid, values, nullptr, null_count);
+      case PhysicalType::kFixedLenByteArray: {
+        if (t.id == TypeId::kDecimal) return DecimalFromFixed(valid);
+        if (t.id == TypeId::kFloat32) {
+          OUPS_ASSIGN_OR_RETURN(auto out, MutableBuffer::Make(n * 4));
+          float* o = out->mutable_data_as<float>();
+          for (int64_t i = 0; i < n; ++i) {
+            uint16_t hbits;
+            std::memcpy(&hbits, values->data() + i * 2, 2);
+            o[i] = HalfToFloat(hbits);
+          }
+          return Column(t, n, valid, out, nullptr, null_count);
+        }
+        // Binary of fixed length: offsets i*w (nulls hold zeroed bytes: give them length 0).
+        OUPS_ASSIGN_OR_RETURN(auto offs, MutableBuffer::Make((n + 1) * 8));
+        OUPS_ASSIGN_OR_RETURN(auto bytes, MutableBuffer::Make(0));
+        int64_t* o = offs->mutable_data_as<int64_t>();
+        o[0] = 0;
+        if (null_count == 0) {
+          for (int64_t i = 0; i < n; ++i) o[i + 1] = (i + 1) * width;
+          return Column(t, n, valid, values, offs, 0);
+        }
+        OUPS_RETURN_NOT_OK(bytes->Reserve((n - null_count) * width));
+        for (int64_t i = 0; i < n; ++i) {
+          if (GetBit(validity->data(), i)) bytes->UnsafeAppend(values->data() + i * width, width);
+          o[i + 1] = bytes->size();
+        }
+        return Column(t, n, valid, bytes, offs, null_count);
+      }
+      default: break;
+    }
+    return Status::Internal("unhandled physical type in column finish");
+  }
+
+  template <typename T>
+  Result<Column> Narrow(const DataType& t, std::shared_ptr<Buffer> valid) {
+    const int64_t n = total_rows;
+    OUPS_ASSIGN_OR_RETURN(auto out, MutableBuffer::Make(n * int64_t(sizeof(T))));
+    T* o = out->mutable_data_as<T>();
+    const int32_t* s = values->data_as<int32_t>();
+    for (int64_t i = 0; i < n; ++i) o[i] = static_cast<T>(s[i]);
+    return Column(t, n, std::move(valid), out, nullptr, null_count);
+  }
+
+  template <typename I>
+  Result<Column> DecimalFromInt(std::shared_ptr<Buffer> valid) {
+    const int64_t n = total_rows;
+    OUPS_ASSIGN_OR_RETURN(auto out, MutableBuffer::Make(n * 16));
+    const I* s = values->data_as<I>();
+    for (int64_t i = 0; i < n; ++i) {
+      __int128 v = s[i];
+      std::memcpy(out->mutable_data() + i * 16, &v, 16);
+    }
+    return Column(desc.logical, n, std::move(valid), out, nullptr, null_count);
+  }
+
+  static __int128 BigEndianToInt128(const uint8_t* p, int64_t len) {
+    if (len == 0) return 0;
+    unsigned __int128 v = static_cast<int8_t>(p[0]) < 0 ? ~static_cast<unsigned __int128>(0) : 0;
+    for (int64_t b = 0; b < len; ++b) v = (v << 8) | p[b];
+    return static_cast<__int128>(v);
+  }
+
+  Result<Column> DecimalFromFixed(std::shared_ptr<Buffer> valid) {
+    const int64_t n = total_rows;
+    OUPS_ASSIGN_OR_RETURN(auto out, MutableBuffer::Make(n * 16));
+    for (int64_t i = 0; i < n; ++i) {
+      __int128 v = BigEndianToInt128(values->data() + i * width, width);
+      std::memcpy(out->mutable_data() + i * 16, &v, 16);
+    }
+    return Column(desc.logical, n, std::move(valid), out, nullptr, null_count);
+  }
+
+  Result<Column> DecimalFromBytes(std::shared_ptr<Buffer> valid, int64_t n) {
+    OUPS_ASSIGN_OR_RETURN(auto out, MutableBuffer::Make(n * 16));
+    const int64_t* o = offsets->data_as<int64_t>();
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t len = o[i + 1] - o[i];
+      if (len > 16) {
+        return Status::NotSupported("decimal value of " + std::to_string(len) +
+                                    " bytes (at most 16 supported) at row " + std::to_string(i));
+      }
+      __int128 v = BigEndianToInt128(data->data() + o[i], len);
+      std::memcpy(out->mutable_data() + i * 16, &v, 16);
+    }
+    return Column(desc.logical, n, std::move(valid), out, nullptr, null_count);
+  }
+};
+
+ColumnAccumulator::ColumnAccumulator(const ColumnDescriptor& desc, int64_t total_rows)
+    : impl_(std::make_unique<Impl>(desc, total_rows)) {}
+ColumnAccumulator::~ColumnAccumulator() = default;
+
+Status ColumnAccumulator::DecodeChunk(const uint8_t* data, int64_t size, int64_t num_rows,
+                                      Compression compression) {
+  return impl_->DecodeChunk(data, size, num_rows, compression);
+}
+
+Result<Column> ColumnAccumulator::Finish() { return impl_->Finish(); }
+
+}  // namespace oups::parquet

@@ -1,0 +1,700 @@
+#include "parquet/column_writer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parquet/encoding/encoding.h"
+#include "parquet/thrift/thrift_codec.h"
+
+namespace oups::parquet {
+
+namespace {
+
+// ------------------------------------------------------------------ values
+// The non-null values of a column chunk, in the physical representation.
+struct DenseValues {
+  PhysicalType physical = PhysicalType::kInt64;
+  int width = 0;              // fixed-width physical types (bytes)
+  int64_t n = 0;              // number of non-null values
+  // Fixed width: n * width bytes.
+  const uint8_t* fixed = nullptr;
+  // Boolean: n bits from bit `bit_offset`.
+  const uint8_t* bits = nullptr;
+  int64_t bit_offset = 0;
+  // Byte arrays: value i = data[offsets[i], offsets[i+1]).
+  const int64_t* offsets = nullptr;
+  const uint8_t* data = nullptr;
+  std::shared_ptr<MutableBuffer> owned;        // backing of converted values
+  std::shared_ptr<MutableBuffer> owned_extra;  // e.g. gathered bytes
+
+  std::string_view View(int64_t i) const {
+    return {reinterpret_cast<const char*>(data) + offsets[i],
+            static_cast<size_t>(offsets[i + 1] - offsets[i])};
+  }
+};
+
+template <typename From, typename To>
+Status WidenInto(const Column& c, const std::vector<int64_t>* valid_idx, MutableBuffer* out,
+                 int64_t n) {
+  OUPS_RETURN_NOT_OK(out->Resize(n * static_cast<int64_t>(sizeof(To))));
+  To* dst = out->mutable_data_as<To>();
+  const From* src = c.data<From>();
+  if (valid_idx == nullptr) {
+    for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<To>(src[i]);
+  } else {
+    for (int64_t k = 0; k < n; ++k) dst[k] = static_cast<To>(src[(*valid_idx)[size_t(k)]]);
+  }
+  return Status::OK();
+}
+
+Status GatherFixed(const Column& c, int width, const std::vector<int64_t>& valid_idx,
+                   MutableBuffer* out) {
+  const int64_t n = static_cast<int64_t>(valid_idx.size());
+  OUPS_RETURN_NOT_OK(out->Resize(n * width));
+  uint8_t* dst = out->mutable_data();
+  const uint8_t* src = c.values()->data() + c.offset() * width;
+  if (width == 8) {
+    for (int64_t k = 0; k < n; ++k) std::memcpy(dst + k * 8, src + valid_idx[size_t(k)] * 8, 8);
+  } else if (width == 4) {
+    for (int64_t k = 0; k < n; ++k) std::memcpy(dst + k * 4, src + valid_idx[size_t(k)] * 4, 4);
+  } else {
+    for (int64_t k = 0; k < n; ++k) {
+      std::memcpy(dst + k * width, src + valid_idx[size_t(k)] * width, size_t(width));
+    }
+  }
+  return Status::OK();
+}
+
+int64_t TimeUnitToMillisFactor(TimeUnit u) { return u == TimeUnit::kSecond ? 1000 : 1; }
+
+Result<DenseValues> MakeDenseValues(const Column& c, const ColumnDescriptor& desc) {
+  DenseValues v;
+  v.physical = desc.physical_type;
+  const int64_t len = c.length();
+  std::vector<int64_t> valid_idx;
+  const bool nulls = c.null_count() > 0;
+  if (nulls) {
+    valid_idx.reserve(static_cast<size_t>(len - c.null_count()));
+    for (int64_t i = 0; i < len; ++i) {
+      if (c.IsValid(i)) valid_idx.push_back(i);
+    }
+  }
+  const std::vector<int64_t>* idx = nulls ? &valid_idx : nullptr;
+  v.n = len - c.null_count();
+  const TypeId id = c.type().id;
+  switch (desc.physical_type) {
+    case PhysicalType::kBoolean: {
+      if (!nulls) {
+        v.bits = c.values()->data();
+        v.bit_offset = c.offset();
+      } else {
+        OUPS_ASSIGN_OR_RETURN(v.owned, MutableBuffer::Make((v.n + 7) / 8 + 8, true));
+        uint8_t* out = v.owned->mutable_data();
+        for (int64_t k = 0; k < v.n; ++k) {
+          if (c.GetBool(valid_idx[size_t(k)])) SetBit(out, k);
+        }
+        v.bits = out;
+      }
+      return v;
+    }
+    case PhysicalType::kInt32: {
+      v.width = 4;
+      if (id == TypeId::kInt8 || id == TypeId::kInt16 || id == TypeId::kUInt8 ||
+          id == TypeId::kUInt16) {
+        v.owned = std::make_shared<MutableBuffer>();
+        switch (id) {
+          case TypeId::kInt8: OUPS_RETURN_NOT_OK((WidenInto<int8_t, int32_t>(c, idx, v.owned.get(), v.n))); break;
+          case TypeId::kInt16: OUPS_RETURN_NOT_OK((WidenInto<int16_t, int32_t>(c, idx, v.owned.get(), v.n))); break;
+          case TypeId::kUInt8: OUPS_RETURN_NOT_OK((WidenInto<uint8_t, int32_t>(c, idx, v.owned.get(), v.n))); break;
+          default: OUPS_RETURN_NOT_OK((WidenInto<uint16_t, int32_t>(c, idx, v.owned.get(), v.n))); break;
+        }
+        v.fixed = v.owned->data();
+        return v;
+      }
+      break;
+    }
+    case PhysicalType::kInt64: {
+      v.width = 8;
+      if (id == TypeId::kTimestamp && c.type().unit == TimeUnit::kSecond) {
+        const int64_t f = TimeUnitToMillisFactor(TimeUnit::kSecond);
+        v.owned = std::make_shared<MutableBuffer>();
+        OUPS_RETURN_NOT_OK(v.owned->Resize(v.n * 8));
+        int64_t* dst = v.owned->mutable_data_as<int64_t>();
+        const int64_t* src = c.data<int64_t>();
+        for (int64_t k = 0; k < v.n; ++k) {
+          const int64_t s = src[idx ? valid_idx[size_t(k)] : k];
+          if (__builtin_mul_overflow(s, f, &dst[k])) {
+            return Status::OutOfRange("column '" + desc.name + "', row " +
+                                      std::to_string(idx ? valid_idx[size_t(k)] : k) +
+                                      ": timestamp " + std::to_string(s) +
+                                      " s does not fit in int64 milliseconds");
+          }
+        }
+        v.fixed = v.owned->data();
+        return v;
+      }
+      break;
+    }
+    case PhysicalType::kFloat: v.width = 4; break;
+    case PhysicalType::kDouble: v.width = 8; break;
+    case PhysicalType::kByteArray: {
+      const int64_t* off = c.offsets_data();
+      const uint8_t* data = c.values()->data();
+      if (!nulls) {
+        v.offsets = off;
+        v.data = data;
+        return v;
+      }
+      v.owned = std::make_shared<MutableBuffer>();
+      v.owned_extra = std::make_shared<MutableBuffer>();
+      OUPS_RETURN_NOT_OK(v.owned->Resize((v.n + 1) * 8));
+      int64_t* o = v.owned->mutable_data_as<int64_t>();
+      int64_t total = 0;
+      for (int64_t k = 0; k < v.n; ++k) {
+        const int64_t i = valid_idx[size_t(k)];
+        total += off[i + 1] - off[i];
+      }
+      OUPS_RETURN_NOT_OK(v.owned_extra->Reserve(total));
+      o[0] = 0;
+      for (int64_t k = 0; k < v.n; ++k) {
+        const int64_t i = valid_idx[size_t(k)];
+        v.owned_extra->UnsafeAppend(data + off[i], off[i + 1] - off[i]);
+        o[k + 1] = v.owned_extra->size();
+      }
+      v.offsets = o;
+      v.data = v.owned_extra->data();
+      return v;
+    }
+    case PhysicalType::kFixedLenByteArray: {
+      if (id != TypeId::kDecimal) break;
+      // int128 little-endian -> big-endian, truncated to type_length bytes.
+      const int w = desc.type_length;
+      v.width = w;
+      v.owned = std::make_shared<MutableBuffer>();
+      OUPS_RETURN_NOT_OK(v.owned->Resize(v.n * w));
+      uint8_t* dst = v.owned->mutable_data();
+      const uint8_t* src = c.values()->data() + c.offset() * 16;
+      for (int64_t k = 0; k < v.n; ++k) {
+        const uint8_t* s = src + (idx ? valid_idx[size_t(k)] : k) * 16;
+        for (int b = 0; b < w; ++b) dst[k * w + b] = s[w - 1 - b];
+      }
+      v.fixed = v.owned->data();
+      return v;
+    }
+    case PhysicalType::kInt96:
+      return Status::NotSupported("column '" + desc.name + "': writing INT96 is not supported");
+  }
+  // Direct fixed-width values (same bytes in memory and on disk).
+  if (v.width == 0) {
+    return Status::Internal("column '" + desc.name + "': no physical mapping for " +
+                            c.type().ToString());
+  }
+  if (!nulls) {
+    v.fixed = c.values()->data() + c.offset() * v.width;
+  } else {
+    v.owned = std::make_shared<MutableBuffer>();
+    OUPS_RETURN_NOT_OK(GatherFixed(c, v.width, valid_idx, v.owned.get()));
+    v.fixed = v.owned->data();
+  }
+  return v;
+}
+
+// ------------------------------------------------------------- statistics
+template <typename T>
+std::string PlainBytes(T v) {
+  std::string s(sizeof(T), '\0');
+  std::memcpy(s.data(), &v, sizeof(T));
+  return s;
+}
+
+template <typename T, typename Cmp = std::less<T>>
+void MinMaxFixed(const DenseValues& v, MinMax* mm) {
+  if (v.n == 0) return;
+  const T* p = reinterpret_cast<const T*>(v.fixed);
+  T lo = p[0], hi = p[0];
+  Cmp less;
+  for (int64_t i = 1; i < v.n; ++i) {
+    if (less(p[i], lo)) lo = p[i];
+    if (less(hi, p[i])) hi = p[i];
+  }
+  mm->min = PlainBytes(lo);
+  mm->max = PlainBytes(hi);
+}
+
+template <typename T>
+void MinMaxFloat(const DenseValues& v, MinMax* mm) {
+  const T* p = reinterpret_cast<const T*>(v.fixed);
+  bool any = false;
+  T lo = 0, hi = 0;
+  for (int64_t i = 0; i < v.n; ++i) {
+    const T x = p[i];
+    if (std::isnan(x)) continue;
+    if (!any) {
+      lo = hi = x;
+      any = true;
+    } else {
+      lo = x < lo ? x : lo;
+      hi = x > hi ? x : hi;
+    }
+  }
+  if (!any) return;
+  // Parquet: a zero min is written as -0.0 and a zero max as +0.0.
+  if (lo == 0) lo = -static_cast<T>(0);
+  if (hi == 0) hi = static_cast<T>(0);
+  mm->min = PlainBytes(lo);
+  mm->max = PlainBytes(hi);
+}
+
+MinMax ComputeMinMax(const DenseValues& v, const ColumnDescriptor& desc) {
+  MinMax mm;
+  if (v.n == 0) return mm;
+  const TypeId id = desc.logical.id;
+  switch (v.physical) {
+    case PhysicalType::kBoolean: {
+      bool any_false = false, any_true = false;
+      for (int64_t i = 0; i < v.n && !(any_false && any_true); ++i) {
+        if (GetBit(v.bits, v.bit_offset + i)) any_true = true; else any_false = true;
+      }
+      mm.min = std::string(1, any_false ? '\0' : '\1');
+      mm.max = std::string(1, any_true ? '\1' : '\0');
+      break;
+    }
+    case PhysicalType::kInt32:
+      if (id == TypeId::kUInt8 || id == TypeId::kUInt16 || id == TypeId::kUInt32) {
+        MinMaxFixed<uint32_t>(v, &mm);
+      } else {
+        MinMaxFixed<int32_t>(v, &mm);
+      }
+      break;
+    case PhysicalType::kInt64:
+      if (id == TypeId::kUInt64) {
+        MinMaxFixed<uint64_t>(v, &mm);
+      } else {
+        MinMaxFixed<int64_t>(v, &mm);
+      }
+      break;
+    case PhysicalType::kFloat: MinMaxFloat<float>(v, &mm); break;
+    case PhysicalType::kDouble: MinMaxFloat<double>(v, &mm); break;
+    case PhysicalType::kByteArray: {
+      std::string_view lo = v.View(0), hi = lo;
+      for (int64_t i = 1; i < v.n; ++i) {
+        std::string_view x = v.View(i);
+        if (x < lo) lo = x;  // string_view compares as unsigned bytes (char_traits)
+        if (hi < x) hi = x;
+      }
+      mm.min = std::string(lo);
+      mm.max = std::string(hi);
+      break;
+    }
+    case PhysicalType::kFixedLenByteArray: {
+      // Decimal, big-endian two's complement: compare as signed numbers.
+      const int w = v.width;
+      auto value = [&](int64_t i) {
+        const uint8_t* p = v.fixed + i * w;
+        __int128 x = static_cast<int8_t>(p[0]);
+        for (int b = 1; b < w; ++b) x = x * 256 + p[b];
+        return x;
+      };
+      int64_t lo_i = 0, hi_i = 0;
+      __int128 lo = value(0), hi = lo;
+      for (int64_t i = 1; i < v.n; ++i) {
+        __int128 x = value(i);
+        if (x < lo) { lo = x; lo_i = i; }
+        if (x > hi) { hi = x; hi_i = i; }
+      }
+      mm.min = std::string(reinterpret_cast<const char*>(v.fixed + lo_i * w), size_t(w));
+      mm.max = std::string(reinterpret_cast<const char*>(v.fixed + hi_i * w), size_t(w));
+      break;
+    }
+    case PhysicalType::kInt96: break;
+  }
+  return mm;
+}
+
+// ------------------------------------------------------------- dictionary
+constexpr uint64_t kHashMul = 0x9E3779B97F4A7C15ull;
+
+struct Dictionary {
+  int64_t size = 0;                 // distinct values
+  std::shared_ptr<MutableBuffer> indices;  // int32 per dense value
+  // Dictionary values, PLAIN-encoded (what the dictionary page holds).
+  std::shared_ptr<MutableBuffer> plain;
+};
+
+// Builds the dictionary of fixed-width values of 4 or 8 bytes. Returns false in
+// `*ok` when its PLAIN size would exceed `limit`.
+template <typename K>
+Status BuildFixedDictionary(const DenseValues& v, int64_t limit, Dictionary* dict, bool* ok) {
+  *ok = false;
+  const K* p = reinterpret_cast<const K*>(v.fixed);
+  const int64_t max_entries = std::max<int64_t>(1, limit / int64_t(sizeof(K)));
+  int64_t cap = 1024;
+  while (cap < std::min<int64_t>(max_entries * 2, int64_t(1) << 22) && cap < v.n * 2) cap <<= 1;
+  int shift = 64 - __builtin_ctzll(static_cast<unsigned long long>(cap));
+  std::vector<K> keys(static_cast<size_t>(cap));
+  std::vector<int32_t> slots(static_cast<size_t>(cap), -1);
+  std::vector<K> values;
+  OUPS_ASSIGN_OR_RETURN(dict->indices, MutableBuffer::Make(v.n * 4));
+  int32_t* out = dict->indices->mutable_data_as<int32_t>();
+  K prev{};
+  int32_t prev_idx = -1;
+  for (int64_t i = 0; i < v.n; ++i) {
+    K k = p[i];
+    if (prev_idx >= 0 && k == prev) {
+      out[i] = prev_idx;
+      continue;
+    }
+    uint64_t bits = 0;
+    std::memcpy(&bits, &k, sizeof(K));
+    uint64_t h = (bits * kHashMul) >> shift;
+    while (true) {
+      int32_t s = slots[h];
+      if (s < 0) {
+        if (static_cast<int64_t>(values.size()) >= max_entries) return Status::OK();
+        s = static_cast<int32_t>(values.size());
+        values.push_back(k);
+        keys[h] = k;
+        slots[h] = s;
+        if (static_cast<int64_t>(values.size()) * 2 > cap) {
+          // Grow and rehash.
+          cap <<= 1;
+          shift -= 1;
+          std::vector<K> nk(static_cast<size_t>(cap));
+          std::vector<int32_t> ns(static_cast<size_t>(cap), -1);
+          for (size_t j = 0; j < values.size(); ++j) {
+            uint64_t b = 0;
+            std::memcpy(&b, &values[j], sizeof(K));
+            uint64_t hh = (b * kHashMul) >> shift;
+            while (ns[hh] >= 0) hh = (hh + 1) & uint64_t(cap - 1);
+            nk[hh] = values[j];
+            ns[hh] = static_cast<int32_t>(j);
+          }
+          keys.swap(nk);
+          slots.swap(ns);
+        }
+        out[i] = s;
+        break;
+      }
+      if (std::memcmp(&keys[h], &k, sizeof(K)) == 0) {
+        out[i] = s;
+        break;
+      }
+      h = (h + 1) & uint64_t(cap - 1);
+    }
+    prev = k;
+    prev_idx = out[i];
+  }
+  dict->size = static_cast<int64_t>(values.size());
+  dict->plain = std::make_shared<MutableBuffer>();
+  OUPS_RETURN_NOT_OK(dict->plain->Append(values.data(), dict->size * int64_t(sizeof(K))));
+  *ok = true;
+  return Status::OK();
+}
+
+uint64_t HashBytes(std::string_view s) {
+  // FNV-1a over 8-byte words, finished with a multiply: fast for short strings.
+  uint64_t h = 0xcbf29ce484222325ull ^ s.size();
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ w) * 0x100000001b3ull;
+    h ^= h >> 29;
+  }
+  uint64_t tail = 0;
+  std::memcpy(&tail, s.data() + i, s.size() - i);
+  h = (h ^ tail) * kHashMul;
+  return h ^ (h >> 32);
+}
+
+Status BuildByteArrayDictionary(const DenseValues& v, int64_t limit, Dictionary* dict,
+                                bool* ok) {
+  *ok = false;
+  int64_t cap = 1024;
+  std::vector<int32_t> slots(static_cast<size_t>(cap), -1);
+  std::vector<uint64_t> hashes(static_cast<size_t>(cap));
+  std::vector<std::string_view> values;
+  int64_t plain_size = 0;
+  OUPS_ASSIGN_OR_RETURN(dict->indices, MutableBuffer::Make(v.n * 4));
+  int32_t* out = dict->indices->mutable_data_as<int32_t>();
+  std::string_view prev;
+  int32_t prev_idx = -1;
+  for (int64_t i = 0; i < v.n; ++i) {
+    std::string_view k = v.View(i);
+    if (prev_idx >= 0 && k == prev) {
+      out[i] = prev_idx;
+      continue;
+    }
+    const uint64_t hv = HashBytes(k);
+    uint64_t h = hv & uint64_t(cap - 1);
+    while (true) {
+      int32_t s = slots[h];
+      if (s < 0) {
+        plain_size += 4 + static_cast<int64_t>(k.size());
+        if (plain_size > limit) return Status::OK();
+        s = static_cast<int32_t>(values.size());
+        values.push_back(k);
+        slots[h] = s;
+        hashes[h] = hv;
+        if (static_cast<int64_t>(values.size()) * 2 > cap) {
+          cap <<= 1;
+          std::vector<int32_t> ns(static_cast<size_t>(cap), -1);
+          std::vector<uint64_t> nh(static_cast<size_t>(cap));
+          for (size_t j = 0; j < hashes.size(); ++j) {
+            if (slots[j] < 0) continue;
+            uint64_t hh = hashes[j] & uint64_t(cap - 1);
+            while (ns[hh] >= 0) hh = (hh + 1) & uint64_t(cap - 1);
+            ns[hh] = slots[j];
+            nh[hh] = hashes[j];
+          }
+          slots.swap(ns);
+          hashes.swap(nh);
+        }
+        out[i] = s;
+        break;
+      }
+      if (hashes[h] == hv && values[size_t(s)] == k) {
+        out[i] = s;
+        break;
+      }
+      h = (h + 1) & uint64_t(cap - 1);
+    }
+    prev = k;
+    prev_idx = out[i];
+  }
+  dict->size = static_cast<int64_t>(values.size());
+  dict->plain = std::make_shared<MutableBuffer>();
+  OUPS_RETURN_NOT_OK(dict->plain->Reserve(plain_size));
+  for (std::string_view s : values) {
+    uint32_t len = static_cast<uint32_t>(s.size());
+    dict->plain->UnsafeAppend(&len, 4);
+    dict->plain->UnsafeAppend(s.data(), static_cast<int64_t>(s.size()));
+  }
+  *ok = true;
+  return Status::OK();
+}
+
+int64_t PlainSize(const DenseValues& v) {
+  switch (v.physical) {
+    case PhysicalType::kBoolean: return (v.n + 7) / 8;
+    case PhysicalType::kByteArray: return 4 * v.n + (v.n ? v.offsets[v.n] - v.offsets[0] : 0);
+    default: return v.n * v.width;
+  }
+}
+
+// Tries dictionary encoding; `*use` tells whether it pays off.
+Status MaybeBuildDictionary(const DenseValues& v, const WriterOptions& opt, Dictionary* dict,
+                            bool* use) {
+  *use = false;
+  if (!opt.dictionary || v.n == 0) return Status::OK();
+  bool ok = false;
+  switch (v.physical) {
+    case PhysicalType::kInt32:
+    case PhysicalType::kFloat:
+      OUPS_RETURN_NOT_OK(BuildFixedDictionary<uint32_t>(v, opt.dictionary_page_size_limit, dict, &ok));
+      break;
+    case PhysicalType::kInt64:
+    case PhysicalType::kDouble:
+      OUPS_RETURN_NOT_OK(BuildFixedDictionary<uint64_t>(v, opt.dictionary_page_size_limit, dict, &ok));
+      break;
+    case PhysicalType::kByteArray:
+      OUPS_RETURN_NOT_OK(BuildByteArrayDictionary(v, opt.dictionary_page_size_limit, dict, &ok));
+      break;
+    default:
+      return Status::OK();
+  }
+  if (!ok) return Status::OK();
+  const int bw = BitWidthFor(static_cast<uint64_t>(std::max<int64_t>(dict->size - 1, 0)));
+  const int64_t dict_cost = dict->plain->size() + (v.n * bw + 7) / 8;
+  *use = dict_cost < PlainSize(v);
+  return Status::OK();
+}
+
+// ----------------------------------------------------------------- pages
+struct PageWriter {
+  const WriterOptions& opt;
+  Codec* codec;
+  MutableBuffer* out;
+  MutableBuffer scratch;    // uncompressed page body
+  MutableBuffer compressed;
+  int64_t uncompressed_total = 0;
+
+  Status Emit(format::PageHeader& header) {
+    const int64_t raw = scratch.size();
+    if (raw > std::numeric_limits<int32_t>::max()) {
+      return Status::InvalidArgument("page of " + std::to_string(raw) +
+                                     " bytes exceeds Parquet's 2 GiB page limit");
+    }
+    const uint8_t* body = scratch.data();
+    int64_t body_size = raw;
+    if (codec->kind() != Compression::kUncompressed) {
+      OUPS_RETURN_NOT_OK(compressed.Resize(codec->MaxCompressedLen(raw)));
+      OUPS_ASSIGN_OR_RETURN(body_size, codec->Compress(scratch.data(), raw,
+                                                       compressed.mutable_data(),
+                                                       compressed.size()));
+      body = compressed.data();
+    }
+    header.__set_uncompressed_page_size(static_cast<int32_t>(raw));
+    header.__set_compressed_page_size(static_cast<int32_t>(body_size));
+    OUPS_ASSIGN_OR_RETURN(int64_t hsize, SerializeThrift(header, out));
+    OUPS_RETURN_NOT_OK(out->Append(body, body_size));
+    uncompressed_total += hsize + raw;
+    return Status::OK();
+  }
+};
+
+Status AppendDefLevels(const Column& c, int64_t s0, int64_t s1, MutableBuffer* out) {
+  RleBitPackedEncoder enc(1);
+  if (c.null_count() == 0) {
+    enc.PutRepeated(1, s1 - s0);
+  } else {
+    const uint8_t* bits = c.validity()->data();
+    const int64_t off = c.offset();
+    for (int64_t i = s0; i < s1; ++i) enc.Put(GetBit(bits, off + i) ? 1u : 0u);
+  }
+  const int64_t len_pos = out->size();
+  uint32_t placeholder = 0;
+  OUPS_RETURN_NOT_OK(out->Append(&placeholder, 4));
+  OUPS_RETURN_NOT_OK(enc.Flush(out));
+  const uint32_t len = static_cast<uint32_t>(out->size() - len_pos - 4);
+  std::memcpy(out->mutable_data() + len_pos, &len, 4);
+  return Status::OK();
+}
+
+Status AppendPlainValues(const DenseValues& v, int64_t d0, int64_t d1, MutableBuffer* out) {
+  switch (v.physical) {
+    case PhysicalType::kBoolean:
+      return EncodePlainBoolean(v.bits, v.bit_offset + d0, d1 - d0, out);
+    case PhysicalType::kByteArray:
+      return EncodePlainByteArray(v.offsets + d0, v.data, d1 - d0, out);
+    default:
+      return EncodePlainFixed(v.fixed + d0 * v.width, d1 - d0, v.width, out);
+  }
+}
+
+}  // namespace
+
+Result<EncodedChunk> EncodeColumnChunk(const Column& column, const ColumnDescriptor& desc,
+                                       const WriterOptions& opt, Codec* codec) {
+  if (!desc.optional && column.null_count() > 0) {
+    return Status::InvalidArgument("column '" + desc.name + "' is not nullable but holds " +
+                                   std::to_string(column.null_count()) + " nulls");
+  }
+  OUPS_ASSIGN_OR_RETURN(DenseValues v, MakeDenseValues(column, desc));
+  EncodedChunk result;
+  result.bytes = std::make_shared<MutableBuffer>();
+  MutableBuffer* out = result.bytes.get();
+  OUPS_RETURN_NOT_OK(out->Reserve(PlainSize(v) / 2 + 1024));
+  PageWriter pw{opt, codec, out, {}, {}, 0};
+
+  format::ColumnMetaData md;
+  md.__set_type(static_cast<format::Type::type>(desc.physical_type));
+  md.__set_path_in_schema({desc.name});
+  md.__set_codec(static_cast<format::CompressionCodec::type>(codec->kind()));
+  md.__set_num_values(column.length());
+
+  Dictionary dict;
+  bool use_dict = false;
+  OUPS_RETURN_NOT_OK(MaybeBuildDictionary(v, opt, &dict, &use_dict));
+  std::vector<format::Encoding::type> encodings;
+  int dict_bw = 0;
+  if (use_dict) {
+    // Dictionary page.
+    pw.scratch.Clear();
+    OUPS_RETURN_NOT_OK(pw.scratch.Append(dict.plain->data(), dict.plain->size()));
+    format::PageHeader h;
+    h.__set_type(format::PageType::DICTIONARY_PAGE);
+    format::DictionaryPageHeader dh;
+    dh.__set_num_values(static_cast<int32_t>(dict.size));
+    dh.__set_encoding(format::Encoding::PLAIN);
+    h.__set_dictionary_page_header(dh);
+    md.__set_dictionary_page_offset(0);
+    OUPS_RETURN_NOT_OK(pw.Emit(h));
+    dict_bw = BitWidthFor(static_cast<uint64_t>(std::max<int64_t>(dict.size - 1, 0)));
+    encodings.push_back(format::Encoding::PLAIN);
+    encodings.push_back(format::Encoding::RLE_DICTIONARY);
+  } else {
+    encodings.push_back(format::Encoding::PLAIN);
+  }
+  if (desc.optional) encodings.push_back(format::Encoding::RLE);
+  md.__set_data_page_offset(out->size());
+
+  // Rows per page from the encoded value width.
+  const int64_t n_slots = column.length();
+  int64_t bytes_per_value;
+  if (use_dict) {
+    bytes_per_value = std::max<int64_t>(1, (dict_bw + 7) / 8);
+  } else if (v.physical == PhysicalType::kBoolean) {
+    bytes_per_value = 1;
+  } else if (v.physical == PhysicalType::kByteArray) {
+    bytes_per_value = v.n ? std::max<int64_t>(1, PlainSize(v) / v.n) : 1;
+  } else {
+    bytes_per_value = v.width;
+  }
+  const int64_t rows_per_page =
+      std::max<int64_t>(1, std::min<int64_t>(opt.data_page_size / bytes_per_value,
+                                             v.physical == PhysicalType::kBoolean
+                                                 ? opt.data_page_size * 8
+                                                 : opt.data_page_size));
+  const uint8_t* vbits = column.validity() ? column.validity()->data() : nullptr;
+  int64_t d = 0;  // dense position
+  int64_t s = 0;
+  do {
+    const int64_t s1 = std::min(n_slots, s + rows_per_page);
+    const int64_t nn = (column.null_count() == 0 || vbits == nullptr)
+                           ? (s1 - s)
+                           : CountSetBits(vbits, column.offset() + s, s1 - s);
+    const int64_t d1 = d + nn;
+    pw.scratch.Clear();
+    if (desc.optional) OUPS_RETURN_NOT_OK(AppendDefLevels(column, s, s1, &pw.scratch));
+    format::DataPageHeader dph;
+    dph.__set_num_values(static_cast<int32_t>(s1 - s));
+    dph.__set_definition_level_encoding(format::Encoding::RLE);
+    dph.__set_repetition_level_encoding(format::Encoding::RLE);
+    if (use_dict) {
+      const uint8_t bw = static_cast<uint8_t>(dict_bw);
+      OUPS_RETURN_NOT_OK(pw.scratch.Append(&bw, 1));
+      RleBitPackedEncoder enc(dict_bw);
+      const int32_t* idx = dict.indices->data_as<int32_t>();
+      for (int64_t k = d; k < d1; ++k) enc.Put(static_cast<uint32_t>(idx[k]));
+      OUPS_RETURN_NOT_OK(enc.Flush(&pw.scratch));
+      dph.__set_encoding(format::Encoding::RLE_DICTIONARY);
+    } else {
+      OUPS_RETURN_NOT_OK(AppendPlainValues(v, d, d1, &pw.scratch));
+      dph.__set_encoding(format::Encoding::PLAIN);
+    }
+    format::PageHeader h;
+    h.__set_type(format::PageType::DATA_PAGE);
+    h.__set_data_page_header(dph);
+    OUPS_RETURN_NOT_OK(pw.Emit(h));
+    s = s1;
+    d = d1;
+  } while (s < n_slots);
+
+  md.__set_encodings(encodings);
+  md.__set_total_compressed_size(out->size());
+  md.__set_total_uncompressed_size(pw.uncompressed_total);
+  if (opt.write_statistics) {
+    format::Statistics st;
+    st.__set_null_count(column.null_count());
+    MinMax mm = ComputeMinMax(v, desc);
+    if (mm.min && mm.max) {
+      st.__set_min_value(*mm.min);
+      st.__set_max_value(*mm.max);
+      st.__set_is_min_value_exact(true);
+      st.__set_is_max_value_exact(true);
+    }
+    md.__set_statistics(st);
+  }
+  result.chunk.__set_file_offset(0);
+  result.chunk.__set_meta_data(md);
+  result.uncompressed_size = pw.uncompressed_total;
+  return result;
+}
+
+}  // namespace oups::parquet

@@ -1,0 +1,34 @@
+// Encoding of one column chunk (all pages of one column of one row group).
+// Private to src/parquet; thrift types allowed here.
+#pragma once
+
+#include "oups/parquet/metadata.h"
+#include "oups/parquet/properties.h"
+#include "parquet/compression/codec.h"
+#include "parquet/thrift/generated/parquet_types.h"
+
+namespace oups::parquet {
+
+struct EncodedChunk {
+  // The pages (headers + bodies) in file order.
+  std::shared_ptr<MutableBuffer> bytes;
+  // Offsets inside the chunk's metadata are relative to the chunk's first byte;
+  // the file writer adds the chunk's position in the file.
+  format::ColumnChunk chunk;
+  int64_t uncompressed_size = 0;
+};
+
+// Encodes `column` (one row group's rows) as a column chunk described by `desc`.
+// Thread-safe across distinct codecs: columns can be encoded in parallel.
+Result<EncodedChunk> EncodeColumnChunk(const Column& column, const ColumnDescriptor& desc,
+                                       const WriterOptions& options, Codec* codec);
+
+// PLAIN encoding of the min and max of `column`'s non-null values (physical
+// representation of `desc`), for statistics. Sets nothing when the column has no
+// orderable non-null value (all null, all NaN).
+struct MinMax {
+  std::optional<std::string> min;
+  std::optional<std::string> max;
+};
+
+}  // namespace oups::parquet

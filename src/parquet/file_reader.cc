@@ -1,0 +1,183 @@
+#include "oups/parquet/file_reader.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "parquet/column_reader.h"
+#include "parquet/metadata_internal.h"
+#include "parquet/thrift/thrift_codec.h"
+
+namespace oups::parquet {
+
+namespace {
+constexpr int64_t kFooterReadAhead = 64 * 1024;
+// Row groups beyond this many rows are refused (protects against footers that
+// claim absurd row counts to force huge allocations).
+constexpr int64_t kMaxRowGroupRows = int64_t{1} << 32;
+}  // namespace
+
+struct FileReader::Impl {
+  std::unique_ptr<RandomAccessFile> file;
+  FileMetadata metadata;
+  int64_t file_size = 0;
+
+  Status Fail(const Status& st) const { return st.WithContext(file->path()); }
+
+  Result<std::vector<int>> ResolveColumns(const std::vector<std::string>& names) const {
+    std::vector<int> idx;
+    if (names.empty()) {
+      for (size_t i = 0; i < metadata.columns.size(); ++i) idx.push_back(static_cast<int>(i));
+      return idx;
+    }
+    for (const auto& n : names) {
+      int i = metadata.ColumnIndex(n);
+      if (i < 0) {
+        std::string avail;
+        for (const auto& c : metadata.columns) avail += (avail.empty() ? "" : ", ") + c.name;
+        return Status::NotFound(file->path() + ": column '" + n + "' not found; columns are: " + avail);
+      }
+      idx.push_back(i);
+    }
+    return idx;
+  }
+
+  Result<Table> ReadRowGroups(const std::vector<int>& rgs, const std::vector<int>& cols) {
+    int64_t total = 0;
+    for (int r : rgs) {
+      if (r < 0 || r >= static_cast<int>(metadata.row_groups.size())) {
+        return Status::OutOfRange(file->path() + ": row group " + std::to_string(r) +
+                                  " out of range (file has " +
+                                  std::to_string(metadata.row_groups.size()) + ")");
+      }
+      const int64_t n = metadata.row_groups[size_t(r)].num_rows;
+      if (n > kMaxRowGroupRows) {
+        return Fail(Status::NotSupported("row group " + std::to_string(r) + " claims " +
+                                         std::to_string(n) + " rows"));
+      }
+      total += n;
+    }
+    std::vector<Field> fields;
+    std::vector<Column> columns;
+    MutableBuffer chunk;
+    for (int c : cols) {
+      const ColumnDescriptor& desc = metadata.columns[size_t(c)];
+      ColumnAccumulator acc(desc, total);
+      for (int r : rgs) {
+        const RowGroupMetadata& rg = metadata.row_groups[size_t(r)];
+        const ColumnChunkMetadata& cm = rg.columns[size_t(c)];
+        const int64_t start = cm.start_offset();
+        const int64_t len = cm.total_compressed_size;
+        auto ctx = [&]() {
+          return file->path() + ": row group " + std::to_string(r) + ", column '" + desc.name + "'";
+        };
+        if (rg.num_rows == 0) continue;
+        OUPS_RETURN_NOT_OK(chunk.Resize(len));
+        Status st = file->ReadAt(start, len, chunk.mutable_data());
+        if (!st.ok()) return st.WithContext(ctx());
+        st = acc.DecodeChunk(chunk.data(), len, rg.num_rows, cm.compression);
+        if (!st.ok()) return st.WithContext(ctx());
+      }
+      Result<Column> col = acc.Finish();
+      if (!col.ok()) return col.status().WithContext(file->path() + ": column '" + desc.name + "'");
+      fields.push_back(Field{desc.name, desc.logical, desc.optional});
+      columns.push_back(std::move(col).MoveValueUnsafe());
+    }
+    return Table::Make(Schema(std::move(fields)), std::move(columns));
+  }
+};
+
+FileReader::FileReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+FileReader::~FileReader() = default;
+
+Result<std::unique_ptr<FileReader>> FileReader::Open(std::unique_ptr<RandomAccessFile> file) {
+  auto impl = std::make_unique<Impl>();
+  const std::string path = file->path();
+  auto corrupt = [&](const std::string& what) {
+    return Status::Corruption(path + ": " + what);
+  };
+  OUPS_ASSIGN_OR_RETURN(int64_t size, file->Size());
+  if (size < 12) {
+    return corrupt("not a Parquet file: " + std::to_string(size) +
+                   " bytes is smaller than the minimal 12 (header and footer magic)");
+  }
+  const int64_t tail_len = std::min(size, kFooterReadAhead);
+  std::string tail(static_cast<size_t>(tail_len), '\0');
+  OUPS_RETURN_NOT_OK(file->ReadAt(size - tail_len, tail_len,
+                                  reinterpret_cast<uint8_t*>(tail.data())));
+  const char* end = tail.data() + tail_len;
+  if (std::memcmp(end - 4, "PARE", 4) == 0) {
+    return Status::NotSupported(path + ": encrypted Parquet files (PARE) are not supported");
+  }
+  if (std::memcmp(end - 4, "PAR1", 4) != 0) {
+    return corrupt("not a Parquet file: the last 4 bytes are not the magic 'PAR1' "
+                   "(truncated or not Parquet)");
+  }
+  uint32_t footer_len;
+  std::memcpy(&footer_len, end - 8, 4);
+  if (int64_t(footer_len) > size - 12) {
+    return corrupt("footer length " + std::to_string(footer_len) + " exceeds the file size " +
+                   std::to_string(size));
+  }
+  char head[4];
+  OUPS_RETURN_NOT_OK(file->ReadAt(0, 4, reinterpret_cast<uint8_t*>(head)));
+  if (std::memcmp(head, "PAR1", 4) != 0) {
+    return corrupt("not a Parquet file: the first 4 bytes are not the magic 'PAR1'");
+  }
+  const int64_t footer_start = size - 8 - footer_len;
+  std::string footer_copy;
+  const uint8_t* footer;
+  if (int64_t(footer_len) + 8 <= tail_len) {
+    footer = reinterpret_cast<const uint8_t*>(end - 8 - footer_len);
+  } else {
+    footer_copy.resize(footer_len);
+    OUPS_RETURN_NOT_OK(file->ReadAt(footer_start, footer_len,
+                                    reinterpret_cast<uint8_t*>(footer_copy.data())));
+    footer = reinterpret_cast<const uint8_t*>(footer_copy.data());
+  }
+  format::FileMetaData fmd;
+  uint32_t len = footer_len;
+  Status st = DeserializeThrift(footer, &len, &fmd);
+  if (!st.ok()) return st.WithContext(path + ": footer");
+  Result<FileMetadata> md = ConvertFileMetadata(fmd, footer_start);
+  if (!md.ok()) return md.status().WithContext(path);
+  impl->metadata = std::move(md).MoveValueUnsafe();
+  impl->metadata.footer_size = footer_len;
+  impl->file_size = size;
+  impl->file = std::move(file);
+  return std::unique_ptr<FileReader>(new FileReader(std::move(impl)));
+}
+
+Result<std::unique_ptr<FileReader>> FileReader::Open(FileSystem& fs, const std::string& path) {
+  OUPS_ASSIGN_OR_RETURN(auto file, fs.OpenForRead(path));
+  return Open(std::move(file));
+}
+
+const FileMetadata& FileReader::metadata() const { return impl_->metadata; }
+const std::string& FileReader::path() const { return impl_->file->path(); }
+int FileReader::num_row_groups() const {
+  return static_cast<int>(impl_->metadata.row_groups.size());
+}
+
+Result<Table> FileReader::ReadRowGroup(int row_group, const std::vector<std::string>& columns) {
+  OUPS_ASSIGN_OR_RETURN(std::vector<int> cols, impl_->ResolveColumns(columns));
+  return impl_->ReadRowGroups({row_group}, cols);
+}
+
+Result<Table> FileReader::Read(const ReadOptions& options) {
+  OUPS_ASSIGN_OR_RETURN(std::vector<int> cols, impl_->ResolveColumns(options.columns));
+  std::vector<int> rgs;
+  if (options.all_row_groups && options.row_groups.empty()) {
+    for (int i = 0; i < num_row_groups(); ++i) rgs.push_back(i);
+  } else {
+    rgs = options.row_groups;
+  }
+  return impl_->ReadRowGroups(rgs, cols);
+}
+
+Result<Table> ReadTable(FileSystem& fs, const std::string& path, const ReadOptions& options) {
+  OUPS_ASSIGN_OR_RETURN(auto reader, FileReader::Open(fs, path));
+  return reader->Read(options);
+}
+
+}  // namespace oups::parquet

@@ -1,0 +1,194 @@
+#include "oups/parquet/file_writer.h"
+
+#include <cstring>
+#include <string>
+
+#include "parquet/column_writer.h"
+#include "parquet/metadata_internal.h"
+#include "parquet/compression/codec.h"
+#include "parquet/schema_convert.h"
+#include "parquet/thrift/thrift_codec.h"
+
+namespace oups::parquet {
+
+namespace {
+constexpr char kMagic[4] = {'P', 'A', 'R', '1'};
+}  // namespace
+
+struct FileWriter::Impl {
+  std::unique_ptr<WritableFile> file;
+  Schema schema;
+  WriterOptions options;
+  std::vector<ColumnDescriptor> descriptors;
+  std::vector<format::SchemaElement> schema_elements;
+  std::unique_ptr<Codec> codec;
+  std::vector<format::RowGroup> row_groups;
+  int64_t num_rows = 0;
+  int sorting_index = -1;
+  bool closed = false;
+  Status error;  // sticky: a failed write poisons the writer
+
+  Status WriteOneRowGroup(const Table& t) {
+    format::RowGroup rg;
+    rg.__set_num_rows(t.num_rows());
+    std::vector<format::ColumnChunk> chunks;
+    chunks.reserve(size_t(t.num_columns()));
+    int64_t total_uncompressed = 0;
+    const int64_t rg_start = file->Tell();
+    for (int c = 0; c < t.num_columns(); ++c) {
+      Result<EncodedChunk> enc =
+          EncodeColumnChunk(t.column(c), descriptors[size_t(c)], options, codec.get());
+      if (!enc.ok()) return enc.status();
+      EncodedChunk& ec = *enc;
+      const int64_t base = file->Tell();
+      OUPS_RETURN_NOT_OK(file->Append(ec.bytes->data(), ec.bytes->size()));
+      format::ColumnMetaData& md = ec.chunk.meta_data;
+      md.data_page_offset += base;
+      if (md.__isset.dictionary_page_offset) md.dictionary_page_offset += base;
+      ec.chunk.file_offset = base;
+      total_uncompressed += ec.uncompressed_size;
+      chunks.push_back(std::move(ec.chunk));
+    }
+    rg.__set_columns(std::move(chunks));
+    rg.__set_total_byte_size(total_uncompressed);
+    rg.__set_file_offset(rg_start);
+    rg.__set_total_compressed_size(file->Tell() - rg_start);
+    rg.__set_ordinal(static_cast<int16_t>(std::min<size_t>(row_groups.size(), 32767)));
+    if (sorting_index >= 0) {
+      format::SortingColumn sc;
+      sc.__set_column_idx(sorting_index);
+      sc.__set_descending(false);
+      sc.__set_nulls_first(true);
+      rg.__set_sorting_columns({sc});
+    }
+    row_groups.push_back(std::move(rg));
+    num_rows += t.num_rows();
+    return Status::OK();
+  }
+};
+
+FileWriter::FileWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+FileWriter::~FileWriter() = default;
+
+Result<std::unique_ptr<FileWriter>> FileWriter::Open(std::unique_ptr<WritableFile> file,
+                                                     Schema schema, WriterOptions options) {
+  auto impl = std::make_unique<Impl>();
+  const std::string path = file->path();
+  if (options.row_group_size <= 0) {
+    return Status::InvalidArgument("row_group_size must be positive, got " +
+                                   std::to_string(options.row_group_size));
+  }
+  if (options.data_page_size <= 0) {
+    return Status::InvalidArgument("data_page_size must be positive");
+  }
+  format::SchemaElement root;
+  root.__set_name("schema");
+  root.__set_num_children(schema.num_fields());
+  impl->schema_elements.push_back(root);
+  for (const Field& f : schema.fields()) {
+    if (f.name.empty()) return Status::InvalidArgument("empty column name in " + path);
+    for (const Field& g : schema.fields()) {
+      if (&g != &f && g.name == f.name) {
+        return Status::InvalidArgument("duplicate column name '" + f.name + "' in " + path);
+      }
+    }
+    OUPS_ASSIGN_OR_RETURN(format::SchemaElement el, ToSchemaElement(f));
+    OUPS_ASSIGN_OR_RETURN(ColumnDescriptor d, DescriptorForField(f));
+    impl->schema_elements.push_back(std::move(el));
+    impl->descriptors.push_back(std::move(d));
+  }
+  if (options.sorting_column) {
+    impl->sorting_index = schema.IndexOf(*options.sorting_column);
+    if (impl->sorting_index < 0) {
+      return Status::InvalidArgument("sorting column '" + *options.sorting_column +
+                                     "' is not in the schema of " + path);
+    }
+  }
+  OUPS_ASSIGN_OR_RETURN(impl->codec, MakeCodec(options.compression, options.compression_level));
+  OUPS_RETURN_NOT_OK(file->Append(kMagic, 4));
+  impl->file = std::move(file);
+  impl->schema = std::move(schema);
+  impl->options = std::move(options);
+  return std::unique_ptr<FileWriter>(new FileWriter(std::move(impl)));
+}
+
+Status FileWriter::WriteRowGroup(const Table& table) {
+  Impl& im = *impl_;
+  if (im.closed) return Status::InvalidArgument("write to a closed Parquet writer");
+  OUPS_RETURN_NOT_OK(im.error);
+  if (table.num_columns() != im.schema.num_fields()) {
+    return Status::InvalidArgument("table has " + std::to_string(table.num_columns()) +
+                                   " columns, the file schema " +
+                                   std::to_string(im.schema.num_fields()));
+  }
+  for (int c = 0; c < table.num_columns(); ++c) {
+    const Field& f = im.schema.field(c);
+    const Field& g = table.schema().field(c);
+    if (f.name != g.name || f.type != g.type) {
+      return Status::TypeError("column " + std::to_string(c) + " is '" + g.name + "' " +
+                               g.type.ToString() + ", the file schema expects '" + f.name +
+                               "' " + f.type.ToString());
+    }
+  }
+  const int64_t n = table.num_rows();
+  for (int64_t start = 0; start < n; start += im.options.row_group_size) {
+    const int64_t len = std::min(im.options.row_group_size, n - start);
+    Status st = im.WriteOneRowGroup(start == 0 && len == n ? table : table.Slice(start, len));
+    if (!st.ok()) {
+      im.error = st.WithContext(im.file->path());
+      return im.error;
+    }
+  }
+  return Status::OK();
+}
+
+Result<FileMetadata> FileWriter::Close() {
+  Impl& im = *impl_;
+  if (im.closed) return Status::InvalidArgument("Parquet writer closed twice");
+  im.closed = true;
+  OUPS_RETURN_NOT_OK(im.error);
+  format::FileMetaData fmd;
+  fmd.__set_version(1);
+  fmd.__set_schema(im.schema_elements);
+  fmd.__set_num_rows(im.num_rows);
+  fmd.__set_row_groups(std::move(im.row_groups));
+  if (!im.options.key_value_metadata.empty()) {
+    std::vector<format::KeyValue> kvs;
+    for (const auto& kv : im.options.key_value_metadata) {
+      format::KeyValue k;
+      k.__set_key(kv.key);
+      if (kv.value) k.__set_value(*kv.value);
+      kvs.push_back(std::move(k));
+    }
+    fmd.__set_key_value_metadata(std::move(kvs));
+  }
+  fmd.__set_created_by(im.options.created_by);
+  std::vector<format::ColumnOrder> orders(im.descriptors.size());
+  for (auto& o : orders) o.__set_TYPE_ORDER(format::TypeDefinedOrder());
+  fmd.__set_column_orders(std::move(orders));
+
+  OUPS_ASSIGN_OR_RETURN(std::string footer, SerializeThrift(fmd));
+  const int64_t footer_start = im.file->Tell();
+  OUPS_RETURN_NOT_OK(im.file->Append(footer));
+  const uint32_t len = static_cast<uint32_t>(footer.size());
+  char tail[8];
+  std::memcpy(tail, &len, 4);
+  std::memcpy(tail + 4, kMagic, 4);
+  OUPS_RETURN_NOT_OK(im.file->Append(tail, 8));
+  OUPS_RETURN_NOT_OK(im.file->Close());
+  Result<FileMetadata> md = ConvertFileMetadata(fmd, footer_start);
+  if (md.ok()) md->footer_size = static_cast<int64_t>(footer.size());
+  return md;
+}
+
+WritableFile* FileWriter::file() { return impl_->file.get(); }
+
+Result<FileMetadata> WriteTable(FileSystem& fs, const std::string& path, const Table& table,
+                                const WriterOptions& options) {
+  OUPS_ASSIGN_OR_RETURN(auto file, fs.OpenForWrite(path));
+  OUPS_ASSIGN_OR_RETURN(auto writer, FileWriter::Open(std::move(file), table.schema(), options));
+  OUPS_RETURN_NOT_OK(writer->WriteRowGroup(table));
+  return writer->Close();
+}
+
+}  // namespace oups::parquet
