@@ -1,0 +1,91 @@
+// Macro benchmark, oups side: writes and reads the standard tick table with the
+// oups Parquet engine and prints the timings as one JSON object (same shape as
+// benchmarks/duckdb_ticks.mjs, which measures DuckDB on the same data).
+//
+//   ticks_bench FILE [ROWS] [--repeat R] [--compression snappy]
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "oups/io/file_system.h"
+#include "oups/parquet/file_reader.h"
+#include "oups/parquet/file_writer.h"
+#include "ticks.h"
+
+using namespace oups;
+
+namespace {
+double Now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+[[noreturn]] void Die(const Status& st) {
+  std::fprintf(stderr, "ticks_bench: %s\n", st.ToString().c_str());
+  std::exit(1);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string file;
+  int64_t n = 10'000'000;
+  int repeat = 1;
+  std::string compression = "snappy";
+  int positional = 0;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--repeat" && i + 1 < argc) {
+      repeat = std::atoi(argv[++i]);
+    } else if (a == "--compression" && i + 1 < argc) {
+      compression = argv[++i];
+    } else if (positional == 0) {
+      file = a;
+      ++positional;
+    } else {
+      n = std::atoll(a.c_str());
+      ++positional;
+    }
+  }
+  if (file.empty() || n < 0 || repeat < 1) {
+    std::fprintf(stderr, "usage: ticks_bench FILE [ROWS] [--repeat R] [--compression C]\n");
+    return 2;
+  }
+  auto fs = LocalFileSystem();
+  double t0 = Now();
+  Table ticks = bench::MakeTicks(n);
+  const double generate_s = Now() - t0;
+  parquet::WriterOptions opt;
+  auto codec = parquet::ParseCompression(compression);
+  if (!codec.ok()) Die(codec.status());
+  opt.compression = *codec;
+  opt.sorting_column = "ts";
+  double write_s = 1e30, read_s = 1e30;
+  int64_t read_rows = 0;
+  for (int r = 0; r < repeat; ++r) {
+    t0 = Now();
+    auto md = parquet::WriteTable(*fs, file, ticks, opt);
+    if (!md.ok()) Die(md.status());
+    write_s = std::min(write_s, Now() - t0);
+    t0 = Now();
+    auto t = parquet::ReadTable(*fs, file);
+    if (!t.ok()) Die(t.status());
+    read_s = std::min(read_s, Now() - t0);
+    read_rows = t->num_rows();
+    if (r == 0 && !t->Equals(ticks)) {
+      std::fprintf(stderr, "ticks_bench: the table read back differs from the one written\n");
+      return 1;
+    }
+  }
+  if (read_rows != n) {
+    std::fprintf(stderr, "ticks_bench: read %lld rows, wrote %lld\n", (long long)read_rows,
+                 (long long)n);
+    return 1;
+  }
+  auto st = fs->Stat(file);
+  if (!st.ok()) Die(st.status());
+  std::printf(
+      "{\"engine\":\"oups\",\"rows\":%lld,\"bytes\":%lld,\"write_s\":%.6f,\"read_s\":%.6f,"
+      "\"generate_s\":%.6f,\"threads\":1}\n",
+      (long long)n, (long long)st->size, write_s, read_s, generate_s);
+  return 0;
+}
