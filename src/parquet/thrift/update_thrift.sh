@@ -20,4 +20,14 @@ mkdir -p "${out}"
 thrift --gen cpp:moveable_types,no_skeleton -out "${out}" "${here}/parquet.thrift"
 # no_skeleton should already suppress it; be safe.
 rm -f "${out}"/*_server.skeleton.cpp
+# Give every enum a fixed underlying type. Thrift's reader static_casts any
+# decoded i32 into the enum; for an enum without a fixed underlying type a value
+# outside its range (e.g. PageType 99 from a hostile file) is undefined
+# behaviour (UBSan: "not a valid value for type"). With `: int32_t` every i32 is
+# a valid value, and consumers range-check with IsValidEnum (thrift_codec.h).
+sed -i 's/^  enum type {$/  enum type : int32_t {/' "${out}/parquet_types.h"
+if grep -q '^  enum type {$' "${out}/parquet_types.h"; then
+  echo "update_thrift.sh: enum patch did not apply" >&2
+  exit 1
+fi
 ls "${out}"

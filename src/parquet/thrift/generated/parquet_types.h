@@ -22,7 +22,7 @@
 namespace oups { namespace parquet { namespace format {
 
 struct Type {
-  enum type {
+  enum type : int32_t {
     BOOLEAN = 0,
     INT32 = 1,
     INT64 = 2,
@@ -41,7 +41,7 @@ std::ostream& operator<<(std::ostream& out, const Type::type& val);
 std::string to_string(const Type::type& val);
 
 struct ConvertedType {
-  enum type {
+  enum type : int32_t {
     UTF8 = 0,
     MAP = 1,
     MAP_KEY_VALUE = 2,
@@ -74,7 +74,7 @@ std::ostream& operator<<(std::ostream& out, const ConvertedType::type& val);
 std::string to_string(const ConvertedType::type& val);
 
 struct FieldRepetitionType {
-  enum type {
+  enum type : int32_t {
     REQUIRED = 0,
     OPTIONAL = 1,
     REPEATED = 2
@@ -88,7 +88,7 @@ std::ostream& operator<<(std::ostream& out, const FieldRepetitionType::type& val
 std::string to_string(const FieldRepetitionType::type& val);
 
 struct Encoding {
-  enum type {
+  enum type : int32_t {
     PLAIN = 0,
     PLAIN_DICTIONARY = 2,
     RLE = 3,
@@ -108,7 +108,7 @@ std::ostream& operator<<(std::ostream& out, const Encoding::type& val);
 std::string to_string(const Encoding::type& val);
 
 struct CompressionCodec {
-  enum type {
+  enum type : int32_t {
     UNCOMPRESSED = 0,
     SNAPPY = 1,
     GZIP = 2,
@@ -127,7 +127,7 @@ std::ostream& operator<<(std::ostream& out, const CompressionCodec::type& val);
 std::string to_string(const CompressionCodec::type& val);
 
 struct PageType {
-  enum type {
+  enum type : int32_t {
     DATA_PAGE = 0,
     INDEX_PAGE = 1,
     DICTIONARY_PAGE = 2,
@@ -142,7 +142,7 @@ std::ostream& operator<<(std::ostream& out, const PageType::type& val);
 std::string to_string(const PageType::type& val);
 
 struct BoundaryOrder {
-  enum type {
+  enum type : int32_t {
     UNORDERED = 0,
     ASCENDING = 1,
     DESCENDING = 2
@@ -156,7 +156,7 @@ std::ostream& operator<<(std::ostream& out, const BoundaryOrder::type& val);
 std::string to_string(const BoundaryOrder::type& val);
 
 struct EdgeInterpolationAlgorithm {
-  enum type {
+  enum type : int32_t {
     SPHERICAL = 0,
     VINCENTY = 1,
     THOMAS = 2,
