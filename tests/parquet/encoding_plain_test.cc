@@ -36,7 +36,9 @@ void RoundTripFixed(int64_t n, std::mt19937_64* rng) {
                             reinterpret_cast<uint8_t*>(back.data()));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(*r, out.size());
-  EXPECT_EQ(std::memcmp(back.data(), values.data(), values.size() * sizeof(T)), 0);
+  if (n > 0) {
+    EXPECT_EQ(std::memcmp(back.data(), values.data(), values.size() * sizeof(T)), 0);
+  }
 }
 
 TEST(PlainFixed, RoundTripAllSizes) {

@@ -162,6 +162,49 @@ TEST(RleBitPacked, PutRepeatedMatchesPut) {
   }
 }
 
+TEST(RleBitPacked, PutBatchMatchesPut) {
+  std::mt19937_64 rng(17);
+  for (int width : {0, 1, 2, 7, 8, 15, 32}) {
+    for (int64_t n : kSizes) {
+      SCOPED_TRACE("width " + std::to_string(width) + " n " + std::to_string(n));
+      auto values = MixedValues(width, n, &rng);
+      // Random values at random group offsets, with a few Put() calls in between.
+      RleBitPackedEncoder a(width), b(width);
+      int64_t i = 0;
+      while (i < n) {
+        const int64_t k = std::min<int64_t>(n - i, static_cast<int64_t>(rng() % 50));
+        if (rng() % 2) {
+          a.PutBatch(values.data() + i, k);
+        } else {
+          for (int64_t j = 0; j < k; ++j) a.Put(values[i + j]);
+        }
+        for (int64_t j = 0; j < k; ++j) b.Put(values[i + j]);
+        i += k;
+      }
+      MutableBuffer oa, ob;
+      ASSERT_TRUE(a.Flush(&oa).ok());
+      ASSERT_TRUE(b.Flush(&ob).ok());
+      ASSERT_EQ(Bytes(oa), Bytes(ob));
+      if (width <= 8) {
+        std::vector<uint8_t> v8(values.begin(), values.end());
+        std::vector<int16_t> v16(values.begin(), values.end());
+        std::vector<int32_t> v32(values.begin(), values.end());
+        RleBitPackedEncoder c8(width), c16(width), c32(width);
+        c8.PutBatch(v8.data(), n);
+        c16.PutBatch(v16.data(), n);
+        c32.PutBatch(v32.data(), n);
+        MutableBuffer o8, o16, o32;
+        ASSERT_TRUE(c8.Flush(&o8).ok());
+        ASSERT_TRUE(c16.Flush(&o16).ok());
+        ASSERT_TRUE(c32.Flush(&o32).ok());
+        EXPECT_EQ(Bytes(o8), Bytes(ob));
+        EXPECT_EQ(Bytes(o16), Bytes(ob));
+        EXPECT_EQ(Bytes(o32), Bytes(ob));
+      }
+    }
+  }
+}
+
 TEST(RleBitPacked, LongRunsAreCompactAndEncoderIsReusable) {
   RleBitPackedEncoder enc(1);
   enc.PutRepeated(1, 10'000'000);

@@ -83,6 +83,12 @@ class RleBitPackedEncoder {
   // Defined inline below: it is called once per value.
   void Put(uint32_t value);
   void PutRepeated(uint32_t value, int64_t count);
+  // Same as Put() for each of values[0..n), faster: groups of 8 distinct values
+  // and long runs skip the per-value bookkeeping.
+  void PutBatch(const uint32_t* values, int64_t n);
+  void PutBatch(const int32_t* values, int64_t n);
+  void PutBatch(const int16_t* values, int64_t n);
+  void PutBatch(const uint8_t* values, int64_t n);
   // Flushes pending values into `out` (appends) and resets the encoder.
   Status Flush(MutableBuffer* out);
   // Upper bound of the encoded size of n values.
@@ -91,6 +97,8 @@ class RleBitPackedEncoder {
   // Writes the 8 buffered values as a bit-packed group (or drops them when they
   // start a repeated run).
   void FlushBuffered();
+  template <typename T>
+  void PutBatchImpl(const T* values, int64_t n);
   void EndLiteralRun();
   void FlushRepeatedRun();
   uint8_t* Room(int64_t bytes);  // pointer to `bytes` writable bytes at used_

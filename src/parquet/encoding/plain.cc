@@ -1,6 +1,7 @@
 // PLAIN encoding: fixed-width values back to back, booleans bit-packed LSB first,
 // byte arrays as a 4-byte little-endian length followed by the bytes.
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -83,7 +84,9 @@ Result<int64_t> DecodePlainFixed(const uint8_t* src, int64_t size, int64_t n, in
 
 Result<int64_t> DecodePlainBoolean(const uint8_t* src, int64_t size, int64_t n,
                                    uint8_t* out_bits, int64_t out_bit_offset) {
-  if (n < 0) return Status::InvalidArgument("PLAIN boolean: negative value count");
+  if (n < 0 || out_bit_offset < 0) {
+    return Status::InvalidArgument("PLAIN boolean: negative value count or bit offset");
+  }
   const int64_t bytes = n / 8 + (n % 8 != 0);
   if (bytes > size) {
     return Status::Corruption("PLAIN boolean: " + std::to_string(n) + " values need " +
@@ -102,7 +105,9 @@ Result<int64_t> DecodePlainByteArray(const uint8_t* src, int64_t size, int64_t n
                               " values cannot fit in " + std::to_string(size) + " bytes");
   }
   // All value bytes lie within the page minus the n length prefixes: one reservation.
-  OUPS_RETURN_NOT_OK(EnsureCapacity(data, size - 4 * n));
+  // (+16: short values are copied as 16-byte blocks; at least 1 byte so that
+  // `base` is never null.)
+  OUPS_RETURN_NOT_OK(EnsureCapacity(data, std::max<int64_t>(size - 4 * n, 0) + 16));
   const uint8_t* p = src;
   const uint8_t* const end = src + size;
   uint8_t* const base = data->mutable_data();
@@ -122,7 +127,11 @@ Result<int64_t> DecodePlainByteArray(const uint8_t* src, int64_t size, int64_t n
                                 " has length " + std::to_string(len) + " but only " +
                                 std::to_string(room) + " bytes remain for it");
     }
-    std::memcpy(base + pos, p, len);
+    if (len <= 16 && end - p >= 16) {
+      std::memcpy(base + pos, p, 16);  // fixed size: two moves, no libc call
+    } else {
+      std::memcpy(base + pos, p, len);
+    }
     p += len;
     pos += len;
     ends[i] = pos;
@@ -163,13 +172,18 @@ Status EncodePlainByteArray(const int64_t* offsets, const uint8_t* data, int64_t
                                      " has invalid length " + std::to_string(len));
     }
   }
-  OUPS_RETURN_NOT_OK(EnsureCapacity(out, payload + 4 * n));
+  OUPS_RETURN_NOT_OK(EnsureCapacity(out, payload + 4 * n + 16));
   uint8_t* dst = out->mutable_data() + out->size();
   uint8_t* const start = dst;
+  const int64_t last = offsets[n];
   for (int64_t i = 0; i < n; ++i) {
     const int64_t len = offsets[i + 1] - offsets[i];
     Store32(dst, static_cast<uint32_t>(len));
-    std::memcpy(dst + 4, data + offsets[i], static_cast<size_t>(len));
+    if (len <= 16 && last - offsets[i] >= 16) {
+      std::memcpy(dst + 4, data + offsets[i], 16);  // short value: fixed-size copy
+    } else {
+      std::memcpy(dst + 4, data + offsets[i], static_cast<size_t>(len));
+    }
     dst += 4 + len;
   }
   return out->Resize(out->size() + (dst - start));

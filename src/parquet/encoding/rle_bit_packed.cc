@@ -201,6 +201,57 @@ void RleBitPackedEncoder::PutRepeated(uint32_t value, int64_t count) {
   }
 }
 
+template <typename T>
+void RleBitPackedEncoder::PutBatchImpl(const T* values, int64_t n) {
+  int64_t i = 0;
+  while (i < n) {
+    if (repeat_count_ >= 8 && static_cast<uint32_t>(values[i]) == current_value_) {
+      // Inside a repeated run: count the equal values that follow.
+      int64_t j = i + 1;
+      while (j < n && static_cast<uint32_t>(values[j]) == current_value_) ++j;
+      if (repeat_count_ + (j - i) < kMaxRunLength) {
+        repeat_count_ += j - i;
+        i = j;
+        continue;
+      }
+    } else if (num_buffered_ == 0 && repeat_count_ < 8 && n - i >= 8) {
+      // At a group boundary outside a run (repeat_count_ is then 0): a group of 8
+      // values that are not all equal becomes a literal group, exactly as 8 Put()
+      // calls would make it.
+      uint32_t g[8];
+      uint32_t diff = 0;
+      for (int k = 0; k < 8; ++k) {
+        g[k] = static_cast<uint32_t>(values[i + k]);
+        diff |= g[k] ^ static_cast<uint32_t>(values[i]);
+      }
+      if (diff != 0) {
+        std::memcpy(buffered_, g, sizeof(g));
+        num_buffered_ = 8;
+        current_value_ = g[7];
+        repeat_count_ = 0;
+        FlushBuffered();
+        i += 8;
+        continue;
+      }
+    }
+    Put(static_cast<uint32_t>(values[i]));
+    ++i;
+  }
+}
+
+void RleBitPackedEncoder::PutBatch(const uint32_t* values, int64_t n) {
+  PutBatchImpl(values, n);
+}
+void RleBitPackedEncoder::PutBatch(const int32_t* values, int64_t n) {
+  PutBatchImpl(values, n);
+}
+void RleBitPackedEncoder::PutBatch(const int16_t* values, int64_t n) {
+  PutBatchImpl(values, n);
+}
+void RleBitPackedEncoder::PutBatch(const uint8_t* values, int64_t n) {
+  PutBatchImpl(values, n);
+}
+
 Status RleBitPackedEncoder::Flush(MutableBuffer* out) {
   if (bit_width_ < 0 || bit_width_ > 32) {
     return Status::InvalidArgument("RLE/bit-packed: bit width " + std::to_string(bit_width_) +
