@@ -69,7 +69,7 @@ class Rng {
 
 constexpr int64_t kSecondsMin = -62135596800LL;  // 0001-01-01 00:00:00
 constexpr int64_t kSecondsMax = 253402300799LL;  // 9999-12-31 23:59:59
-constexpr int64_t kNanosMin = -9223372036854775807LL + 1000000000LL;  // ~1677-09-21
+constexpr int64_t kNanosMin = -9223286400000000000LL;  // 1677-09-22, DuckDB's TIMESTAMP_NS minimum
 constexpr int64_t kNanosMax = 9223372036854775807LL - 1000000000LL;   // ~2262-04-11
 
 std::string RandomAscii(Rng& rng, int len) {
@@ -104,9 +104,11 @@ Gen IntGen() {
   };
 }
 
-Gen FloatGen(bool single) {
-  return [single](ColumnBuilder& b, Rng& rng, int64_t i) -> Status {
-    const double inf = std::numeric_limits<double>::infinity();
+// With `infinities`, rows 0 and 1 hold -inf and +inf (DuckDB's parquet_metadata()
+// then reports no min/max at all, so files without them check the statistics).
+Gen FloatGen(bool single, bool infinities) {
+  return [single, infinities](ColumnBuilder& b, Rng& rng, int64_t i) -> Status {
+    const double inf = infinities ? std::numeric_limits<double>::infinity() : -12.5;
     const double big = single ? 3.4028234663852886e38 : std::numeric_limits<double>::max();
     const double tiny = single ? 1.401298464324817e-45 : 5e-324;
     switch (i) {
@@ -218,8 +220,10 @@ std::vector<TypeSpec> AllTypes() {
       {"uint16", DataType::UInt16(), IntGen<uint16_t>()},
       {"uint32", DataType::UInt32(), IntGen<uint32_t>()},
       {"uint64", DataType::UInt64(), IntGen<uint64_t>()},
-      {"float32", DataType::Float32(), FloatGen(true)},
-      {"float64", DataType::Float64(), FloatGen(false)},
+      {"float32", DataType::Float32(), FloatGen(true, false)},
+      {"float64", DataType::Float64(), FloatGen(false, false)},
+      {"float32_inf", DataType::Float32(), FloatGen(true, true)},
+      {"float64_inf", DataType::Float64(), FloatGen(false, true)},
       {"string", DataType::String(), StringGen(false)},
       {"binary", DataType::Binary(), StringGen(true)},
       {"date32", DataType::Date32(), DateGen()},

@@ -35,7 +35,9 @@ int Usage(std::string_view problem) {
 }
 
 int Fail(const std::string& path, const oups::Status& st) {
-  std::cerr << "oups-parquet: " << path << ": " << st.ToString() << "\n";
+  // Reader errors already name the file; add it only when they do not.
+  const bool named = st.message().find(path) != std::string::npos;
+  std::cerr << "oups-parquet: " << (named ? "" : path + ": ") << st.ToString() << "\n";
   return 1;
 }
 
