@@ -11,6 +11,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include "oups/table/builder.h"
+
 namespace oups {
 
 namespace {
@@ -250,6 +252,29 @@ struct Run {
   int64_t length;
 };
 
+struct Bytes16 {
+  uint64_t lo, hi;
+};
+
+// Copies the values of `runs` to `out`: short runs (fine-grained merges) with
+// a typed loop, long ones with memcpy.
+template <typename T>
+void CopyFixedRuns(const std::vector<const Column*>& srcs, const std::vector<Run>& runs,
+                   uint8_t* out) {
+  T* o = reinterpret_cast<T*>(out);
+  for (const Run& r : runs) {
+    if (r.length == 0) continue;
+    const Column& c = *srcs[static_cast<size_t>(r.src)];
+    const T* in = reinterpret_cast<const T*>(c.values()->data()) + c.offset() + r.start;
+    if (r.length <= 8) {
+      for (int64_t k = 0; k < r.length; ++k) o[k] = in[k];
+    } else {
+      std::memcpy(o, in, static_cast<size_t>(r.length) * sizeof(T));
+    }
+    o += r.length;
+  }
+}
+
 // A column made of `runs` of rows of `srcs` (all of the same type).
 Result<Column> GatherRuns(const std::vector<const Column*>& srcs, const std::vector<Run>& runs,
                           int64_t total) {
@@ -280,6 +305,7 @@ Result<Column> GatherRuns(const std::vector<const Column*>& srcs, const std::vec
     uint8_t* out = values->mutable_data();
     int64_t pos = 0;
     for (const Run& r : runs) {
+      if (r.length == 0) continue;
       const Column& c = *srcs[static_cast<size_t>(r.src)];
       CopyBits(c.values()->data(), c.offset() + r.start, out, pos, r.length);
       pos += r.length;
@@ -313,13 +339,12 @@ Result<Column> GatherRuns(const std::vector<const Column*>& srcs, const std::vec
     const int64_t w = type.byte_width();
     OUPS_ASSIGN_OR_RETURN(values, MutableBuffer::Make(total * w));
     uint8_t* out = values->mutable_data();
-    int64_t pos = 0;
-    for (const Run& r : runs) {
-      if (r.length == 0) continue;
-      const Column& c = *srcs[static_cast<size_t>(r.src)];
-      std::memcpy(out + pos * w, c.values()->data() + (c.offset() + r.start) * w,
-                  static_cast<size_t>(r.length * w));
-      pos += r.length;
+    switch (w) {
+      case 1: CopyFixedRuns<uint8_t>(srcs, runs, out); break;
+      case 2: CopyFixedRuns<uint16_t>(srcs, runs, out); break;
+      case 4: CopyFixedRuns<uint32_t>(srcs, runs, out); break;
+      case 8: CopyFixedRuns<uint64_t>(srcs, runs, out); break;
+      default: CopyFixedRuns<Bytes16>(srcs, runs, out); break;
     }
   }
   return Column(type, total, std::move(validity), std::move(values), std::move(offsets), -1, 0);
@@ -380,12 +405,9 @@ void TakeFixed(const T* in, const int64_t* idx, int64_t n, T* out) {
   for (int64_t k = 0; k < n; ++k) out[k] = in[idx[k]];
 }
 
-struct Bytes16 {
-  uint64_t lo, hi;
-};
-
 Result<Column> TakeChecked(const Column& c, const int64_t* idx, int64_t n) {
   const DataType& type = c.type();
+  if (n == 0) return ColumnBuilder(type).Finish();  // c may have no buffers at all
   std::shared_ptr<MutableBuffer> validity;
   if (c.has_nulls()) {
     OUPS_ASSIGN_OR_RETURN(validity, NewBitmap(n));

@@ -121,6 +121,19 @@ TEST(Concatenate, EveryTypeFromOddSlices) {
   EXPECT_TRUE(whole->Equals(t));
 }
 
+TEST(Concatenate, ColumnsWithoutBuffers) {
+  auto a = *ColumnFromVector<int64_t>(DataType::Int64(), {1, 2});
+  auto r = Concatenate({Column(), a, Column()});
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->Equals(a));
+  auto e = Take(Column(), nullptr, 0);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->length(), 0);
+  EXPECT_TRUE(e->Validate().ok());
+  EXPECT_EQ(*FindFirstUnsorted(Column()), -1);
+  EXPECT_EQ(*LowerBound(Column(), Scalar::Int(1)), 0);
+}
+
 TEST(Concatenate, Errors) {
   EXPECT_TRUE(Concatenate({}).status().IsInvalidArgument());
   auto a = *ColumnFromVector<int64_t>(DataType::Int64(), {1});
