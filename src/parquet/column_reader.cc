@@ -61,6 +61,42 @@ float HalfToFloat(uint16_t h) {
   return f;
 }
 
+// Reserves room for `extra` more bytes, growing geometrically so that a chunk's
+// pages appended one by one cost amortised linear time.
+Status ReserveMore(MutableBuffer* buf, int64_t extra) {
+  const int64_t need = buf->size() + extra;
+  if (need <= buf->capacity()) return Status::OK();
+  return buf->Reserve(std::max(need, buf->capacity() + buf->capacity() / 2));
+}
+
+// Packs n levels (each 0 or 1) into bitmap bits [bit_pos, bit_pos + n) and
+// returns how many are 1, or -1 if a level is above 1.
+int64_t PackLevels(const uint8_t* levels, int64_t n, uint8_t* bitmap, int64_t bit_pos) {
+  int64_t ones = 0;
+  int64_t i = 0;
+  // Unaligned head, bit by bit.
+  for (; i < n && ((bit_pos + i) & 7) != 0; ++i) {
+    if (levels[i] > 1) return -1;
+    SetBitTo(bitmap, bit_pos + i, levels[i] != 0);
+    ones += levels[i];
+  }
+  // Whole bytes: 8 levels -> 1 bitmap byte.
+  uint8_t* out = bitmap + ((bit_pos + i) >> 3);
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, levels + i, 8);
+    if (w & ~0x0101010101010101ull) return -1;
+    *out++ = static_cast<uint8_t>((w * 0x0102040810204080ull) >> 56);
+    ones += __builtin_popcountll(w);
+  }
+  for (; i < n; ++i) {
+    if (levels[i] > 1) return -1;
+    SetBitTo(bitmap, bit_pos + i, levels[i] != 0);
+    ones += levels[i];
+  }
+  return ones;
+}
+
 }  // namespace
 
 struct ColumnAccumulator::Impl {
@@ -177,14 +213,8 @@ struct ColumnAccumulator::Impl {
       return Status::Corruption("definition levels: got " + std::to_string(got) + " of " +
                                 std::to_string(nv) + " values");
     }
-    uint8_t* vb = validity->mutable_data();
-    int64_t nn = 0;
-    for (int64_t i = 0; i < nv; ++i) {
-      const uint8_t l = levels[size_t(i)];
-      if (l > 1) return Status::Corruption("definition level " + std::to_string(l) + " > max 1");
-      SetBitTo(vb, pos + i, l != 0);
-      nn += l;
-    }
+    const int64_t nn = PackLevels(levels.data(), nv, validity->mutable_data(), pos);
+    if (nn < 0) return Status::Corruption("definition level above the maximum 1");
     return nn;
   }
 
@@ -274,7 +304,7 @@ struct ColumnAccumulator::Impl {
       ends.resize(static_cast<size_t>(nn));
       if (enc == E::PLAIN) {
         if (nn > size / 4) return Status::Corruption("page claims " + std::to_string(nn) + " byte arrays in " + std::to_string(size) + " bytes");
-        OUPS_RETURN_NOT_OK(data->Reserve(data->size() + size));
+        OUPS_RETURN_NOT_OK(ReserveMore(data.get(), size));
         OUPS_ASSIGN_OR_RETURN(int64_t used, DecodePlainByteArray(src, size, nn, data.get(), ends.data()));
         (void)used;
       } else if (dict_enc) {
@@ -285,7 +315,7 @@ struct ColumnAccumulator::Impl {
           const int32_t ix = indices[size_t(k)];
           total += dict_ends[size_t(ix)] - (ix ? dict_ends[size_t(ix - 1)] : 0);
         }
-        OUPS_RETURN_NOT_OK(data->Reserve(data->size() + total));
+        OUPS_RETURN_NOT_OK(ReserveMore(data.get(), total));
         const uint8_t* d = dict_data.data();
         for (int64_t k = 0; k < nn; ++k) {
           const int32_t ix = indices[size_t(k)];

@@ -205,6 +205,13 @@ Result<DenseValues> MakeDenseValues(const Column& c, const ColumnDescriptor& des
 }
 
 // ------------------------------------------------------------- statistics
+// PLAIN encoding of the min and max non-null values; unset when the column has
+// no orderable non-null value (all null, all NaN).
+struct MinMax {
+  std::optional<std::string> min;
+  std::optional<std::string> max;
+};
+
 template <typename T>
 std::string PlainBytes(T v) {
   std::string s(sizeof(T), '\0');
@@ -319,9 +326,24 @@ MinMax ComputeMinMax(const DenseValues& v, const ColumnDescriptor& desc) {
 // ------------------------------------------------------------- dictionary
 constexpr uint64_t kHashMul = 0x9E3779B97F4A7C15ull;
 
+// Per-thread scratch reused across column chunks: large buffers would otherwise
+// be allocated (and page-faulted in) again for every chunk.
+struct Scratch {
+  MutableBuffer indices;
+  std::vector<uint64_t> keys;
+  std::vector<int32_t> slots;
+  std::vector<uint64_t> hashes;
+  MutableBuffer page;
+  MutableBuffer compressed;
+};
+Scratch& ThreadScratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
+
 struct Dictionary {
   int64_t size = 0;                 // distinct values
-  std::shared_ptr<MutableBuffer> indices;  // int32 per dense value
+  MutableBuffer* indices = nullptr;  // int32 per dense value (thread scratch)
   // Dictionary values, PLAIN-encoded (what the dictionary page holds).
   std::shared_ptr<MutableBuffer> plain;
 };
@@ -336,10 +358,14 @@ Status BuildFixedDictionary(const DenseValues& v, int64_t limit, Dictionary* dic
   int64_t cap = 1024;
   while (cap < std::min<int64_t>(max_entries * 2, int64_t(1) << 22) && cap < v.n * 2) cap <<= 1;
   int shift = 64 - __builtin_ctzll(static_cast<unsigned long long>(cap));
-  std::vector<K> keys(static_cast<size_t>(cap));
-  std::vector<int32_t> slots(static_cast<size_t>(cap), -1);
+  Scratch& sc = ThreadScratch();
+  std::vector<uint64_t>& keys = sc.keys;
+  std::vector<int32_t>& slots = sc.slots;
+  keys.assign(static_cast<size_t>(cap), 0);
+  slots.assign(static_cast<size_t>(cap), -1);
   std::vector<K> values;
-  OUPS_ASSIGN_OR_RETURN(dict->indices, MutableBuffer::Make(v.n * 4));
+  dict->indices = &sc.indices;
+  OUPS_RETURN_NOT_OK(dict->indices->Resize(v.n * 4));
   int32_t* out = dict->indices->mutable_data_as<int32_t>();
   K prev{};
   int32_t prev_idx = -1;
@@ -358,20 +384,20 @@ Status BuildFixedDictionary(const DenseValues& v, int64_t limit, Dictionary* dic
         if (static_cast<int64_t>(values.size()) >= max_entries) return Status::OK();
         s = static_cast<int32_t>(values.size());
         values.push_back(k);
-        keys[h] = k;
+        keys[h] = bits;
         slots[h] = s;
         if (static_cast<int64_t>(values.size()) * 2 > cap) {
           // Grow and rehash.
           cap <<= 1;
           shift -= 1;
-          std::vector<K> nk(static_cast<size_t>(cap));
+          std::vector<uint64_t> nk(static_cast<size_t>(cap));
           std::vector<int32_t> ns(static_cast<size_t>(cap), -1);
           for (size_t j = 0; j < values.size(); ++j) {
             uint64_t b = 0;
             std::memcpy(&b, &values[j], sizeof(K));
             uint64_t hh = (b * kHashMul) >> shift;
             while (ns[hh] >= 0) hh = (hh + 1) & uint64_t(cap - 1);
-            nk[hh] = values[j];
+            nk[hh] = b;
             ns[hh] = static_cast<int32_t>(j);
           }
           keys.swap(nk);
@@ -380,7 +406,7 @@ Status BuildFixedDictionary(const DenseValues& v, int64_t limit, Dictionary* dic
         out[i] = s;
         break;
       }
-      if (std::memcmp(&keys[h], &k, sizeof(K)) == 0) {
+      if (keys[h] == bits) {
         out[i] = s;
         break;
       }
@@ -416,11 +442,15 @@ Status BuildByteArrayDictionary(const DenseValues& v, int64_t limit, Dictionary*
                                 bool* ok) {
   *ok = false;
   int64_t cap = 1024;
-  std::vector<int32_t> slots(static_cast<size_t>(cap), -1);
-  std::vector<uint64_t> hashes(static_cast<size_t>(cap));
+  Scratch& sc = ThreadScratch();
+  std::vector<int32_t>& slots = sc.slots;
+  std::vector<uint64_t>& hashes = sc.hashes;
+  slots.assign(static_cast<size_t>(cap), -1);
+  hashes.assign(static_cast<size_t>(cap), 0);
   std::vector<std::string_view> values;
   int64_t plain_size = 0;
-  OUPS_ASSIGN_OR_RETURN(dict->indices, MutableBuffer::Make(v.n * 4));
+  dict->indices = &sc.indices;
+  OUPS_RETURN_NOT_OK(dict->indices->Resize(v.n * 4));
   int32_t* out = dict->indices->mutable_data_as<int32_t>();
   std::string_view prev;
   int32_t prev_idx = -1;
@@ -479,6 +509,37 @@ Status BuildByteArrayDictionary(const DenseValues& v, int64_t limit, Dictionary*
   return Status::OK();
 }
 
+// The dictionary's distinct values as DenseValues (for statistics).
+Result<DenseValues> DictionaryValues(const DenseValues& v, const Dictionary& dict) {
+  DenseValues d;
+  d.physical = v.physical;
+  d.width = v.width;
+  d.n = dict.size;
+  if (v.physical != PhysicalType::kByteArray) {
+    d.fixed = dict.plain->data();
+    return d;
+  }
+  // PLAIN layout is 4-byte length + bytes: re-pack the bytes contiguously.
+  d.owned = std::make_shared<MutableBuffer>();
+  d.owned_extra = std::make_shared<MutableBuffer>();
+  OUPS_RETURN_NOT_OK(d.owned->Resize((dict.size + 1) * 8));
+  OUPS_RETURN_NOT_OK(d.owned_extra->Reserve(dict.plain->size()));
+  int64_t* o = d.owned->mutable_data_as<int64_t>();
+  const uint8_t* base = dict.plain->data();
+  int64_t pos = 0;
+  o[0] = 0;
+  for (int64_t i = 0; i < dict.size; ++i) {
+    uint32_t len;
+    std::memcpy(&len, base + pos, 4);
+    d.owned_extra->UnsafeAppend(base + pos + 4, len);
+    pos += 4 + int64_t(len);
+    o[i + 1] = d.owned_extra->size();
+  }
+  d.offsets = o;
+  d.data = d.owned_extra->data();
+  return d;
+}
+
 int64_t PlainSize(const DenseValues& v) {
   switch (v.physical) {
     case PhysicalType::kBoolean: return (v.n + 7) / 8;
@@ -520,8 +581,8 @@ struct PageWriter {
   const WriterOptions& opt;
   Codec* codec;
   MutableBuffer* out;
-  MutableBuffer scratch;    // uncompressed page body
-  MutableBuffer compressed;
+  MutableBuffer& scratch;     // uncompressed page body (thread scratch)
+  MutableBuffer& compressed;  // (thread scratch)
   int64_t uncompressed_total = 0;
 
   Status Emit(format::PageHeader& header) {
@@ -579,18 +640,21 @@ Status AppendPlainValues(const DenseValues& v, int64_t d0, int64_t d1, MutableBu
 
 }  // namespace
 
-Result<EncodedChunk> EncodeColumnChunk(const Column& column, const ColumnDescriptor& desc,
-                                       const WriterOptions& opt, Codec* codec) {
+Status EncodeColumnChunk(const Column& column, const ColumnDescriptor& desc,
+                         const WriterOptions& opt, Codec* codec, EncodedChunk* chunk_out) {
   if (!desc.optional && column.null_count() > 0) {
     return Status::InvalidArgument("column '" + desc.name + "' is not nullable but holds " +
                                    std::to_string(column.null_count()) + " nulls");
   }
   OUPS_ASSIGN_OR_RETURN(DenseValues v, MakeDenseValues(column, desc));
-  EncodedChunk result;
-  result.bytes = std::make_shared<MutableBuffer>();
+  EncodedChunk& result = *chunk_out;
+  if (!result.bytes) result.bytes = std::make_shared<MutableBuffer>();
+  result.chunk = format::ColumnChunk();
   MutableBuffer* out = result.bytes.get();
+  out->Clear();
   OUPS_RETURN_NOT_OK(out->Reserve(PlainSize(v) / 2 + 1024));
-  PageWriter pw{opt, codec, out, {}, {}, 0};
+  Scratch& sc = ThreadScratch();
+  PageWriter pw{opt, codec, out, sc.page, sc.compressed, 0};
 
   format::ColumnMetaData md;
   md.__set_type(static_cast<format::Type::type>(desc.physical_type));
@@ -682,7 +746,14 @@ Result<EncodedChunk> EncodeColumnChunk(const Column& column, const ColumnDescrip
   if (opt.write_statistics) {
     format::Statistics st;
     st.__set_null_count(column.null_count());
-    MinMax mm = ComputeMinMax(v, desc);
+    // With a dictionary, min/max over its distinct values: far fewer compares.
+    MinMax mm;
+    if (use_dict) {
+      OUPS_ASSIGN_OR_RETURN(DenseValues dv, DictionaryValues(v, dict));
+      mm = ComputeMinMax(dv, desc);
+    } else {
+      mm = ComputeMinMax(v, desc);
+    }
     if (mm.min && mm.max) {
       st.__set_min_value(*mm.min);
       st.__set_max_value(*mm.max);
@@ -694,7 +765,7 @@ Result<EncodedChunk> EncodeColumnChunk(const Column& column, const ColumnDescrip
   result.chunk.__set_file_offset(0);
   result.chunk.__set_meta_data(md);
   result.uncompressed_size = pw.uncompressed_total;
-  return result;
+  return Status::OK();
 }
 
 }  // namespace oups::parquet

@@ -18,17 +18,10 @@ struct EncodedChunk {
   int64_t uncompressed_size = 0;
 };
 
-// Encodes `column` (one row group's rows) as a column chunk described by `desc`.
-// Thread-safe across distinct codecs: columns can be encoded in parallel.
-Result<EncodedChunk> EncodeColumnChunk(const Column& column, const ColumnDescriptor& desc,
-                                       const WriterOptions& options, Codec* codec);
-
-// PLAIN encoding of the min and max of `column`'s non-null values (physical
-// representation of `desc`), for statistics. Sets nothing when the column has no
-// orderable non-null value (all null, all NaN).
-struct MinMax {
-  std::optional<std::string> min;
-  std::optional<std::string> max;
-};
+// Encodes `column` (one row group's rows) as a column chunk described by `desc`
+// into `out` (its `bytes` buffer is reused when set). Thread-safe across
+// distinct codecs and outputs: columns can be encoded in parallel.
+Status EncodeColumnChunk(const Column& column, const ColumnDescriptor& desc,
+                         const WriterOptions& options, Codec* codec, EncodedChunk* out);
 
 }  // namespace oups::parquet

@@ -27,6 +27,7 @@ struct FileWriter::Impl {
   int sorting_index = -1;
   bool closed = false;
   Status error;  // sticky: a failed write poisons the writer
+  EncodedChunk scratch;  // reused for every column chunk
 
   Status WriteOneRowGroup(const Table& t) {
     format::RowGroup rg;
@@ -36,10 +37,9 @@ struct FileWriter::Impl {
     int64_t total_uncompressed = 0;
     const int64_t rg_start = file->Tell();
     for (int c = 0; c < t.num_columns(); ++c) {
-      Result<EncodedChunk> enc =
-          EncodeColumnChunk(t.column(c), descriptors[size_t(c)], options, codec.get());
-      if (!enc.ok()) return enc.status();
-      EncodedChunk& ec = *enc;
+      EncodedChunk& ec = scratch;
+      OUPS_RETURN_NOT_OK(
+          EncodeColumnChunk(t.column(c), descriptors[size_t(c)], options, codec.get(), &ec));
       const int64_t base = file->Tell();
       OUPS_RETURN_NOT_OK(file->Append(ec.bytes->data(), ec.bytes->size()));
       format::ColumnMetaData& md = ec.chunk.meta_data;

@@ -50,9 +50,12 @@ class Buffer {
   int64_t size_ = 0;
 };
 
-// A growable, 64-byte aligned byte buffer. Capacity is rounded up and the padding
-// past size() is zero-initialised on growth, so bit-level readers may over-read
-// up to 8 bytes past the end safely.
+// A growable, 64-byte aligned byte buffer. Memory past size() is zero when first
+// allocated (growth zero-fills the new region), and at least 64 zeroed bytes
+// follow capacity(), so bit-level readers may over-read up to 8 bytes past the
+// end safely. Large buffers (>= 1 MiB) are anonymous mappings backed by
+// transparent huge pages where available, grown with mremap (no copy), so
+// page faults and zeroing cost little.
 class MutableBuffer : public Buffer {
  public:
   MutableBuffer() = default;
@@ -81,7 +84,10 @@ class MutableBuffer : public Buffer {
     std::memcpy(mutable_data() + size_, bytes, static_cast<size_t>(n));
     size_ += n;
   }
-  void Clear() { size_ = 0; }
+  void Clear() {
+    dirty_ = dirty_ > size_ ? dirty_ : size_;
+    size_ = 0;
+  }
 
  private:
   static int64_t Grow(int64_t need) {
@@ -90,6 +96,8 @@ class MutableBuffer : public Buffer {
     return c;
   }
   int64_t capacity_ = 0;
+  int64_t mapped_ = 0;  // bytes of an anonymous mapping (large buffers), else 0
+  int64_t dirty_ = 0;   // high-water mark of size(): bytes past it are still zero
 };
 
 }  // namespace oups
