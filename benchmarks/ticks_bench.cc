@@ -38,11 +38,14 @@ int main(int argc, char** argv) {
   int repeat = 1;
   std::string compression = "snappy";
   int positional = 0;
-  bool read_only = false;  // profiling aid: read FILE as written by an earlier run
+  bool read_only = false;
+  int threads = 1;  // profiling aid: read FILE as written by an earlier run
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--repeat" && i + 1 < argc) {
       repeat = std::atoi(argv[++i]);
+    } else if (a == "--threads" && i + 1 < argc) {
+      threads = std::atoi(argv[++i]);
     } else if (a == "--read-only") {
       read_only = true;
     } else if (a == "--compression" && i + 1 < argc) {
@@ -56,7 +59,7 @@ int main(int argc, char** argv) {
     }
   }
   if (file.empty() || n < 0 || repeat < 1) {
-    std::fprintf(stderr, "usage: ticks_bench FILE [ROWS] [--repeat R] [--compression C]\n");
+    std::fprintf(stderr, "usage: ticks_bench FILE [ROWS] [--repeat R] [--compression C] [--threads T]\n");
     return 2;
   }
   auto fs = LocalFileSystem();
@@ -68,6 +71,7 @@ int main(int argc, char** argv) {
   if (!codec.ok()) Die(codec.status());
   opt.compression = *codec;
   opt.sorting_column = "ts";
+  opt.num_threads = threads;
   double write_s = 1e30, read_s = 1e30, write_cpu_s = 1e30, read_cpu_s = 1e30;
   int64_t read_rows = 0;
   for (int r = 0; r < repeat; ++r) {
@@ -81,7 +85,9 @@ int main(int argc, char** argv) {
     }
     t0 = Now();
     double c1 = CpuNow();
-    auto t = parquet::ReadTable(*fs, file);
+    parquet::ReadOptions ro;
+    ro.num_threads = threads;
+    auto t = parquet::ReadTable(*fs, file, ro);
     if (!t.ok()) Die(t.status());
     read_s = std::min(read_s, Now() - t0);
     read_cpu_s = std::min(read_cpu_s, CpuNow() - c1);
@@ -100,7 +106,7 @@ int main(int argc, char** argv) {
   if (!st.ok()) Die(st.status());
   std::printf(
       "{\"engine\":\"oups\",\"rows\":%lld,\"bytes\":%lld,\"write_s\":%.6f,\"read_s\":%.6f,"
-      "\"write_cpu_s\":%.6f,\"read_cpu_s\":%.6f,\"generate_s\":%.6f,\"threads\":1}\n",
-      (long long)n, (long long)st->size, write_s, read_s, write_cpu_s, read_cpu_s, generate_s);
+      "\"write_cpu_s\":%.6f,\"read_cpu_s\":%.6f,\"generate_s\":%.6f,\"threads\":%d}\n",
+      (long long)n, (long long)st->size, write_s, read_s, write_cpu_s, read_cpu_s, generate_s, threads);
   return 0;
 }

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "common/parallel.h"
 #include "parquet/column_reader.h"
 #include "parquet/metadata_internal.h"
 #include "parquet/thrift/thrift_codec.h"
@@ -42,7 +43,8 @@ struct FileReader::Impl {
     return idx;
   }
 
-  Result<Table> ReadRowGroups(const std::vector<int>& rgs, const std::vector<int>& cols) {
+  Result<Table> ReadRowGroups(const std::vector<int>& rgs, const std::vector<int>& cols,
+                              int num_threads) {
     int64_t total = 0;
     for (int r : rgs) {
       if (r < 0 || r >= static_cast<int>(metadata.row_groups.size())) {
@@ -57,12 +59,13 @@ struct FileReader::Impl {
       }
       total += n;
     }
-    std::vector<Field> fields;
-    std::vector<Column> columns;
-    MutableBuffer chunk;
-    for (int c : cols) {
+    std::vector<Field> fields(cols.size());
+    std::vector<Column> columns(cols.size());
+    OUPS_RETURN_NOT_OK(ParallelFor(int64_t(cols.size()), num_threads, [&](int64_t k) -> Status {
+      const int c = cols[size_t(k)];
       const ColumnDescriptor& desc = metadata.columns[size_t(c)];
       ColumnAccumulator acc(desc, total);
+      MutableBuffer chunk;
       for (int r : rgs) {
         const RowGroupMetadata& rg = metadata.row_groups[size_t(r)];
         const ColumnChunkMetadata& cm = rg.columns[size_t(c)];
@@ -80,9 +83,10 @@ struct FileReader::Impl {
       }
       Result<Column> col = acc.Finish();
       if (!col.ok()) return col.status().WithContext(file->path() + ": column '" + desc.name + "'");
-      fields.push_back(Field{desc.name, desc.logical, desc.optional});
-      columns.push_back(std::move(col).MoveValueUnsafe());
-    }
+      fields[size_t(k)] = Field{desc.name, desc.logical, desc.optional};
+      columns[size_t(k)] = std::move(col).MoveValueUnsafe();
+      return Status::OK();
+    }));
     return Table::Make(Schema(std::move(fields)), std::move(columns));
   }
 };
@@ -159,9 +163,10 @@ int FileReader::num_row_groups() const {
   return static_cast<int>(impl_->metadata.row_groups.size());
 }
 
-Result<Table> FileReader::ReadRowGroup(int row_group, const std::vector<std::string>& columns) {
+Result<Table> FileReader::ReadRowGroup(int row_group, const std::vector<std::string>& columns,
+                                       int num_threads) {
   OUPS_ASSIGN_OR_RETURN(std::vector<int> cols, impl_->ResolveColumns(columns));
-  return impl_->ReadRowGroups({row_group}, cols);
+  return impl_->ReadRowGroups({row_group}, cols, num_threads);
 }
 
 Result<Table> FileReader::Read(const ReadOptions& options) {
@@ -172,7 +177,7 @@ Result<Table> FileReader::Read(const ReadOptions& options) {
   } else {
     rgs = options.row_groups;
   }
-  return impl_->ReadRowGroups(rgs, cols);
+  return impl_->ReadRowGroups(rgs, cols, options.num_threads);
 }
 
 Result<Table> ReadTable(FileSystem& fs, const std::string& path, const ReadOptions& options) {

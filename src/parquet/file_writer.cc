@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 
+#include "common/parallel.h"
 #include "parquet/column_writer.h"
 #include "parquet/metadata_internal.h"
 #include "parquet/compression/codec.h"
@@ -28,18 +29,38 @@ struct FileWriter::Impl {
   bool closed = false;
   Status error;  // sticky: a failed write poisons the writer
   EncodedChunk scratch;  // reused for every column chunk
+  std::vector<EncodedChunk> column_chunks;          // num_threads > 1
+  std::vector<std::unique_ptr<Codec>> column_codecs;  // num_threads > 1
 
   Status WriteOneRowGroup(const Table& t) {
     format::RowGroup rg;
     rg.__set_num_rows(t.num_rows());
+    const int ncols = t.num_columns();
     std::vector<format::ColumnChunk> chunks;
-    chunks.reserve(size_t(t.num_columns()));
+    chunks.reserve(size_t(ncols));
     int64_t total_uncompressed = 0;
     const int64_t rg_start = file->Tell();
-    for (int c = 0; c < t.num_columns(); ++c) {
-      EncodedChunk& ec = scratch;
-      OUPS_RETURN_NOT_OK(
-          EncodeColumnChunk(t.column(c), descriptors[size_t(c)], options, codec.get(), &ec));
+    const bool parallel = options.num_threads > 1 && ncols > 1;
+    if (parallel) {
+      // Encode every column at once (one codec per column: codecs are not
+      // shareable across threads), then append them in order.
+      if (column_chunks.size() != size_t(ncols)) column_chunks.resize(size_t(ncols));
+      if (column_codecs.size() != size_t(ncols)) column_codecs.resize(size_t(ncols));
+      OUPS_RETURN_NOT_OK(ParallelFor(ncols, options.num_threads, [&](int64_t c) -> Status {
+        auto& codec_c = column_codecs[size_t(c)];
+        if (!codec_c) {
+          OUPS_ASSIGN_OR_RETURN(codec_c, MakeCodec(options.compression, options.compression_level));
+        }
+        return EncodeColumnChunk(t.column(int(c)), descriptors[size_t(c)], options, codec_c.get(),
+                                 &column_chunks[size_t(c)]);
+      }));
+    }
+    for (int c = 0; c < ncols; ++c) {
+      EncodedChunk& ec = parallel ? column_chunks[size_t(c)] : scratch;
+      if (!parallel) {
+        OUPS_RETURN_NOT_OK(
+            EncodeColumnChunk(t.column(c), descriptors[size_t(c)], options, codec.get(), &ec));
+      }
       const int64_t base = file->Tell();
       OUPS_RETURN_NOT_OK(file->Append(ec.bytes->data(), ec.bytes->size()));
       format::ColumnMetaData& md = ec.chunk.meta_data;

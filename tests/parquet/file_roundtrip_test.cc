@@ -140,6 +140,27 @@ TEST(RoundTrip, ProjectionAndRowGroupSelection) {
   EXPECT_NE(missing.status().message().find("/p.parquet"), std::string::npos);
 }
 
+TEST(RoundTrip, ParallelWriteAndReadMatchSerial) {
+  auto fs = NewMemoryFileSystem();
+  Table t = testing::RandomTable(WritableSchema(true), 3000, 99, 0.1);
+  WriterOptions serial;
+  serial.row_group_size = 1000;
+  WriterOptions parallel = serial;
+  parallel.num_threads = 3;
+  ASSERT_TRUE(WriteTable(*fs, "/serial.parquet", t, serial).ok());
+  ASSERT_TRUE(WriteTable(*fs, "/parallel.parquet", t, parallel).ok());
+  // Same bytes whatever the thread count.
+  auto a = fs->ReadFile("/serial.parquet");
+  auto b = fs->ReadFile("/parallel.parquet");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ((*a)->view(), (*b)->view());
+  ReadOptions ro;
+  ro.num_threads = 2;
+  auto read = ReadTable(*fs, "/parallel.parquet", ro);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ExpectSameValues(t, *read);
+}
+
 TEST(RoundTrip, StatisticsAndMetadata) {
   auto fs = NewMemoryFileSystem();
   auto ts = ColumnFromVector<int64_t>(DataType::Timestamp(TimeUnit::kNano), {5, 7, 9, 11});

@@ -29,6 +29,8 @@ struct ReadOptions {
   // Row groups to read, in order; empty = all.
   std::vector<int> row_groups;
   bool all_row_groups = true;  // set false to read exactly `row_groups` (possibly none)
+  // Threads decoding columns in parallel (1 = the calling thread only).
+  int num_threads = 1;
 };
 
 class FileReader {
@@ -46,7 +48,8 @@ class FileReader {
   int num_row_groups() const;
 
   // Reads one row group (projection as in options.columns).
-  Result<Table> ReadRowGroup(int row_group, const std::vector<std::string>& columns = {});
+  Result<Table> ReadRowGroup(int row_group, const std::vector<std::string>& columns = {},
+                             int num_threads = 1);
   // Reads the selected row groups and columns into one table.
   Result<Table> Read(const ReadOptions& options = {});
 

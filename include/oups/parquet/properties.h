@@ -57,6 +57,9 @@ struct WriterOptions {
   // Column the rows are sorted on (ascending, nulls first): recorded as the row
   // groups' sorting_columns.
   std::optional<std::string> sorting_column;
+  // Threads encoding the columns of a row group in parallel (1 = the calling
+  // thread only).
+  int num_threads = 1;
   // Written into FileMetaData.created_by.
   std::string created_by = "oups version 0.1.0";
 };
