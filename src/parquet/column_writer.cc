@@ -725,7 +725,7 @@ Status EncodeColumnChunk(const Column& column, const ColumnDescriptor& desc,
       OUPS_RETURN_NOT_OK(pw.scratch.Append(&bw, 1));
       RleBitPackedEncoder enc(dict_bw);
       const int32_t* idx = dict.indices->data_as<int32_t>();
-      for (int64_t k = d; k < d1; ++k) enc.Put(static_cast<uint32_t>(idx[k]));
+      enc.PutBatch(idx + d, d1 - d);
       OUPS_RETURN_NOT_OK(enc.Flush(&pw.scratch));
       dph.__set_encoding(format::Encoding::RLE_DICTIONARY);
     } else {
