@@ -10,13 +10,23 @@
 #include "oups/parquet/file_reader.h"
 #include "oups/parquet/file_writer.h"
 #include "oups/parquet/metadata.h"
+#include "oups/parquet/printer.h"
 #include "oups/parquet/properties.h"
+#include "oups/parquet/statistics.h"
 #include "oups/result.h"
 #include "oups/status.h"
+#include "oups/oups.h"
+#include "oups/table/builder.h"
 #include "oups/table/column.h"
+#include "oups/table/kernels.h"
+#include "oups/table/scalar.h"
 #include "oups/table/types.h"
 
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #ifdef _THRIFT_THRIFT_H_
 #error "Thrift leaked into a public header"
@@ -52,3 +62,31 @@ TEST(PublicApi, NoThirdPartyHeadersLeak) {
 }
 
 }  // namespace
+
+// Guard: every header under include/oups/ is included above (so that the
+// checks cover it), and in the umbrella oups/oups.h.
+TEST(PublicApi, EveryHeaderIsCovered) {
+  namespace fs = std::filesystem;
+  const fs::path include_dir = fs::path(OUPS_TEST_DATA_DIR) / ".." / ".." / "include";
+  auto slurp = [](const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  const std::string self = slurp(__FILE__);
+  const std::string umbrella = slurp(include_dir / "oups" / "oups.h");
+  int headers = 0;
+  for (const auto& e : fs::recursive_directory_iterator(include_dir)) {
+    if (e.path().extension() != ".h") continue;
+    const std::string rel = fs::relative(e.path(), include_dir).generic_string();
+    ++headers;
+    EXPECT_NE(self.find("#include \"" + rel + "\""), std::string::npos)
+        << rel << " is not included by public_api_test.cc";
+    if (rel != "oups/oups.h") {
+      EXPECT_NE(umbrella.find("#include \"" + rel + "\""), std::string::npos)
+          << rel << " is missing from oups/oups.h";
+    }
+  }
+  EXPECT_GT(headers, 10);
+}
