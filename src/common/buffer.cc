@@ -3,6 +3,8 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <cstdlib>
 #include <new>
 #include <string>
@@ -64,11 +66,65 @@ void* MapAnonymous(int64_t bytes) {
 #endif
   return p;
 }
+
+// A process-wide cache of freed large mappings. Faulting fresh pages in (and
+// the kernel zeroing them) dominates the cost of materialising large tables;
+// reusing mappings that were just freed avoids it. Bounded; thread-safe.
+class MappingCache {
+ public:
+  static MappingCache& Instance() {
+    static MappingCache* cache = new MappingCache();  // never destroyed: used at exit
+    return *cache;
+  }
+  // A mapping of at least `bytes` (and at most 1.25x), or nullptr.
+  void* Take(int64_t bytes, int64_t* got) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = free_.lower_bound(bytes);
+    if (it == free_.end() || it->first > bytes + bytes / 4) return nullptr;
+    void* p = it->second;
+    *got = it->first;
+    total_ -= it->first;
+    free_.erase(it);
+    return p;
+  }
+  // Keeps the mapping for reuse, or unmaps it when the cache is full.
+  void Give(void* p, int64_t bytes) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (total_ + bytes <= kLimit) {
+        free_.emplace(bytes, p);
+        total_ += bytes;
+        return;
+      }
+    }
+    munmap(p, static_cast<size_t>(bytes));
+  }
+
+ private:
+  static constexpr int64_t kLimit = int64_t{1} << 30;
+  std::mutex mu_;
+  std::multimap<int64_t, void*> free_;
+  int64_t total_ = 0;
+};
+
+// A mapping of `bytes` (rounded up to huge pages). `*zeroed` tells whether its
+// contents are known to be zero (fresh from the kernel, or cleared on request).
+void* AllocateMapping(int64_t bytes, bool want_zero, int64_t* got, bool* zeroed) {
+  void* p = MappingCache::Instance().Take(bytes, got);
+  if (p != nullptr) {
+    if (want_zero) std::memset(p, 0, static_cast<size_t>(*got));
+    *zeroed = want_zero;
+    return p;
+  }
+  *got = bytes;
+  *zeroed = true;
+  return MapAnonymous(bytes);
+}
 }  // namespace
 
 MutableBuffer::~MutableBuffer() {
   if (mapped_ > 0) {
-    munmap(const_cast<uint8_t*>(data_), static_cast<size_t>(mapped_));
+    MappingCache::Instance().Give(const_cast<uint8_t*>(data_), mapped_);
   } else {
     std::free(const_cast<uint8_t*>(data_));
   }
@@ -76,8 +132,27 @@ MutableBuffer::~MutableBuffer() {
 
 Result<std::shared_ptr<MutableBuffer>> MutableBuffer::Make(int64_t size, bool zero) {
   auto buf = std::make_shared<MutableBuffer>();
-  // Fresh memory is always zero-filled (see Reserve): `zero` needs no memset.
-  (void)zero;
+  if (size < 0 || size > (int64_t{1} << 40)) {
+    return Status::OutOfRange("buffer allocation of " + std::to_string(size) + " bytes refused");
+  }
+  if (size + kPadding >= kMapThreshold) {
+    // Large: possibly a recycled mapping, cleared only when asked to.
+    int64_t got = 0;
+    bool zeroed = false;
+    void* p = AllocateMapping(RoundUp(size + kPadding, kHugePage), zero, &got, &zeroed);
+    if (p == nullptr) {
+      return Status::IOError("out of memory mapping " + std::to_string(size) + " bytes");
+    }
+    buf->data_ = static_cast<uint8_t*>(p);
+    buf->mapped_ = got;
+    buf->capacity_ = got - kPadding;
+    if (!zeroed) std::memset(buf->mutable_data() + buf->capacity_, 0, size_t(kPadding));
+    buf->size_ = size;
+    // Unknown contents past size() count as dirty (zeroed by later growth).
+    buf->dirty_ = zeroed ? size : got - kPadding;
+    return buf;
+  }
+  // Small: fresh zero-filled memory (see Reserve).
   OUPS_RETURN_NOT_OK(buf->Reserve(size));
   buf->size_ = size;
   return buf;
@@ -92,6 +167,7 @@ Status MutableBuffer::Reserve(int64_t capacity) {
   if (capacity + kPadding >= kMapThreshold) {
     // Anonymous mappings are zero-filled by the kernel: no memset needed.
     const int64_t bytes = RoundUp(capacity + kPadding, kHugePage);
+    int64_t bytes_got = bytes;
     void* p;
     if (mapped_ > 0) {
       p = mremap(const_cast<uint8_t*>(data_), static_cast<size_t>(mapped_),
@@ -101,9 +177,12 @@ Status MutableBuffer::Reserve(int64_t capacity) {
       if (p != nullptr) madvise(p, static_cast<size_t>(bytes), MADV_HUGEPAGE);
 #endif
     } else {
-      p = MapAnonymous(bytes);
+      int64_t got = 0;
+      bool zeroed = false;
+      p = AllocateMapping(bytes, /*want_zero=*/true, &got, &zeroed);
       if (p != nullptr && size_ > 0) std::memcpy(p, data_, static_cast<size_t>(size_));
       if (p != nullptr) std::free(const_cast<uint8_t*>(data_));
+      bytes_got = got;
     }
     if (p == nullptr) {
       return Status::IOError("out of memory mapping " + std::to_string(bytes) + " bytes");
@@ -117,8 +196,8 @@ Status MutableBuffer::Reserve(int64_t capacity) {
     }
     dirty_ = size_;
     data_ = np;
-    mapped_ = bytes;
-    capacity_ = bytes - kPadding;
+    mapped_ = bytes_got;
+    capacity_ = bytes_got - kPadding;
     return Status::OK();
   }
   int64_t alloc = ((capacity + kPadding + kAlignment - 1) / kAlignment) * kAlignment;

@@ -87,7 +87,7 @@ int64_t PackLevels(const uint8_t* levels, int64_t n, uint8_t* bitmap, int64_t bi
     std::memcpy(&w, levels + i, 8);
     if (w & ~0x0101010101010101ull) return -1;
     *out++ = static_cast<uint8_t>((w * 0x0102040810204080ull) >> 56);
-    ones += __builtin_popcountll(w);
+    ones += static_cast<int64_t>((w * 0x0101010101010101ull) >> 56);  // sum of 0/1 bytes
   }
   for (; i < n; ++i) {
     if (levels[i] > 1) return -1;
@@ -120,6 +120,7 @@ struct ColumnAccumulator::Impl {
   MutableBuffer dict_fixed;
   MutableBuffer dict_data;
   std::vector<int64_t> dict_ends;
+  int64_t dict_max_len = 0;  // longest byte-array dictionary value
   std::map<int, std::unique_ptr<Codec>> codecs;
 
   // Scratch.
@@ -187,6 +188,11 @@ struct ColumnAccumulator::Impl {
       OUPS_ASSIGN_OR_RETURN(int64_t used,
                             DecodePlainByteArray(src, size, n, &dict_data, dict_ends.data()));
       (void)used;
+      dict_max_len = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        dict_max_len = std::max(dict_max_len,
+                                dict_ends[size_t(i)] - (i ? dict_ends[size_t(i - 1)] : 0));
+      }
     } else {
       if (width <= 0 || n > size / width) {
         return Status::Corruption("dictionary claims " + std::to_string(n) + " values in " +
@@ -315,13 +321,29 @@ struct ColumnAccumulator::Impl {
           const int32_t ix = indices[size_t(k)];
           total += dict_ends[size_t(ix)] - (ix ? dict_ends[size_t(ix - 1)] : 0);
         }
-        OUPS_RETURN_NOT_OK(ReserveMore(data.get(), total));
+        // 16 spare bytes: short values are copied as one 16-byte block.
+        OUPS_RETURN_NOT_OK(ReserveMore(data.get(), total + 16));
         const uint8_t* d = dict_data.data();
-        for (int64_t k = 0; k < nn; ++k) {
-          const int32_t ix = indices[size_t(k)];
-          const int64_t b = ix ? dict_ends[size_t(ix - 1)] : 0;
-          data->UnsafeAppend(d + b, dict_ends[size_t(ix)] - b);
-          ends[size_t(k)] = data->size();
+        if (dict_max_len <= 16) {
+          uint8_t* out = data->mutable_data();
+          int64_t at = data->size();
+          for (int64_t k = 0; k < nn; ++k) {
+            const int32_t ix = indices[size_t(k)];
+            const int64_t b = ix ? dict_ends[size_t(ix - 1)] : 0;
+            std::memcpy(out + at, d + b, 16);  // dict_data has >= 64 bytes of padding
+            at += dict_ends[size_t(ix)] - b;
+            ends[size_t(k)] = at;
+          }
+          // Clear the over-copied tail so that bytes past size() stay zero.
+          std::memset(out + at, 0, 16);
+          OUPS_RETURN_NOT_OK(data->Resize(at));
+        } else {
+          for (int64_t k = 0; k < nn; ++k) {
+            const int32_t ix = indices[size_t(k)];
+            const int64_t b = ix ? dict_ends[size_t(ix - 1)] : 0;
+            data->UnsafeAppend(d + b, dict_ends[size_t(ix)] - b);
+            ends[size_t(k)] = data->size();
+          }
         }
       } else if (enc == E::DELTA_LENGTH_BYTE_ARRAY) {
         OUPS_ASSIGN_OR_RETURN(int64_t used, DecodeDeltaLengthByteArray(src, size, nn, data.get(), ends.data()));

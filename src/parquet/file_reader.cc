@@ -65,7 +65,13 @@ struct FileReader::Impl {
       const int c = cols[size_t(k)];
       const ColumnDescriptor& desc = metadata.columns[size_t(c)];
       ColumnAccumulator acc(desc, total);
-      MutableBuffer chunk;
+      // One buffer for the largest selected chunk (contents overwritten by reads).
+      int64_t max_len = 0;
+      for (int r : rgs) {
+        max_len = std::max(max_len, metadata.row_groups[size_t(r)].columns[size_t(c)].total_compressed_size);
+      }
+      OUPS_ASSIGN_OR_RETURN(std::shared_ptr<MutableBuffer> chunk_buf, MutableBuffer::Make(max_len));
+      MutableBuffer& chunk = *chunk_buf;
       for (int r : rgs) {
         const RowGroupMetadata& rg = metadata.row_groups[size_t(r)];
         const ColumnChunkMetadata& cm = rg.columns[size_t(c)];

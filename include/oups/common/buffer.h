@@ -54,14 +54,16 @@ class Buffer {
 // allocated (growth zero-fills the new region), and at least 64 zeroed bytes
 // follow capacity(), so bit-level readers may over-read up to 8 bytes past the
 // end safely. Large buffers (>= 1 MiB) are anonymous mappings backed by
-// transparent huge pages where available, grown with mremap (no copy), so
-// page faults and zeroing cost little.
+// transparent huge pages where available, grown with mremap (no copy); freed
+// ones are kept in a bounded process-wide cache (1 GiB) and reused, so that
+// materialising large tables does not pay page faults again and again.
 class MutableBuffer : public Buffer {
  public:
   MutableBuffer() = default;
   ~MutableBuffer() override;
 
-  // Allocates a buffer of `size` bytes (contents zeroed when `zero` is true).
+  // Allocates a buffer of `size` bytes: zeroed when `zero` is true, otherwise
+  // of unspecified contents (large buffers may reuse recently freed memory).
   static Result<std::shared_ptr<MutableBuffer>> Make(int64_t size, bool zero = false);
 
   uint8_t* mutable_data() { return const_cast<uint8_t*>(data_); }
