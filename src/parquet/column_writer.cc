@@ -422,20 +422,57 @@ Status BuildFixedDictionary(const DenseValues& v, int64_t limit, Dictionary* dic
   return Status::OK();
 }
 
-uint64_t HashBytes(std::string_view s) {
-  // FNV-1a over 8-byte words, finished with a multiply: fast for short strings.
-  uint64_t h = 0xcbf29ce484222325ull ^ s.size();
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    h = (h ^ w) * 0x100000001b3ull;
-    h ^= h >> 29;
+inline uint64_t Load64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+inline uint32_t Load32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+// Up to 8 bytes of `s` folded into a word with fixed-size loads only (no
+// variable-length memcpy): overlapping loads from both ends.
+inline uint64_t ShortWord(const char* p, size_t n) {
+  if (n >= 4) return (uint64_t{Load32(p)} << 32) | Load32(p + n - 4);
+  if (n > 0) {
+    return (uint64_t{uint8_t(p[0])} << 16) | (uint64_t{uint8_t(p[n >> 1])} << 8) |
+           uint8_t(p[n - 1]);
   }
-  uint64_t tail = 0;
-  std::memcpy(&tail, s.data() + i, s.size() - i);
-  h = (h ^ tail) * kHashMul;
+  return 0;
+}
+
+uint64_t HashBytes(std::string_view s) {
+  const char* p = s.data();
+  const size_t n = s.size();
+  uint64_t h = (0xcbf29ce484222325ull ^ n) * kHashMul;
+  if (n <= 8) {
+    h ^= ShortWord(p, n);
+  } else {
+    size_t i = 0;
+    for (; i + 8 < n; i += 8) {
+      h = (h ^ Load64(p + i)) * 0x100000001b3ull;
+      h ^= h >> 29;
+    }
+    h ^= Load64(p + n - 8);  // the last 8 bytes (overlapping the loop's)
+  }
+  h *= kHashMul;
   return h ^ (h >> 32);
+}
+
+// Equality of two byte strings, without a libc call for short ones.
+inline bool SameBytes(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  const size_t n = a.size();
+  // ShortWord reads every byte of a string of <= 8 bytes: equal words, equal bytes.
+  if (n <= 8) return ShortWord(a.data(), n) == ShortWord(b.data(), n);
+  if (n <= 16) {
+    return Load64(a.data()) == Load64(b.data()) &&
+           Load64(a.data() + n - 8) == Load64(b.data() + n - 8);
+  }
+  return std::memcmp(a.data(), b.data(), n) == 0;
 }
 
 Status BuildByteArrayDictionary(const DenseValues& v, int64_t limit, Dictionary* dict,
@@ -456,7 +493,7 @@ Status BuildByteArrayDictionary(const DenseValues& v, int64_t limit, Dictionary*
   int32_t prev_idx = -1;
   for (int64_t i = 0; i < v.n; ++i) {
     std::string_view k = v.View(i);
-    if (prev_idx >= 0 && k == prev) {
+    if (prev_idx >= 0 && SameBytes(k, prev)) {
       out[i] = prev_idx;
       continue;
     }
@@ -488,7 +525,7 @@ Status BuildByteArrayDictionary(const DenseValues& v, int64_t limit, Dictionary*
         out[i] = s;
         break;
       }
-      if (hashes[h] == hv && values[size_t(s)] == k) {
+      if (hashes[h] == hv && SameBytes(values[size_t(s)], k)) {
         out[i] = s;
         break;
       }
