@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -877,6 +879,108 @@ TEST(PlannerEdge, SequencesCoverEveryNewRowOnce) {
       rg = s.replaced_rg_end;
     }
     EXPECT_EQ(df, static_cast<int64_t>(r.c.values.size()));
+  }
+}
+
+
+// Random plans against the properties the executor relies on: every rg is
+// either kept or replaced by exactly one sequence, in order; sequences tile the
+// new rows; a new row never lands inside a kept rg's range nor before an equal
+// old row; steps are monotone, end on the region's end and avoid NO_SPLIT.
+TEST(PlannerRandom, PlacementInvariants) {
+  std::mt19937_64 rng(7);
+  auto uni = [&](int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+  };
+  for (int iter = 0; iter < 20000; ++iter) {
+    SCOPED_TRACE(iter);
+    const int64_t r = uni(0, 7);
+    V mins, maxs, n_rows, values;
+    int64_t v = uni(0, 3);
+    for (int64_t i = 0; i < r; ++i) {
+      v += i == 0 ? 0 : uni(0, 2);
+      mins.push_back(v);
+      v += uni(0, 3);
+      maxs.push_back(v);
+      n_rows.push_back(uni(1, 6));
+    }
+    const int64_t n = uni(0, 8);
+    for (int64_t i = 0; i < n; ++i) values.push_back(uni(-2, v + 3));
+    std::sort(values.begin(), values.end());
+    const bool drop = uni(0, 1) == 1;
+    const int64_t off_choice = uni(0, 3);
+    const std::optional<int64_t> max_off =
+        off_choice == 0 ? std::nullopt : std::optional<int64_t>(off_choice);
+    const bool time = uni(0, 2) == 0;
+    WritePlanInput in;
+    const DataType type = time ? DataType::Timestamp(TimeUnit::kNano) : DataType::Int64();
+    in.rg_mins = Col(mins, type);
+    in.rg_maxs = Col(maxs, type);
+    in.rg_n_rows = n_rows;
+    in.new_values = Col(values, type);
+    in.drop_duplicates = drop;
+    in.max_n_off_target_rgs = max_off;
+    in.target = time ? RowGroupTarget::Period(*Frequency::Parse(uni(0, 1) ? "3ns" : "2ns"))
+                     : RowGroupTarget::NRows(uni(1, 6));
+    const WritePlan p = Plan(in);
+    if (r == 0 && n == 0) {
+      EXPECT_TRUE(p.empty());
+      continue;
+    }
+    // Rg coverage and order.
+    std::vector<int> seen(static_cast<size_t>(r), 0);
+    int64_t next_rg = 0;
+    for (const RowGroupSlot& slot : p.row_groups) {
+      if (slot.kind == RowGroupSlot::Kind::kKeep) {
+        ASSERT_EQ(slot.index, next_rg);
+        ++seen[size_t(slot.index)];
+        ++next_rg;
+      } else {
+        const MergeSequence& s = p.sequences[size_t(slot.index)];
+        ASSERT_EQ(s.rg_start, next_rg);
+        for (int64_t k = s.rg_start; k < s.replaced_rg_end; ++k) ++seen[size_t(k)];
+        next_rg = s.replaced_rg_end;
+      }
+    }
+    ASSERT_EQ(next_rg, r);
+    for (int c : seen) ASSERT_EQ(c, 1);
+    // Sequences: df tiling, monotone steps, NO_SPLIT.
+    int64_t df = 0;
+    for (const MergeSequence& s : p.sequences) {
+      ASSERT_EQ(s.df_start, df);
+      ASSERT_FALSE(s.steps.empty());
+      int64_t prev_rg = s.rg_start, prev_df = s.df_start;
+      for (size_t k = 0; k < s.steps.size(); ++k) {
+        const LoadStep& st = s.steps[k];
+        ASSERT_GE(st.rg_end, prev_rg);
+        ASSERT_GE(st.df_end, prev_df);
+        if (k + 1 < s.steps.size()) {
+          ASSERT_FALSE(std::binary_search(p.oars.no_split.begin(), p.oars.no_split.end(),
+                                          st.rg_end));
+        }
+        prev_rg = st.rg_end;
+        prev_df = st.df_end;
+      }
+      ASSERT_EQ(s.steps.back().rg_end, s.replaced_rg_end);
+      df = s.steps.back().df_end;
+    }
+    ASSERT_EQ(df, n);
+    // Placement: new rows of a sequence sit strictly between its kept
+    // neighbours (after an equal old max when not dropping).
+    for (size_t k = 0; k < p.row_groups.size(); ++k) {
+      if (p.row_groups[k].kind != RowGroupSlot::Kind::kSequence) continue;
+      const MergeSequence& s = p.sequences[size_t(p.row_groups[k].index)];
+      for (int64_t j = s.df_start; j < s.steps.back().df_end; ++j) {
+        const int64_t x = values[size_t(j)];
+        if (s.rg_start > 0) {
+          const int64_t prev_max = maxs[size_t(s.rg_start - 1)];
+          ASSERT_TRUE(drop ? x > prev_max : x >= prev_max) << x << " after rg max " << prev_max;
+        }
+        if (s.replaced_rg_end < r) {
+          ASSERT_LT(x, mins[size_t(s.replaced_rg_end)]);
+        }
+      }
+    }
   }
 }
 
