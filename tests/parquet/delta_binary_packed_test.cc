@@ -228,8 +228,8 @@ TEST(DeltaBinaryPackedCorruption, BadHeaders) {
   b.push_back(0);
   b.resize(b.size() + 600, 0);
   expect_corrupt(b, 3, "bit width 65");
-  b[6] = 33;
   std::vector<int32_t> out(3);
+  b[6] = 65;
   auto r = DecodeDeltaBinaryPacked(b.data(), static_cast<int64_t>(b.size()), 3, 4,
                                    reinterpret_cast<uint8_t*>(out.data()));
   EXPECT_TRUE(r.status().IsCorruption());
@@ -246,6 +246,19 @@ TEST(DeltaBinaryPackedCorruption, BadHeaders) {
   auto huge = Header(128, 4, ~0ull >> 1, 0);
   expect_corrupt(huge, 1, "varint");
   EXPECT_FALSE(DecodeDeltaBinaryPacked(b.data(), 10, 1, 3, nullptr).ok());
+}
+
+// DuckDB computes INT32 deltas in 64 bits, so its miniblocks can be 33+ bits
+// wide; the low 32 bits of each delta are the deltas modulo 2^32.
+TEST(DeltaBinaryPacked, Int32StreamWithWideDeltasDecodes) {
+  const std::vector<int64_t> wide = {INT32_MIN, INT32_MAX, INT32_MIN, 5, -7, INT32_MAX};
+  auto bytes = Encode(wide);  // deltas in 64 bits: widths of 33-34 bits
+  std::vector<int32_t> out(wide.size());
+  auto r = DecodeDeltaBinaryPacked(bytes.data(), static_cast<int64_t>(bytes.size()),
+                                   static_cast<int64_t>(wide.size()), 4,
+                                   reinterpret_cast<uint8_t*>(out.data()));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  for (size_t i = 0; i < wide.size(); ++i) EXPECT_EQ(out[i], static_cast<int32_t>(wide[i]));
 }
 
 TEST(DeltaBinaryPackedCorruption, TruncatedAtEveryByte) {

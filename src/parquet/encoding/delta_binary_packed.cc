@@ -82,9 +82,12 @@ Result<int64_t> DecodeDbp(const uint8_t* src, int64_t size, int64_t n, uint8_t* 
     // absent: stop at the last miniblock holding values.
     for (uint64_t m = 0; m < miniblocks && remaining > 0; ++m) {
       const int w = widths[m];
-      if (w > kBits) {
+      // INT32 deltas computed in 64 bits (as DuckDB writes them) may need up
+      // to 33 bits; their low 32 bits are the deltas modulo 2^32, so any width
+      // up to 64 decodes correctly.
+      if (w > 64) {
         return Status::Corruption(Dbp("miniblock bit width " + std::to_string(w) +
-                                      " exceeds " + std::to_string(kBits)));
+                                      " exceeds 64"));
       }
       const int64_t bytes = per_mini * w / 8;
       if (end - p < bytes) {
@@ -96,7 +99,13 @@ Result<int64_t> DecodeDbp(const uint8_t* src, int64_t size, int64_t n, uint8_t* 
       const int64_t want = std::min(in_mini, n - decoded);
       for (int64_t off = 0; off < want; off += kChunk) {
         const int64_t c = std::min(kChunk, want - off);
-        UnpackGroups<U>(p + off * w / 8, end, w, (c + 7) / 8, scratch);
+        if (w <= kBits) {
+          UnpackGroups<U>(p + off * w / 8, end, w, (c + 7) / 8, scratch);
+        } else {
+          uint64_t wide[kChunk];
+          UnpackGroups<uint64_t>(p + off * w / 8, end, w, (c + 7) / 8, wide);
+          for (int64_t j = 0; j < c; ++j) scratch[j] = static_cast<U>(wide[j]);
+        }
         uint8_t* dst = out + decoded * static_cast<int64_t>(sizeof(U));
         for (int64_t j = 0; j < c; ++j) {
           last = static_cast<U>(last + static_cast<U>(min_delta + scratch[j]));
