@@ -6,11 +6,14 @@
 #   bash scripts/test.sh          (after bash scripts/install-deps.sh)
 #
 # Build output goes to log files, printed only when a step fails.
-# OUPS_JOBS sets the build parallelism (default 2).
+# OUPS_JOBS sets the build parallelism (default 2); OUPS_BUILD_DIR and
+# OUPS_ASAN_BUILD_DIR the build directories (default build and build-asan).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 JOBS="${OUPS_JOBS:-2}"
+B="${OUPS_BUILD_DIR:-build}"
+A="${OUPS_ASAN_BUILD_DIR:-build-asan}"
 
 # Runs "$@" with its output in log file $1; on failure prints the log's tail.
 quiet() {
@@ -26,24 +29,24 @@ quiet() {
 
 step() { echo "== $* ($(date +%H:%M:%S))"; }
 
-step "configure and build (Release) in build/"
-quiet build/logs/configure.log cmake -S . -B build -DCMAKE_BUILD_TYPE=Release \
+step "configure and build (Release) in $B/"
+quiet "$B/logs/configure.log" cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Release \
   -DPython3_EXECUTABLE=/usr/bin/python3
-quiet build/logs/build.log cmake --build build -j "$JOBS"
+quiet "$B/logs/build.log" cmake --build "$B" -j "$JOBS"
 
 step "unit tests"
-(cd build && ctest --output-on-failure -j 2)
+(cd "$B" && ctest --output-on-failure -j 2)
 
 step "interop with DuckDB"
-bash interop/run.sh build
+bash interop/run.sh "$B"
 
-step "configure and build with ASan + UBSan in build-asan/"
-quiet build-asan/logs/configure.log cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug \
+step "configure and build with ASan + UBSan in $A/"
+quiet "$A/logs/configure.log" cmake -S . -B "$A" -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DOUPS_SANITIZE=ON -DOUPS_BUILD_BENCHMARKS=OFF \
   -DPython3_EXECUTABLE=/usr/bin/python3
-quiet build-asan/logs/build.log cmake --build build-asan -j "$JOBS"
+quiet "$A/logs/build.log" cmake --build "$A" -j "$JOBS"
 
 step "unit tests under ASan + UBSan"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-(cd build-asan && ctest --output-on-failure -j 2)
+(cd "$A" && ctest --output-on-failure -j 2)
