@@ -19,6 +19,17 @@
 //   ComputeMergeRegions  §4.5 from the has_df / on-target flags;
 //   NRowsSplitOffsets, TimePeriodSplitOffsets  §4.7 cut points of a chunk.
 //
+// How the executor follows a WritePlan (§4.8): a df cursor starts at 0; for
+// each MergeSequence, the rg cursor starts at rg_start and the remainder is
+// empty; each LoadStep loads rgs [rg cursor, rg_end) and new rows
+// [df cursor, df_end), merges them after the remainder (ties: remainder, old,
+// new), de-duplicates if dropping, cuts with NRowsSplitOffsets(rows, T) or
+// TimePeriodSplitOffsets(chunk ordered column, *period_grid), emits every
+// piece but the tail (and the pieces holding the chunk's last ordered value
+// when dropping, unless it is the last step), keeps the rest as remainder,
+// and emits everything at the last step. The new rg list is row_groups with
+// each kSequence slot expanded into the rgs its sequence produced.
+//
 // Thread-safety: pure functions over immutable inputs. Ownership: results are
 // plain values owning their vectors; input Columns are not retained.
 #pragma once
