@@ -622,31 +622,37 @@ struct PageWriter {
   MutableBuffer& compressed;  // (thread scratch)
   int64_t uncompressed_total = 0;
 
-  Status Emit(format::PageHeader& header) {
+  // Emits the page in `scratch`. Its first `raw_prefix` bytes (data page v2
+  // levels) are stored uncompressed; the rest is compressed.
+  Status Emit(format::PageHeader& header, int64_t raw_prefix = 0) {
     const int64_t raw = scratch.size();
     if (raw > std::numeric_limits<int32_t>::max()) {
       return Status::InvalidArgument("page of " + std::to_string(raw) +
                                      " bytes exceeds Parquet's 2 GiB page limit");
     }
-    const uint8_t* body = scratch.data();
-    int64_t body_size = raw;
+    const uint8_t* body = scratch.data() + raw_prefix;
+    int64_t body_size = raw - raw_prefix;
     if (codec->kind() != Compression::kUncompressed) {
-      OUPS_RETURN_NOT_OK(compressed.Resize(codec->MaxCompressedLen(raw)));
-      OUPS_ASSIGN_OR_RETURN(body_size, codec->Compress(scratch.data(), raw,
+      OUPS_RETURN_NOT_OK(compressed.Resize(codec->MaxCompressedLen(body_size)));
+      OUPS_ASSIGN_OR_RETURN(body_size, codec->Compress(body, body_size,
                                                        compressed.mutable_data(),
                                                        compressed.size()));
       body = compressed.data();
     }
     header.__set_uncompressed_page_size(static_cast<int32_t>(raw));
-    header.__set_compressed_page_size(static_cast<int32_t>(body_size));
+    header.__set_compressed_page_size(static_cast<int32_t>(raw_prefix + body_size));
     OUPS_ASSIGN_OR_RETURN(int64_t hsize, SerializeThrift(header, out));
+    OUPS_RETURN_NOT_OK(out->Append(scratch.data(), raw_prefix));
     OUPS_RETURN_NOT_OK(out->Append(body, body_size));
     uncompressed_total += hsize + raw;
     return Status::OK();
   }
 };
 
-Status AppendDefLevels(const Column& c, int64_t s0, int64_t s1, MutableBuffer* out) {
+// Appends the RLE definition levels of slots [s0, s1), preceded by their
+// 4-byte length when `length_prefix` (data page v1).
+Status AppendDefLevels(const Column& c, int64_t s0, int64_t s1, MutableBuffer* out,
+                       bool length_prefix = true) {
   RleBitPackedEncoder enc(1);
   if (c.null_count() == 0) {
     enc.PutRepeated(1, s1 - s0);
@@ -655,6 +661,7 @@ Status AppendDefLevels(const Column& c, int64_t s0, int64_t s1, MutableBuffer* o
     const int64_t off = c.offset();
     for (int64_t i = s0; i < s1; ++i) enc.Put(GetBit(bits, off + i) ? 1u : 0u);
   }
+  if (!length_prefix) return enc.Flush(out);
   const int64_t len_pos = out->size();
   uint32_t placeholder = 0;
   OUPS_RETURN_NOT_OK(out->Append(&placeholder, 4));
@@ -675,7 +682,47 @@ Status AppendPlainValues(const DenseValues& v, int64_t d0, int64_t d1, MutableBu
   }
 }
 
+Status AppendEncodedValues(const DenseValues& v, Encoding enc, int64_t d0, int64_t d1,
+                           MutableBuffer* out) {
+  switch (enc) {
+    case Encoding::kPlain: return AppendPlainValues(v, d0, d1, out);
+    case Encoding::kDeltaBinaryPacked:
+      return EncodeDeltaBinaryPacked(v.fixed + d0 * v.width, d1 - d0, v.width, out);
+    case Encoding::kDeltaLengthByteArray:
+      return EncodeDeltaLengthByteArray(v.offsets + d0, v.data, d1 - d0, out);
+    case Encoding::kDeltaByteArray:
+      return EncodeDeltaByteArray(v.offsets + d0, v.data, d1 - d0, out);
+    case Encoding::kByteStreamSplit:
+      return EncodeByteStreamSplit(v.fixed + d0 * v.width, d1 - d0, v.width, out);
+    default:
+      return Status::InvalidArgument("encoding " + std::string(EncodingName(enc)) +
+                                     " cannot encode values");
+  }
+}
+
 }  // namespace
+
+Status CheckValueEncoding(const ColumnDescriptor& desc, Encoding enc) {
+  const PhysicalType pt = desc.physical_type;
+  bool ok = false;
+  switch (enc) {
+    case Encoding::kPlain: ok = true; break;
+    case Encoding::kDeltaBinaryPacked:
+      ok = pt == PhysicalType::kInt32 || pt == PhysicalType::kInt64;
+      break;
+    case Encoding::kDeltaLengthByteArray:
+    case Encoding::kDeltaByteArray: ok = pt == PhysicalType::kByteArray; break;
+    case Encoding::kByteStreamSplit:
+      ok = pt == PhysicalType::kInt32 || pt == PhysicalType::kInt64 ||
+           pt == PhysicalType::kFloat || pt == PhysicalType::kDouble;
+      break;
+    default: ok = false;
+  }
+  if (ok) return Status::OK();
+  return Status::InvalidArgument("column '" + desc.name + "': encoding " +
+                                 std::string(EncodingName(enc)) + " cannot be used for " +
+                                 std::string(PhysicalTypeName(pt)) + " values");
+}
 
 Status EncodeColumnChunk(const Column& column, const ColumnDescriptor& desc,
                          const WriterOptions& opt, Codec* codec, EncodedChunk* chunk_out) {
@@ -704,6 +751,11 @@ Status EncodeColumnChunk(const Column& column, const ColumnDescriptor& desc,
   OUPS_RETURN_NOT_OK(MaybeBuildDictionary(v, opt, &dict, &use_dict));
   std::vector<format::Encoding::type> encodings;
   int dict_bw = 0;
+  Encoding value_encoding = Encoding::kPlain;
+  if (auto it = opt.column_encodings.find(desc.name); it != opt.column_encodings.end()) {
+    OUPS_RETURN_NOT_OK(CheckValueEncoding(desc, it->second));
+    value_encoding = it->second;
+  }
   if (use_dict) {
     // Dictionary page.
     pw.scratch.Clear();
@@ -720,7 +772,7 @@ Status EncodeColumnChunk(const Column& column, const ColumnDescriptor& desc,
     encodings.push_back(format::Encoding::PLAIN);
     encodings.push_back(format::Encoding::RLE_DICTIONARY);
   } else {
-    encodings.push_back(format::Encoding::PLAIN);
+    encodings.push_back(static_cast<format::Encoding::type>(value_encoding));
   }
   if (desc.optional) encodings.push_back(format::Encoding::RLE);
   md.__set_data_page_offset(out->size());
@@ -752,7 +804,9 @@ Status EncodeColumnChunk(const Column& column, const ColumnDescriptor& desc,
                            : CountSetBits(vbits, column.offset() + s, s1 - s);
     const int64_t d1 = d + nn;
     pw.scratch.Clear();
-    if (desc.optional) OUPS_RETURN_NOT_OK(AppendDefLevels(column, s, s1, &pw.scratch));
+    const bool v2 = opt.data_page_version == 2;
+    if (desc.optional) OUPS_RETURN_NOT_OK(AppendDefLevels(column, s, s1, &pw.scratch, !v2));
+    const int64_t levels_len = pw.scratch.size();
     format::DataPageHeader dph;
     dph.__set_num_values(static_cast<int32_t>(s1 - s));
     dph.__set_definition_level_encoding(format::Encoding::RLE);
@@ -766,13 +820,27 @@ Status EncodeColumnChunk(const Column& column, const ColumnDescriptor& desc,
       OUPS_RETURN_NOT_OK(enc.Flush(&pw.scratch));
       dph.__set_encoding(format::Encoding::RLE_DICTIONARY);
     } else {
-      OUPS_RETURN_NOT_OK(AppendPlainValues(v, d, d1, &pw.scratch));
-      dph.__set_encoding(format::Encoding::PLAIN);
+      OUPS_RETURN_NOT_OK(AppendEncodedValues(v, value_encoding, d, d1, &pw.scratch));
+      dph.__set_encoding(static_cast<format::Encoding::type>(value_encoding));
     }
     format::PageHeader h;
-    h.__set_type(format::PageType::DATA_PAGE);
-    h.__set_data_page_header(dph);
-    OUPS_RETURN_NOT_OK(pw.Emit(h));
+    if (v2) {
+      format::DataPageHeaderV2 h2;
+      h2.__set_num_values(static_cast<int32_t>(s1 - s));
+      h2.__set_num_nulls(static_cast<int32_t>((s1 - s) - (d1 - d)));
+      h2.__set_num_rows(static_cast<int32_t>(s1 - s));
+      h2.__set_encoding(dph.encoding);
+      h2.__set_definition_levels_byte_length(static_cast<int32_t>(levels_len));
+      h2.__set_repetition_levels_byte_length(0);
+      h2.__set_is_compressed(codec->kind() != Compression::kUncompressed);
+      h.__set_type(format::PageType::DATA_PAGE_V2);
+      h.__set_data_page_header_v2(h2);
+      OUPS_RETURN_NOT_OK(pw.Emit(h, levels_len));
+    } else {
+      h.__set_type(format::PageType::DATA_PAGE);
+      h.__set_data_page_header(dph);
+      OUPS_RETURN_NOT_OK(pw.Emit(h));
+    }
     s = s1;
     d = d1;
   } while (s < n_slots);

@@ -18,6 +18,10 @@ struct EncodedChunk {
   int64_t uncompressed_size = 0;
 };
 
+// OK if `enc` can encode the values of `desc`'s physical type (InvalidArgument
+// naming the column otherwise).
+Status CheckValueEncoding(const ColumnDescriptor& desc, Encoding enc);
+
 // Encodes `column` (one row group's rows) as a column chunk described by `desc`
 // into `out` (its `bytes` buffer is reused when set). Thread-safe across
 // distinct codecs and outputs: columns can be encoded in parallel.

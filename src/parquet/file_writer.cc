@@ -118,6 +118,18 @@ Result<std::unique_ptr<FileWriter>> FileWriter::Open(std::unique_ptr<WritableFil
     impl->schema_elements.push_back(std::move(el));
     impl->descriptors.push_back(std::move(d));
   }
+  if (options.data_page_version != 1 && options.data_page_version != 2) {
+    return Status::InvalidArgument("data_page_version must be 1 or 2, got " +
+                                   std::to_string(options.data_page_version));
+  }
+  for (const auto& [name, enc] : options.column_encodings) {
+    const int i = schema.IndexOf(name);
+    if (i < 0) {
+      return Status::InvalidArgument("column_encodings names '" + name +
+                                     "', which is not in the schema of " + path);
+    }
+    OUPS_RETURN_NOT_OK(CheckValueEncoding(impl->descriptors[size_t(i)], enc));
+  }
   if (options.sorting_column) {
     impl->sorting_index = schema.IndexOf(*options.sorting_column);
     if (impl->sorting_index < 0) {

@@ -25,9 +25,9 @@ namespace oups::parquet {
 
 struct ReadOptions {
   // Columns to read by name, in the order wanted; empty = all columns.
-  std::vector<std::string> columns;
+  std::vector<std::string> columns{};
   // Row groups to read, in order; empty = all.
-  std::vector<int> row_groups;
+  std::vector<int> row_groups{};
   bool all_row_groups = true;  // set false to read exactly `row_groups` (possibly none)
   // Threads decoding columns in parallel (1 = the calling thread only).
   int num_threads = 1;
@@ -56,7 +56,7 @@ class FileReader {
  private:
   struct Impl;
   explicit FileReader(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<Impl> impl_{};
 };
 
 // Convenience: open `path` on `fs` and read it whole.

@@ -31,28 +31,16 @@ enum class PhysicalType : int {
 };
 std::string_view PhysicalTypeName(PhysicalType t);
 
-// Values are the format's Encoding enum.
-enum class Encoding : int {
-  kPlain = 0,
-  kPlainDictionary = 2,
-  kRle = 3,
-  kBitPacked = 4,
-  kDeltaBinaryPacked = 5,
-  kDeltaLengthByteArray = 6,
-  kDeltaByteArray = 7,
-  kRleDictionary = 8,
-  kByteStreamSplit = 9,
-};
-std::string_view EncodingName(Encoding e);
+
 
 // One leaf column of a flat schema.
 struct ColumnDescriptor {
-  std::string name;
+  std::string name{};
   PhysicalType physical_type = PhysicalType::kInt64;
   int32_t type_length = 0;       // FIXED_LEN_BYTE_ARRAY width
   bool optional = true;          // repetition OPTIONAL (else REQUIRED)
-  DataType logical;              // the in-memory type this column reads as
-  std::string logical_name;      // e.g. "TIMESTAMP(NANOS,true)", "STRING", "" (none)
+  DataType logical{};              // the in-memory type this column reads as
+  std::string logical_name{};      // e.g. "TIMESTAMP(NANOS,true)", "STRING", "" (none)
   std::optional<int32_t> converted_type;  // legacy ConvertedType enum value
 };
 
@@ -60,8 +48,8 @@ struct ColumnStatistics {
   std::optional<int64_t> null_count;
   std::optional<int64_t> distinct_count;
   // PLAIN bytes of the physical type (no length prefix for BYTE_ARRAY).
-  std::optional<std::string> min_value;
-  std::optional<std::string> max_value;
+  std::optional<std::string> min_value{};
+  std::optional<std::string> max_value{};
   bool is_max_value_exact = true;
   bool is_min_value_exact = true;
   bool has_min_max() const { return min_value.has_value() && max_value.has_value(); }
@@ -71,13 +59,13 @@ struct ColumnChunkMetadata {
   int column_index = 0;
   PhysicalType physical_type = PhysicalType::kInt64;
   Compression compression = Compression::kUncompressed;
-  std::vector<Encoding> encodings;
+  std::vector<Encoding> encodings{};
   int64_t num_values = 0;
   int64_t total_compressed_size = 0;
   int64_t total_uncompressed_size = 0;
   int64_t data_page_offset = 0;
   std::optional<int64_t> dictionary_page_offset;
-  std::optional<ColumnStatistics> statistics;
+  std::optional<ColumnStatistics> statistics{};
   // Byte range [start, start + length) covering the chunk's pages.
   int64_t start_offset() const;
 };
@@ -91,17 +79,17 @@ struct SortingColumn {
 struct RowGroupMetadata {
   int64_t num_rows = 0;
   int64_t total_byte_size = 0;
-  std::vector<ColumnChunkMetadata> columns;
-  std::vector<SortingColumn> sorting_columns;
+  std::vector<ColumnChunkMetadata> columns{};
+  std::vector<SortingColumn> sorting_columns{};
 };
 
 struct FileMetadata {
   int32_t version = 1;
   int64_t num_rows = 0;
-  std::string created_by;
-  std::vector<ColumnDescriptor> columns;
-  std::vector<RowGroupMetadata> row_groups;
-  std::vector<KeyValue> key_value_metadata;
+  std::string created_by{};
+  std::vector<ColumnDescriptor> columns{};
+  std::vector<RowGroupMetadata> row_groups{};
+  std::vector<KeyValue> key_value_metadata{};
   int64_t footer_size = 0;  // bytes of the serialized FileMetaData
 
   // The in-memory schema a full read produces.

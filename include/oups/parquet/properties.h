@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,13 +29,27 @@ enum class Compression : int {
 };
 inline constexpr int kDefaultLevel = -1000;
 
+// Values are the format's Encoding enum.
+enum class Encoding : int {
+  kPlain = 0,
+  kPlainDictionary = 2,
+  kRle = 3,
+  kBitPacked = 4,
+  kDeltaBinaryPacked = 5,
+  kDeltaLengthByteArray = 6,
+  kDeltaByteArray = 7,
+  kRleDictionary = 8,
+  kByteStreamSplit = 9,
+};
+std::string_view EncodingName(Encoding e);
+
 std::string_view CompressionName(Compression c);  // "SNAPPY", "ZSTD", ...
 // Parses "snappy", "zstd", "gzip", "lz4_raw"/"lz4", "brotli", "uncompressed"/"none".
 Result<Compression> ParseCompression(std::string_view name);
 
 struct KeyValue {
-  std::string key;
-  std::optional<std::string> value;  // Parquet allows a key without value
+  std::string key{};
+  std::optional<std::string> value{};  // Parquet allows a key without value
   friend bool operator==(const KeyValue& a, const KeyValue& b) {
     return a.key == b.key && a.value == b.value;
   }
@@ -53,13 +68,22 @@ struct WriterOptions {
   int64_t dictionary_page_size_limit = 1 << 20;
   bool write_statistics = true;
   // File-level key-value metadata.
-  std::vector<KeyValue> key_value_metadata;
+  std::vector<KeyValue> key_value_metadata{};
   // Column the rows are sorted on (ascending, nulls first): recorded as the row
   // groups' sorting_columns.
-  std::optional<std::string> sorting_column;
+  std::optional<std::string> sorting_column{};
   // Threads encoding the columns of a row group in parallel (1 = the calling
   // thread only).
   int num_threads = 1;
+  // Encoding of the values of columns that are not dictionary-encoded (dictionary
+  // disabled, or not worth it), by column name; unlisted columns use PLAIN.
+  // Accepted: kPlain; kDeltaBinaryPacked (INT32/INT64 columns);
+  // kDeltaLengthByteArray and kDeltaByteArray (string/binary); kByteStreamSplit
+  // (fixed-width numeric columns). Anything else is InvalidArgument at Open.
+  std::map<std::string, Encoding> column_encodings{};
+  // Data page format: 1 (DATA_PAGE, the most widely read) or 2 (DATA_PAGE_V2:
+  // levels stored uncompressed before the compressed values).
+  int data_page_version = 1;
   // Written into FileMetaData.created_by.
   std::string created_by = "oups version 0.1.0";
 };
