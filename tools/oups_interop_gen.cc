@@ -435,6 +435,31 @@ Status Run(const std::string& dir) {
     gzip1.compression_level = 1;
     OUPS_RETURN_NOT_OK(corpus.Write("gzip_level1.parquet", t, gzip1));
   }
+  // 7. Every value encoding the writer offers (dictionary off), data pages v1 and v2.
+  {
+    OUPS_ASSIGN_OR_RETURN(Table t, all_types(3000, 321));
+    for (int version : {1, 2}) {
+      WriterOptions enc;
+      enc.dictionary = false;
+      enc.data_page_version = version;
+      enc.data_page_size = 4096;
+      enc.row_group_size = 1500;
+      for (const char* c : {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+                            "uint64", "date32"}) {
+        enc.column_encodings[c] = oups::parquet::Encoding::kDeltaBinaryPacked;
+      }
+      for (const char* c : {"float32", "float64"}) {
+        enc.column_encodings[c] = oups::parquet::Encoding::kByteStreamSplit;
+      }
+      enc.column_encodings["string"] = oups::parquet::Encoding::kDeltaByteArray;
+      enc.column_encodings["binary"] = oups::parquet::Encoding::kDeltaLengthByteArray;
+      OUPS_RETURN_NOT_OK(corpus.Write("encodings_page_v" + std::to_string(version) + ".parquet",
+                                      t, enc));
+    }
+    WriterOptions v2;
+    v2.data_page_version = 2;
+    OUPS_RETURN_NOT_OK(corpus.Write("dictionary_page_v2.parquet", t, v2));
+  }
   std::cout << "oups-interop-gen: " << corpus.files() << " files in " << dir << "\n";
   return Status::OK();
 }
