@@ -241,5 +241,41 @@ TEST(DeltaByteArrayCorruption, RandomMutationsNeverCrash) {
   }
 }
 
+// Front coding can repeat a long prefix n times from a few bytes: a 4 KiB value
+// repeated 5000 times (20 MB) from a ~4 KiB page must be refused before the
+// output is allocated, not decoded (found by review of the fuzz work: the same
+// shape with 4 M values asked for 16 GB).
+TEST(DeltaByteArrayCorruption, PrefixExpansionBombRefused) {
+  const int64_t n = 5000;
+  const int32_t len = 4096;
+  std::vector<int32_t> prefix(n, len), suffix(n, 0);
+  prefix[0] = 0;
+  suffix[0] = len;
+  MutableBuffer page;
+  ASSERT_TRUE(EncodeDeltaBinaryPacked(reinterpret_cast<const uint8_t*>(prefix.data()), n, 4,
+                                      &page).ok());
+  ASSERT_TRUE(EncodeDeltaBinaryPacked(reinterpret_cast<const uint8_t*>(suffix.data()), n, 4,
+                                      &page).ok());
+  ASSERT_TRUE(page.Append(std::string(len, 'x').data(), len).ok());
+  MutableBuffer data;
+  std::vector<int64_t> ends(n);
+  auto r = DecodeDeltaByteArray(page.data(), page.size(), n, &data, ends.data());
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsCorruption()) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("values expand to more than"), std::string::npos)
+      << r.status().ToString();
+  EXPECT_LT(data.capacity(), int64_t{1} << 20);
+  // 4000 copies (16 MB) stay under the always-accepted 16 MiB: decoded.
+  MutableBuffer page2, data2;
+  ASSERT_TRUE(EncodeDeltaBinaryPacked(reinterpret_cast<const uint8_t*>(prefix.data()), 4000, 4,
+                                      &page2).ok());
+  ASSERT_TRUE(EncodeDeltaBinaryPacked(reinterpret_cast<const uint8_t*>(suffix.data()), 4000, 4,
+                                      &page2).ok());
+  ASSERT_TRUE(page2.Append(std::string(len, 'x').data(), len).ok());
+  auto r2 = DecodeDeltaByteArray(page2.data(), page2.size(), 4000, &data2, ends.data());
+  ASSERT_TRUE(r2.ok()) << r2.status().ToString();
+  EXPECT_EQ(ends[3999], int64_t{4000} * len);
+}
+
 }  // namespace
 }  // namespace oups::parquet

@@ -23,8 +23,17 @@ using internal::Load64;
 
 namespace {
 
-// Largest output a DELTA_BYTE_ARRAY page may expand to (matches the buffer cap).
-constexpr int64_t kMaxExpandedBytes = int64_t{1} << 40;
+// Largest output a DELTA_BYTE_ARRAY page of `size` bytes may expand to. Front
+// coding lets a few bytes repeat a long prefix n times (a 4 KiB page could ask
+// for terabytes), so, as for decompression in the column reader, the output
+// may exceed 16 MiB only up to 4096 times the page size (and never the buffer
+// cap of 2^40).
+int64_t MaxExpandedBytes(int64_t size) {
+  constexpr int64_t kAlwaysAccepted = int64_t{16} << 20;
+  constexpr int64_t kMaxRatio = 4096;
+  constexpr int64_t kBufferCap = int64_t{1} << 40;
+  return std::min(kBufferCap, std::max(kAlwaysAccepted, size * kMaxRatio));
+}
 
 // Decodes n INT32 lengths (DELTA_BINARY_PACKED) from src and stores them widened
 // to int64 in lengths[0..n). Returns bytes consumed.
@@ -130,6 +139,7 @@ Result<int64_t> DecodeDeltaByteArray(const uint8_t* src, int64_t size, int64_t n
   int64_t prev_len = 0;
   int64_t suffix_total = 0;
   int64_t total = 0;
+  const int64_t max_total = MaxExpandedBytes(size);
   for (int64_t i = 0; i < n; ++i) {
     const int64_t p = prefix[static_cast<size_t>(i)];
     const int64_t s = ends[i];
@@ -151,9 +161,10 @@ Result<int64_t> DecodeDeltaByteArray(const uint8_t* src, int64_t size, int64_t n
     }
     prev_len = p + s;
     total += prev_len;
-    if (total > kMaxExpandedBytes) {
+    if (total > max_total) {
       return Status::Corruption("DELTA_BYTE_ARRAY: values expand to more than " +
-                                std::to_string(kMaxExpandedBytes) + " bytes");
+                                std::to_string(max_total) + " bytes from a page of " +
+                                std::to_string(size) + " bytes");
     }
   }
   // Pass 2: materialise. One reservation (+32 bytes of slack for the 16-byte
