@@ -321,6 +321,15 @@ struct ColumnAccumulator::Impl {
           const int32_t ix = indices[size_t(k)];
           total += dict_ends[size_t(ix)] - (ix ? dict_ends[size_t(ix - 1)] : 0);
         }
+        // A few bytes of RLE indices can repeat a long dictionary value
+        // millions of times (a 4 KiB file asked for 16 GB): as for
+        // decompression, beyond kSmallPage the output may be at most kMaxRatio
+        // times the page's encoded size.
+        if (total > kSmallPage && total / kMaxRatio > size) {
+          return Status::Corruption("dictionary-encoded page of " + std::to_string(size) +
+                                    " bytes expands to " + std::to_string(total) +
+                                    " bytes of byte arrays");
+        }
         // 16 spare bytes: short values are copied as one 16-byte block.
         OUPS_RETURN_NOT_OK(ReserveMore(data.get(), total + 16));
         const uint8_t* d = dict_data.data();
