@@ -96,6 +96,7 @@ const BadFile kBadFiles[] = {
     {"def_levels_too_few.parquet", kCorrupt, "row group 0, column 's': page 1: definition levels: got 3 of 100 values"},
     {"def_level_too_big.parquet", kCorrupt, "row group 0, column 's': page 1: RLE run value 3 does not fit in 1 bits"},
     {"plain_values_truncated.parquet", kCorrupt, "row group 0, column 'id': page 0: PLAIN: 100 values of 8 bytes do not fit in 400 bytes"},
+    {"dict_expansion_bomb.parquet", kCorrupt, "row group 0, column 'blob': page 1: dictionary-encoded page of 6 bytes expands to 16384000000 bytes"},
     // nested schemas: valid files oups does not read
     {"nested_list.parquet", kNotSupp, "unsupported column 'tags': nested group (STRUCT, LIST or MAP) with 1 children"},
     {"nested_map.parquet", kNotSupp, "unsupported column 'attrs': nested group (STRUCT, LIST or MAP) with 1 children"},

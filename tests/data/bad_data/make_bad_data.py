@@ -540,6 +540,31 @@ def build():
     f.rewrite_header(f.page(f.column_index("id"), DATA_PAGE), shrink)
     add("plain_values_truncated.parquet", f.bytes())
 
+    # --- decompression-bomb shapes, written from scratch: one REQUIRED
+    # BYTE_ARRAY column 'blob' of 4 M rows whose dictionary holds one 4 KiB
+    # value and whose data page is one RLE run of index 0 (16 GB decoded).
+    rows, vlen = 4000000, 4096
+    dict_body = struct.pack("<I", vlen) + b"x" * vlen
+    dict_h = write_struct([[1, I32, DICTIONARY_PAGE], [2, I32, len(dict_body)],
+                           [3, I32, len(dict_body)], [7, STRUCT, [[1, I32, 1], [2, I32, 0]]]])
+    data_body = bytes([1]) + varint(rows << 1) + b"\x00"
+    data_h = write_struct([[1, I32, DATA_PAGE], [2, I32, len(data_body)],
+                           [3, I32, len(data_body)],
+                           [5, STRUCT, [[1, I32, rows], [2, I32, 8], [3, I32, 3], [4, I32, 3]]]])
+    chunk_bytes = dict_h + dict_body + data_h + data_body
+    meta = [[1, I32, 6], [2, LIST, (I32, [0, 8])], [3, LIST, (BINARY, [b"blob"])], [4, I32, 0],
+            [5, I64, rows], [6, I64, len(chunk_bytes)], [7, I64, len(chunk_bytes)],
+            [9, I64, 4 + len(dict_h) + len(dict_body)], [11, I64, 4]]
+    fmd = [[1, I32, 1],
+           [2, LIST, (STRUCT, [[[4, BINARY, b"schema"], [5, I32, 1]],
+                               [[1, I32, 6], [3, I32, 0], [4, BINARY, b"blob"]]])],
+           [3, I64, rows],
+           [4, LIST, (STRUCT, [[[1, LIST, (STRUCT, [[[2, I64, 4], [3, STRUCT, meta]]])],
+                                [2, I64, len(chunk_bytes)], [3, I64, rows]]])]]
+    footer = write_struct(fmd)
+    add("dict_expansion_bomb.parquet",
+        b"PAR1" + chunk_bytes + footer + struct.pack("<I", len(footer)) + b"PAR1")
+
     # --- nested schemas (valid files oups does not read)
     for name in ("nested_list.parquet", "nested_map.parquet", "nested_struct.parquet"):
         add(name, base(name))
