@@ -1,0 +1,409 @@
+#include "dataset/metadata_file.h"
+
+#include <algorithm>
+#include <limits>
+#include <set>
+#include <utility>
+
+#include "common/json.h"
+#include "oups/io/file_system_wrapper.h"
+#include "oups/parquet/file_reader.h"
+#include "oups/parquet/file_writer.h"
+#include "oups/table/builder.h"
+#include "oups/table/kernels.h"
+
+namespace oups::dataset {
+namespace {
+
+constexpr const char* kFileIds = "file_ids";
+constexpr const char* kNRows = "n_rows";
+constexpr const char* kMins = "ordered_on_mins";
+constexpr const char* kMaxs = "ordered_on_maxs";
+
+// Syncs before closing, so that a Parquet writer's Close() (footer, then
+// close) leaves durable content.
+class SyncOnCloseFile final : public WritableFileWrapper {
+ public:
+  using WritableFileWrapper::WritableFileWrapper;
+  Status Close() override {
+    OUPS_RETURN_NOT_OK(base_->Sync());
+    return base_->Close();
+  }
+};
+
+struct TypeName {
+  TypeId id;
+  const char* name;
+};
+constexpr TypeName kTypeNames[] = {
+    {TypeId::kBool, "bool"},         {TypeId::kInt8, "int8"},
+    {TypeId::kInt16, "int16"},       {TypeId::kInt32, "int32"},
+    {TypeId::kInt64, "int64"},       {TypeId::kUInt8, "uint8"},
+    {TypeId::kUInt16, "uint16"},     {TypeId::kUInt32, "uint32"},
+    {TypeId::kUInt64, "uint64"},     {TypeId::kFloat32, "float32"},
+    {TypeId::kFloat64, "float64"},   {TypeId::kString, "string"},
+    {TypeId::kBinary, "binary"},     {TypeId::kTimestamp, "timestamp"},
+    {TypeId::kDate32, "date32"},     {TypeId::kDuration, "duration"},
+    {TypeId::kDecimal, "decimal"},
+};
+
+json::Value TypeToJsonValue(const DataType& type) {
+  json::Value v = json::Value::Object();
+  for (const auto& tn : kTypeNames) {
+    if (tn.id == type.id) v.Add("id", json::Value::String(tn.name));
+  }
+  if (type.id == TypeId::kTimestamp || type.id == TypeId::kDuration) {
+    v.Add("unit", json::Value::String(std::string(TimeUnitName(type.unit))));
+  }
+  if (type.id == TypeId::kTimestamp && !type.timezone.empty()) {
+    v.Add("tz", json::Value::String(type.timezone));
+  }
+  if (type.id == TypeId::kDecimal) {
+    v.Add("precision", json::Value::Int(type.precision));
+    v.Add("scale", json::Value::Int(type.scale));
+  }
+  return v;
+}
+
+Result<DataType> TypeFromJsonValue(const json::Value& v) {
+  if (!v.is_object()) return Status::InvalidArgument("a column type is not an object");
+  const json::Value* id = v.Find("id");
+  if (id == nullptr || !id->is_string()) return Status::InvalidArgument("a column type has no id");
+  DataType type;
+  bool found = false;
+  for (const auto& tn : kTypeNames) {
+    if (id->string_value() == tn.name) {
+      type = DataType::Of(tn.id);
+      found = true;
+    }
+  }
+  if (!found) return Status::InvalidArgument("unknown column type '" + id->string_value() + "'");
+  if (type.id == TypeId::kTimestamp || type.id == TypeId::kDuration) {
+    const json::Value* unit = v.Find("unit");
+    if (unit == nullptr || !unit->is_string()) {
+      return Status::InvalidArgument("a " + id->string_value() + " type has no unit");
+    }
+    bool unit_found = false;
+    for (TimeUnit u : {TimeUnit::kSecond, TimeUnit::kMilli, TimeUnit::kMicro, TimeUnit::kNano}) {
+      if (TimeUnitName(u) == unit->string_value()) {
+        type.unit = u;
+        unit_found = true;
+      }
+    }
+    if (!unit_found) return Status::InvalidArgument("unknown time unit '" + unit->string_value() + "'");
+  }
+  if (type.id == TypeId::kTimestamp) {
+    if (const json::Value* tz = v.Find("tz"); tz != nullptr) {
+      if (!tz->is_string() || tz->string_value().empty()) {
+        return Status::InvalidArgument("a timestamp time zone is not a non-empty string");
+      }
+      type.timezone = tz->string_value();
+    }
+  }
+  if (type.id == TypeId::kDecimal) {
+    const json::Value* p = v.Find("precision");
+    const json::Value* s = v.Find("scale");
+    if (p == nullptr || s == nullptr) return Status::InvalidArgument("a decimal type lacks precision or scale");
+    OUPS_ASSIGN_OR_RETURN(int64_t pv, p->AsInt64());
+    OUPS_ASSIGN_OR_RETURN(int64_t sv, s->AsInt64());
+    if (pv < 1 || pv > 38 || sv < 0 || sv > pv) return Status::InvalidArgument("invalid decimal precision/scale");
+    type.precision = static_cast<int32_t>(pv);
+    type.scale = static_cast<int32_t>(sv);
+  }
+  return type;
+}
+
+// The compact JSON array of strings that `name` spells, if it is exactly one.
+std::optional<json::Value> AsMultiIndexTuple(const std::string& name) {
+  if (name.empty() || name.front() != '[') return std::nullopt;
+  auto parsed = json::Parse(name);
+  if (!parsed.ok() || !parsed->is_array() || parsed->items().empty()) return std::nullopt;
+  for (const auto& item : parsed->items()) {
+    if (!item.is_string()) return std::nullopt;
+  }
+  if (json::Serialize(*parsed) != name) return std::nullopt;
+  return std::move(parsed).ValueOrDie();
+}
+
+Result<Column> EmptyColumn(const DataType& type) {
+  ColumnBuilder b(type);
+  return b.Finish();
+}
+
+std::vector<uint64_t> ToVector(const Column& c) {
+  const uint64_t* d = c.data<uint64_t>();
+  return std::vector<uint64_t>(d, d + c.length());
+}
+
+}  // namespace
+
+std::string TypeToJson(const DataType& type) { return json::Serialize(TypeToJsonValue(type)); }
+
+int64_t DatasetMetadata::total_rows() const {
+  int64_t n = 0;
+  for (uint64_t r : n_rows) n += static_cast<int64_t>(r);
+  return n;
+}
+
+std::optional<uint64_t> DatasetMetadata::max_known_file_id() const {
+  std::optional<uint64_t> m = max_used_file_id;
+  for (uint64_t id : file_ids) {
+    if (!m || id > *m) m = id;
+  }
+  return m;
+}
+
+DataType DatasetMetadata::StatisticsType() const {
+  if (schema && ordered_on) {
+    int i = schema->IndexOf(*ordered_on);
+    if (i >= 0) return schema->field(i).type;
+  }
+  return DataType::Int64();
+}
+
+std::string EncodeOupsJson(const DatasetMetadata& md) {
+  json::Value root = json::Value::Object();
+  root.Add("format_version", json::Value::Int(kFormatVersion));
+  if (!md.ordered_on) {
+    root.Add("ordered_on", json::Value::Null());
+  } else if (auto tuple = AsMultiIndexTuple(*md.ordered_on)) {
+    root.Add("ordered_on", std::move(*tuple));
+  } else {
+    root.Add("ordered_on", json::Value::String(*md.ordered_on));
+  }
+  json::Value kv = json::Value::Object();
+  for (const auto& [k, v] : md.key_value_metadata) kv.Add(k, json::Value::String(v));
+  root.Add("key_value_metadata", std::move(kv));
+  if (!md.schema) {
+    root.Add("schema", json::Value::Null());
+  } else {
+    json::Value schema = json::Value::Object();
+    json::Value fields = json::Value::Array();
+    for (const Field& f : md.schema->fields()) {
+      json::Value jf = json::Value::Object();
+      jf.Add("name", json::Value::String(f.name));
+      jf.Add("type", TypeToJsonValue(f.type));
+      jf.Add("nullable", json::Value::Bool(f.nullable));
+      fields.Push(std::move(jf));
+    }
+    schema.Add("fields", std::move(fields));
+    if (md.schema_extra_json) {
+      // Validated when set; an unparsable text is stored as a JSON string.
+      auto extra = json::Parse(*md.schema_extra_json);
+      schema.Add("pandas", extra.ok() ? std::move(extra).ValueOrDie()
+                                      : json::Value::String(*md.schema_extra_json));
+    } else {
+      schema.Add("pandas", json::Value::Null());
+    }
+    root.Add("schema", std::move(schema));
+  }
+  root.Add("max_used_file_id", md.max_used_file_id ? json::Value::UInt(*md.max_used_file_id)
+                                                   : json::Value::Null());
+  return json::Serialize(root);
+}
+
+Status DecodeOupsJson(const std::string& text, DatasetMetadata* md) {
+  OUPS_ASSIGN_OR_RETURN(json::Value root, json::Parse(text));
+  if (!root.is_object()) return Status::Corruption("key 'oups' is not a JSON object");
+  const json::Value* version = root.Find("format_version");
+  if (version == nullptr) return Status::Corruption("key 'oups' has no format_version");
+  auto v = version->AsInt64();
+  if (!v.ok() || *v < 1) {
+    return Status::Corruption("invalid format_version " + json::Serialize(*version));
+  }
+  if (*v > kFormatVersion) {
+    return Status::NotSupported("format_version " + std::to_string(*v) +
+                                " is newer than the supported version " +
+                                std::to_string(kFormatVersion) + "; upgrade oups");
+  }
+  const json::Value* oo = root.Find("ordered_on");
+  if (oo == nullptr) return Status::Corruption("key 'oups' has no ordered_on");
+  if (oo->is_string()) {
+    md->ordered_on = oo->string_value();
+  } else if (oo->is_array()) {
+    if (oo->items().empty()) return Status::Corruption("ordered_on is an empty array");
+    for (const auto& item : oo->items()) {
+      if (!item.is_string()) return Status::Corruption("ordered_on holds a non-string label");
+    }
+    md->ordered_on = json::Serialize(*oo);
+  } else if (!oo->is_null()) {
+    return Status::Corruption("ordered_on is neither a string nor an array of strings");
+  }
+  const json::Value* kv = root.Find("key_value_metadata");
+  if (kv == nullptr || !kv->is_object()) {
+    return Status::Corruption("key_value_metadata is missing or not an object");
+  }
+  for (const auto& [k, val] : kv->members()) {
+    if (!val.is_string()) {
+      return Status::Corruption("key_value_metadata value of '" + k + "' is not a string");
+    }
+    md->key_value_metadata[k] = val.string_value();
+  }
+  const json::Value* schema = root.Find("schema");
+  if (schema != nullptr && !schema->is_null()) {
+    if (!schema->is_object()) return Status::Corruption("schema is not an object");
+    const json::Value* fields = schema->Find("fields");
+    if (fields == nullptr || !fields->is_array()) return Status::Corruption("schema has no fields array");
+    std::vector<Field> out;
+    std::set<std::string> names;
+    for (const auto& jf : fields->items()) {
+      const json::Value* name = jf.Find("name");
+      const json::Value* type = jf.Find("type");
+      const json::Value* nullable = jf.Find("nullable");
+      if (name == nullptr || !name->is_string() || type == nullptr || nullable == nullptr ||
+          !nullable->is_bool()) {
+        return Status::Corruption("schema field without name, type or nullable");
+      }
+      if (!names.insert(name->string_value()).second) {
+        return Status::Corruption("schema field '" + name->string_value() + "' is duplicated");
+      }
+      auto t = TypeFromJsonValue(*type);
+      if (!t.ok()) {
+        return Status::Corruption("schema field '" + name->string_value() +
+                                  "': " + t.status().message());
+      }
+      out.push_back(Field{name->string_value(), *t, nullable->bool_value()});
+    }
+    md->schema = Schema(std::move(out));
+    const json::Value* extra = schema->Find("pandas");
+    if (extra != nullptr && !extra->is_null()) md->schema_extra_json = json::Serialize(*extra);
+  }
+  const json::Value* hwm = root.Find("max_used_file_id");
+  if (hwm != nullptr && !hwm->is_null()) {
+    auto h = hwm->AsUInt64();
+    if (!h.ok()) return Status::Corruption("max_used_file_id is not a uint64");
+    md->max_used_file_id = *h;
+  }
+  if (md->schema && md->ordered_on && md->schema->IndexOf(*md->ordered_on) < 0) {
+    return Status::Corruption("ordered column '" + *md->ordered_on + "' is not in the schema");
+  }
+  return Status::OK();
+}
+
+Result<DatasetMetadata> ReadMetadataFile(FileSystem& fs, const std::string& path) {
+  auto reader_r = parquet::FileReader::Open(fs, path);
+  if (!reader_r.ok()) {
+    const Status& st = reader_r.status();
+    if (st.IsNotFound() || st.IsIOError()) return st;
+    return Status::Corruption("metadata file " + path + ": " + st.message());
+  }
+  auto corrupt = [&](const std::string& what) {
+    return Status::Corruption("metadata file " + path + " is corrupt: " + what);
+  };
+  std::unique_ptr<parquet::FileReader> reader = std::move(reader_r).ValueOrDie();
+  const parquet::FileMetadata& fmd = reader->metadata();
+  std::optional<std::string> oups = fmd.GetKeyValue(kOupsKey);
+  const auto& cols = fmd.columns;
+  // Legacy layout (§2.10): pickled dict, file_ids uint16 / n_rows uint32.
+  const bool legacy_types = cols.size() == 4 && cols[0].logical.id == TypeId::kUInt16;
+  if (legacy_types || (oups && !oups->empty() && oups->front() != '{')) {
+    return Status::NotSupported("dataset of metadata file " + path +
+                                " was written by the original Python oups (legacy layout); "
+                                "reading it is not supported yet");
+  }
+  if (!oups) return corrupt("no 'oups' key");
+  DatasetMetadata md;
+  Status st = DecodeOupsJson(*oups, &md);
+  if (!st.ok()) {
+    if (st.IsNotSupported()) return Status::NotSupported("metadata file " + path + ": " + st.message());
+    return corrupt(st.message());
+  }
+  const char* expected[] = {kFileIds, kNRows, kMins, kMaxs};
+  if (cols.size() != 4) return corrupt("expected 4 columns, found " + std::to_string(cols.size()));
+  for (int i = 0; i < 4; ++i) {
+    if (cols[static_cast<size_t>(i)].name != expected[i]) {
+      return corrupt("column " + std::to_string(i) + " is '" + cols[static_cast<size_t>(i)].name +
+                     "', expected '" + expected[i] + "'");
+    }
+  }
+  auto table_r = reader->Read();
+  if (!table_r.ok()) return corrupt(table_r.status().message());
+  const Table& t = *table_r;
+  for (int i = 0; i < 2; ++i) {
+    if (t.column(i).type().id != TypeId::kUInt64) {
+      return corrupt(std::string("column ") + expected[i] + " is " +
+                     t.column(i).type().ToString() + ", expected uint64");
+    }
+  }
+  for (int i = 0; i < 4; ++i) {
+    if (t.column(i).null_count() > 0) return corrupt(std::string("column ") + expected[i] + " holds nulls");
+  }
+  md.file_ids = ToVector(t.column(0));
+  md.n_rows = ToVector(t.column(1));
+  md.mins = t.column(2);
+  md.maxs = t.column(3);
+  if (t.num_rows() > 0) {
+    if (!md.schema || !md.ordered_on) return corrupt("row groups but no schema or ordered_on");
+    const DataType want = md.StatisticsType();
+    if (md.mins.type() != want || md.maxs.type() != want) {
+      return corrupt("statistics are " + md.mins.type().ToString() + ", the ordered column '" +
+                     *md.ordered_on + "' is " + want.ToString());
+    }
+  }
+  std::set<uint64_t> ids;
+  for (int64_t i = 0; i < t.num_rows(); ++i) {
+    const size_t k = static_cast<size_t>(i);
+    if (md.n_rows[k] < 1 || md.n_rows[k] > static_cast<uint64_t>(INT64_MAX)) {
+      return corrupt("row group " + std::to_string(i) + " has " + std::to_string(md.n_rows[k]) + " rows");
+    }
+    if (!ids.insert(md.file_ids[k]).second) {
+      return corrupt("file id " + std::to_string(md.file_ids[k]) + " is listed twice");
+    }
+    if (CompareValues(md.mins, i, md.maxs, i) > 0) {
+      return corrupt("row group " + std::to_string(i) + " has its min after its max");
+    }
+  }
+  return md;
+}
+
+Status WriteMetadataFile(FileSystem& fs, const std::string& path, const DatasetMetadata& md,
+                         parquet::Compression compression) {
+  const size_t n = md.file_ids.size();
+  const DataType stat_type = md.StatisticsType();
+  Column mins = md.mins, maxs = md.maxs;
+  if (n == 0) {
+    OUPS_ASSIGN_OR_RETURN(mins, EmptyColumn(stat_type));
+    OUPS_ASSIGN_OR_RETURN(maxs, EmptyColumn(stat_type));
+  }
+  if (md.n_rows.size() != n || mins.length() != static_cast<int64_t>(n) ||
+      maxs.length() != static_cast<int64_t>(n)) {
+    return Status::InvalidArgument("metadata of " + path + ": inconsistent row-group counts");
+  }
+  if (mins.type() != stat_type || maxs.type() != stat_type) {
+    return Status::InvalidArgument("metadata of " + path + ": statistics are " +
+                                   mins.type().ToString() + ", expected " + stat_type.ToString());
+  }
+  OUPS_ASSIGN_OR_RETURN(Column ids, ColumnFromVector(DataType::UInt64(), md.file_ids));
+  OUPS_ASSIGN_OR_RETURN(Column rows, ColumnFromVector(DataType::UInt64(), md.n_rows));
+  Schema schema({Field{kFileIds, DataType::UInt64(), false}, Field{kNRows, DataType::UInt64(), false},
+                 Field{kMins, stat_type, false}, Field{kMaxs, stat_type, false}});
+  OUPS_ASSIGN_OR_RETURN(Table table, Table::Make(schema, {ids, rows, mins, maxs}));
+  parquet::WriterOptions options;
+  options.compression = compression;
+  options.key_value_metadata.push_back(parquet::KeyValue{kOupsKey, EncodeOupsJson(md)});
+  return WriteParquetFileDurably(fs, path, table, std::move(options));
+}
+
+Status WriteParquetFileDurably(FileSystem& fs, const std::string& path, const Table& table,
+                               parquet::WriterOptions options) {
+  options.row_group_size = std::max<int64_t>(table.num_rows(), 1);
+  OUPS_ASSIGN_OR_RETURN(auto file, fs.OpenForWrite(path));
+  auto wrapped = std::make_unique<SyncOnCloseFile>(std::move(file));
+  OUPS_ASSIGN_OR_RETURN(auto writer,
+                        parquet::FileWriter::Open(std::move(wrapped), table.schema(), options));
+  if (table.num_rows() > 0) OUPS_RETURN_NOT_OK(writer->WriteRowGroup(table));
+  return writer->Close().status();
+}
+
+Status CheckNoOverlap(const DatasetMetadata& md, const std::string& dataset) {
+  for (int64_t i = 0; i + 1 < md.num_row_groups(); ++i) {
+    if (CompareValues(md.maxs, i, md.mins, i + 1) > 0) {
+      return Status::InvalidArgument("row groups must not overlap. Dataset '" + dataset +
+                                     "': row group " + std::to_string(i) + " ends after row group " +
+                                     std::to_string(i + 1) + " starts.");
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace oups::dataset

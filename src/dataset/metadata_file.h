@@ -1,0 +1,111 @@
+// The metadata file `<name>_opdmd` of an ordered dataset (behaviour.md §2.3):
+// a Parquet file with one row per row group (rg), in row order, and exactly
+// the columns
+//   file_ids         uint64   id of the rg's file_<id>.parquet
+//   n_rows           uint64   rows of the rg (>= 1)
+//   ordered_on_mins  <T>      ordered value of the rg's first row
+//   ordered_on_maxs  <T>      ordered value of the rg's last row
+// where <T> is the ordered column's type (int64 as a placeholder, never
+// interpreted, while no schema is known), plus the file-level key "oups": a
+// JSON object
+//   {"format_version": 1,
+//    "ordered_on": "<column>" | ["<l0>", "<l1>", ...] | null,
+//    "key_value_metadata": {"k": "v", ...},
+//    "schema": null | {"fields": [{"name": ..., "type": ..., "nullable": ...}],
+//                      "pandas": <opaque JSON, stored and returned untouched>},
+//    "max_used_file_id": null | <uint64>}      (id high-water mark, §2.2)
+// Readers ignore unknown members and refuse a format_version above 1.
+//
+// Column MultiIndex (§3.9): a stored column name that is the compact JSON
+// array of strings (e.g. `["ts",""]`) is written in "ordered_on" as that
+// array, and read back as the same compact text, so C++ code always handles
+// ordered_on as a stored column name.
+//
+// Thread-safety: pure functions over the given FileSystem. Ownership: plain
+// values. Failure: ReadMetadataFile never modifies anything; WriteMetadataFile
+// writes only the path it is given (the caller publishes it by renaming).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "oups/io/file_system.h"
+#include "oups/parquet/properties.h"
+#include "oups/result.h"
+#include "oups/table/column.h"
+
+namespace oups::dataset {
+
+inline constexpr int kFormatVersion = 1;
+inline constexpr const char* kOupsKey = "oups";
+
+struct DatasetMetadata {
+  // Set when the dataset's ordered column is known.
+  std::optional<std::string> ordered_on;
+  std::map<std::string, std::string> key_value_metadata;
+  // Stored columns in stored order (names, types, nullability); nullopt until
+  // the first write that passes a table.
+  std::optional<Schema> schema;
+  // Opaque JSON text (compact) kept with the schema, e.g. pandas dtype details.
+  std::optional<std::string> schema_extra_json;
+  // Largest file id ever used by this dataset (high-water mark, §2.2).
+  std::optional<uint64_t> max_used_file_id;
+
+  // One entry per rg, in row order.
+  std::vector<uint64_t> file_ids;
+  std::vector<uint64_t> n_rows;
+  // Ordered values of each rg's first and last row (ordered column's type).
+  Column mins;
+  Column maxs;
+
+  int64_t num_row_groups() const { return static_cast<int64_t>(file_ids.size()); }
+  int64_t total_rows() const;
+  // Largest id referenced by the rgs, or by the high-water mark; nullopt if none.
+  std::optional<uint64_t> max_known_file_id() const;
+  // Type of the mins/maxs columns: the ordered column's type in the schema
+  // when both are known, else the int64 placeholder.
+  DataType StatisticsType() const;
+};
+
+// Reads `path`. NotFound if it does not exist (the dataset is then new);
+// Corruption naming the file and the problem for anything malformed (columns,
+// types, nulls, n_rows < 1, duplicate ids, a min after its max, JSON, schema
+// not holding ordered_on or mins/maxs of another type); NotSupported naming
+// the file for a format_version above kFormatVersion, and naming the dataset
+// for a metadata file written by the original Python oups.
+[[nodiscard]] Result<DatasetMetadata> ReadMetadataFile(FileSystem& fs, const std::string& path);
+
+// Writes `md` to `path` (created or truncated), syncs and closes it.
+// InvalidArgument when `md` is inconsistent (vector lengths, column types).
+[[nodiscard]] Status WriteMetadataFile(FileSystem& fs, const std::string& path,
+                                       const DatasetMetadata& md,
+                                       parquet::Compression compression =
+                                           parquet::Compression::kSnappy);
+
+// §2.4: adjacent rgs may share a boundary value but never overlap. InvalidArgument
+// "row groups must not overlap." naming `dataset` and the rgs otherwise.
+[[nodiscard]] Status CheckNoOverlap(const DatasetMetadata& md, const std::string& dataset);
+
+// The JSON of the "oups" key, and its parser (exposed for tests).
+std::string EncodeOupsJson(const DatasetMetadata& md);
+[[nodiscard]] Status DecodeOupsJson(const std::string& text, DatasetMetadata* md);
+
+// DataType <-> JSON text of the schema ("int64", "timestamp[ns, tz=UTC]"... as
+// objects {"id": "timestamp", "unit": "ns", "tz": "UTC"}).
+std::string TypeToJson(const DataType& type);
+
+}  // namespace oups::dataset
+
+namespace oups::dataset {
+
+// Writes `table` as one Parquet file at `path` (created or truncated), with
+// all its rows in ONE row group, then syncs and closes it: when this returns
+// OK the file's content is durable (its directory entry is not: SyncDir).
+[[nodiscard]] Status WriteParquetFileDurably(FileSystem& fs, const std::string& path,
+                                             const Table& table,
+                                             parquet::WriterOptions options);
+
+}  // namespace oups::dataset

@@ -1,0 +1,219 @@
+#include "dataset/metadata_file.h"
+
+#include <gtest/gtest.h>
+
+#include "oups/io/memory_file_system.h"
+#include "oups/parquet/file_reader.h"
+#include "oups/parquet/file_writer.h"
+#include "oups/table/builder.h"
+
+namespace oups::dataset {
+namespace {
+
+Column Ints(const std::vector<int64_t>& v, DataType t = DataType::Int64()) {
+  return ColumnFromVector(t, v).ValueOrDie();
+}
+
+DatasetMetadata Sample() {
+  DatasetMetadata md;
+  md.ordered_on = "ts";
+  md.key_value_metadata = {{"a", "1"}, {"", ""}, {"ordered_on", "x"}};
+  md.schema = Schema({Field{"ts", DataType::Timestamp(TimeUnit::kNano, "UTC"), false},
+                      Field{"v", DataType::Float64(), true},
+                      Field{"d", DataType::Decimal(18, 3), true}});
+  md.schema_extra_json = R"({"dtypes":{"ts":"datetime64[ns, UTC]"},"x":[1,2.5,null]})";
+  md.max_used_file_id = 9;
+  md.file_ids = {3, 7};
+  md.n_rows = {2, 5};
+  md.mins = Ints({10, 20}, DataType::Timestamp(TimeUnit::kNano, "UTC"));
+  md.maxs = Ints({15, 25}, DataType::Timestamp(TimeUnit::kNano, "UTC"));
+  return md;
+}
+
+void ExpectSame(const DatasetMetadata& a, const DatasetMetadata& b) {
+  EXPECT_EQ(a.ordered_on, b.ordered_on);
+  EXPECT_EQ(a.key_value_metadata, b.key_value_metadata);
+  EXPECT_EQ(a.schema.has_value(), b.schema.has_value());
+  if (a.schema && b.schema) {
+    EXPECT_EQ(*a.schema, *b.schema);
+  }
+  EXPECT_EQ(a.schema_extra_json, b.schema_extra_json);
+  EXPECT_EQ(a.max_used_file_id, b.max_used_file_id);
+  EXPECT_EQ(a.file_ids, b.file_ids);
+  EXPECT_EQ(a.n_rows, b.n_rows);
+  if (!a.file_ids.empty()) {
+    EXPECT_TRUE(a.mins.Equals(b.mins));
+    EXPECT_TRUE(a.maxs.Equals(b.maxs));
+  }
+}
+
+TEST(MetadataFile, RoundTrip) {
+  auto fs = NewMemoryFileSystem();
+  DatasetMetadata md = Sample();
+  ASSERT_TRUE(WriteMetadataFile(*fs, "ds_opdmd", md).ok());
+  auto back = ReadMetadataFile(*fs, "ds_opdmd");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ExpectSame(md, *back);
+  EXPECT_EQ(back->total_rows(), 7);
+  EXPECT_EQ(back->max_known_file_id(), 9u);
+}
+
+TEST(MetadataFile, ColumnsAndJsonAsSpecified) {
+  auto fs = NewMemoryFileSystem();
+  ASSERT_TRUE(WriteMetadataFile(*fs, "ds_opdmd", Sample()).ok());
+  auto reader = parquet::FileReader::Open(*fs, "ds_opdmd").ValueOrDie();
+  const auto& cols = reader->metadata().columns;
+  ASSERT_EQ(cols.size(), 4u);
+  EXPECT_EQ(cols[0].name, "file_ids");
+  EXPECT_EQ(cols[0].logical, DataType::UInt64());
+  EXPECT_EQ(cols[1].name, "n_rows");
+  EXPECT_EQ(cols[1].logical, DataType::UInt64());
+  EXPECT_EQ(cols[2].name, "ordered_on_mins");
+  EXPECT_EQ(cols[2].logical, DataType::Timestamp(TimeUnit::kNano, "UTC"));
+  EXPECT_EQ(cols[3].name, "ordered_on_maxs");
+  auto oups = reader->metadata().GetKeyValue("oups");
+  ASSERT_TRUE(oups.has_value());
+  EXPECT_TRUE(oups->starts_with(R"({"format_version":1,"ordered_on":"ts","key_value_metadata":{)"))
+      << *oups;
+}
+
+TEST(MetadataFile, EmptyDatasetWithoutSchema) {
+  auto fs = NewMemoryFileSystem();
+  DatasetMetadata md;
+  md.ordered_on = "a";
+  ASSERT_TRUE(WriteMetadataFile(*fs, "m", md).ok());
+  auto back = ReadMetadataFile(*fs, "m");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->num_row_groups(), 0);
+  EXPECT_FALSE(back->schema.has_value());
+  EXPECT_EQ(back->ordered_on, "a");
+  EXPECT_EQ(back->max_known_file_id(), std::nullopt);
+}
+
+TEST(MetadataFile, MultiIndexOrderedOnIsAJsonArray) {
+  DatasetMetadata md;
+  md.ordered_on = R"(["ts",""])";
+  std::string json = EncodeOupsJson(md);
+  EXPECT_NE(json.find(R"("ordered_on":["ts",""])"), std::string::npos) << json;
+  DatasetMetadata back;
+  ASSERT_TRUE(DecodeOupsJson(json, &back).ok());
+  EXPECT_EQ(back.ordered_on, R"(["ts",""])");
+  // A name that merely looks like an array stays a string.
+  md.ordered_on = R"([ "ts"])";
+  EXPECT_NE(EncodeOupsJson(md).find(R"("ordered_on":"[ \"ts\"]")"), std::string::npos);
+}
+
+TEST(MetadataFile, NewerFormatVersionRefusedNamingTheFile) {
+  auto fs = NewMemoryFileSystem();
+  Schema schema({Field{"file_ids", DataType::UInt64(), false},
+                 Field{"n_rows", DataType::UInt64(), false},
+                 Field{"ordered_on_mins", DataType::Int64(), false},
+                 Field{"ordered_on_maxs", DataType::Int64(), false}});
+  auto empty = [](DataType t) { return ColumnBuilder(t).Finish().ValueOrDie(); };
+  Table t = Table::Make(schema, {empty(DataType::UInt64()), empty(DataType::UInt64()),
+                                 empty(DataType::Int64()), empty(DataType::Int64())})
+                .ValueOrDie();
+  parquet::WriterOptions o;
+  o.key_value_metadata = {{"oups", R"({"format_version":2,"ordered_on":"a","key_value_metadata":{}})"}};
+  ASSERT_TRUE(fs->CreateDirs("dir").ok());
+  ASSERT_TRUE(parquet::WriteTable(*fs, "dir/x_opdmd", t, o).ok());
+  auto r = ReadMetadataFile(*fs, "dir/x_opdmd");
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsNotSupported());
+  EXPECT_NE(r.status().message().find("dir/x_opdmd"), std::string::npos);
+  EXPECT_NE(r.status().message().find("format_version 2"), std::string::npos);
+
+  // Unknown members are ignored.
+  o.key_value_metadata = {{"oups", R"({"format_version":1,"ordered_on":"a","key_value_metadata":{},"future":[1]})"}};
+  ASSERT_TRUE(parquet::WriteTable(*fs, "y_opdmd", t, o).ok());
+  EXPECT_TRUE(ReadMetadataFile(*fs, "y_opdmd").ok());
+}
+
+TEST(MetadataFile, CorruptInputsNameTheFile) {
+  auto fs = NewMemoryFileSystem();
+  ASSERT_TRUE(fs->WriteFile("garbage_opdmd", "not parquet at all").ok());
+  auto r = ReadMetadataFile(*fs, "garbage_opdmd");
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsCorruption()) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("garbage_opdmd"), std::string::npos);
+
+  EXPECT_TRUE(ReadMetadataFile(*fs, "missing_opdmd").status().IsNotFound());
+
+  for (const char* bad_json :
+       {"{", R"({"ordered_on":"a","key_value_metadata":{}})", R"({"format_version":"1"})",
+        R"({"format_version":1,"ordered_on":5,"key_value_metadata":{}})",
+        R"({"format_version":1,"ordered_on":"a","key_value_metadata":{"k":1}})",
+        R"({"format_version":1,"ordered_on":"a","key_value_metadata":{},"schema":{"fields":[{"name":"b","type":{"id":"int64"},"nullable":true}]}})",
+        R"({"format_version":1,"ordered_on":"a","key_value_metadata":{},"schema":{"fields":[{"name":"a","type":{"id":"nope"},"nullable":true}]}})",
+        R"({"format_version":1,"ordered_on":"a","key_value_metadata":{},"max_used_file_id":-1})"}) {
+    DatasetMetadata md;
+    EXPECT_FALSE(DecodeOupsJson(bad_json, &md).ok()) << bad_json;
+  }
+}
+
+TEST(MetadataFile, InvalidRowGroupEntriesAreCorruption) {
+  auto fs = NewMemoryFileSystem();
+  DatasetMetadata md = Sample();
+  md.n_rows = {0, 5};
+  ASSERT_TRUE(WriteMetadataFile(*fs, "a_opdmd", md).ok());
+  EXPECT_TRUE(ReadMetadataFile(*fs, "a_opdmd").status().IsCorruption());
+  md = Sample();
+  md.file_ids = {3, 3};
+  ASSERT_TRUE(WriteMetadataFile(*fs, "b_opdmd", md).ok());
+  EXPECT_TRUE(ReadMetadataFile(*fs, "b_opdmd").status().IsCorruption());
+  md = Sample();
+  md.maxs = Ints({5, 25}, DataType::Timestamp(TimeUnit::kNano, "UTC"));  // min > max
+  ASSERT_TRUE(WriteMetadataFile(*fs, "c_opdmd", md).ok());
+  EXPECT_TRUE(ReadMetadataFile(*fs, "c_opdmd").status().IsCorruption());
+  // Statistics of another type than the ordered column cannot even be written.
+  md = Sample();
+  md.mins = Ints({10, 20});
+  EXPECT_TRUE(WriteMetadataFile(*fs, "d_opdmd", md).IsInvalidArgument());
+}
+
+TEST(MetadataFile, OverlapDetected) {
+  DatasetMetadata md = Sample();
+  EXPECT_TRUE(CheckNoOverlap(md, "/x/ds").ok());
+  md.maxs = Ints({20, 25}, DataType::Timestamp(TimeUnit::kNano, "UTC"));  // shared boundary
+  EXPECT_TRUE(CheckNoOverlap(md, "/x/ds").ok());
+  md.maxs = Ints({21, 25}, DataType::Timestamp(TimeUnit::kNano, "UTC"));
+  Status st = CheckNoOverlap(md, "/x/ds");
+  ASSERT_TRUE(st.IsInvalidArgument());
+  EXPECT_NE(st.message().find("row groups must not overlap."), std::string::npos);
+  EXPECT_NE(st.message().find("/x/ds"), std::string::npos);
+}
+
+TEST(MetadataFile, LegacyLayoutRecognised) {
+  auto fs = NewMemoryFileSystem();
+  Schema schema({Field{"file_ids", DataType::UInt16(), false},
+                 Field{"n_rows", DataType::UInt32(), false},
+                 Field{"ordered_on_mins", DataType::Int64(), false},
+                 Field{"ordered_on_maxs", DataType::Int64(), false}});
+  Table t = Table::Make(schema, {ColumnFromVector(DataType::UInt16(), std::vector<int>{0}).ValueOrDie(),
+                                 ColumnFromVector(DataType::UInt32(), std::vector<int>{3}).ValueOrDie(),
+                                 Ints({1}), Ints({2})})
+                .ValueOrDie();
+  parquet::WriterOptions o;
+  o.key_value_metadata = {{"oups", std::string("\x80\x04\x95", 3)}};
+  ASSERT_TRUE(parquet::WriteTable(*fs, "old_opdmd", t, o).ok());
+  auto r = ReadMetadataFile(*fs, "old_opdmd");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("original Python oups"), std::string::npos);
+}
+
+TEST(MetadataFile, TypesRoundTrip) {
+  for (DataType t : {DataType::Bool(), DataType::Int8(), DataType::UInt64(), DataType::Float32(),
+                     DataType::String(), DataType::Binary(), DataType::Date32(),
+                     DataType::Timestamp(TimeUnit::kSecond), DataType::Timestamp(TimeUnit::kMicro, "Europe/Berlin"),
+                     DataType::Duration(TimeUnit::kMilli), DataType::Decimal(9, 2)}) {
+    DatasetMetadata md;
+    md.ordered_on = "x";
+    md.schema = Schema({Field{"x", DataType::Int64(), false}, Field{"c", t, true}});
+    DatasetMetadata back;
+    ASSERT_TRUE(DecodeOupsJson(EncodeOupsJson(md), &back).ok()) << TypeToJson(t);
+    EXPECT_EQ(*back.schema, *md.schema) << TypeToJson(t);
+  }
+}
+
+}  // namespace
+}  // namespace oups::dataset
