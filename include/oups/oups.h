@@ -4,6 +4,7 @@
 #pragma once
 
 #include "oups/common/buffer.h"
+#include "oups/dataset/ordered_dataset.h"
 #include "oups/io/file_system.h"
 #include "oups/io/file_system_wrapper.h"
 #include "oups/io/memory_file_system.h"

@@ -335,6 +335,8 @@ Result<DatasetMetadata> ReadMetadataFile(FileSystem& fs, const std::string& path
   if (t.num_rows() > 0) {
     if (!md.schema || !md.ordered_on) return corrupt("row groups but no schema or ordered_on");
     const DataType want = md.StatisticsType();
+    if (auto c = AsStoredType(md.mins, want, path); c.ok()) md.mins = *c;
+    if (auto c = AsStoredType(md.maxs, want, path); c.ok()) md.maxs = *c;
     if (md.mins.type() != want || md.maxs.type() != want) {
       return corrupt("statistics are " + md.mins.type().ToString() + ", the ordered column '" +
                      *md.ordered_on + "' is " + want.ToString());
@@ -393,6 +395,44 @@ Status WriteParquetFileDurably(FileSystem& fs, const std::string& path, const Ta
                         parquet::FileWriter::Open(std::move(wrapped), table.schema(), options));
   if (table.num_rows() > 0) OUPS_RETURN_NOT_OK(writer->WriteRowGroup(table));
   return writer->Close().status();
+}
+
+Result<Column> AsStoredType(const Column& column, const DataType& type,
+                            const std::string& file) {
+  if (column.type() == type) return column;
+  if (column.type().id == TypeId::kTimestamp && type.id == TypeId::kTimestamp &&
+      column.type().unit == TimeUnit::kMilli && type.unit == TimeUnit::kSecond &&
+      column.type().timezone == type.timezone) {
+    ColumnBuilder b(type);
+    OUPS_RETURN_NOT_OK(b.Reserve(column.length()));
+    const int64_t* v = column.data<int64_t>();
+    for (int64_t i = 0; i < column.length(); ++i) {
+      if (column.IsNull(i)) {
+        OUPS_RETURN_NOT_OK(b.AppendNull());
+      } else if (v[i] % 1000 != 0) {
+        return Status::Corruption(file + ": a seconds timestamp holds a fraction of a second");
+      } else {
+        OUPS_RETURN_NOT_OK(b.Append(v[i] / 1000));
+      }
+    }
+    return b.Finish();
+  }
+  return Status::Corruption(file + ": column of type " + column.type().ToString() +
+                            ", expected " + type.ToString());
+}
+
+Result<Table> AsStoredTypes(const Table& table, const Schema& schema, const std::string& file) {
+  std::vector<Field> fields;
+  std::vector<Column> cols;
+  for (int i = 0; i < table.num_columns(); ++i) {
+    const std::string& name = table.schema().field(i).name;
+    const int j = schema.IndexOf(name);
+    if (j < 0) return Status::Corruption(file + ": unexpected column '" + name + "'");
+    fields.push_back(schema.field(j));
+    OUPS_ASSIGN_OR_RETURN(Column c, AsStoredType(table.column(i), schema.field(j).type, file));
+    cols.push_back(std::move(c));
+  }
+  return Table::Make(Schema(std::move(fields)), std::move(cols));
 }
 
 Status CheckNoOverlap(const DatasetMetadata& md, const std::string& dataset) {

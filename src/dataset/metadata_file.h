@@ -101,6 +101,18 @@ std::string TypeToJson(const DataType& type);
 
 namespace oups::dataset {
 
+// A column read from a Parquet file, as `type`: the same column when the
+// types are equal; timestamp[ms] values converted to timestamp[s] (Parquet
+// has no seconds unit, so seconds are stored as milliseconds). Corruption
+// naming `file` otherwise (or for a millisecond value that is not whole
+// seconds).
+[[nodiscard]] Result<Column> AsStoredType(const Column& column, const DataType& type,
+                                          const std::string& file);
+// The same for every column of `table`, whose columns are a subset of
+// `schema`'s (by name); fields take the schema's nullability.
+[[nodiscard]] Result<Table> AsStoredTypes(const Table& table, const Schema& schema,
+                                          const std::string& file);
+
 // Writes `table` as one Parquet file at `path` (created or truncated), with
 // all its rows in ONE row group, then syncs and closes it: when this returns
 // OK the file's content is durable (its directory entry is not: SyncDir).

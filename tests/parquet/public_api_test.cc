@@ -4,6 +4,7 @@
 //
 // When you add a header under include/oups/, add it here.
 #include "oups/common/buffer.h"
+#include "oups/dataset/ordered_dataset.h"
 #include "oups/io/file_system.h"
 #include "oups/io/file_system_wrapper.h"
 #include "oups/io/memory_file_system.h"
@@ -67,7 +68,7 @@ TEST(PublicApi, NoThirdPartyHeadersLeak) {
 // checks cover it), and in the umbrella oups/oups.h.
 TEST(PublicApi, EveryHeaderIsCovered) {
   namespace fs = std::filesystem;
-  const fs::path include_dir = fs::path(OUPS_TEST_DATA_DIR) / ".." / ".." / "include";
+  const fs::path include_dir = fs::path(OUPS_SOURCE_DIR) / "include";
   auto slurp = [](const fs::path& p) {
     std::ifstream in(p);
     std::stringstream ss;

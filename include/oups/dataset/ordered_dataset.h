@@ -1,0 +1,177 @@
+// OrderedDataset: one ordered dataset on disk (the Python OrderedParquetDataset,
+// behaviour.md §2–§4): a directory of row-group files `file_<id>.parquet` (one
+// row group, "rg", per file; ids never reused), a metadata file `<name>_opdmd`
+// next to it whose atomic replacement commits every write, and an advisory
+// writer lock `<name>.lock`.
+//
+//   OUPS_ASSIGN_OR_RETURN(auto ds, oups::OrderedDataset::Open(fs, "data/berlin/1D"));
+//   OUPS_RETURN_NOT_OK(ds.Write(ticks, {.ordered_on = "ts",
+//                                       .row_group_target_size = oups::Period("1D"),
+//                                       .duplicates_on = oups::Columns{"ts"}}));
+//   OUPS_ASSIGN_OR_RETURN(oups::Table day, ds.Read({.columns = oups::Columns{"ts", "price"},
+//                                                    .start = some_timestamp_scalar}));
+//
+// Snapshots (§3.2, §2.8): a handle pins nothing. Every call first reads the
+// last committed metadata file, then works on that one committed state for the
+// whole call: a read never mixes two versions and never sees files of an
+// unfinished write. Readers take no writer lock and never wait for a writer.
+//
+// Thread-safety: an OrderedDataset is a cheap, copyable handle; copies share
+// their state (ordered_on adopted by a write, key-value metadata preserved by
+// Remove). All methods may be called concurrently from any threads, on one or
+// several handles, in one or several processes: writes and removals of one
+// dataset are serialised by the writer lock (§2.7) and never deadlock.
+//
+// Ownership: the handle shares the FileSystem. Returned Tables own their
+// buffers and outlive the handle.
+//
+// Failure: errors are Status values (codes mapped to Python exceptions by the
+// binding, behaviour.md §8). A write or removal that fails before its commit
+// point leaves the dataset exactly as it was (the files it created are deleted,
+// best effort; a crash may leave them as invisible leftovers, which the next
+// write or removal deletes). Once a write has committed it returns OK even if
+// deleting obsolete files fails (they stay as invisible leftovers). When Write
+// returns OK the new state is durable.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "oups/io/file_system.h"
+#include "oups/result.h"
+#include "oups/table/column.h"
+#include "oups/table/scalar.h"
+
+namespace oups {
+
+// A list of column names (stored names; for a column MultiIndex, the compact
+// JSON array text of the tuple, e.g. `["ts",""]`).
+using Columns = std::vector<std::string>;
+
+// A time-period row-group target (behaviour.md §4.10), e.g. Period("1D"),
+// Period("MS"), Period("2h").
+struct Period {
+  explicit Period(std::string frequency) : text(std::move(frequency)) {}
+  std::string text;
+};
+
+// A row-group target: a row count (n-rows strategy) or a Period.
+using RowGroupTargetSize = std::variant<int64_t, Period>;
+inline constexpr int64_t kDefaultRowGroupTargetSize = 6'345'000;
+
+struct OpenOptions {
+  // If set and the dataset exists with another ordered_on: InvalidArgument.
+  // Also the default ordered_on of writes.
+  std::optional<std::string> ordered_on{};
+  // Default writer-lock timeout of Write and Remove, in seconds (>= 0; 0 = one
+  // attempt); nullopt = wait forever.
+  std::optional<double> lock_timeout{};
+};
+
+struct WriteOptions {
+  // The ordered column; required unless the handle has one (they must match).
+  std::optional<std::string> ordered_on{};
+  // Rows (>= 1) or a Period.
+  RowGroupTargetSize row_group_target_size{kDefaultRowGroupTargetSize};
+  // nullopt: no de-duplication; empty: on all columns; else on these columns
+  // (ordered_on added when missing). New rows win over old ones.
+  std::optional<Columns> duplicates_on{};
+  // nullopt: no coalescing; else >= 1 (§4.5).
+  std::optional<int64_t> max_n_off_target_rgs{};
+  // Updates of the stored key-value metadata: a value adds or replaces the key,
+  // nullopt removes it.
+  std::map<std::string, std::optional<std::string>> key_value_metadata{};
+  // "snappy" (default), "none"/"uncompressed", "gzip", "zstd", "lz4", "brotli"
+  // (case-insensitive).
+  std::string compression{"snappy"};
+  std::optional<int> compression_level{};
+  // Seconds, for this call; nullopt = the handle's default.
+  std::optional<double> lock_timeout{};
+  // Opaque JSON stored with the schema (the Python layer's pandas dtype
+  // details); nullopt keeps the stored one. Must be valid JSON.
+  std::optional<std::string> schema_extra_json{};
+};
+
+struct ReadOptions {
+  // nullopt: every stored column in stored order; else these, in this order.
+  std::optional<Columns> columns{};
+  // Rows with start <= ordered value < end_excl (either bound optional),
+  // compared in the ordered column's type (TypeError when incomparable).
+  std::optional<Scalar> start{};
+  std::optional<Scalar> end_excl{};
+  // Threads decoding columns of one rg file in parallel.
+  int num_threads = 1;
+};
+
+struct RemoveOptions {
+  // Keep the removed key-value metadata in the handle, for its next write.
+  bool preserve_metadata = false;
+  // Seconds; nullopt = the handle's default.
+  std::optional<double> lock_timeout{};
+};
+
+class OrderedDataset {
+ public:
+  // A handle on the dataset whose directory is `path` (its metadata file is
+  // `<parent>/<name>_opdmd`). Reads the metadata file if it exists; creates
+  // nothing on disk and takes no lock. InvalidArgument for a bad path, a
+  // negative lock_timeout or an ordered_on differing from the stored one;
+  // Corruption for a corrupt metadata file (naming it).
+  [[nodiscard]] static Result<OrderedDataset> Open(std::shared_ptr<FileSystem> fs,
+                                                   std::string path, OpenOptions options = {});
+
+  // Merges `table` into the dataset (§4): validates (nothing on disk is
+  // touched when this fails), locks, plans, writes new rg files, commits the
+  // new metadata, deletes obsolete files. A zero-row table records or checks
+  // the schema. Errors: see behaviour.md §8 (InvalidArgument, NotFound for a
+  // missing column, TypeError, Timeout for the lock, IOError...).
+  [[nodiscard]] Status Write(const Table& table, const WriteOptions& options = {});
+  // The same without new rows (Python's df=None): commits key-value updates,
+  // coalesces when max_n_off_target_rgs asks for it, creates a metadata-only
+  // dataset when none exists.
+  [[nodiscard]] Status Write(const WriteOptions& options);
+
+  // Rows of the current snapshot, in order (§3.5). NotFound for unknown
+  // columns (naming them). No row: a zero-row table with the selected stored
+  // columns, or an empty Table when no schema is known.
+  [[nodiscard]] Result<Table> Read(const ReadOptions& options = {}) const;
+  // Rows of rg `index` (negative counts from the end). OutOfRange naming the
+  // index and the number of rgs.
+  [[nodiscard]] Result<Table> ReadRowGroup(int64_t index, const Columns& columns = {}) const;
+
+  // Number of rgs (not rows).
+  [[nodiscard]] Result<int64_t> num_row_groups() const;
+  // Columns file_ids (uint64), n_rows (uint64), ordered_on_mins and
+  // ordered_on_maxs (ordered column's type), one row per rg.
+  [[nodiscard]] Result<Table> RowGroupStats() const;
+  [[nodiscard]] Result<std::map<std::string, std::string>> key_value_metadata() const;
+  // The stored ordered_on, else the handle's (nullopt if never set).
+  [[nodiscard]] Result<std::optional<std::string>> ordered_on() const;
+  // Stored schema (nullopt until a write passed a table).
+  [[nodiscard]] Result<std::optional<Schema>> schema() const;
+  [[nodiscard]] Result<std::optional<std::string>> schema_extra_json() const;
+  // True while no metadata file exists.
+  [[nodiscard]] Result<bool> is_newly_initialized() const;
+  // Largest file id referenced by the snapshot, -1 if none.
+  [[nodiscard]] Result<int64_t> max_file_id() const;
+
+  // Removes the dataset (§2.6, §3.7): a no-op when it does not exist.
+  [[nodiscard]] Status Remove(const RemoveOptions& options = {});
+
+  // The dataset directory path as given (trailing '/' removed).
+  const std::string& path() const;
+  const std::shared_ptr<FileSystem>& file_system() const;
+
+  struct State;
+
+ private:
+  explicit OrderedDataset(std::shared_ptr<State> state) : state_(std::move(state)) {}
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace oups

@@ -1,0 +1,788 @@
+// OrderedDataset: write flow of behaviour.md §2.5 / §4.2, reads of §3.5,
+// removal of §2.6. File names come from file_naming.h only; the metadata file
+// format lives in metadata_file.cc; planning and merging in write_planner.cc
+// and merge_executor.cc.
+#include "oups/dataset/ordered_dataset.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <mutex>
+#include <random>
+#include <set>
+#include <utility>
+
+#include "common/json.h"
+#include "dataset/file_naming.h"
+#include "dataset/frequency.h"
+#include "dataset/merge_executor.h"
+#include "dataset/metadata_file.h"
+#include "dataset/write_planner.h"
+#include "oups/parquet/file_reader.h"
+#include "oups/parquet/properties.h"
+#include "oups/table/builder.h"
+#include "oups/table/kernels.h"
+
+namespace oups {
+
+using dataset::DatasetMetadata;
+using dataset::DatasetPaths;
+
+struct OrderedDataset::State {
+  std::shared_ptr<FileSystem> fs;
+  DatasetPaths paths;
+  std::optional<double> lock_timeout;
+  mutable std::mutex mu;
+  // Given at Open or adopted by a write; guarded by mu.
+  std::optional<std::string> ordered_on;
+  // Key-value metadata kept by Remove(preserve_metadata); guarded by mu.
+  std::optional<std::map<std::string, std::string>> preserved_kv;
+};
+
+namespace {
+
+std::string FormatSeconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%g", s);
+  return buf;
+}
+
+Status CheckLockTimeout(const std::optional<double>& t) {
+  if (t && (!(*t >= 0) || !std::isfinite(*t))) {
+    return Status::InvalidArgument("'lock_timeout' must be >= 0 seconds or unset, not " +
+                                   FormatSeconds(*t));
+  }
+  return Status::OK();
+}
+
+Status OrderedOnMismatch(const std::string& given, const std::string& stored) {
+  return Status::InvalidArgument("'ordered_on' parameter value '" + given +
+                                 "' does not match '" + stored + "' in record dataset.");
+}
+
+bool IsOrderableType(const DataType& t) {
+  return t.is_integer() || t.is_floating() || t.id == TypeId::kTimestamp ||
+         t.id == TypeId::kDate32 || t.id == TypeId::kString;
+}
+
+Result<Column> EmptyColumn(const DataType& type) {
+  ColumnBuilder b(type);
+  return b.Finish();
+}
+
+Result<Table> EmptyTable(const Schema& schema) {
+  std::vector<Column> cols;
+  for (const Field& f : schema.fields()) {
+    OUPS_ASSIGN_OR_RETURN(Column c, EmptyColumn(f.type));
+    cols.push_back(std::move(c));
+  }
+  return Table::Make(schema, std::move(cols));
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) {
+    if (!out.empty()) out += ", ";
+    out += "'" + n + "'";
+  }
+  return out;
+}
+
+// The committed state, or an empty one when no metadata file exists.
+struct Snapshot {
+  DatasetMetadata md;
+  bool exists = false;
+};
+
+Result<Snapshot> LoadSnapshot(const OrderedDataset::State& st) {
+  Snapshot snap;
+  auto md = dataset::ReadMetadataFile(*st.fs, st.paths.metadata);
+  if (md.ok()) {
+    snap.md = std::move(md).ValueOrDie();
+    snap.exists = true;
+  } else if (md.status().IsNotFound()) {
+    std::lock_guard<std::mutex> g(st.mu);
+    snap.md.ordered_on = st.ordered_on;
+    if (st.preserved_kv) snap.md.key_value_metadata = *st.preserved_kv;
+  } else {
+    return md.status();
+  }
+  std::lock_guard<std::mutex> g(st.mu);
+  if (snap.exists && st.ordered_on && snap.md.ordered_on && *st.ordered_on != *snap.md.ordered_on) {
+    return OrderedOnMismatch(*st.ordered_on, *snap.md.ordered_on);
+  }
+  if (snap.exists && !snap.md.ordered_on) snap.md.ordered_on = st.ordered_on;
+  return snap;
+}
+
+// Takes the writer lock with the §2.7 timeout message.
+Result<std::unique_ptr<FileLock>> TakeWriterLock(const OrderedDataset::State& st,
+                                                 const std::optional<double>& timeout) {
+  if (!st.paths.parent.empty()) OUPS_RETURN_NOT_OK(st.fs->CreateDirs(st.paths.parent));
+  std::chrono::milliseconds ms(-1);
+  if (timeout) ms = std::chrono::milliseconds(static_cast<int64_t>(std::ceil(*timeout * 1000.0)));
+  auto lock = st.fs->Lock(st.paths.lock, ms);
+  if (!lock.ok() && lock.status().code() == StatusCode::kTimeout) {
+    return Status::Timeout("failed to acquire lock for dataset '" + st.paths.dir + "' within " +
+                           FormatSeconds(timeout.value_or(0)) +
+                           " seconds. Another process may be using this dataset.");
+  }
+  return lock;
+}
+
+// Ids of the row-group files present in the dataset directory (none if the
+// directory does not exist).
+Result<std::vector<uint64_t>> ListRowGroupFiles(FileSystem& fs, const DatasetPaths& paths) {
+  std::vector<uint64_t> ids;
+  auto entries = fs.ListDir(paths.dir);
+  if (!entries.ok()) {
+    if (entries.status().IsNotFound()) return ids;
+    return entries.status();
+  }
+  for (const FileInfo& e : *entries) {
+    if (e.is_dir) continue;
+    if (auto id = dataset::ParseRowGroupFileName(e.name)) ids.push_back(*id);
+  }
+  return ids;
+}
+
+// Deletes temp metadata files of this dataset and rg files not referenced by
+// `md` (leftovers of interrupted writes or deferred deletions). Best effort.
+void SweepLeftovers(FileSystem& fs, const DatasetPaths& paths, const DatasetMetadata& md,
+                    const std::vector<uint64_t>& present) {
+  if (auto entries = fs.ListDir(paths.ParentDir()); entries.ok()) {
+    for (const FileInfo& e : *entries) {
+      if (!e.is_dir && dataset::IsTempMetadataFileName(e.name, paths.name)) {
+        fs.DeleteFile(JoinPath(paths.parent, e.name)).IgnoreError();
+      }
+    }
+  }
+  std::set<uint64_t> referenced(md.file_ids.begin(), md.file_ids.end());
+  for (uint64_t id : present) {
+    if (!referenced.count(id)) fs.DeleteFile(paths.RowGroupFile(id)).IgnoreError();
+  }
+}
+
+struct ValidatedWrite {
+  std::string ordered_on;
+  bool has_table = false;
+  Table rows;  // de-duplicated among themselves when dropping
+  std::optional<std::vector<std::string>> dedup_subset;
+  dataset::RowGroupTarget target = dataset::RowGroupTarget::NRows(kDefaultRowGroupTargetSize);
+  parquet::Compression compression = parquet::Compression::kSnappy;
+  int compression_level = parquet::kDefaultLevel;
+  std::optional<double> lock_timeout;
+};
+
+// §4.2 step 1-2: everything that does not depend on stored state.
+Result<ValidatedWrite> ValidateWrite(const OrderedDataset::State& st, const Table* table,
+                                     const WriteOptions& o) {
+  ValidatedWrite w;
+  {
+    std::lock_guard<std::mutex> g(st.mu);
+    if (o.ordered_on && st.ordered_on && *o.ordered_on != *st.ordered_on) {
+      return OrderedOnMismatch(*o.ordered_on, *st.ordered_on);
+    }
+    if (o.ordered_on) {
+      w.ordered_on = *o.ordered_on;
+    } else if (st.ordered_on) {
+      w.ordered_on = *st.ordered_on;
+    } else {
+      return Status::InvalidArgument("'ordered_on' parameter is required.");
+    }
+  }
+  if (w.ordered_on.empty()) return Status::InvalidArgument("'ordered_on' parameter is required.");
+  if (const int64_t* n = std::get_if<int64_t>(&o.row_group_target_size)) {
+    if (*n <= 0) {
+      return Status::InvalidArgument("'row_group_target_size' must be >= 1, not " +
+                                     std::to_string(*n));
+    }
+    w.target = dataset::RowGroupTarget::NRows(*n);
+  } else {
+    OUPS_ASSIGN_OR_RETURN(auto freq,
+                          dataset::Frequency::Parse(std::get<Period>(o.row_group_target_size).text));
+    w.target = dataset::RowGroupTarget::Period(std::move(freq));
+  }
+  if (o.max_n_off_target_rgs) {
+    if (*o.max_n_off_target_rgs == 0) {
+      return Status::InvalidArgument("'max_n_off_target_rgs' cannot be 0.");
+    }
+    if (*o.max_n_off_target_rgs < 0) {
+      return Status::InvalidArgument("'max_n_off_target_rgs' must be >= 1, not " +
+                                     std::to_string(*o.max_n_off_target_rgs));
+    }
+  }
+  OUPS_RETURN_NOT_OK(CheckLockTimeout(o.lock_timeout));
+  w.lock_timeout = o.lock_timeout ? o.lock_timeout : st.lock_timeout;
+  {
+    auto c = parquet::ParseCompression(o.compression);
+    if (!c.ok()) return Status::InvalidArgument("'compression': " + c.status().message());
+    w.compression = *c;
+  }
+  if (o.compression_level) w.compression_level = *o.compression_level;
+  if (o.schema_extra_json && !json::Parse(*o.schema_extra_json).ok()) {
+    return Status::InvalidArgument("'schema_extra_json' is not valid JSON: " +
+                                   json::Parse(*o.schema_extra_json).status().message());
+  }
+  if (table == nullptr) {
+    if (o.duplicates_on && !o.duplicates_on->empty()) {
+      // Checked against the stored schema later.
+    }
+    if (o.duplicates_on) {
+      std::vector<std::string> subset = *o.duplicates_on;
+      if (!subset.empty() &&
+          std::find(subset.begin(), subset.end(), w.ordered_on) == subset.end()) {
+        subset.push_back(w.ordered_on);
+      }
+      w.dedup_subset = std::move(subset);
+    }
+    return w;
+  }
+  w.has_table = true;
+  const Schema& schema = table->schema();
+  std::set<std::string> names;
+  std::vector<std::string> dups;
+  for (const Field& f : schema.fields()) {
+    if (!names.insert(f.name).second) dups.push_back(f.name);
+  }
+  if (!dups.empty()) return Status::InvalidArgument("duplicate column labels: " + JoinNames(dups));
+  const int oi = schema.IndexOf(w.ordered_on);
+  if (oi < 0) {
+    return Status::NotFound("ordered column '" + w.ordered_on +
+                            "' is not a column of the data (it may be the index).");
+  }
+  const Column& ordered = table->column(oi);
+  if (!IsOrderableType(ordered.type())) {
+    return Status::TypeError("ordered column '" + w.ordered_on + "' has type " +
+                             ordered.type().ToString() +
+                             ", which cannot be an ordered column (integers, floats, "
+                             "timestamps, dates or strings)");
+  }
+  OUPS_ASSIGN_OR_RETURN(int64_t bad, FindFirstUnsorted(ordered));
+  if (bad >= 0) {
+    return Status::InvalidArgument("'df_ordered_on' must be sorted in ascending order. Column '" +
+                                   w.ordered_on + "', first offending row " +
+                                   std::to_string(bad) +
+                                   (ordered.IsNull(bad) ? " (null)" : "") + ".");
+  }
+  if (o.duplicates_on) {
+    std::vector<std::string> subset = *o.duplicates_on;
+    std::vector<std::string> missing;
+    for (const auto& n : subset) {
+      if (schema.IndexOf(n) < 0) missing.push_back(n);
+    }
+    if (!missing.empty()) {
+      return Status::NotFound("'duplicates_on' columns not in the data: " + JoinNames(missing));
+    }
+    if (!subset.empty() && std::find(subset.begin(), subset.end(), w.ordered_on) == subset.end()) {
+      subset.push_back(w.ordered_on);
+    }
+    w.dedup_subset = subset;
+    OUPS_ASSIGN_OR_RETURN(w.rows, DropDuplicatesKeepLast(*table, w.ordered_on, subset));
+  } else {
+    w.rows = *table;
+  }
+  return w;
+}
+
+// Schema check (§3.8) of new rows against the stored schema; returns the new
+// rows with columns in stored order.
+Result<Table> ConformToSchema(const Table& rows, const Schema& stored) {
+  std::vector<std::string> missing, unexpected;
+  for (const Field& f : stored.fields()) {
+    if (rows.schema().IndexOf(f.name) < 0) missing.push_back(f.name);
+  }
+  for (const Field& f : rows.schema().fields()) {
+    if (stored.IndexOf(f.name) < 0) unexpected.push_back(f.name);
+  }
+  if (!missing.empty() || !unexpected.empty()) {
+    std::string msg = "columns differ from the stored schema.";
+    if (!missing.empty()) msg += " Missing: " + JoinNames(missing) + ".";
+    if (!unexpected.empty()) msg += " Unexpected: " + JoinNames(unexpected) + ".";
+    return Status::InvalidArgument(msg);
+  }
+  std::vector<std::string> order;
+  for (const Field& f : stored.fields()) {
+    const Field& g = rows.schema().field(rows.schema().IndexOf(f.name));
+    if (g.type != f.type) {
+      return Status::TypeError("column '" + f.name + "' is stored as " + f.type.ToString() +
+                               " but given as " + g.type.ToString());
+    }
+    order.push_back(f.name);
+  }
+  return rows.SelectColumns(order);
+}
+
+// Re-labels `t`'s fields with `schema` (same names and types; nullability from
+// the schema, which is the union of every write's).
+Result<Table> WithSchema(const Table& t, const Schema& schema) {
+  return Table::Make(schema, t.columns());
+}
+
+}  // namespace
+
+Result<OrderedDataset> OrderedDataset::Open(std::shared_ptr<FileSystem> fs, std::string path,
+                                            OpenOptions options) {
+  if (fs == nullptr) return Status::InvalidArgument("OrderedDataset::Open: no file system");
+  auto paths = DatasetPaths::Make(path);
+  if (!paths) return Status::InvalidArgument("invalid dataset path '" + path + "'");
+  OUPS_RETURN_NOT_OK(CheckLockTimeout(options.lock_timeout));
+  if (options.ordered_on && options.ordered_on->empty()) options.ordered_on.reset();
+  auto state = std::make_shared<State>();
+  state->fs = std::move(fs);
+  state->paths = std::move(*paths);
+  state->lock_timeout = options.lock_timeout;
+  state->ordered_on = options.ordered_on;
+  OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state));
+  if (snap.exists && snap.md.ordered_on) state->ordered_on = snap.md.ordered_on;
+  return OrderedDataset(std::move(state));
+}
+
+const std::string& OrderedDataset::path() const { return state_->paths.dir; }
+const std::shared_ptr<FileSystem>& OrderedDataset::file_system() const { return state_->fs; }
+
+namespace {
+
+// Files created by one write attempt: deleted (best effort) unless committed.
+struct CreatedFiles {
+  FileSystem* fs = nullptr;
+  std::vector<std::string> paths;
+  bool committed = false;
+  ~CreatedFiles() {
+    if (committed) return;
+    for (const auto& p : paths) fs->DeleteFile(p).IgnoreError();
+  }
+};
+
+Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions& o) {
+  FileSystem& fs = *st.fs;
+  const DatasetPaths& paths = st.paths;
+  // §2.5 step 2: lock.
+  OUPS_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> lock, TakeWriterLock(st, w.lock_timeout));
+  // Step 3: committed state (never a cached copy).
+  Snapshot snap;
+  {
+    auto md = dataset::ReadMetadataFile(fs, paths.metadata);
+    if (md.ok()) {
+      snap.md = std::move(md).ValueOrDie();
+      snap.exists = true;
+    } else if (!md.status().IsNotFound()) {
+      return md.status();
+    } else {
+      std::lock_guard<std::mutex> g(st.mu);
+      if (st.preserved_kv) snap.md.key_value_metadata = *st.preserved_kv;
+    }
+  }
+  DatasetMetadata& md = snap.md;
+  if (md.ordered_on && *md.ordered_on != w.ordered_on) {
+    return OrderedOnMismatch(w.ordered_on, *md.ordered_on);
+  }
+  OUPS_RETURN_NOT_OK(dataset::CheckNoOverlap(md, paths.dir));
+  // Leftovers of interrupted writes (under the lock, before anything new).
+  OUPS_ASSIGN_OR_RETURN(std::vector<uint64_t> present, ListRowGroupFiles(fs, paths));
+  SweepLeftovers(fs, paths, md, present);
+
+  // Schema: check, or record.
+  std::optional<Schema> schema = md.schema;
+  if (w.has_table) {
+    if (schema) {
+      OUPS_ASSIGN_OR_RETURN(w.rows, ConformToSchema(w.rows, *schema));
+      std::vector<Field> fields = schema->fields();
+      for (size_t i = 0; i < fields.size(); ++i) {
+        fields[i].nullable = fields[i].nullable || w.rows.schema().field(static_cast<int>(i)).nullable ||
+                             w.rows.column(static_cast<int>(i)).null_count() > 0;
+      }
+      schema = Schema(std::move(fields));
+    } else {
+      schema = w.rows.schema();
+    }
+  } else if (schema) {
+    OUPS_ASSIGN_OR_RETURN(w.rows, EmptyTable(*schema));
+  }
+  if (w.dedup_subset && schema) {
+    std::vector<std::string> missing;
+    for (const auto& n : *w.dedup_subset) {
+      if (schema->IndexOf(n) < 0) missing.push_back(n);
+    }
+    if (!missing.empty()) {
+      return Status::NotFound("'duplicates_on' columns not in the data: " + JoinNames(missing));
+    }
+  }
+  if (schema && schema->IndexOf(w.ordered_on) < 0) {
+    return Status::NotFound("ordered column '" + w.ordered_on +
+                            "' is not a column of the data (it may be the index).");
+  }
+
+  DatasetMetadata out;
+  out.ordered_on = w.ordered_on;
+  out.key_value_metadata = md.key_value_metadata;
+  out.schema = schema;
+  out.schema_extra_json = o.schema_extra_json ? o.schema_extra_json : md.schema_extra_json;
+  out.max_used_file_id = md.max_known_file_id();
+  for (uint64_t id : present) {
+    if (!out.max_used_file_id || id > *out.max_used_file_id) out.max_used_file_id = id;
+  }
+  for (const auto& [k, v] : o.key_value_metadata) {
+    if (v) {
+      out.key_value_metadata[k] = *v;
+    } else {
+      out.key_value_metadata.erase(k);
+    }
+  }
+
+  CreatedFiles created{&fs, {}, false};
+  std::vector<uint64_t> obsolete;
+  const int64_t R = md.num_row_groups();
+  const bool has_rows = w.rows.num_rows() > 0;
+  if (!schema || (R == 0 && !has_rows)) {
+    // §4.2 step 4: no rg and no new row: metadata only.
+    out.file_ids.clear();
+  } else {
+    // Step 5: plan on the de-duplicated rows.
+    const DataType otype = schema->field(schema->IndexOf(w.ordered_on)).type;
+    dataset::WritePlanInput in;
+    if (R == 0) {
+      OUPS_ASSIGN_OR_RETURN(in.rg_mins, EmptyColumn(otype));
+      OUPS_ASSIGN_OR_RETURN(in.rg_maxs, EmptyColumn(otype));
+    } else {
+      in.rg_mins = md.mins;
+      in.rg_maxs = md.maxs;
+    }
+    for (uint64_t n : md.n_rows) in.rg_n_rows.push_back(static_cast<int64_t>(n));
+    OUPS_ASSIGN_OR_RETURN(in.new_values, w.rows.GetColumn(w.ordered_on));
+    in.drop_duplicates = w.dedup_subset.has_value();
+    in.target = w.target;
+    in.max_n_off_target_rgs = o.max_n_off_target_rgs;
+    in.ordered_on = w.ordered_on;
+    OUPS_ASSIGN_OR_RETURN(dataset::WritePlan plan, dataset::PlanWrite(in));
+
+    // Step 6: execute, each produced rg to a fresh file.
+    uint64_t next_id = out.max_used_file_id ? *out.max_used_file_id + 1 : 0;
+    bool dir_ready = false;
+    parquet::WriterOptions wopts;
+    wopts.compression = w.compression;
+    wopts.compression_level = w.compression_level;
+    wopts.sorting_column = w.ordered_on;
+    struct Produced {
+      uint64_t id;
+      uint64_t n_rows;
+      Column min, max;
+    };
+    std::vector<std::vector<Produced>> produced(plan.sequences.size());
+    const std::vector<std::string> names = [&] {
+      std::vector<std::string> v;
+      for (const Field& f : schema->fields()) v.push_back(f.name);
+      return v;
+    }();
+    dataset::RowGroupLoader load = [&](int64_t rg) -> Result<Table> {
+      parquet::ReadOptions ro;
+      ro.columns = names;
+      OUPS_ASSIGN_OR_RETURN(Table t, parquet::ReadTable(fs, paths.RowGroupFile(
+                                                                md.file_ids[static_cast<size_t>(rg)]),
+                                                       ro));
+      OUPS_ASSIGN_OR_RETURN(
+          t, dataset::AsStoredTypes(t, *schema,
+                                    paths.RowGroupFile(md.file_ids[static_cast<size_t>(rg)])));
+      if (t.num_rows() != static_cast<int64_t>(md.n_rows[static_cast<size_t>(rg)])) {
+        return Status::Corruption("row-group file " +
+                                  paths.RowGroupFile(md.file_ids[static_cast<size_t>(rg)]) +
+                                  " holds " + std::to_string(t.num_rows()) +
+                                  " rows, the metadata says " +
+                                  std::to_string(md.n_rows[static_cast<size_t>(rg)]));
+      }
+      return t;
+    };
+    auto emit = [&](size_t k, Table rg) -> Status {
+      if (!dir_ready) {
+        OUPS_ASSIGN_OR_RETURN(bool exists, fs.Exists(paths.dir));
+        if (!exists) {
+          OUPS_RETURN_NOT_OK(fs.CreateDirs(paths.dir));
+          OUPS_RETURN_NOT_OK(fs.SyncDir(paths.ParentDir()));
+        }
+        dir_ready = true;
+      }
+      OUPS_ASSIGN_OR_RETURN(Table conformed, WithSchema(rg, *schema));
+      const uint64_t id = next_id++;
+      const std::string file = paths.RowGroupFile(id);
+      created.paths.push_back(file);
+      OUPS_RETURN_NOT_OK(dataset::WriteParquetFileDurably(fs, file, conformed, wopts));
+      OUPS_ASSIGN_OR_RETURN(Column oc, conformed.GetColumn(w.ordered_on));
+      produced[k].push_back(Produced{id, static_cast<uint64_t>(conformed.num_rows()),
+                                     oc.Slice(0, 1), oc.Slice(oc.length() - 1, 1)});
+      return Status::OK();
+    };
+    dataset::MergeExecutionOptions eo;
+    eo.ordered_on = w.ordered_on;
+    eo.dedup_subset = w.dedup_subset;
+    eo.target = w.target;
+    OUPS_RETURN_NOT_OK(dataset::ExecuteWritePlan(plan, w.rows, eo, load, emit));
+    if (dir_ready) OUPS_RETURN_NOT_OK(fs.SyncDir(paths.dir));
+    if (next_id > 0 && (!out.max_used_file_id || next_id - 1 > *out.max_used_file_id)) {
+      out.max_used_file_id = next_id - 1;
+    }
+
+    // Step 7: the new rg list (§4.9).
+    std::vector<Column> mins, maxs;
+    for (const auto& slot : plan.row_groups) {
+      if (slot.kind == dataset::RowGroupSlot::Kind::kKeep) {
+        const size_t i = static_cast<size_t>(slot.index);
+        out.file_ids.push_back(md.file_ids[i]);
+        out.n_rows.push_back(md.n_rows[i]);
+        mins.push_back(md.mins.Slice(slot.index, 1));
+        maxs.push_back(md.maxs.Slice(slot.index, 1));
+      } else {
+        for (const Produced& p : produced[static_cast<size_t>(slot.index)]) {
+          out.file_ids.push_back(p.id);
+          out.n_rows.push_back(p.n_rows);
+          mins.push_back(p.min);
+          maxs.push_back(p.max);
+        }
+      }
+    }
+    if (!mins.empty()) {
+      OUPS_ASSIGN_OR_RETURN(out.mins, Concatenate(mins));
+      OUPS_ASSIGN_OR_RETURN(out.maxs, Concatenate(maxs));
+    }
+    std::set<uint64_t> kept(out.file_ids.begin(), out.file_ids.end());
+    for (uint64_t id : md.file_ids) {
+      if (!kept.count(id)) obsolete.push_back(id);
+    }
+  }
+
+  // Commit: temp metadata file, fsync, rename, fsync parent.
+  std::random_device rd;
+  const uint64_t token = (static_cast<uint64_t>(rd()) << 32) ^ rd() ^
+                         static_cast<uint64_t>(
+                             std::chrono::steady_clock::now().time_since_epoch().count());
+  const std::string temp = paths.TempMetadata(token);
+  created.paths.push_back(temp);
+  OUPS_RETURN_NOT_OK(dataset::WriteMetadataFile(fs, temp, out, w.compression));
+  OUPS_RETURN_NOT_OK(fs.Rename(temp, paths.metadata));
+  created.paths.pop_back();  // the temp name no longer exists
+  Status synced = fs.SyncDir(paths.ParentDir());
+  if (!synced.ok()) {
+    // The rename may or may not survive a crash: the new files must stay, as
+    // the (visible) metadata references them. Report the failure.
+    created.committed = true;
+    return synced;
+  }
+  created.committed = true;  // COMMIT POINT passed
+  {
+    std::lock_guard<std::mutex> g(st.mu);
+    st.ordered_on = w.ordered_on;
+    st.preserved_kv.reset();
+  }
+  // Step 6 of §2.5: obsolete files (best effort, errors not reported).
+  for (uint64_t id : obsolete) fs.DeleteFile(paths.RowGroupFile(id)).IgnoreError();
+  (void)lock;
+  return Status::OK();
+}
+
+}  // namespace
+
+Status OrderedDataset::Write(const Table& table, const WriteOptions& options) {
+  OUPS_ASSIGN_OR_RETURN(ValidatedWrite w, ValidateWrite(*state_, &table, options));
+  return DoWrite(*state_, w, options);
+}
+
+Status OrderedDataset::Write(const WriteOptions& options) {
+  OUPS_ASSIGN_OR_RETURN(ValidatedWrite w, ValidateWrite(*state_, nullptr, options));
+  return DoWrite(*state_, w, options);
+}
+
+// ------------------------------------------------------------------ reads
+
+Result<Table> OrderedDataset::Read(const ReadOptions& options) const {
+  OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state_));
+  const DatasetMetadata& md = snap.md;
+  if (!md.schema) {
+    if (options.columns && !options.columns->empty()) {
+      return Status::NotFound("unknown columns: " + JoinNames(*options.columns));
+    }
+    return Table();
+  }
+  std::vector<std::string> cols;
+  if (options.columns) {
+    std::vector<std::string> unknown;
+    for (const auto& c : *options.columns) {
+      if (md.schema->IndexOf(c) < 0) unknown.push_back(c);
+    }
+    if (!unknown.empty()) return Status::NotFound("unknown columns: " + JoinNames(unknown));
+    cols = *options.columns;
+  } else {
+    for (const Field& f : md.schema->fields()) cols.push_back(f.name);
+  }
+  const std::string& oo = *md.ordered_on;
+  const bool ranged = options.start.has_value() || options.end_excl.has_value();
+  std::vector<std::string> read_cols = cols;
+  if (ranged && std::find(cols.begin(), cols.end(), oo) == cols.end()) read_cols.push_back(oo);
+  // Rgs intersecting [start, end_excl): max >= start and min < end_excl.
+  int64_t first = 0, last = md.num_row_groups();
+  if (md.num_row_groups() > 0) {
+    if (options.start) {
+      OUPS_ASSIGN_OR_RETURN(first, LowerBound(md.maxs, *options.start));
+    }
+    if (options.end_excl) {
+      OUPS_ASSIGN_OR_RETURN(last, LowerBound(md.mins, *options.end_excl));
+    }
+  }
+  std::vector<Table> parts;
+  for (int64_t i = first; i < last; ++i) {
+    parquet::ReadOptions ro;
+    ro.columns = read_cols;
+    ro.num_threads = options.num_threads;
+    const std::string file = state_->paths.RowGroupFile(md.file_ids[static_cast<size_t>(i)]);
+    OUPS_ASSIGN_OR_RETURN(Table t, parquet::ReadTable(*state_->fs, file, ro));
+    OUPS_ASSIGN_OR_RETURN(t, dataset::AsStoredTypes(t, *md.schema, file));
+    if (ranged) {
+      OUPS_ASSIGN_OR_RETURN(Column oc, t.GetColumn(oo));
+      int64_t lo = 0, hi = t.num_rows();
+      if (options.start) {
+        OUPS_ASSIGN_OR_RETURN(lo, LowerBound(oc, *options.start));
+      }
+      if (options.end_excl) {
+        OUPS_ASSIGN_OR_RETURN(hi, LowerBound(oc, *options.end_excl));
+      }
+      if (hi <= lo) continue;
+      t = t.Slice(lo, hi - lo);
+      if (read_cols.size() != cols.size()) {
+        OUPS_ASSIGN_OR_RETURN(t, t.SelectColumns(cols));
+      }
+    }
+    if (t.num_rows() > 0) parts.push_back(std::move(t));
+  }
+  // Field metadata (nullability) from the dataset schema.
+  std::vector<Field> fields;
+  for (const auto& c : cols) fields.push_back(md.schema->field(md.schema->IndexOf(c)));
+  Schema out_schema(std::move(fields));
+  if (parts.empty()) return EmptyTable(out_schema);
+  if (parts.size() == 1) return parts[0];
+  return ConcatenateTables(parts);
+}
+
+Result<Table> OrderedDataset::ReadRowGroup(int64_t index, const Columns& columns) const {
+  OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state_));
+  const DatasetMetadata& md = snap.md;
+  const int64_t n = md.num_row_groups();
+  const int64_t i = index < 0 ? index + n : index;
+  if (i < 0 || i >= n) {
+    return Status::OutOfRange("row group index " + std::to_string(index) +
+                              " out of range for a dataset of " + std::to_string(n) +
+                              " row groups");
+  }
+  std::vector<std::string> cols = columns;
+  if (cols.empty()) {
+    for (const Field& f : md.schema->fields()) cols.push_back(f.name);
+  }
+  std::vector<std::string> unknown;
+  for (const auto& c : cols) {
+    if (md.schema->IndexOf(c) < 0) unknown.push_back(c);
+  }
+  if (!unknown.empty()) return Status::NotFound("unknown columns: " + JoinNames(unknown));
+  parquet::ReadOptions ro;
+  ro.columns = cols;
+  const std::string file = state_->paths.RowGroupFile(md.file_ids[static_cast<size_t>(i)]);
+  OUPS_ASSIGN_OR_RETURN(Table t, parquet::ReadTable(*state_->fs, file, ro));
+  return dataset::AsStoredTypes(t, *md.schema, file);
+}
+
+Result<int64_t> OrderedDataset::num_row_groups() const {
+  OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state_));
+  return snap.md.num_row_groups();
+}
+
+Result<Table> OrderedDataset::RowGroupStats() const {
+  OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state_));
+  const DatasetMetadata& md = snap.md;
+  OUPS_ASSIGN_OR_RETURN(Column ids, ColumnFromVector(DataType::UInt64(), md.file_ids));
+  OUPS_ASSIGN_OR_RETURN(Column rows, ColumnFromVector(DataType::UInt64(), md.n_rows));
+  const DataType t = md.StatisticsType();
+  Column mins = md.mins, maxs = md.maxs;
+  if (md.num_row_groups() == 0) {
+    OUPS_ASSIGN_OR_RETURN(mins, EmptyColumn(t));
+    OUPS_ASSIGN_OR_RETURN(maxs, EmptyColumn(t));
+  }
+  return Table::Make(Schema({Field{"file_ids", DataType::UInt64(), false},
+                             Field{"n_rows", DataType::UInt64(), false},
+                             Field{"ordered_on_mins", t, false},
+                             Field{"ordered_on_maxs", t, false}}),
+                     {ids, rows, mins, maxs});
+}
+
+Result<std::map<std::string, std::string>> OrderedDataset::key_value_metadata() const {
+  OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state_));
+  return snap.md.key_value_metadata;
+}
+
+Result<std::optional<std::string>> OrderedDataset::ordered_on() const {
+  OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state_));
+  return snap.md.ordered_on;
+}
+
+Result<std::optional<Schema>> OrderedDataset::schema() const {
+  OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state_));
+  return snap.md.schema;
+}
+
+Result<std::optional<std::string>> OrderedDataset::schema_extra_json() const {
+  OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state_));
+  return snap.md.schema_extra_json;
+}
+
+Result<bool> OrderedDataset::is_newly_initialized() const {
+  OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state_));
+  return !snap.exists;
+}
+
+Result<int64_t> OrderedDataset::max_file_id() const {
+  OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state_));
+  int64_t m = -1;
+  for (uint64_t id : snap.md.file_ids) m = std::max(m, static_cast<int64_t>(id));
+  return m;
+}
+
+// ------------------------------------------------------------------ removal
+
+Status OrderedDataset::Remove(const RemoveOptions& options) {
+  OUPS_RETURN_NOT_OK(CheckLockTimeout(options.lock_timeout));
+  State& st = *state_;
+  FileSystem& fs = *st.fs;
+  const DatasetPaths& paths = st.paths;
+  OUPS_ASSIGN_OR_RETURN(bool md_exists, fs.Exists(paths.metadata));
+  if (!md_exists) return Status::OK();  // never written, or removed already
+  OUPS_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> lock,
+                        TakeWriterLock(st, options.lock_timeout ? options.lock_timeout
+                                                                : st.lock_timeout));
+  auto md = dataset::ReadMetadataFile(fs, paths.metadata);
+  if (!md.ok() && md.status().IsNotFound()) return Status::OK();  // removed meanwhile
+  std::map<std::string, std::string> kv;
+  if (md.ok()) kv = md->key_value_metadata;
+  // Commit point: the metadata file is gone (a corrupt one is removed too).
+  OUPS_RETURN_NOT_OK(fs.DeleteFile(paths.metadata));
+  OUPS_RETURN_NOT_OK(fs.SyncDir(paths.ParentDir()));
+  {
+    std::lock_guard<std::mutex> g(st.mu);
+    if (options.preserve_metadata) {
+      st.preserved_kv = std::move(kv);
+    } else {
+      st.preserved_kv.reset();
+    }
+  }
+  // Best effort from here: every file of the directory, the directory, temp
+  // files, the lock file.
+  if (auto entries = fs.ListDir(paths.dir); entries.ok()) {
+    for (const FileInfo& e : *entries) {
+      if (!e.is_dir && dataset::ParseRowGroupFileName(e.name)) {
+        fs.DeleteFile(JoinPath(paths.dir, e.name)).IgnoreError();
+      }
+    }
+    fs.DeleteDir(paths.dir).IgnoreError();
+  }
+  DatasetMetadata none;
+  SweepLeftovers(fs, paths, none, {});
+  fs.DeleteFile(paths.lock).IgnoreError();
+  return Status::OK();
+}
+
+}  // namespace oups
