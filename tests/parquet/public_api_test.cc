@@ -68,7 +68,7 @@ TEST(PublicApi, NoThirdPartyHeadersLeak) {
 // checks cover it), and in the umbrella oups/oups.h.
 TEST(PublicApi, EveryHeaderIsCovered) {
   namespace fs = std::filesystem;
-  const fs::path include_dir = fs::path(OUPS_TEST_DATA_DIR) / ".." / ".." / "include";
+  const fs::path include_dir = fs::path(OUPS_SOURCE_DIR) / "include";
   auto slurp = [](const fs::path& p) {
     std::ifstream in(p);
     std::stringstream ss;
