@@ -36,6 +36,12 @@ Status FileSystem::WriteFile(const std::string& path, std::string_view bytes) {
 
 // JoinPath("a", "b") == "a/b"; separators are never doubled ("a/" + "/b" ==
 // "a/b"); an empty side yields the other one unchanged.
+Result<std::unique_ptr<FileLock>> FileSystem::LockShared(const std::string& path,
+                                                        std::chrono::milliseconds) {
+  return Status::NotSupported("shared locks are not supported by this file system (" + path +
+                              ")");
+}
+
 std::string JoinPath(std::string_view a, std::string_view b) {
   if (a.empty()) return std::string(b);
   if (b.empty()) return std::string(a);

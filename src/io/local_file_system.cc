@@ -350,6 +350,16 @@ class PosixFileSystem final : public FileSystem {
 
   Result<std::unique_ptr<FileLock>> Lock(const std::string& path,
                                          std::chrono::milliseconds timeout) override {
+    return TakeLock(path, timeout, LOCK_EX);
+  }
+  Result<std::unique_ptr<FileLock>> LockShared(const std::string& path,
+                                               std::chrono::milliseconds timeout) override {
+    return TakeLock(path, timeout, LOCK_SH);
+  }
+
+  // flock(2) with `mode` LOCK_EX or LOCK_SH.
+  Result<std::unique_ptr<FileLock>> TakeLock(const std::string& path,
+                                             std::chrono::milliseconds timeout, int mode) {
     using Clock = std::chrono::steady_clock;
     const bool forever = timeout.count() < 0;
     const auto deadline = Clock::now() + (forever ? std::chrono::milliseconds(0) : timeout);
@@ -362,7 +372,7 @@ class PosixFileSystem final : public FileSystem {
         } while (fd < 0 && errno == EINTR);
         if (fd < 0) return ErrnoStatus("open lock file", path, errno);
       }
-      if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+      if (::flock(fd, mode | LOCK_NB) == 0) {
         // The holder we waited for may have deleted or replaced the lock file:
         // the lock only counts if `path` still names the file we locked.
         struct stat held, named;

@@ -62,6 +62,8 @@ struct MemoryFileSystem::Impl {
   NodePtr root = std::make_shared<Node>(true);
   uint64_t epoch = 0;  // incremented by SimulateCrash; handles of older epochs are dead
   std::set<std::string> locked;
+  // Number of shared holders per lock key.
+  std::map<std::string, int> shared;
 
   // Splits `path` into components. InvalidArgument for "..".
   static Result<std::vector<std::string>> Split(const std::string& path) {
@@ -143,6 +145,7 @@ struct MemoryFileSystem::Impl {
     }
     ++epoch;
     locked.clear();
+    shared.clear();
     lock_released.notify_all();
   }
 };
@@ -258,15 +261,21 @@ class MemoryWritableFile final : public WritableFile {
 
 class MemoryFileLock final : public FileLock {
  public:
-  MemoryFileLock(std::string path, std::shared_ptr<Impl> impl, std::string key)
+  MemoryFileLock(std::string path, std::shared_ptr<Impl> impl, std::string key,
+                 bool shared = false)
       : FileLock(std::move(path)),
         impl_(std::move(impl)),
         key_(std::move(key)),
-        epoch_(impl_->epoch) {}
+        epoch_(impl_->epoch),
+        shared_(shared) {}
   ~MemoryFileLock() override {
     std::lock_guard<std::mutex> g(impl_->mu);
     if (epoch_ != impl_->epoch) return;  // released by a crash, maybe re-taken since
-    impl_->locked.erase(key_);
+    if (shared_) {
+      if (--impl_->shared[key_] == 0) impl_->shared.erase(key_);
+    } else {
+      impl_->locked.erase(key_);
+    }
     impl_->lock_released.notify_all();
   }
 
@@ -274,6 +283,7 @@ class MemoryFileLock final : public FileLock {
   std::shared_ptr<Impl> impl_;
   std::string key_;
   uint64_t epoch_;
+  bool shared_;
 };
 
 }  // namespace
@@ -431,28 +441,49 @@ Status MemoryFileSystem::SyncDir(const std::string& path) {
   return Status::OK();
 }
 
-Result<std::unique_ptr<FileLock>> MemoryFileSystem::Lock(const std::string& path,
-                                                         std::chrono::milliseconds timeout) {
-  std::unique_lock<std::mutex> g(impl_->mu);
-  OUPS_ASSIGN_OR_RETURN(auto parts, Impl::Split(path));
-  std::string key = Impl::Normalize(parts);
+namespace {
+
+Result<std::unique_ptr<FileLock>> TakeMemoryLock(const std::shared_ptr<MemoryFileSystem::Impl>& impl,
+                                                 const std::string& path,
+                                                 std::chrono::milliseconds timeout, bool shared) {
+  std::unique_lock<std::mutex> g(impl->mu);
+  OUPS_ASSIGN_OR_RETURN(auto parts, MemoryFileSystem::Impl::Split(path));
+  std::string key = MemoryFileSystem::Impl::Normalize(parts);
   // Create the lock file if missing (parent must exist), as a local lock would.
-  OUPS_ASSIGN_OR_RETURN(auto parent_name, impl_->FindParent(path, "open lock file"));
+  OUPS_ASSIGN_OR_RETURN(auto parent_name, impl->FindParent(path, "open lock file"));
   auto& [parent, name] = parent_name;
   NodePtr& slot = parent->entries[name];
   if (!slot) slot = std::make_shared<Node>(false);
   if (slot->is_dir) return Status::IOError("open lock file " + path + ": Is a directory");
 
-  auto free = [&] { return impl_->locked.count(key) == 0; };
+  auto free = [&] {
+    return impl->locked.count(key) == 0 && (shared || impl->shared.count(key) == 0);
+  };
   if (timeout.count() < 0) {
-    impl_->lock_released.wait(g, free);
-  } else if (!impl_->lock_released.wait_for(g, timeout, free)) {
+    impl->lock_released.wait(g, free);
+  } else if (!impl->lock_released.wait_for(g, timeout, free)) {
     return Status::Timeout("failed to acquire lock " + path + " within " +
                            std::to_string(timeout.count()) +
                            " ms: held by another handle");
   }
-  impl_->locked.insert(key);
-  return std::unique_ptr<FileLock>(new MemoryFileLock(path, impl_, key));
+  if (shared) {
+    ++impl->shared[key];
+  } else {
+    impl->locked.insert(key);
+  }
+  return std::unique_ptr<FileLock>(new MemoryFileLock(path, impl, key, shared));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<FileLock>> MemoryFileSystem::Lock(const std::string& path,
+                                                         std::chrono::milliseconds timeout) {
+  return TakeMemoryLock(impl_, path, timeout, /*shared=*/false);
+}
+
+Result<std::unique_ptr<FileLock>> MemoryFileSystem::LockShared(
+    const std::string& path, std::chrono::milliseconds timeout) {
+  return TakeMemoryLock(impl_, path, timeout, /*shared=*/true);
 }
 
 void MemoryFileSystem::SimulateCrash() {

@@ -64,8 +64,8 @@ class WritableFile {
   std::string path_;
 };
 
-// An advisory, exclusive writer lock held until destruction. Released by the
-// kernel if the process dies.
+// An advisory lock (exclusive from Lock, shared from LockShared) held until
+// destruction. Released by the kernel if the process dies.
 class FileLock {
  public:
   virtual ~FileLock();
@@ -107,6 +107,11 @@ class FileSystem {
   // to `timeout` (negative: forever). Timeout status when not acquired in time.
   virtual Result<std::unique_ptr<FileLock>> Lock(const std::string& path,
                                                  std::chrono::milliseconds timeout) = 0;
+  // Takes a shared advisory lock on `path` (created if missing): any number of
+  // shared holders at once, never together with a Lock() holder. Same timeout
+  // semantics as Lock. The default implementation returns NotSupported.
+  virtual Result<std::unique_ptr<FileLock>> LockShared(const std::string& path,
+                                                       std::chrono::milliseconds timeout);
 
   // Convenience: reads a whole file.
   Result<std::shared_ptr<Buffer>> ReadFile(const std::string& path);

@@ -46,6 +46,10 @@ class FileSystemWrapper : public FileSystem {
                                          std::chrono::milliseconds timeout) override {
     return base_->Lock(path, timeout);
   }
+  Result<std::unique_ptr<FileLock>> LockShared(const std::string& path,
+                                               std::chrono::milliseconds timeout) override {
+    return base_->LockShared(path, timeout);
+  }
 
  protected:
   std::shared_ptr<FileSystem> base_;

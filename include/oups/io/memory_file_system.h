@@ -35,6 +35,8 @@ class MemoryFileSystem : public FileSystem {
   Status SyncDir(const std::string& path) override;
   Result<std::unique_ptr<FileLock>> Lock(const std::string& path,
                                          std::chrono::milliseconds timeout) override;
+  Result<std::unique_ptr<FileLock>> LockShared(const std::string& path,
+                                               std::chrono::milliseconds timeout) override;
 
   // Reverts every file and directory to its last durable state and releases
   // all locks, as a machine crash would.
