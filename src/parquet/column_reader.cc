@@ -30,8 +30,9 @@ int PhysicalWidth(const ColumnDescriptor& d) {
 }
 
 std::string EncName(int e) {
-  if (e >= 0 && e <= 9) return std::string(EncodingName(static_cast<Encoding>(e)));
-  return "encoding " + std::to_string(e);
+  const std::string_view name = EncodingName(static_cast<Encoding>(e));
+  if (name != "UNKNOWN") return std::string(name);
+  return "unknown encoding " + std::to_string(e);
 }
 
 float HalfToFloat(uint16_t h) {
