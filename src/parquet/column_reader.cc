@@ -32,7 +32,7 @@ int PhysicalWidth(const ColumnDescriptor& d) {
 std::string EncName(int e) {
   const std::string_view name = EncodingName(static_cast<Encoding>(e));
   if (name != "UNKNOWN") return std::string(name);
-  return "unknown encoding " + std::to_string(e);
+  return "unknown (" + std::to_string(e) + ")";
 }
 
 float HalfToFloat(uint16_t h) {

@@ -78,7 +78,7 @@ const BadFile kBadFiles[] = {
     {"page_uncompressed_size_differs.parquet", kCorrupt, "row group 0, column 'id': page 0: uncompressed page with compressed size 807 != uncompressed size 799"},
     {"data_page_too_many_values.parquet", kCorrupt, "row group 0, column 'id': page 0: data page of 127 values where 100 remain in the row group"},
     {"data_page_negative_values.parquet", kCorrupt, "row group 0, column 'id': page 0: data page of -100 values where 100 remain"},
-    {"data_page_bad_encoding.parquet", kCorrupt, "row group 0, column 'id': page 0: unknown encoding 1 is not valid for INT64"},
+    {"data_page_bad_encoding.parquet", kCorrupt, "row group 0, column 'id': page 0: unknown (1) encoding is not valid for INT64"},
     {"data_page_wrong_encoding_for_type.parquet", kCorrupt, "row group 0, column 'id': page 0: DELTA_LENGTH_BYTE_ARRAY encoding is not valid for INT64"},
     {"dict_page_huge_count.parquet", kCorrupt, "row group 0, column 's': page 0: dictionary claims 2147483647 values in 30 bytes"},
     {"dict_page_negative_count.parquet", kCorrupt, "row group 0, column 's': page 0: dictionary page with negative value count"},
