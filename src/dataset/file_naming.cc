@@ -65,6 +65,12 @@ std::string LockFileName(std::string_view dataset_name) {
   return out;
 }
 
+std::string ReaderLockFileName(std::string_view dataset_name) {
+  std::string out(dataset_name);
+  out += ".readers";
+  return out;
+}
+
 std::string TempMetadataFileName(std::string_view dataset_name, uint64_t token) {
   char hex[24];
   std::snprintf(hex, sizeof(hex), "%llx", static_cast<unsigned long long>(token));
@@ -106,6 +112,7 @@ std::optional<DatasetPaths> DatasetPaths::Make(std::string_view dataset_dir) {
   p.dir = JoinPath(p.parent, p.name);
   p.metadata = JoinPath(p.parent, MetadataFileName(p.name));
   p.lock = JoinPath(p.parent, LockFileName(p.name));
+  p.readers = JoinPath(p.parent, ReaderLockFileName(p.name));
   return p;
 }
 

@@ -7,6 +7,8 @@
 //                                       get longer names, never padded);
 //   <parent>/<name>_opdmd               metadata file (its replacement commits);
 //   <parent>/<name>.lock                writer lock (exclusive advisory lock);
+//   <parent>/<name>.readers             reader registration (shared advisory
+//                                       lock held by reads, behaviour.md §2.8);
 //   <parent>/.<name>_opdmd.<hex>.tmp    temporary metadata file of a write in
 //                                       progress: starts with '.', never ends
 //                                       with "_opdmd".
@@ -39,6 +41,9 @@ std::optional<std::string> DatasetNameFromMetadataFileName(std::string_view file
 // "<name>.lock".
 std::string LockFileName(std::string_view dataset_name);
 
+// "<name>.readers".
+std::string ReaderLockFileName(std::string_view dataset_name);
+
 // ".<name>_opdmd.<token as lower-case hex>.tmp".
 std::string TempMetadataFileName(std::string_view dataset_name, uint64_t token);
 // Whether `file_name` is a temporary metadata file of dataset `dataset_name`
@@ -52,6 +57,7 @@ struct DatasetPaths {
   std::string name;      // <name>
   std::string metadata;  // <parent>/<name>_opdmd
   std::string lock;      // <parent>/<name>.lock
+  std::string readers;   // <parent>/<name>.readers
 
   // InvalidArgument-worthy paths (empty, "/", ending in "." or "..") give
   // nullopt.

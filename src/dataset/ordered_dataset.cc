@@ -131,6 +131,34 @@ Result<std::unique_ptr<FileLock>> TakeWriterLock(const OrderedDataset::State& st
   return lock;
 }
 
+// §2.8: a read registers with a shared lock on <name>.readers, taken before
+// loading the metadata and held until its last rg file is read. Best effort:
+// without a parent directory there is no dataset to protect; a file system
+// without shared locks leaves reads unregistered.
+std::unique_ptr<FileLock> RegisterReader(const OrderedDataset::State& st) {
+  auto lock = st.fs->LockShared(st.paths.readers, std::chrono::milliseconds(-1));
+  if (!lock.ok()) return nullptr;
+  return std::move(lock).ValueOrDie();
+}
+
+// Non-blocking check, made after a commit, that no reader is registered. While
+// the returned lock is held no new reader can register (readers registering
+// afterwards load the committed metadata). `free` is false when some reader
+// may still need files of an older snapshot.
+struct ReaderCheck {
+  bool free = false;
+  std::unique_ptr<FileLock> lock;
+};
+ReaderCheck CheckNoReader(const OrderedDataset::State& st) {
+  ReaderCheck c;
+  auto lock = st.fs->Lock(st.paths.readers, std::chrono::milliseconds(0));
+  if (lock.ok()) {
+    c.free = true;
+    c.lock = std::move(lock).ValueOrDie();
+  }
+  return c;
+}
+
 // Ids of the row-group files present in the dataset directory (none if the
 // directory does not exist).
 Result<std::vector<uint64_t>> ListRowGroupFiles(FileSystem& fs, const DatasetPaths& paths) {
@@ -149,8 +177,10 @@ Result<std::vector<uint64_t>> ListRowGroupFiles(FileSystem& fs, const DatasetPat
 
 // Deletes temp metadata files of this dataset and rg files not referenced by
 // `md` (leftovers of interrupted writes or deferred deletions). Best effort.
-void SweepLeftovers(FileSystem& fs, const DatasetPaths& paths, const DatasetMetadata& md,
+void SweepLeftovers(const OrderedDataset::State* st_for_sweep, const DatasetMetadata& md,
                     const std::vector<uint64_t>& present) {
+  FileSystem& fs = *st_for_sweep->fs;
+  const DatasetPaths& paths = st_for_sweep->paths;
   if (auto entries = fs.ListDir(paths.ParentDir()); entries.ok()) {
     for (const FileInfo& e : *entries) {
       if (!e.is_dir && dataset::IsTempMetadataFileName(e.name, paths.name)) {
@@ -159,6 +189,7 @@ void SweepLeftovers(FileSystem& fs, const DatasetPaths& paths, const DatasetMeta
     }
   }
   std::set<uint64_t> referenced(md.file_ids.begin(), md.file_ids.end());
+  if (!CheckNoReader(*st_for_sweep).free) return;  // a reader may need them
   for (uint64_t id : present) {
     if (!referenced.count(id)) fs.DeleteFile(paths.RowGroupFile(id)).IgnoreError();
   }
@@ -381,7 +412,7 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
   OUPS_RETURN_NOT_OK(dataset::CheckNoOverlap(md, paths.dir));
   // Leftovers of interrupted writes (under the lock, before anything new).
   OUPS_ASSIGN_OR_RETURN(std::vector<uint64_t> present, ListRowGroupFiles(fs, paths));
-  SweepLeftovers(fs, paths, md, present);
+  SweepLeftovers(&st, md, present);
 
   // Schema: check, or record.
   std::optional<Schema> schema = md.schema;
@@ -573,8 +604,14 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
     st.ordered_on = w.ordered_on;
     st.preserved_kv.reset();
   }
-  // Step 6 of §2.5: obsolete files (best effort, errors not reported).
-  for (uint64_t id : obsolete) fs.DeleteFile(paths.RowGroupFile(id)).IgnoreError();
+  // Step 6 of §2.5: obsolete files, unless a reader may still need them
+  // (best effort, errors not reported; otherwise a later writer deletes them).
+  if (!obsolete.empty()) {
+    ReaderCheck readers = CheckNoReader(st);
+    if (readers.free) {
+      for (uint64_t id : obsolete) fs.DeleteFile(paths.RowGroupFile(id)).IgnoreError();
+    }
+  }
   (void)lock;
   return Status::OK();
 }
@@ -594,6 +631,7 @@ Status OrderedDataset::Write(const WriteOptions& options) {
 // ------------------------------------------------------------------ reads
 
 Result<Table> OrderedDataset::Read(const ReadOptions& options) const {
+  std::unique_ptr<FileLock> registration = RegisterReader(*state_);
   OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state_));
   const DatasetMetadata& md = snap.md;
   if (!md.schema) {
@@ -662,6 +700,7 @@ Result<Table> OrderedDataset::Read(const ReadOptions& options) const {
 }
 
 Result<Table> OrderedDataset::ReadRowGroup(int64_t index, const Columns& columns) const {
+  std::unique_ptr<FileLock> registration = RegisterReader(*state_);
   OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state_));
   const DatasetMetadata& md = snap.md;
   const int64_t n = md.num_row_groups();
@@ -770,7 +809,14 @@ Status OrderedDataset::Remove(const RemoveOptions& options) {
     }
   }
   // Best effort from here: every file of the directory, the directory, temp
-  // files, the lock file.
+  // files, the reader and lock files; rg files only when no reader may still
+  // need them (otherwise the next write or removal sweeps them).
+  ReaderCheck readers = CheckNoReader(st);
+  if (!readers.free) {
+    DatasetMetadata none;
+    SweepLeftovers(&st, none, {});
+    return Status::OK();
+  }
   if (auto entries = fs.ListDir(paths.dir); entries.ok()) {
     for (const FileInfo& e : *entries) {
       if (!e.is_dir && dataset::ParseRowGroupFileName(e.name)) {
@@ -780,7 +826,10 @@ Status OrderedDataset::Remove(const RemoveOptions& options) {
     fs.DeleteDir(paths.dir).IgnoreError();
   }
   DatasetMetadata none;
-  SweepLeftovers(fs, paths, none, {});
+  SweepLeftovers(&st, none, {});
+  // Safe under the locks: lockers re-check that the path names what they locked.
+  fs.DeleteFile(paths.readers).IgnoreError();
+  readers.lock.reset();
   fs.DeleteFile(paths.lock).IgnoreError();
   return Status::OK();
 }

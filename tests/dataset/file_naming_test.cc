@@ -66,6 +66,8 @@ TEST(FileNaming, DatasetPaths) {
   EXPECT_EQ(p->name, "1D");
   EXPECT_EQ(p->metadata, "/data/temperature-berlin/1D_opdmd");
   EXPECT_EQ(p->lock, "/data/temperature-berlin/1D.lock");
+  EXPECT_EQ(p->readers, "/data/temperature-berlin/1D.readers");
+  EXPECT_EQ(DatasetNameFromMetadataFileName(ReaderLockFileName("1D")), std::nullopt);
   EXPECT_EQ(p->RowGroupFile(3), "/data/temperature-berlin/1D/file_00000003.parquet");
   EXPECT_EQ(p->TempMetadata(10), "/data/temperature-berlin/.1D_opdmd.a.tmp");
   auto rel = DatasetPaths::Make("ds");

@@ -584,3 +584,49 @@ TEST(OrderedDatasetDifferential, RandomWritesMatchReferenceModel) {
 
 }  // namespace
 }  // namespace oups
+
+namespace oups {
+namespace {
+
+TEST_F(OrderedDatasetTest, ObsoleteFilesKeptWhileAReaderIsRegistered) {
+  auto ds = Open();
+  ASSERT_TRUE(ds.Write(AB({1, 2, 3, 4}, {"a", "b", "c", "d"}), {.ordered_on = "a", .row_group_target_size = 2}).ok());
+  // A live reader of the current snapshot (what Read holds while it runs).
+  auto reader = fs->LockShared("/data/ds.readers", std::chrono::milliseconds(0)).ValueOrDie();
+  const auto snapshot = dataset::ReadMetadataFile(*fs, "/data/ds_opdmd").ValueOrDie();
+  // A rewrite of rg 1 commits, but must not delete file 1.
+  ASSERT_TRUE(ds.Write(AB({3}, {"n"}), {.row_group_target_size = 2, .duplicates_on = Columns{}}).ok());
+  EXPECT_TRUE(fs->Exists("/data/ds/file_00000001.parquet").ValueOrDie());
+  // The old snapshot stays fully readable.
+  for (uint64_t id : snapshot.file_ids) {
+    EXPECT_TRUE(parquet::ReadTable(*fs, "/data/ds/" + dataset::RowGroupFileName(id)).ok());
+  }
+  // Writers are never blocked by readers, and new reads see the new version only.
+  ASSERT_TRUE(ds.Write(AB({5}, {"e"}), {.row_group_target_size = 2}).ok());
+  EXPECT_EQ(Strings(ds.Read({.columns = Columns{"b"}}).ValueOrDie(), "b"),
+            (std::vector<std::string>{"a", "b", "c", "n", "d", "e"}));
+  EXPECT_TRUE(fs->Exists("/data/ds/file_00000001.parquet").ValueOrDie());
+  // Once the reader is done, the next write sweeps the leftovers.
+  reader.reset();
+  ASSERT_TRUE(ds.Write(AB({6}, {"f"}), {.row_group_target_size = 2}).ok());
+  EXPECT_FALSE(fs->Exists("/data/ds/file_00000001.parquet").ValueOrDie());
+  auto stats = ds.RowGroupStats().ValueOrDie();
+  Column ids = stats.GetColumn("file_ids").ValueOrDie();
+  std::set<std::string> referenced;
+  for (int64_t i = 0; i < ids.length(); ++i) referenced.insert(dataset::RowGroupFileName(ids.data<uint64_t>()[i]));
+  auto files = RgFiles(*fs);
+  EXPECT_EQ(std::set<std::string>(files.begin(), files.end()), referenced);
+  // Removal with a registered reader: the dataset is gone at once, its files later.
+  auto reader2 = fs->LockShared("/data/ds.readers", std::chrono::milliseconds(0)).ValueOrDie();
+  ASSERT_TRUE(ds.Remove().ok());
+  EXPECT_FALSE(fs->Exists("/data/ds_opdmd").ValueOrDie());
+  EXPECT_EQ(ds.Read().ValueOrDie().num_rows(), 0);
+  EXPECT_FALSE(RgFiles(*fs).empty());
+  reader2.reset();
+  ASSERT_TRUE(ds.Write(AB({1}, {"z"}), {.ordered_on = "a"}).ok());
+  EXPECT_EQ(RgFiles(*fs).size(), 1u);
+  EXPECT_EQ(Strings(ds.Read().ValueOrDie(), "b"), (std::vector<std::string>{"z"}));
+}
+
+}  // namespace
+}  // namespace oups
