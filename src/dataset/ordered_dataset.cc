@@ -119,7 +119,21 @@ Result<Snapshot> LoadSnapshot(const OrderedDataset::State& st) {
 // Takes the writer lock with the §2.7 timeout message.
 Result<std::unique_ptr<FileLock>> TakeWriterLock(const OrderedDataset::State& st,
                                                  const std::optional<double>& timeout) {
-  if (!st.paths.parent.empty()) OUPS_RETURN_NOT_OK(st.fs->CreateDirs(st.paths.parent));
+  if (!st.paths.parent.empty()) {
+    OUPS_ASSIGN_OR_RETURN(bool exists, st.fs->Exists(st.paths.parent));
+    if (!exists) {
+      // Create the missing parents and make their entries durable (a crash
+      // must not lose a directory holding committed metadata).
+      OUPS_RETURN_NOT_OK(st.fs->CreateDirs(st.paths.parent));
+      std::string dir = st.paths.parent;
+      while (true) {
+        std::string up(DirName(dir));
+        OUPS_RETURN_NOT_OK(st.fs->SyncDir(up.empty() ? "." : up));
+        if (up.empty() || up == "/" || up == dir) break;
+        dir = up;
+      }
+    }
+  }
   std::chrono::milliseconds ms(-1);
   if (timeout) ms = std::chrono::milliseconds(static_cast<int64_t>(std::ceil(*timeout * 1000.0)));
   auto lock = st.fs->Lock(st.paths.lock, ms);

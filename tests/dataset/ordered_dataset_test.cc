@@ -630,3 +630,72 @@ TEST_F(OrderedDatasetTest, ObsoleteFilesKeptWhileAReaderIsRegistered) {
 
 }  // namespace
 }  // namespace oups
+
+#include "testing/fault_injection_file_system.h"
+
+namespace oups {
+namespace {
+
+// A crash at every counted file-system call of a write: reopening gives the
+// state before or after the write, never a mix, and the next write succeeds
+// and leaves no leftover.
+TEST(OrderedDatasetCrash, CrashAtEveryOperationOfAWrite) {
+  auto setup = [](const std::shared_ptr<FileSystem>& fs) {
+    auto ds = OrderedDataset::Open(fs, "/data/ds").ValueOrDie();
+    ASSERT_TRUE(ds.Write(AB({1, 2, 3, 4, 5, 6}, {"a", "b", "c", "d", "e", "f"}),
+                         {.ordered_on = "a", .row_group_target_size = 2})
+                    .ok());
+  };
+  const Table update = AB({3, 4, 7, 8}, {"N", "O", "P", "Q"});
+  const WriteOptions wo{.row_group_target_size = 2, .duplicates_on = Columns{"a"},
+                        .key_value_metadata = {{"k", "v"}}};
+  const std::vector<std::string> before = {"a", "b", "c", "d", "e", "f"};
+  const std::vector<std::string> after = {"a", "b", "N", "O", "e", "f", "P", "Q"};
+  // Count the operations of the write.
+  uint64_t n_ops = 0;
+  {
+    auto mem = NewMemoryFileSystem();
+    setup(mem);
+    auto fault = std::make_shared<FaultInjectionFileSystem>(mem, 1);
+    auto ds = OrderedDataset::Open(fault, "/data/ds").ValueOrDie();
+    ASSERT_TRUE(ds.Write(update, wo).ok());
+    n_ops = fault->operation_count();
+  }
+  ASSERT_GT(n_ops, 5u);
+  int saw_before = 0, saw_after = 0;
+  for (uint64_t k = 1; k <= n_ops; ++k) {
+    auto mem = NewMemoryFileSystem();
+    setup(mem);
+    auto fault = std::make_shared<FaultInjectionFileSystem>(mem, k);
+    fault->FailAt(k, FaultInjectionFileSystem::FaultKind::kCrash);
+    {
+      auto ds = OrderedDataset::Open(fault, "/data/ds").ValueOrDie();
+      // A crash after the commit point (deleting obsolete files) is not
+      // reported: the write has committed.
+      ds.Write(update, wo).IgnoreError();
+    }
+    mem->SimulateCrash();
+    auto ds = OrderedDataset::Open(mem, "/data/ds");
+    ASSERT_TRUE(ds.ok()) << "crash at op " << k << ": " << ds.status().ToString();
+    auto got = Strings(ds->Read().ValueOrDie(), "b");
+    if (got == before) {
+      ++saw_before;
+      EXPECT_TRUE(ds->key_value_metadata().ValueOrDie().empty());
+    } else {
+      ++saw_after;
+      EXPECT_EQ(got, after) << "crash at op " << k;
+      EXPECT_EQ(ds->key_value_metadata().ValueOrDie().count("k"), 1u);
+    }
+    // The next write succeeds and sweeps leftovers.
+    ASSERT_TRUE(ds->Write(AB({100}, {"z"}), {.row_group_target_size = 2}).ok()) << "op " << k;
+    auto stats = ds->RowGroupStats().ValueOrDie();
+    EXPECT_EQ(RgFiles(*mem).size(), static_cast<size_t>(stats.num_rows())) << "op " << k;
+    auto entries = mem->ListDir("/data").ValueOrDie();
+    for (const auto& e : entries) EXPECT_NE(e.name[0], '.') << "temp file left: " << e.name;
+  }
+  EXPECT_GT(saw_before, 0);
+  EXPECT_GT(saw_after, 0);
+}
+
+}  // namespace
+}  // namespace oups
