@@ -16,6 +16,8 @@
 #include "oups/parquet/statistics.h"
 #include "oups/result.h"
 #include "oups/status.h"
+#include "oups/store/indexer.h"
+#include "oups/store/key.h"
 #include "oups/table/builder.h"
 #include "oups/table/column.h"
 #include "oups/table/kernels.h"

@@ -17,6 +17,8 @@
 #include "oups/result.h"
 #include "oups/status.h"
 #include "oups/oups.h"
+#include "oups/store/indexer.h"
+#include "oups/store/key.h"
 #include "oups/table/builder.h"
 #include "oups/table/column.h"
 #include "oups/table/kernels.h"
