@@ -83,7 +83,8 @@ class MutableBuffer : public Buffer {
   }
   // Appends without capacity check; caller reserved.
   void UnsafeAppend(const void* bytes, int64_t n) {
-    std::memcpy(mutable_data() + size_, bytes, static_cast<size_t>(n));
+    // n == 0 may come with null pointers (empty buffers): memcpy must not see them.
+    if (n > 0) std::memcpy(mutable_data() + size_, bytes, static_cast<size_t>(n));
     size_ += n;
   }
   void Clear() {
