@@ -8,6 +8,9 @@
 #    refuse nested files with an error naming the column.
 # 2. oups writes a corpus (oups-interop-gen); DuckDB must read every file with the
 #    same values, statistics and key-value metadata (interop/duckdb_check_ours.mjs).
+# 3. oups writes OrderedDatasets through several writes (oups-dataset-gen); DuckDB
+#    must read each metadata file and, in its row order, the same rows as
+#    OrderedDataset::Read() (interop/duckdb_check_dataset.mjs).
 # Prints "N passed, M failed" last and exits non-zero on any failure.
 # Set OUPS_INTEROP_KEEP=1 to keep the temporary corpora.
 set -euo pipefail
@@ -102,6 +105,28 @@ if "$GEN" "$WORK/oups" >"$gen_log" 2>&1; then
   fi
 else
   fail "oups-interop-gen" "$(tail -n 20 "$gen_log")"
+fi
+
+# ------------------------------------------------------ oups datasets -> DuckDB
+DSGEN="$BUILD/tools/oups-dataset-gen"
+if [[ ! -x "$DSGEN" ]]; then
+  fail "oups-dataset-gen" "$DSGEN not built"
+elif "$DSGEN" "$WORK/datasets" >"$WORK/dsgen.log" 2>&1; then
+  cat "$WORK/dsgen.log"
+  check_log="$WORK/check_dataset.log"
+  set +e
+  node interop/duckdb_check_dataset.mjs "$WORK/datasets" >"$check_log" 2>&1
+  set -e
+  grep -v -E '^[0-9]+ passed, [0-9]+ failed$' "$check_log" || true
+  summary="$(tail -n1 "$check_log")"
+  if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    passed=$((passed + BASH_REMATCH[1]))
+    failed=$((failed + BASH_REMATCH[2]))
+  else
+    fail "duckdb_check_dataset.mjs" "no summary line: $summary"
+  fi
+else
+  fail "oups-dataset-gen" "$(tail -n 20 "$WORK/dsgen.log")"
 fi
 
 echo "$passed passed, $failed failed"
