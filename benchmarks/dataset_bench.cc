@@ -165,6 +165,7 @@ struct Row {
   std::string ratio_text;
   std::string target;
   bool ok;
+  std::string status;
 };
 
 std::string Secs(const Timing& t) {
@@ -180,7 +181,7 @@ int main(int argc, char** argv) {
   int64_t big_rows = 10'000'000;
   int64_t small_rows = 100'000;
   int64_t target = 50'000;
-  int repeat = 7;
+  int repeat = 15;
   int manual_repeat = 3;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -334,9 +335,14 @@ int main(int argc, char** argv) {
                        std::string target_text) {
     const double rw = num.wall / den.wall, rc = num.cpu / den.cpu;
     std::snprintf(buf, sizeof buf, "%.2f (cpu %.2f)", rw, rc);
-    const bool ok = want_small ? (rw <= limit && rc <= limit) : (rw >= limit && rc >= limit);
+    const bool ok_wall = want_small ? rw <= limit : rw >= limit;
+    const bool ok_cpu = want_small ? rc <= limit : rc >= limit;
+    const char* status = ok_wall && ok_cpu ? "met"
+                         : ok_wall         ? "met on wall, MISSED on cpu"
+                         : ok_cpu          ? "MISSED on wall, met on cpu"
+                                           : "MISSED";
     rows.push_back({std::move(work), Secs(want_small ? num : den), Secs(want_small ? den : num), rw,
-                    buf, std::move(target_text), ok});
+                    buf, std::move(target_text), ok_wall && ok_cpu, status});
   };
   std::snprintf(buf, sizeof buf, "(a) append %lld rows: %lld-row ds (oups) vs %lld-row ds (baseline)",
                 (long long)big_batch, (long long)big_rows, (long long)small_rows);
@@ -355,7 +361,7 @@ int main(int argc, char** argv) {
     std::snprintf(rt, sizeof rt, "%.3f%%", pct);
     std::snprintf(buf, sizeof buf, "(c) read 1%% ts range (%lld rows) of %lld: bytes read / on disk",
                   (long long)range_rows, (long long)big_now);
-    rows.push_back({buf, o, bl, pct / 100.0, rt, "<= 2%", pct <= 2.0});
+    rows.push_back({buf, o, bl, pct / 100.0, rt, "<= 2%", pct <= 2.0, pct <= 2.0 ? "met" : "MISSED"});
   }
   const std::string load_end = LoadAvg();
   const double total_s = WallNow() - run_start;
@@ -372,7 +378,7 @@ int main(int argc, char** argv) {
   std::printf("\n| work | oups | baseline | ratio | target | status |\n| --- | --- | --- | --- | --- | --- |\n");
   for (const Row& r : rows) {
     std::printf("| %s | %s | %s | %s | %s | %s |\n", r.work.c_str(), r.oups.c_str(),
-                r.baseline.c_str(), r.ratio_text.c_str(), r.target.c_str(), r.ok ? "met" : "MISSED");
+                r.baseline.c_str(), r.ratio_text.c_str(), r.target.c_str(), r.status.c_str());
   }
   std::printf(
       "{\"bench\":\"dataset\",\"rows\":%lld,\"small_rows\":%lld,\"target\":%lld,\"repeat\":%d,"
