@@ -15,7 +15,8 @@ struct IndexerSchema::Impl {
   std::string sep;
   std::vector<Level> levels;
   int num_fields = 0;
-  std::vector<int> offsets;  // offsets[j] = index in the flat values of level j's first field
+  std::vector<int>
+      offsets;  // offsets[j] = index in the flat values of level j's first field
 };
 
 namespace {
@@ -122,17 +123,18 @@ Status ValidateSpecs(const std::string& record, const std::vector<FieldSpec>& fi
         break;
       case FieldType::kSubLevel:
         if (i == 0) {
-          return Status::TypeError("a dataclass instance cannot be the only field of a level.");
+          return Status::TypeError(
+              "a dataclass instance cannot be the only field of a level.");
         }
         if (i + 1 != fields.size()) {
-          return Status::TypeError("a dataclass instance is only possible in last position.");
+          return Status::TypeError(
+              "a dataclass instance is only possible in last position.");
         }
         OUPS_RETURN_NOT_OK(ValidateSpecs(f.record_name, f.fields));
         break;
       default:
-        return Status::TypeError("field type " +
-                                 std::to_string(static_cast<int>(f.type)) +
-                                 " not possible.");
+        return Status::TypeError(
+            "field type " + std::to_string(static_cast<int>(f.type)) + " not possible.");
     }
   }
   return Status::OK();
@@ -190,7 +192,8 @@ std::strong_ordering CompareValues(const std::vector<KeyValue>& a,
       // std::string compares through char_traits<char>, i.e. as unsigned
       // bytes: code-point order for UTF-8.
       const int c = std::get<1>(a[i]).compare(std::get<1>(b[i]));
-      if (c != 0) return c < 0 ? std::strong_ordering::less : std::strong_ordering::greater;
+      if (c != 0)
+        return c < 0 ? std::strong_ordering::less : std::strong_ordering::greater;
     }
   }
   return a.size() <=> b.size();
@@ -200,9 +203,12 @@ std::strong_ordering CompareValues(const std::vector<KeyValue>& a,
 
 std::string_view FieldTypeName(FieldType type) {
   switch (type) {
-    case FieldType::kInt64: return "int64";
-    case FieldType::kString: return "string";
-    case FieldType::kSubLevel: return "sublevel";
+    case FieldType::kInt64:
+      return "int64";
+    case FieldType::kString:
+      return "string";
+    case FieldType::kSubLevel:
+      return "sublevel";
   }
   return "unknown";
 }
@@ -286,10 +292,11 @@ bool operator==(const IndexerSchema& a, const IndexerSchema& b) {
 
 Status IndexerSchema::ValidateText(std::string_view text) const {
   if (text.find(impl_->sep) != std::string_view::npos ||
-      text.find('/') != std::string_view::npos || text.find('.') != std::string_view::npos) {
-    return Status::InvalidArgument("use of a forbidden character among (" +
-                                   PyRepr(impl_->sep) + ", '/', '.') is not possible in " +
-                                   std::string(text) + ".");
+      text.find('/') != std::string_view::npos ||
+      text.find('.') != std::string_view::npos) {
+    return Status::InvalidArgument(
+        "use of a forbidden character among (" + PyRepr(impl_->sep) +
+        ", '/', '.') is not possible in " + std::string(text) + ".");
   }
   if (text.empty()) {
     return Status::InvalidArgument("empty string is not possible as a field value.");
@@ -298,7 +305,8 @@ Status IndexerSchema::ValidateText(std::string_view text) const {
 }
 
 Result<IndexKey> IndexerSchema::MakeKeyFlat(std::vector<KeyValue> values) const {
-  if (!valid()) return Status::InvalidArgument("invalid (default-constructed) indexer schema.");
+  if (!valid())
+    return Status::InvalidArgument("invalid (default-constructed) indexer schema.");
   if (static_cast<int>(values.size()) != impl_->num_fields) {
     return Status::InvalidArgument("indexer '" + impl_->name + "' has " +
                                    std::to_string(impl_->num_fields) + " fields, got " +
@@ -333,9 +341,9 @@ Result<IndexKey> IndexerSchema::MakeKeyFlat(std::vector<KeyValue> values) const 
     for (size_t k = 0; k + 1 < values.size(); ++k) {
       const std::string text = KeyValueText(values[k]) + sep;
       if (text.find(sep) != text.size() - sep.size()) {
-        return Status::InvalidArgument(
-            "field value " + KeyValueText(values[k]) + " ends with the beginning of the " +
-            "separator " + PyRepr(sep) + ": the key would not parse back.");
+        return Status::InvalidArgument("field value " + KeyValueText(values[k]) +
+                                       " ends with the beginning of the " + "separator " +
+                                       PyRepr(sep) + ": the key would not parse back.");
       }
     }
   }
@@ -343,7 +351,8 @@ Result<IndexKey> IndexerSchema::MakeKeyFlat(std::vector<KeyValue> values) const 
 }
 
 Result<IndexKey> IndexerSchema::MakeKey(std::vector<std::vector<KeyValue>> levels) const {
-  if (!valid()) return Status::InvalidArgument("invalid (default-constructed) indexer schema.");
+  if (!valid())
+    return Status::InvalidArgument("invalid (default-constructed) indexer schema.");
   if (static_cast<int>(levels.size()) != depth()) {
     return Status::InvalidArgument("indexer '" + impl_->name + "' has " +
                                    std::to_string(depth()) + " levels, got " +
@@ -354,10 +363,10 @@ Result<IndexKey> IndexerSchema::MakeKey(std::vector<std::vector<KeyValue>> level
   for (size_t j = 0; j < levels.size(); ++j) {
     const Level& lv = impl_->levels[j];
     if (levels[j].size() != lv.fields.size()) {
-      return Status::InvalidArgument("level " + std::to_string(j) + " ('" + lv.record_name +
-                                     "') of indexer '" + impl_->name + "' has " +
-                                     std::to_string(lv.fields.size()) + " fields, got " +
-                                     std::to_string(levels[j].size()) + " values.");
+      return Status::InvalidArgument(
+          "level " + std::to_string(j) + " ('" + lv.record_name + "') of indexer '" +
+          impl_->name + "' has " + std::to_string(lv.fields.size()) + " fields, got " +
+          std::to_string(levels[j].size()) + " values.");
     }
     for (KeyValue& v : levels[j]) flat.push_back(std::move(v));
   }
@@ -380,10 +389,10 @@ Result<std::vector<KeyValue>> ConvertPieces(const IndexerSchema& schema,
       if (f.type == FieldType::kInt64) {
         std::int64_t v = 0;
         if (!ParseCanonicalInt64(piece, &v)) {
-          return Status::InvalidArgument(
-              what + ": '" + std::string(piece) + "' is not the canonical decimal form of a " +
-              "64-bit integer (field '" + f.name + "' of '" + schema.level(j).record_name +
-              "').");
+          return Status::InvalidArgument(what + ": '" + std::string(piece) +
+                                         "' is not the canonical decimal form of a " +
+                                         "64-bit integer (field '" + f.name + "' of '" +
+                                         schema.level(j).record_name + "').");
         }
         values.emplace_back(v);
       } else {
@@ -397,7 +406,8 @@ Result<std::vector<KeyValue>> ConvertPieces(const IndexerSchema& schema,
 }  // namespace
 
 Result<IndexKey> IndexerSchema::FromPath(std::string_view relative_path) const {
-  if (!valid()) return Status::InvalidArgument("invalid (default-constructed) indexer schema.");
+  if (!valid())
+    return Status::InvalidArgument("invalid (default-constructed) indexer schema.");
   const std::string what = "path '" + std::string(relative_path) + "'";
   if (!relative_path.empty() && relative_path.front() == '/') {
     return Status::InvalidArgument(what + " is absolute; a relative path is expected.");
@@ -415,13 +425,14 @@ Result<IndexKey> IndexerSchema::FromPath(std::string_view relative_path) const {
   std::vector<std::string_view> pieces;
   pieces.reserve(static_cast<size_t>(impl_->num_fields));
   for (int j = 0; j < depth(); ++j) {
-    std::vector<std::string_view> part = Split(components[static_cast<size_t>(j)], impl_->sep);
+    std::vector<std::string_view> part =
+        Split(components[static_cast<size_t>(j)], impl_->sep);
     if (static_cast<int>(part.size()) != num_fields(j)) {
       return Status::InvalidArgument(
-          what + ": component '" + std::string(components[static_cast<size_t>(j)]) + "' has " +
-          std::to_string(part.size()) + " pieces separated by " + PyRepr(impl_->sep) +
-          ", level " + std::to_string(j) + " ('" + level(j).record_name + "') expects " +
-          std::to_string(num_fields(j)) + ".");
+          what + ": component '" + std::string(components[static_cast<size_t>(j)]) +
+          "' has " + std::to_string(part.size()) + " pieces separated by " +
+          PyRepr(impl_->sep) + ", level " + std::to_string(j) + " ('" +
+          level(j).record_name + "') expects " + std::to_string(num_fields(j)) + ".");
     }
     pieces.insert(pieces.end(), part.begin(), part.end());
   }
@@ -430,7 +441,8 @@ Result<IndexKey> IndexerSchema::FromPath(std::string_view relative_path) const {
 }
 
 Result<IndexKey> IndexerSchema::FromString(std::string_view text) const {
-  if (!valid()) return Status::InvalidArgument("invalid (default-constructed) indexer schema.");
+  if (!valid())
+    return Status::InvalidArgument("invalid (default-constructed) indexer schema.");
   const std::string what = "string '" + std::string(text) + "'";
   std::vector<std::string_view> pieces = Split(text, impl_->sep);
   if (static_cast<int>(pieces.size()) != impl_->num_fields) {
@@ -454,7 +466,8 @@ Status IndexerSchema::CheckKey(const IndexKey& key) const {
 std::string KeyValueText(const KeyValue& value) {
   if (const auto* s = std::get_if<std::string>(&value)) return *s;
   char buf[24];
-  const auto [ptr, ec] = std::to_chars(buf, buf + sizeof(buf), std::get<std::int64_t>(value));
+  const auto [ptr, ec] =
+      std::to_chars(buf, buf + sizeof(buf), std::get<std::int64_t>(value));
   (void)ec;
   return std::string(buf, ptr);
 }
@@ -462,7 +475,8 @@ std::string KeyValueText(const KeyValue& value) {
 std::span<const KeyValue> IndexKey::level(int j) const {
   const auto& impl = *schema_.impl_;
   const size_t off = static_cast<size_t>(impl.offsets.at(static_cast<size_t>(j)));
-  return std::span<const KeyValue>(values_).subspan(off, impl.levels[static_cast<size_t>(j)].fields.size());
+  return std::span<const KeyValue>(values_).subspan(
+      off, impl.levels[static_cast<size_t>(j)].fields.size());
 }
 
 std::vector<std::string> IndexKey::PathComponents() const {
@@ -531,7 +545,9 @@ Result<int> CompareKeys(const IndexKey& a, const IndexKey& b) {
   return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
 
-std::ostream& operator<<(std::ostream& os, const IndexKey& key) { return os << key.ToString(); }
+std::ostream& operator<<(std::ostream& os, const IndexKey& key) {
+  return os << key.ToString();
+}
 
 // ----------------------------------------------------------------- builder
 

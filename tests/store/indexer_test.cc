@@ -149,13 +149,13 @@ IndexerSchema TopLevelSchema(std::string sep = "-") {
 
 TEST(IndexerSchema, MakeAndBuilderAgree) {
   IndexerSchema made = MustSchema(IndexerSchema::Make(
-      "TopLevel",
-      {FieldSpec::String("name"), FieldSpec::Int64("n"),
-       FieldSpec::SubLevel("sub", "SubLevel1",
-                           {FieldSpec::Int64("x"), FieldSpec::String("y"),
-                            FieldSpec::SubLevel("deeper", "SubLevel2",
-                                                {FieldSpec::String("a"), FieldSpec::Int64("b"),
-                                                 FieldSpec::Int64("c")})})}));
+      "TopLevel", {FieldSpec::String("name"), FieldSpec::Int64("n"),
+                   FieldSpec::SubLevel("sub", "SubLevel1",
+                                       {FieldSpec::Int64("x"), FieldSpec::String("y"),
+                                        FieldSpec::SubLevel("deeper", "SubLevel2",
+                                                            {FieldSpec::String("a"),
+                                                             FieldSpec::Int64("b"),
+                                                             FieldSpec::Int64("c")})})}));
   IndexerSchema built = TopLevelSchema();
   EXPECT_EQ(made, built);
   EXPECT_EQ(made.depth(), 3);
@@ -169,9 +169,10 @@ TEST(IndexerSchema, MakeAndBuilderAgree) {
   EXPECT_EQ(made.level(1).record_name, "SubLevel1");
   EXPECT_EQ(made.level(1).sublevel_field, "deeper");
   EXPECT_EQ(made.level(2).sublevel_field, "");
-  EXPECT_EQ(made.ToString(),
-            "TopLevel(name: string, n: int64, sub: SubLevel1(x: int64, y: string, deeper: "
-            "SubLevel2(a: string, b: int64, c: int64)), field_sep='-')");
+  EXPECT_EQ(
+      made.ToString(),
+      "TopLevel(name: string, n: int64, sub: SubLevel1(x: int64, y: string, deeper: "
+      "SubLevel2(a: string, b: int64, c: int64)), field_sep='-')");
   // The typed declaration produces the same schema.
   EXPECT_EQ(KeyTraits<TopLevel>::Schema(), made);
 }
@@ -204,19 +205,25 @@ TEST(IndexerSchema, SubLevelPosition) {
   auto only = IndexerSchema::Make("A", {sub()});
   ASSERT_FALSE(only.ok());
   EXPECT_TRUE(only.status().IsTypeError());
-  EXPECT_EQ(only.status().message(), "a dataclass instance cannot be the only field of a level.");
+  EXPECT_EQ(only.status().message(),
+            "a dataclass instance cannot be the only field of a level.");
   // Position 0 even if more fields follow.
   auto first = IndexerSchema::Make("A", {sub(), FieldSpec::String("x")});
-  EXPECT_EQ(first.status().message(), "a dataclass instance cannot be the only field of a level.");
+  EXPECT_EQ(first.status().message(),
+            "a dataclass instance cannot be the only field of a level.");
   // Two records in one level.
-  auto two = IndexerSchema::Make("A", {FieldSpec::String("x"), sub(),
-                                       FieldSpec::SubLevel("t", "T", {FieldSpec::Int64("q")})});
+  auto two =
+      IndexerSchema::Make("A", {FieldSpec::String("x"), sub(),
+                                FieldSpec::SubLevel("t", "T", {FieldSpec::Int64("q")})});
   ASSERT_FALSE(two.ok());
   EXPECT_TRUE(two.status().IsTypeError());
-  EXPECT_EQ(two.status().message(), "a dataclass instance is only possible in last position.");
+  EXPECT_EQ(two.status().message(),
+            "a dataclass instance is only possible in last position.");
   // Record in the middle.
-  auto middle = IndexerSchema::Make("A", {FieldSpec::String("x"), sub(), FieldSpec::Int64("y")});
-  EXPECT_EQ(middle.status().message(), "a dataclass instance is only possible in last position.");
+  auto middle =
+      IndexerSchema::Make("A", {FieldSpec::String("x"), sub(), FieldSpec::Int64("y")});
+  EXPECT_EQ(middle.status().message(),
+            "a dataclass instance is only possible in last position.");
   // Same rules inside a sub-level.
   auto nested = IndexerSchema::Make(
       "A", {FieldSpec::String("x"), FieldSpec::SubLevel("s", "Sub", {sub()})});
@@ -234,20 +241,25 @@ TEST(IndexerSchema, EmptyLevelsNamesAndTypes) {
   EXPECT_EQ(empty_top.status().message(), "a level must have at least one field ('A').");
   auto empty_sub = IndexerSchema::Make(
       "A", {FieldSpec::String("x"), FieldSpec::SubLevel("s", "Sub", {})});
-  EXPECT_EQ(empty_sub.status().message(), "a level must have at least one field ('Sub').");
-  auto builder_empty_sub = IndexerSchemaBuilder("A").String("x").SubLevel("s", "Sub").Finish();
+  EXPECT_EQ(empty_sub.status().message(),
+            "a level must have at least one field ('Sub').");
+  auto builder_empty_sub =
+      IndexerSchemaBuilder("A").String("x").SubLevel("s", "Sub").Finish();
   EXPECT_EQ(builder_empty_sub.status().message(),
             "a level must have at least one field ('Sub').");
-  EXPECT_TRUE(IndexerSchema::Make("", {FieldSpec::String("x")}).status().IsInvalidArgument());
-  EXPECT_TRUE(IndexerSchema::Make("A", {FieldSpec::String("")}).status().IsInvalidArgument());
+  EXPECT_TRUE(
+      IndexerSchema::Make("", {FieldSpec::String("x")}).status().IsInvalidArgument());
+  EXPECT_TRUE(
+      IndexerSchema::Make("A", {FieldSpec::String("")}).status().IsInvalidArgument());
   EXPECT_TRUE(
       IndexerSchema::Make("A", {FieldSpec::String("1x")}).status().IsInvalidArgument());
   auto dup = IndexerSchema::Make("A", {FieldSpec::String("x"), FieldSpec::Int64("x")});
   EXPECT_EQ(dup.status().message(), "duplicate field name 'x' in 'A'.");
   // The same field name on two levels is fine.
-  EXPECT_TRUE(IndexerSchema::Make("A", {FieldSpec::String("x"),
-                                        FieldSpec::SubLevel("s", "S", {FieldSpec::String("x")})})
-                  .ok());
+  EXPECT_TRUE(
+      IndexerSchema::Make("A", {FieldSpec::String("x"),
+                                FieldSpec::SubLevel("s", "S", {FieldSpec::String("x")})})
+          .ok());
   FieldSpec bad = FieldSpec::String("x");
   bad.type = static_cast<FieldType>(7);
   auto bad_type = IndexerSchema::Make("A", {bad});
@@ -299,8 +311,12 @@ TEST(IndexKey, ReferenceExamplesPathAndString) {
   EXPECT_EQ(t2.depth(), 2);
 
   // TopLevel("ah", 5, Sub("oh")) → ah-5/oh.
-  IndexerSchema t3 = MustSchema(
-      IndexerSchemaBuilder("TopLevel").String("s").Int64("n").SubLevel("sub", "Sub").String("z").Finish());
+  IndexerSchema t3 = MustSchema(IndexerSchemaBuilder("TopLevel")
+                                    .String("s")
+                                    .Int64("n")
+                                    .SubLevel("sub", "Sub")
+                                    .String("z")
+                                    .Finish());
   EXPECT_EQ(MustKey(t3.MakeKey({{"ah", 5}, {"oh"}})).ToPath(), "ah-5/oh");
 
   // Separator ".": Test(3, "oh") → 3.oh.
@@ -311,7 +327,8 @@ TEST(IndexKey, ReferenceExamplesPathAndString) {
   EXPECT_EQ(kd.ToString(), "3.oh");
 
   // Seed: Measure('temperature', 'berlin', Sampling('1D')).
-  IndexKey m = MustKey(KeyTraits<Measure>::Schema().MakeKey({{"temperature", "berlin"}, {"1D"}}));
+  IndexKey m =
+      MustKey(KeyTraits<Measure>::Schema().MakeKey({{"temperature", "berlin"}, {"1D"}}));
   EXPECT_EQ(m.ToPath(), "temperature-berlin/1D");
   EXPECT_EQ(m.ToString(), "temperature-berlin-1D");
 }
@@ -334,8 +351,7 @@ TEST(IndexKey, MakeKeyFlatAndShapeErrors) {
 
 // §1.3 steps 2-3 and the reference cases.
 TEST(IndexKey, ValueValidation) {
-  IndexerSchema s = MustSchema(
-      IndexerSchemaBuilder("A").String("x").Int64("n").Finish());
+  IndexerSchema s = MustSchema(IndexerSchemaBuilder("A").String("x").Int64("n").Finish());
   auto slash = s.MakeKey({{"6/2", 1}});
   ASSERT_FALSE(slash.ok());
   EXPECT_TRUE(slash.status().IsInvalidArgument());
@@ -362,12 +378,15 @@ TEST(IndexKey, ValueValidation) {
             "use of a forbidden character among ('_', '/', '.') is not possible in 1_D.");
   EXPECT_TRUE(u.MakeKey({{"t", "b"}, {"1-D"}}).ok());
   // With another separator, negative ints are fine.
-  IndexerSchema neg = MustSchema(IndexerSchemaBuilder("N").FieldSep("_").Int64("n").Finish());
+  IndexerSchema neg =
+      MustSchema(IndexerSchemaBuilder("N").FieldSep("_").Int64("n").Finish());
   EXPECT_EQ(MustKey(neg.MakeKey({{-5}})).ToPath(), "-5");
   // Separator quoting as Python's repr.
-  IndexerSchema quote = MustSchema(IndexerSchemaBuilder("Q").FieldSep("'").String("x").Finish());
-  EXPECT_EQ(quote.MakeKey({{"a'b"}}).status().message(),
-            "use of a forbidden character among (\"'\", '/', '.') is not possible in a'b.");
+  IndexerSchema quote =
+      MustSchema(IndexerSchemaBuilder("Q").FieldSep("'").String("x").Finish());
+  EXPECT_EQ(
+      quote.MakeKey({{"a'b"}}).status().message(),
+      "use of a forbidden character among (\"'\", '/', '.') is not possible in a'b.");
   EXPECT_TRUE(quote.ValidateText("ab").ok());
 }
 
@@ -389,9 +408,10 @@ TEST(IndexKeyParsing, FromPathAndFromString) {
   EXPECT_FALSE(top.FromPath("aha-2/5-oh/ou-3-7/x").ok());
   EXPECT_FALSE(top.FromPath("").ok());
   // Wrong piece count per component, even if the total is right.
-  EXPECT_EQ(top.FromPath("aha-2-5/oh/ou-3-7").status().message(),
-            "path 'aha-2-5/oh/ou-3-7': component 'aha-2-5' has 3 pieces separated by '-', "
-            "level 0 ('TopLevel') expects 2.");
+  EXPECT_EQ(
+      top.FromPath("aha-2-5/oh/ou-3-7").status().message(),
+      "path 'aha-2-5/oh/ou-3-7': component 'aha-2-5' has 3 pieces separated by '-', "
+      "level 0 ('TopLevel') expects 2.");
   // The flat string: split on the separator only.
   EXPECT_EQ(top.FromString("aha-2-5-oh-ou-3").status().message(),
             "string 'aha-2-5-oh-ou-3' has 6 pieces separated by '-', indexer 'TopLevel' "
@@ -400,9 +420,10 @@ TEST(IndexKeyParsing, FromPathAndFromString) {
   // A path given to FromString is not a flat string.
   EXPECT_FALSE(top.FromString("aha-2/5-oh/ou-3-7").ok());
   // Types: "x" for an int field.
-  EXPECT_EQ(top.FromString("aha-x-5-oh-ou-3-7").status().message(),
-            "string 'aha-x-5-oh-ou-3-7': 'x' is not the canonical decimal form of a 64-bit "
-            "integer (field 'n' of 'TopLevel').");
+  EXPECT_EQ(
+      top.FromString("aha-x-5-oh-ou-3-7").status().message(),
+      "string 'aha-x-5-oh-ou-3-7': 'x' is not the canonical decimal form of a 64-bit "
+      "integer (field 'n' of 'TopLevel').");
   // Validation after conversion: an empty piece.
   EXPECT_EQ(top.FromString("-2-5-oh-ou-3-7").status().message(),
             "empty string is not possible as a field value.");
@@ -422,7 +443,8 @@ TEST(IndexKeyParsing, SpecExamples) {
   EXPECT_FALSE(dot.FromPath("aha/5-oh").ok());
   EXPECT_EQ(MustKey(dot.FromPath("aha/5.oh")).ToPath(), "aha/5.oh");
   // For a one-level (str, str) class, x-a-b fails (both forms).
-  IndexerSchema two = MustSchema(IndexerSchemaBuilder("T").String("a").String("b").Finish());
+  IndexerSchema two =
+      MustSchema(IndexerSchemaBuilder("T").String("a").String("b").Finish());
   EXPECT_FALSE(two.FromString("x-a-b").ok());
   EXPECT_FALSE(two.FromPath("x-a-b").ok());
   EXPECT_TRUE(two.FromString("x-a").ok());
@@ -435,7 +457,8 @@ TEST(IndexKeyParsing, SpecExamples) {
 }
 
 TEST(IndexKeyParsing, CanonicalIntegers) {
-  IndexerSchema s = MustSchema(IndexerSchemaBuilder("I").FieldSep("_").Int64("n").Finish());
+  IndexerSchema s =
+      MustSchema(IndexerSchemaBuilder("I").FieldSep("_").Int64("n").Finish());
   auto parse = [&](std::string_view text) -> std::optional<int64_t> {
     auto r = s.FromString(text);
     auto p = s.FromPath(text);
@@ -452,8 +475,8 @@ TEST(IndexKeyParsing, CanonicalIntegers) {
   EXPECT_EQ(parse("10"), 10);
   EXPECT_EQ(parse("9223372036854775807"), INT64_MAX);
   EXPECT_EQ(parse("-9223372036854775808"), INT64_MIN);
-  for (const char* bad : {"007", "00", "-0", "-07", "+5", " 5", "5 ", "", "-", "1e3", "0x10",
-                          "9223372036854775808", "-9223372036854775809",
+  for (const char* bad : {"007", "00", "-0", "-07", "+5", " 5", "5 ", "", "-", "1e3",
+                          "0x10", "9223372036854775808", "-9223372036854775809",
                           "99999999999999999999", "5_", "\xd9\xa3"}) {
     EXPECT_EQ(parse(bad), std::nullopt) << "'" << bad << "'";
   }
@@ -468,7 +491,8 @@ TEST(IndexKeyParsing, DiscoveryFixturePaths) {
       "stockholm.pressure/flemings.spring/innerplace.morning",  // too deep
   };
   int dash = 0;
-  for (const auto& c : candidates) dash += KeyTraits<WeatherEntry>::Schema().FromPath(c).ok();
+  for (const auto& c : candidates)
+    dash += KeyTraits<WeatherEntry>::Schema().FromPath(c).ok();
   EXPECT_EQ(dash, 0);
   std::vector<IndexKey> keys;
   for (const auto& c : candidates) {
@@ -484,7 +508,8 @@ TEST(IndexKeyParsing, DiscoveryFixturePaths) {
             "stockholm.pressure.skansen.fall");
   auto typed = FromPath<DotWeatherEntry>("london.temperature/greenwich.summer");
   ASSERT_TRUE(typed.ok());
-  EXPECT_EQ(*typed, (DotWeatherEntry{"london", "temperature", SpaceTime{"greenwich", "summer"}}));
+  EXPECT_EQ(*typed,
+            (DotWeatherEntry{"london", "temperature", SpaceTime{"greenwich", "summer"}}));
 }
 
 // ------------------------------------------------- equality, hashing, order
@@ -501,12 +526,13 @@ TEST(IndexKeyOrdering, FieldByFieldIntsNumericallyStringsByCodePoint) {
   };
   EXPECT_LT(key("a", 9, 0), key("a", 10, 0));  // numerically, not as text
   EXPECT_LT(key("a", 2, 100), key("a", 10, 0));
-  EXPECT_LT(key("a", 1, 2), key("a", 1, 10));   // the nested record compares by fields
-  EXPECT_LT(key("B", 5, 5), key("a", 0, 0));    // code point: 'B' < 'a'
-  EXPECT_LT(key("a", 5, 5), key("ab", 0, 0));   // prefix first
-  EXPECT_LT(key("z", 5, 5), key("\xc3\xa9", 0, 0));        // U+00E9 > 'z'
+  EXPECT_LT(key("a", 1, 2), key("a", 1, 10));  // the nested record compares by fields
+  EXPECT_LT(key("B", 5, 5), key("a", 0, 0));   // code point: 'B' < 'a'
+  EXPECT_LT(key("a", 5, 5), key("ab", 0, 0));  // prefix first
+  EXPECT_LT(key("z", 5, 5), key("\xc3\xa9", 0, 0));             // U+00E9 > 'z'
   EXPECT_LT(key("\xc3\xa9", 0, 0), key("\xe2\x82\xac", 0, 0));  // U+00E9 < U+20AC
-  EXPECT_LT(key("\xef\xbf\xbf", 0, 0), key("\xf0\x9f\x98\x80", 0, 0));  // U+FFFF < U+1F600
+  EXPECT_LT(key("\xef\xbf\xbf", 0, 0),
+            key("\xf0\x9f\x98\x80", 0, 0));  // U+FFFF < U+1F600
   EXPECT_EQ(key("a", 1, 2), key("a", 1, 2));
   EXPECT_EQ(key("a", 1, 2).Hash(), key("a", 1, 2).Hash());
   EXPECT_NE(key("a", 1, 2), key("a", 1, 3));
@@ -530,21 +556,23 @@ TEST(IndexKeyOrdering, DifferentSchemas) {
   IndexKey ka = MustKey(a.MakeKey({{"v"}}));
   IndexKey kb = MustKey(b.MakeKey({{"v"}}));
   IndexKey ka2 = MustKey(a2.MakeKey({{"v"}}));
-  EXPECT_NE(ka, kb);       // never equal
-  EXPECT_EQ(ka, ka2);      // a structurally identical schema is the same indexer
+  EXPECT_NE(ka, kb);   // never equal
+  EXPECT_EQ(ka, ka2);  // a structurally identical schema is the same indexer
   EXPECT_TRUE((ka < kb) != (kb < ka));  // still a total order for containers
   auto c = CompareKeys(ka, kb);
   ASSERT_FALSE(c.ok());
   EXPECT_TRUE(c.status().IsTypeError());
-  EXPECT_EQ(c.status().message(),
-            "keys of different indexers are not comparable: 'A(x: string, field_sep='-')' and "
-            "'B(x: string, field_sep='-')'.");
+  EXPECT_EQ(
+      c.status().message(),
+      "keys of different indexers are not comparable: 'A(x: string, field_sep='-')' and "
+      "'B(x: string, field_sep='-')'.");
   EXPECT_TRUE(a.CheckKey(ka2).ok());
   Status st = a.CheckKey(kb);
   EXPECT_TRUE(st.IsTypeError());
-  EXPECT_EQ(st.message(),
-            "expected a key of indexer 'A(x: string, field_sep='-')', got a key of indexer "
-            "'B(x: string, field_sep='-')'.");
+  EXPECT_EQ(
+      st.message(),
+      "expected a key of indexer 'A(x: string, field_sep='-')', got a key of indexer "
+      "'B(x: string, field_sep='-')'.");
 }
 
 // ------------------------------------------------------------ typed facade
@@ -571,8 +599,9 @@ TEST(TypedKey, CityYear) {
 
   // Invalid values are reported by every conversion.
   CityYear bad{"new-york", 2023};
-  EXPECT_EQ(ValidateKey(bad).message(),
-            "use of a forbidden character among ('-', '/', '.') is not possible in new-york.");
+  EXPECT_EQ(
+      ValidateKey(bad).message(),
+      "use of a forbidden character among ('-', '/', '.') is not possible in new-york.");
   EXPECT_TRUE(ToPath(bad).status().IsInvalidArgument());
   EXPECT_EQ(ToKey(CityYear{"", 1}).status().message(),
             "empty string is not possible as a field value.");
@@ -582,7 +611,8 @@ TEST(TypedKey, CityYear) {
   EXPECT_LT((CityYear{"berlin", 999}), (CityYear{"berlin", 2023}));
   EXPECT_LT((CityYear{"berlin", 2023}), (CityYear{"paris", 1}));
   EXPECT_NE((CityYear{"berlin", 2023}), (CityYear{"berlin", 2024}));
-  std::map<CityYear, int> m{{{"paris", 2023}, 2}, {{"berlin", 2023}, 1}, {{"berlin", 99}, 0}};
+  std::map<CityYear, int> m{
+      {{"paris", 2023}, 2}, {{"berlin", 2023}, 1}, {{"berlin", 99}, 0}};
   std::vector<int> order;
   for (const auto& [key, v] : m) order.push_back(v);
   EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
@@ -599,9 +629,10 @@ TEST(TypedKey, MeasureSamplingHierarchy) {
   static_assert(IndexerKey<Sampling>);
   static_assert(!IndexerKey<std::string>);
   const IndexerSchema& s = KeyTraits<Measure>::Schema();
-  EXPECT_EQ(s.ToString(),
-            "Measure(quantity: string, city: string, sampling: Sampling(frequency: string), "
-            "field_sep='-')");
+  EXPECT_EQ(
+      s.ToString(),
+      "Measure(quantity: string, city: string, sampling: Sampling(frequency: string), "
+      "field_sep='-')");
   Measure berlin_1d{"temperature", "berlin", Sampling{"1D"}};
   Measure berlin_1w{"temperature", "berlin", Sampling{"1W"}};
   EXPECT_EQ(ToPath(berlin_1d).ValueOrDie(), "temperature-berlin/1D");
@@ -624,7 +655,8 @@ TEST(TypedKey, MeasureSamplingHierarchy) {
   EXPECT_EQ(ToPath(t).ValueOrDie(), "aha-2/5-oh/ou-3-7");
   EXPECT_EQ(ToString(t).ValueOrDie(), "aha-2-5-oh-ou-3-7");
   EXPECT_EQ(FromString<TopLevel>("aha-2-5-oh-ou-3-7").ValueOrDie(), t);
-  EXPECT_EQ(ToKey(t).ValueOrDie(), MustKey(TopLevelSchema().FromPath("aha-2/5-oh/ou-3-7")));
+  EXPECT_EQ(ToKey(t).ValueOrDie(),
+            MustKey(TopLevelSchema().FromPath("aha-2/5-oh/ou-3-7")));
   EXPECT_EQ(ToPath(DotTest{3, "oh"}).ValueOrDie(), "3.oh");
 }
 
@@ -634,8 +666,8 @@ TEST(TypedKey, FromKeyChecksSchemaAndRange) {
   ASSERT_FALSE(wrong.ok());
   EXPECT_TRUE(wrong.status().IsTypeError());
   // A runtime schema identical to the typed one is accepted.
-  IndexerSchema same = MustSchema(
-      IndexerSchemaBuilder("CityYear").String("city").Int64("year").Finish());
+  IndexerSchema same =
+      MustSchema(IndexerSchemaBuilder("CityYear").String("city").Int64("year").Finish());
   EXPECT_EQ(FromKey<CityYear>(MustKey(same.MakeKey({{"rome", 1}}))).ValueOrDie(),
             (CityYear{"rome", 1}));
   // Narrow integer members: values are range-checked when read back.
@@ -670,10 +702,18 @@ std::string RandomText(std::mt19937_64& rng, std::string_view sep) {
 int64_t RandomInt(std::mt19937_64& rng, bool allow_negative) {
   int64_t v;
   switch (rng() % 4) {
-    case 0: v = static_cast<int64_t>(rng() % 10); break;
-    case 1: v = static_cast<int64_t>(rng()); break;
-    case 2: v = INT64_MAX - static_cast<int64_t>(rng() % 3); break;
-    default: v = INT64_MIN + static_cast<int64_t>(rng() % 3); break;
+    case 0:
+      v = static_cast<int64_t>(rng() % 10);
+      break;
+    case 1:
+      v = static_cast<int64_t>(rng());
+      break;
+    case 2:
+      v = INT64_MAX - static_cast<int64_t>(rng() % 3);
+      break;
+    default:
+      v = INT64_MIN + static_cast<int64_t>(rng() % 3);
+      break;
   }
   if (!allow_negative && v < 0) v = v == INT64_MIN ? 0 : -v;
   return v;
@@ -723,7 +763,8 @@ TEST(IndexKeyRoundTrip, RandomKeysThroughPathAndString) {
         if (!made.ok()) {
           // Only the multi-character separator rule may refuse these values.
           EXPECT_EQ(std::string_view(sep), "~~");
-          EXPECT_NE(made.status().message().find("would not parse back"), std::string::npos);
+          EXPECT_NE(made.status().message().find("would not parse back"),
+                    std::string::npos);
           ++refused;
           continue;
         }

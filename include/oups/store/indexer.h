@@ -84,9 +84,10 @@ class IndexerSchema {
     FieldType type;  // kInt64 or kString
   };
   struct Level {
-    std::string record_name;     // top level: the indexer's name
-    std::vector<Field> fields;   // own fields, in declaration order (never empty)
-    std::string sublevel_field;  // name of the trailing sub-level field; "" for the deepest
+    std::string record_name;    // top level: the indexer's name
+    std::vector<Field> fields;  // own fields, in declaration order (never empty)
+    std::string
+        sublevel_field;  // name of the trailing sub-level field; "" for the deepest
   };
 
   IndexerSchema() = default;

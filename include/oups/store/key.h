@@ -97,7 +97,9 @@ constexpr Descriptor<T, M...> MakeDescriptor(const char* name, const char* sep,
 void OupsKeyDescribe() = delete;
 
 template <typename T>
-concept HasDescriptor = requires { OupsKeyDescribe(KeyTag<T>{}); };
+concept HasDescriptor = requires {
+  OupsKeyDescribe(KeyTag<T>{});
+};
 
 template <typename T>
 constexpr auto DescriptorOf() {
@@ -181,8 +183,9 @@ constexpr bool CheckKey() {
                 "OUPS_KEY_SEP: the separator must be a non-empty string without '/'.");
   static_assert(CheckMembers<D>(std::make_index_sequence<D::kSize>{}));
   if constexpr (std::is_aggregate_v<T>) {
-    static_assert(AggregateMemberCount<T>() == D::kSize,
-                  "OUPS_KEY: list every data member of the struct, in declaration order.");
+    static_assert(
+        AggregateMemberCount<T>() == D::kSize,
+        "OUPS_KEY: list every data member of the struct, in declaration order.");
   }
   return true;
 }
@@ -249,8 +252,8 @@ struct KeyTraits {
       } else if constexpr (key_internal::kIsIntField<M>) {
         out.push_back(FieldSpec::Int64(m.name));
       } else {
-        out.push_back(FieldSpec::SubLevel(m.name, KeyTraits<M>::kName,
-                                          KeyTraits<M>::FieldSpecs()));
+        out.push_back(
+            FieldSpec::SubLevel(m.name, KeyTraits<M>::kName, KeyTraits<M>::FieldSpecs()));
       }
     });
     return out;
@@ -320,8 +323,9 @@ struct KeyTraits {
       const M& y = b.*(m.ptr);
       if constexpr (key_internal::kIsStringField<M>) {
         const int c = x.compare(y);  // unsigned bytes: code-point order for UTF-8
-        result = c < 0 ? std::strong_ordering::less
-                       : (c > 0 ? std::strong_ordering::greater : std::strong_ordering::equal);
+        result =
+            c < 0 ? std::strong_ordering::less
+                  : (c > 0 ? std::strong_ordering::greater : std::strong_ordering::equal);
       } else if constexpr (key_internal::kIsIntField<M>) {
         result = x <=> y;
       } else {
@@ -341,7 +345,8 @@ struct KeyTraits {
       if constexpr (key_internal::kIsStringField<M>) {
         h = key_internal::HashStep(h, key_internal::HashValue(std::string_view(v)));
       } else if constexpr (key_internal::kIsIntField<M>) {
-        h = key_internal::HashStep(h, key_internal::HashValue(static_cast<std::int64_t>(v)));
+        h = key_internal::HashStep(h,
+                                   key_internal::HashValue(static_cast<std::int64_t>(v)));
       } else {
         h = KeyTraits<M>::HashInto(h, v);
       }
@@ -380,7 +385,8 @@ struct KeyTraits {
   static void ForEachMember(F&& f) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (f.template operator()<I>(std::get<I>(kDesc.members)), ...);
-    }(std::make_index_sequence<kSize>{});
+    }
+    (std::make_index_sequence<kSize>{});
   }
 };
 
@@ -431,34 +437,39 @@ struct KeyHash {
 // OUPS_KEY_FOR_EACH(macro, ctx, a, b, c) → macro(ctx, a) macro(ctx, b) macro(ctx, c)
 // (up to 256 arguments).
 #define OUPS_KEY_PARENS_ ()
-#define OUPS_KEY_EXPAND_(...) OUPS_KEY_EXPAND4_(OUPS_KEY_EXPAND4_(OUPS_KEY_EXPAND4_(OUPS_KEY_EXPAND4_(__VA_ARGS__))))
-#define OUPS_KEY_EXPAND4_(...) OUPS_KEY_EXPAND3_(OUPS_KEY_EXPAND3_(OUPS_KEY_EXPAND3_(OUPS_KEY_EXPAND3_(__VA_ARGS__))))
-#define OUPS_KEY_EXPAND3_(...) OUPS_KEY_EXPAND2_(OUPS_KEY_EXPAND2_(OUPS_KEY_EXPAND2_(OUPS_KEY_EXPAND2_(__VA_ARGS__))))
-#define OUPS_KEY_EXPAND2_(...) OUPS_KEY_EXPAND1_(OUPS_KEY_EXPAND1_(OUPS_KEY_EXPAND1_(OUPS_KEY_EXPAND1_(__VA_ARGS__))))
+#define OUPS_KEY_EXPAND_(...) \
+  OUPS_KEY_EXPAND4_(OUPS_KEY_EXPAND4_(OUPS_KEY_EXPAND4_(OUPS_KEY_EXPAND4_(__VA_ARGS__))))
+#define OUPS_KEY_EXPAND4_(...) \
+  OUPS_KEY_EXPAND3_(OUPS_KEY_EXPAND3_(OUPS_KEY_EXPAND3_(OUPS_KEY_EXPAND3_(__VA_ARGS__))))
+#define OUPS_KEY_EXPAND3_(...) \
+  OUPS_KEY_EXPAND2_(OUPS_KEY_EXPAND2_(OUPS_KEY_EXPAND2_(OUPS_KEY_EXPAND2_(__VA_ARGS__))))
+#define OUPS_KEY_EXPAND2_(...) \
+  OUPS_KEY_EXPAND1_(OUPS_KEY_EXPAND1_(OUPS_KEY_EXPAND1_(OUPS_KEY_EXPAND1_(__VA_ARGS__))))
 #define OUPS_KEY_EXPAND1_(...) __VA_ARGS__
 #define OUPS_KEY_FOR_EACH(macro, ctx, ...) \
   __VA_OPT__(OUPS_KEY_EXPAND_(OUPS_KEY_FOR_EACH_HELPER_(macro, ctx, __VA_ARGS__)))
 #define OUPS_KEY_FOR_EACH_HELPER_(macro, ctx, a1, ...) \
-  macro(ctx, a1) __VA_OPT__(OUPS_KEY_FOR_EACH_AGAIN_ OUPS_KEY_PARENS_(macro, ctx, __VA_ARGS__))
+  macro(ctx, a1)                                       \
+      __VA_OPT__(OUPS_KEY_FOR_EACH_AGAIN_ OUPS_KEY_PARENS_(macro, ctx, __VA_ARGS__))
 #define OUPS_KEY_FOR_EACH_AGAIN_() OUPS_KEY_FOR_EACH_HELPER_
 
 #define OUPS_KEY_MEMBER_(Type, m) , ::oups::key_internal::MakeMember(#m, &Type::m)
 
 // Declares `Type` (defined just before, same namespace) as an indexer key whose
 // fields are the listed members, with separator `sep` (a string literal).
-#define OUPS_KEY_SEP(Type, sep, ...)                                                  \
-  [[maybe_unused]] constexpr auto OupsKeyDescribe(::oups::KeyTag<Type>) {             \
-    return ::oups::key_internal::MakeDescriptor<Type>(                                \
-        #Type, sep OUPS_KEY_FOR_EACH(OUPS_KEY_MEMBER_, Type, __VA_ARGS__));           \
-  }                                                                                   \
-  static_assert(::oups::key_internal::CheckKey<Type>());                              \
-  [[maybe_unused]] inline bool operator==(const Type& a, const Type& b) {             \
-    return ::oups::KeyTraits<Type>::Equal(a, b);                                      \
-  }                                                                                   \
-  [[maybe_unused]] inline ::std::strong_ordering operator<=>(const Type& a,           \
-                                                             const Type& b) {         \
-    return ::oups::KeyTraits<Type>::Compare(a, b);                                    \
-  }                                                                                   \
+#define OUPS_KEY_SEP(Type, sep, ...)                                          \
+  [[maybe_unused]] constexpr auto OupsKeyDescribe(::oups::KeyTag<Type>) {     \
+    return ::oups::key_internal::MakeDescriptor<Type>(                        \
+        #Type, sep OUPS_KEY_FOR_EACH(OUPS_KEY_MEMBER_, Type, __VA_ARGS__));   \
+  }                                                                           \
+  static_assert(::oups::key_internal::CheckKey<Type>());                      \
+  [[maybe_unused]] inline bool operator==(const Type& a, const Type& b) {     \
+    return ::oups::KeyTraits<Type>::Equal(a, b);                              \
+  }                                                                           \
+  [[maybe_unused]] inline ::std::strong_ordering operator<=>(const Type& a,   \
+                                                             const Type& b) { \
+    return ::oups::KeyTraits<Type>::Compare(a, b);                            \
+  }                                                                           \
   static_assert(true, "")
 
 // Same with the default separator "-".
