@@ -13,6 +13,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   pybind11-dev python3-dev python3-numpy python3-pandas python3-pytest
   clang libclang-rt-14-dev
+  tzdata
 )
 # Node.js: a machine may already carry a Node.js build that bundles npm (and
 # conflicts with Debian's separate npm package); only ask apt when either is missing.
