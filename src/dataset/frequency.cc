@@ -300,17 +300,13 @@ Result<Frequency> Frequency::FromNanoseconds(int64_t ns) {
 Result<PeriodGrid> PeriodGrid::Make(const Frequency& frequency, const DataType& type,
                                     std::string_view column_name) {
   int64_t unit_ns = 1;
+  std::shared_ptr<const TimeZone> tz;
   if (type.id == TypeId::kDate32) {
     unit_ns = kNanosPerDay;
   } else if (type.id == TypeId::kTimestamp) {
-    const std::string& tz = type.timezone;
-    if (!tz.empty() && tz != "UTC" && tz != "Etc/UTC" && tz != "+00:00" && tz != "Z") {
-      std::string msg = "time-period row-group targets on time zone '";
-      msg.append(tz);
-      msg.append("' (column ");
-      msg.append(column_name);
-      msg.append(") are not implemented yet.");
-      return Status::NotSupported(std::move(msg));
+    if (!type.timezone.empty()) {
+      OUPS_ASSIGN_OR_RETURN(tz, TimeZone::Load(type.timezone));
+      if (tz->is_utc()) tz = nullptr;
     }
     switch (type.unit) {
       case TimeUnit::kSecond:
@@ -336,7 +332,9 @@ Result<PeriodGrid> PeriodGrid::Make(const Frequency& frequency, const DataType& 
     return Status::InvalidArgument("a fixed-duration frequency must be > 0");
   }
   if (frequency.n < 1) return Status::InvalidArgument("a frequency multiple must be >= 1");
-  return PeriodGrid(frequency, unit_ns, kNanosPerDay / unit_ns);
+  PeriodGrid grid(frequency, unit_ns, kNanosPerDay / unit_ns);
+  grid.tz_ = std::move(tz);
+  return grid;
 }
 
 namespace {
@@ -374,7 +372,7 @@ int64_t WeekAnchorDay(int weekday) { return (weekday - 3 + 7) % 7; }
 
 }  // namespace
 
-int64_t PeriodGrid::Index(int64_t v) const {
+int64_t PeriodGrid::WallIndex(int64_t v) const {
   const Frequency& f = frequency_;
   if (f.kind == FrequencyKind::kFixed) {
     if (f.fixed_ns <= unit_ns_) return v;  // every raw value starts a period
@@ -391,7 +389,7 @@ int64_t PeriodGrid::Index(int64_t v) const {
   return j;
 }
 
-int64_t PeriodGrid::IndexStart(int64_t k) const {
+int64_t PeriodGrid::WallIndexStart(int64_t k) const {
   const Frequency& f = frequency_;
   if (f.kind == FrequencyKind::kFixed) {
     if (f.fixed_ns <= unit_ns_) return k;
@@ -409,6 +407,57 @@ int64_t PeriodGrid::IndexStart(int64_t k) const {
     day = g.end ? LastDayOfMonthIndex(mi) : FirstDayOfMonthIndex(mi);
   }
   return Saturate(day * units_per_day_);
+}
+
+int64_t PeriodGrid::Index(int64_t v) const { return tz_ ? ZonedStart(v) : WallIndex(v); }
+
+int64_t PeriodGrid::IndexStart(int64_t k) const {
+  return tz_ ? ZonedNextStart(k) : WallIndexStart(k);
+}
+
+// Instants are raw values (Int128 to stay exact near the int64 ends); the
+// zone works in seconds. Within a span of constant offset the wall clock is
+// continuous, so the greatest boundary <= t is the instant of the greatest
+// wall boundary <= local(t), unless that reading lies before the span: then
+// the span's first instant is a boundary iff the wall period changes across
+// it (a forward shift skipping a boundary, a backward one crossing one back),
+// otherwise the search continues in the previous span, whose readings end
+// just below the span's first reading.
+int64_t PeriodGrid::ZonedStart(int64_t v) const {
+  const int64_t ups = 1'000'000'000 / unit_ns_;
+  Int128 t = v;
+  for (;;) {
+    const TimeZone::Span s = tz_->SpanAt(static_cast<int64_t>(FloorDiv128(t, ups)));
+    const Int128 off = Int128(s.offset) * ups;
+    const Int128 inst = Int128(WallIndexStart(WallIndex(Saturate(t + off)))) - off;
+    if (s.begin == TimeZone::kMinInstant) return Saturate(inst);
+    const Int128 begin = Int128(s.begin) * ups;
+    if (inst >= begin) return Saturate(inst);
+    const Int128 before = begin + Int128(s.offset_before) * ups - 1;  // last reading before
+    if (WallIndex(Saturate(begin + off)) != WallIndex(Saturate(before))) return Saturate(begin);
+    t = begin - 1;
+  }
+}
+
+int64_t PeriodGrid::ZonedNextStart(int64_t v) const {
+  if (ZonedStart(v) == v) return v;
+  const int64_t ups = 1'000'000'000 / unit_ns_;
+  Int128 t = v;  // not a boundary
+  for (;;) {
+    const TimeZone::Span s = tz_->SpanAt(static_cast<int64_t>(FloorDiv128(t, ups)));
+    const Int128 off = Int128(s.offset) * ups;
+    const int64_t k = WallIndex(Saturate(t + off));
+    if (k == kInt64Max) return kInt64Max;
+    const int64_t next_reading = WallIndexStart(k + 1);
+    if (next_reading == kInt64Max) return kInt64Max;
+    const Int128 inst = Int128(next_reading) - off;
+    if (s.end == TimeZone::kMaxInstant) return Saturate(inst);
+    const Int128 end = Int128(s.end) * ups;
+    if (inst < end) return Saturate(inst);
+    if (end > Int128(kInt64Max)) return kInt64Max;
+    if (ZonedStart(static_cast<int64_t>(end)) == end) return static_cast<int64_t>(end);
+    t = end;
+  }
 }
 
 }  // namespace oups::dataset

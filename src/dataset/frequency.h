@@ -11,18 +11,29 @@
 // are numbered in increasing value order. Work is constant per value: no
 // boundary is ever enumerated.
 //
-// Time zones: a timestamp column with a time zone other than UTC is refused
-// with NotSupported for now (wall-clock periods across DST shifts, §4.10, are
-// not implemented yet); "UTC" / "Etc/UTC" / "+00:00" / "Z" behave as naive.
+// Time zones: on a timestamp column with a time zone (IANA name or fixed
+// offset, see common/time_zone.h) the grid is evaluated on the local wall
+// clock, and the period boundaries are the instants of §4.10: every instant
+// whose local reading is a wall-clock boundary (both instants when a backward
+// shift repeats the reading) and, when a forward shift skips a boundary
+// reading (or a backward shift moves the reading back across one), the
+// instant of the shift. Index() is then the raw value of the period's first
+// instant (the greatest boundary <= v): still exact, equal iff same period
+// and increasing with the period, but not consecutive. Work per value is a
+// binary search over the zone's transitions plus a few steps per transition
+// within the period. A zone whose offset is always 0 ("UTC", "Etc/UTC", "Z",
+// "+00:00") behaves as naive.
 //
 // Thread-safety: immutable value types, pure functions. Ownership: plain values.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "common/time_zone.h"
 #include "oups/result.h"
 #include "oups/table/types.h"
 
@@ -68,7 +79,7 @@ class PeriodGrid {
   // The grid of `frequency` on raw values of `type` (timestamp of any unit, or
   // date32). Another type: TypeError "if 'row_group_target_size' is a pandas
   // 'freqstr', dtype of column <column_name> has to be a timestamp or date
-  // type."; a non-UTC time zone: NotSupported.
+  // type."; an unknown time zone: the error of TimeZone::Load.
   [[nodiscard]] static Result<PeriodGrid> Make(const Frequency& frequency,
                                                const DataType& type,
                                                std::string_view column_name = {});
@@ -92,9 +103,18 @@ class PeriodGrid {
   PeriodGrid(Frequency frequency, int64_t unit_ns, int64_t units_per_day)
       : frequency_(std::move(frequency)), unit_ns_(unit_ns), units_per_day_(units_per_day) {}
 
+  // The grid on the wall clock (naive values).
+  int64_t WallIndex(int64_t v) const;
+  int64_t WallIndexStart(int64_t k) const;
+  // Time-zone grid: the greatest boundary <= v, the smallest boundary >= v.
+  int64_t ZonedStart(int64_t v) const;
+  int64_t ZonedNextStart(int64_t v) const;
+
   Frequency frequency_;
   int64_t unit_ns_ = 1;
   int64_t units_per_day_ = 1;
+  // Non-null for a zone with a non-zero offset somewhere.
+  std::shared_ptr<const TimeZone> tz_;
 };
 
 // Calendar helpers (proleptic Gregorian, exact for any int64 day number whose
