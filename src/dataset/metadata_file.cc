@@ -400,9 +400,18 @@ Status WriteParquetFileDurably(FileSystem& fs, const std::string& path, const Ta
 Result<Column> AsStoredType(const Column& column, const DataType& type,
                             const std::string& file) {
   if (column.type() == type) return column;
-  if (column.type().id == TypeId::kTimestamp && type.id == TypeId::kTimestamp &&
-      column.type().unit == TimeUnit::kMilli && type.unit == TimeUnit::kSecond &&
-      column.type().timezone == type.timezone) {
+  // Parquet keeps only "adjusted to UTC", not the zone's name: a tz-aware column
+  // reads back as tz=UTC and takes the stored zone (same instants, relabelled).
+  const bool both_ts = column.type().id == TypeId::kTimestamp && type.id == TypeId::kTimestamp;
+  const bool same_zone_kind =
+      column.type().timezone == type.timezone ||
+      (!column.type().timezone.empty() && !type.timezone.empty());
+  if (both_ts && same_zone_kind && column.type().unit == type.unit) {
+    return Column(type, column.length(), column.validity(), column.values(), column.offsets(),
+                  column.null_count(), column.offset());
+  }
+  if (both_ts && same_zone_kind && column.type().unit == TimeUnit::kMilli &&
+      type.unit == TimeUnit::kSecond) {
     ColumnBuilder b(type);
     OUPS_RETURN_NOT_OK(b.Reserve(column.length()));
     const int64_t* v = column.data<int64_t>();

@@ -421,6 +421,42 @@ TEST_F(OrderedDatasetTest, TimePeriodTarget) {
   EXPECT_EQ(monthly.num_row_groups().ValueOrDie(), 1);
 }
 
+// A tz-aware ordered column (not UTC): read back with its zone, and "1D" periods
+// cut at local midnights, across the DST change of 2024-03-31 (a 23-hour day).
+TEST_F(OrderedDatasetTest, TimeZoneAwareOrderedColumn) {
+  auto ds = Open();
+  const int64_t h = 3600LL * 1'000'000'000LL;
+  const int64_t start = 1'711'753'200LL * 1'000'000'000LL;  // 2024-03-30 00:00 in Paris (CET)
+  std::vector<int64_t> ts;
+  std::vector<double> temp;
+  for (int i = 0; i < 48; ++i) {
+    ts.push_back(start + i * h);
+    temp.push_back(i);
+  }
+  const DataType paris = DataType::Timestamp(TimeUnit::kNano, "Europe/Paris");
+  Table t = MakeTable({{"ts", ColumnFromVector(paris, ts).ValueOrDie()},
+                       {"temperature", ColumnFromVector(DataType::Float64(), temp).ValueOrDie()}})
+                .ValueOrDie();
+  Status st = ds.Write(t, {.ordered_on = "ts", .row_group_target_size = Period("1D")});
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  auto back = ds.Read();
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->column(0).type(), paris);
+  EXPECT_TRUE(back->Equals(t));
+  auto stats = ds.RowGroupStats();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  ASSERT_EQ(ds.num_row_groups().ValueOrDie(), 3);
+  // 24 hours of March 30, 23 of March 31 (clocks skip 02:00-03:00), then April 1.
+  std::vector<int64_t> sizes;
+  for (int64_t i = 0; i < 3; ++i) sizes.push_back(ds.ReadRowGroup(i).ValueOrDie().num_rows());
+  EXPECT_EQ(sizes, (std::vector<int64_t>{24, 23, 1}));
+  // A range read with a bound in the column's zone.
+  auto day2 = ds.Read({.start = Scalar::Int(start + 24 * h, paris),
+                       .end_excl = Scalar::Int(start + 47 * h, paris)});
+  ASSERT_TRUE(day2.ok()) << day2.status().ToString();
+  EXPECT_EQ(day2->num_rows(), 23);
+}
+
 TEST_F(OrderedDatasetTest, CorruptMetadataAndMissingFiles) {
   ASSERT_TRUE(fs->CreateDirs("/data").ok());
   ASSERT_TRUE(fs->WriteFile("/data/ds_opdmd", "garbage").ok());
