@@ -384,8 +384,8 @@ TEST(IterIntersectionsIO, EachNeededRowGroupFileOpenedOnceAndNoOther) {
     EXPECT_EQ(tracking->open_count(f), 1) << f;
   }
   EXPECT_EQ(opened_rg, needed);
-  // n_prev = 3 on a reads rgs 1 and 0? no: 3 rows before 4 are in rgs 0 (1 row)
-  // and 1: [1,2,3] → rgs 0..1 once each, still nothing after the range.
+  // n_prev = 3: the rows [1, 2, 3] before 4 come from rgs 0 and 1 (read once
+  // each, walking backwards); still nothing after the range.
   tracking->Clear();
   got = Collect(s.IterIntersections({K("a")}, {.start = I(4), .end_excl = I(6), .n_prev = 3}));
   ASSERT_TRUE(got.ok());
