@@ -90,13 +90,13 @@ std::string JoinNames(const std::vector<std::string>& names) {
 }
 
 // The committed state, or an empty one when no metadata file exists.
-struct Snapshot {
+struct Committed {
   DatasetMetadata md;
   bool exists = false;
 };
 
-Result<Snapshot> LoadSnapshot(const OrderedDataset::State& st) {
-  Snapshot snap;
+Result<Committed> LoadCommitted(const OrderedDataset::State& st) {
+  Committed snap;
   auto md = dataset::ReadMetadataFile(*st.fs, st.paths.metadata);
   if (md.ok()) {
     snap.md = std::move(md).ValueOrDie();
@@ -379,7 +379,7 @@ Result<OrderedDataset> OrderedDataset::Open(std::shared_ptr<FileSystem> fs, std:
   state->paths = std::move(*paths);
   state->lock_timeout = options.lock_timeout;
   state->ordered_on = options.ordered_on;
-  OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state));
+  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommitted(*state));
   if (snap.exists && snap.md.ordered_on) state->ordered_on = snap.md.ordered_on;
   return OrderedDataset(std::move(state));
 }
@@ -406,7 +406,7 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
   // §2.5 step 2: lock.
   OUPS_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> lock, TakeWriterLock(st, w.lock_timeout));
   // Step 3: committed state (never a cached copy).
-  Snapshot snap;
+  Committed snap;
   {
     auto md = dataset::ReadMetadataFile(fs, paths.metadata);
     if (md.ok()) {
@@ -644,10 +644,76 @@ Status OrderedDataset::Write(const WriteOptions& options) {
 
 // ------------------------------------------------------------------ reads
 
-Result<Table> OrderedDataset::Read(const ReadOptions& options) const {
-  std::unique_ptr<FileLock> registration = RegisterReader(*state_);
-  OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state_));
-  const DatasetMetadata& md = snap.md;
+// Every read (the handle's Read and ReadRowGroup included) goes through a
+// DatasetSnapshot: registration first, then one load of the metadata, then
+// rg files by the loaded ids.
+struct DatasetSnapshot::Impl {
+  std::shared_ptr<FileSystem> fs;
+  DatasetPaths paths;
+  Committed committed;
+  // Held for the snapshot's lifetime (nullptr when registration is impossible,
+  // see RegisterReader).
+  std::unique_ptr<FileLock> registration;
+};
+
+namespace {
+
+// The rg statistics table of RowGroupStats.
+Result<Table> StatsTable(const DatasetMetadata& md) {
+  OUPS_ASSIGN_OR_RETURN(Column ids, ColumnFromVector(DataType::UInt64(), md.file_ids));
+  OUPS_ASSIGN_OR_RETURN(Column rows, ColumnFromVector(DataType::UInt64(), md.n_rows));
+  const DataType t = md.StatisticsType();
+  Column mins = md.mins, maxs = md.maxs;
+  if (md.num_row_groups() == 0) {
+    OUPS_ASSIGN_OR_RETURN(mins, EmptyColumn(t));
+    OUPS_ASSIGN_OR_RETURN(maxs, EmptyColumn(t));
+  }
+  return Table::Make(Schema({Field{"file_ids", DataType::UInt64(), false},
+                             Field{"n_rows", DataType::UInt64(), false},
+                             Field{"ordered_on_mins", t, false},
+                             Field{"ordered_on_maxs", t, false}}),
+                     {ids, rows, mins, maxs});
+}
+
+}  // namespace
+
+DatasetSnapshot::DatasetSnapshot(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+DatasetSnapshot::~DatasetSnapshot() = default;
+DatasetSnapshot::DatasetSnapshot(DatasetSnapshot&&) noexcept = default;
+DatasetSnapshot& DatasetSnapshot::operator=(DatasetSnapshot&&) noexcept = default;
+
+Result<DatasetSnapshot> OrderedDataset::Snapshot() const {
+  auto impl = std::make_unique<DatasetSnapshot::Impl>();
+  impl->fs = state_->fs;
+  impl->paths = state_->paths;
+  // Registered before the metadata is loaded: a writer committing after the
+  // load sees this reader and keeps the files the loaded state references.
+  impl->registration = RegisterReader(*state_);
+  OUPS_ASSIGN_OR_RETURN(impl->committed, LoadCommitted(*state_));
+  return DatasetSnapshot(std::move(impl));
+}
+
+int64_t DatasetSnapshot::num_row_groups() const {
+  return impl_->committed.md.num_row_groups();
+}
+Result<Table> DatasetSnapshot::RowGroupStats() const { return StatsTable(impl_->committed.md); }
+const std::map<std::string, std::string>& DatasetSnapshot::key_value_metadata() const {
+  return impl_->committed.md.key_value_metadata;
+}
+const std::optional<std::string>& DatasetSnapshot::ordered_on() const {
+  return impl_->committed.md.ordered_on;
+}
+const std::optional<Schema>& DatasetSnapshot::schema() const {
+  return impl_->committed.md.schema;
+}
+const std::optional<std::string>& DatasetSnapshot::schema_extra_json() const {
+  return impl_->committed.md.schema_extra_json;
+}
+bool DatasetSnapshot::is_newly_initialized() const { return !impl_->committed.exists; }
+const std::string& DatasetSnapshot::path() const { return impl_->paths.dir; }
+
+Result<Table> DatasetSnapshot::Read(const ReadOptions& options) const {
+  const DatasetMetadata& md = impl_->committed.md;
   if (!md.schema) {
     if (options.columns && !options.columns->empty()) {
       return Status::NotFound("unknown columns: " + JoinNames(*options.columns));
@@ -684,8 +750,8 @@ Result<Table> OrderedDataset::Read(const ReadOptions& options) const {
     parquet::ReadOptions ro;
     ro.columns = read_cols;
     ro.num_threads = options.num_threads;
-    const std::string file = state_->paths.RowGroupFile(md.file_ids[static_cast<size_t>(i)]);
-    OUPS_ASSIGN_OR_RETURN(Table t, parquet::ReadTable(*state_->fs, file, ro));
+    const std::string file = impl_->paths.RowGroupFile(md.file_ids[static_cast<size_t>(i)]);
+    OUPS_ASSIGN_OR_RETURN(Table t, parquet::ReadTable(*impl_->fs, file, ro));
     OUPS_ASSIGN_OR_RETURN(t, dataset::AsStoredTypes(t, *md.schema, file));
     if (ranged) {
       OUPS_ASSIGN_OR_RETURN(Column oc, t.GetColumn(oo));
@@ -713,10 +779,8 @@ Result<Table> OrderedDataset::Read(const ReadOptions& options) const {
   return ConcatenateTables(parts);
 }
 
-Result<Table> OrderedDataset::ReadRowGroup(int64_t index, const Columns& columns) const {
-  std::unique_ptr<FileLock> registration = RegisterReader(*state_);
-  OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state_));
-  const DatasetMetadata& md = snap.md;
+Result<Table> DatasetSnapshot::ReadRowGroup(int64_t index, const Columns& columns) const {
+  const DatasetMetadata& md = impl_->committed.md;
   const int64_t n = md.num_row_groups();
   const int64_t i = index < 0 ? index + n : index;
   if (i < 0 || i >= n) {
@@ -735,61 +799,58 @@ Result<Table> OrderedDataset::ReadRowGroup(int64_t index, const Columns& columns
   if (!unknown.empty()) return Status::NotFound("unknown columns: " + JoinNames(unknown));
   parquet::ReadOptions ro;
   ro.columns = cols;
-  const std::string file = state_->paths.RowGroupFile(md.file_ids[static_cast<size_t>(i)]);
-  OUPS_ASSIGN_OR_RETURN(Table t, parquet::ReadTable(*state_->fs, file, ro));
+  const std::string file = impl_->paths.RowGroupFile(md.file_ids[static_cast<size_t>(i)]);
+  OUPS_ASSIGN_OR_RETURN(Table t, parquet::ReadTable(*impl_->fs, file, ro));
   return dataset::AsStoredTypes(t, *md.schema, file);
 }
 
+Result<Table> OrderedDataset::Read(const ReadOptions& options) const {
+  OUPS_ASSIGN_OR_RETURN(DatasetSnapshot snap, Snapshot());
+  return snap.Read(options);
+}
+
+Result<Table> OrderedDataset::ReadRowGroup(int64_t index, const Columns& columns) const {
+  OUPS_ASSIGN_OR_RETURN(DatasetSnapshot snap, Snapshot());
+  return snap.ReadRowGroup(index, columns);
+}
+
 Result<int64_t> OrderedDataset::num_row_groups() const {
-  OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state_));
+  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommitted(*state_));
   return snap.md.num_row_groups();
 }
 
 Result<Table> OrderedDataset::RowGroupStats() const {
-  OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state_));
-  const DatasetMetadata& md = snap.md;
-  OUPS_ASSIGN_OR_RETURN(Column ids, ColumnFromVector(DataType::UInt64(), md.file_ids));
-  OUPS_ASSIGN_OR_RETURN(Column rows, ColumnFromVector(DataType::UInt64(), md.n_rows));
-  const DataType t = md.StatisticsType();
-  Column mins = md.mins, maxs = md.maxs;
-  if (md.num_row_groups() == 0) {
-    OUPS_ASSIGN_OR_RETURN(mins, EmptyColumn(t));
-    OUPS_ASSIGN_OR_RETURN(maxs, EmptyColumn(t));
-  }
-  return Table::Make(Schema({Field{"file_ids", DataType::UInt64(), false},
-                             Field{"n_rows", DataType::UInt64(), false},
-                             Field{"ordered_on_mins", t, false},
-                             Field{"ordered_on_maxs", t, false}}),
-                     {ids, rows, mins, maxs});
+  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommitted(*state_));
+  return StatsTable(snap.md);
 }
 
 Result<std::map<std::string, std::string>> OrderedDataset::key_value_metadata() const {
-  OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state_));
+  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommitted(*state_));
   return snap.md.key_value_metadata;
 }
 
 Result<std::optional<std::string>> OrderedDataset::ordered_on() const {
-  OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state_));
+  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommitted(*state_));
   return snap.md.ordered_on;
 }
 
 Result<std::optional<Schema>> OrderedDataset::schema() const {
-  OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state_));
+  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommitted(*state_));
   return snap.md.schema;
 }
 
 Result<std::optional<std::string>> OrderedDataset::schema_extra_json() const {
-  OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state_));
+  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommitted(*state_));
   return snap.md.schema_extra_json;
 }
 
 Result<bool> OrderedDataset::is_newly_initialized() const {
-  OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state_));
+  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommitted(*state_));
   return !snap.exists;
 }
 
 Result<int64_t> OrderedDataset::max_file_id() const {
-  OUPS_ASSIGN_OR_RETURN(Snapshot snap, LoadSnapshot(*state_));
+  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommitted(*state_));
   int64_t m = -1;
   for (uint64_t id : snap.md.file_ids) m = std::max(m, static_cast<int64_t>(id));
   return m;

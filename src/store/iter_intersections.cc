@@ -66,10 +66,12 @@ struct Block {
 };
 
 struct DatasetState {
-  DatasetState(IndexKey k, OrderedDataset d, int64_t n)
-      : key(std::move(k)), ds(std::move(d)), n_prev(n) {}
+  DatasetState(IndexKey k, DatasetSnapshot s, int64_t n)
+      : key(std::move(k)), snap(std::move(s)), n_prev(n) {}
   IndexKey key;
-  OrderedDataset ds;
+  // Taken at the first Next(); every rg is read through it, and it keeps the
+  // rg files on disk until the iterator ends or is destroyed (§6.4).
+  DatasetSnapshot snap;
   int64_t n_prev = 0;
   std::vector<uint64_t> n_rows;  // per rg, from the snapshot
   Column mins;
@@ -138,10 +140,13 @@ Status IntersectionIterator::Impl::Start() {
   for (size_t i = 0; i < keys.size(); ++i) {
     OUPS_ASSIGN_OR_RETURN(OrderedDataset ds,
                           OrderedDataset::Open(fs, JoinPath(basepath, keys[i].ToPath())));
+    // Keys without a dataset are skipped without registering as a reader
+    // (which would create the dataset's reader file).
     OUPS_ASSIGN_OR_RETURN(bool fresh, ds.is_newly_initialized());
     if (fresh) continue;
-    OUPS_ASSIGN_OR_RETURN(std::optional<std::string> on, ds.ordered_on());
-    const std::string c = on.value_or("");
+    OUPS_ASSIGN_OR_RETURN(DatasetSnapshot snap, ds.Snapshot());
+    if (snap.is_newly_initialized()) continue;  // removed meanwhile
+    const std::string c = snap.ordered_on().value_or("");
     if (existing.empty()) {
       ordered_on = c;
       first_key = keys[i].ToString();
@@ -150,7 +155,7 @@ Status IntersectionIterator::Impl::Start() {
                                      "' has '" + ordered_on + "', but '" +
                                      keys[i].ToString() + "' has '" + c + "'.");
     }
-    existing.push_back(DatasetState(keys[i], std::move(ds), n_prev_of(i)));
+    existing.push_back(DatasetState(keys[i], std::move(snap), n_prev_of(i)));
   }
   const auto& start = options.start;
   const auto& end = options.end_excl;
@@ -172,7 +177,7 @@ Status IntersectionIterator::Impl::Start() {
   // Blocks and participation (§6.3 rule 1), boundary candidates (rule 2).
   std::vector<std::pair<Column, int64_t>> cands;
   for (DatasetState& d : existing) {
-    OUPS_ASSIGN_OR_RETURN(Table stats, d.ds.RowGroupStats());
+    OUPS_ASSIGN_OR_RETURN(Table stats, d.snap.RowGroupStats());
     const int64_t n = stats.num_rows();
     if (n == 0) continue;
     const Column& nr = stats.column(1);
@@ -234,11 +239,12 @@ Status IntersectionIterator::Impl::ReadRowGroups(DatasetState& d, int64_t first,
                                                  int64_t last, Table* out) const {
   std::vector<Table> parts;
   for (int64_t rg = first; rg <= last; ++rg) {
-    OUPS_ASSIGN_OR_RETURN(Table t, d.ds.ReadRowGroup(rg, read_columns));
+    OUPS_ASSIGN_OR_RETURN(Table t, d.snap.ReadRowGroup(rg, read_columns));
     if (t.num_rows() != static_cast<int64_t>(d.n_rows[static_cast<size_t>(rg)])) {
-      return Status::IOError("dataset '" + d.ds.path() +
-                             "' changed during iter_intersections (row group " +
-                             std::to_string(rg) + ")");
+      return Status::Corruption("row group " + std::to_string(rg) + " of dataset '" +
+                                d.snap.path() + "' holds " + std::to_string(t.num_rows()) +
+                                " rows, the metadata says " +
+                                std::to_string(d.n_rows[static_cast<size_t>(rg)]));
     }
     parts.push_back(std::move(t));
   }
@@ -373,7 +379,10 @@ Result<std::optional<IntersectionChunk>> IntersectionIterator::Next() {
     im.datasets.clear();
     return chunk.status();
   }
-  if (im.next_chunk > im.boundaries.size()) im.done = true;
+  if (im.next_chunk > im.boundaries.size()) {
+    im.done = true;
+    im.datasets.clear();  // exhausted: release the snapshots
+  }
   return std::optional<IntersectionChunk>(*std::move(chunk));
 }
 

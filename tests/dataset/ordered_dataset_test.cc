@@ -624,6 +624,77 @@ TEST(OrderedDatasetDifferential, RandomWritesMatchReferenceModel) {
 namespace oups {
 namespace {
 
+TEST_F(OrderedDatasetTest, SnapshotKeepsReadingItsStateAndItsFiles) {
+  auto ds = Open();
+  // A snapshot of a dataset that does not exist is empty.
+  {
+    DatasetSnapshot none = ds.Snapshot().ValueOrDie();
+    EXPECT_TRUE(none.is_newly_initialized());
+    EXPECT_EQ(none.num_row_groups(), 0);
+    EXPECT_EQ(none.Read().ValueOrDie().num_rows(), 0);
+    EXPECT_EQ(none.ReadRowGroup(0).status().code(), StatusCode::kOutOfRange);
+  }
+  ASSERT_TRUE(ds.Write(AB({1, 2, 3, 4}, {"a", "b", "c", "d"}),
+                       {.ordered_on = "a", .row_group_target_size = 2})
+                  .ok());
+  const auto old_files = RgFiles(*fs);
+  ASSERT_EQ(old_files.size(), 2u);
+  const Table old_stats = ds.RowGroupStats().ValueOrDie();
+  {
+    DatasetSnapshot snap = ds.Snapshot().ValueOrDie();
+    EXPECT_FALSE(snap.is_newly_initialized());
+    EXPECT_EQ(snap.path(), kDir);
+    EXPECT_EQ(snap.ordered_on(), "a");
+    ASSERT_TRUE(snap.schema().has_value());
+    EXPECT_EQ(snap.schema()->num_fields(), 2);
+    // A write rewriting both rgs (new rows win on 'a') commits meanwhile.
+    ASSERT_TRUE(ds.Write(AB({1, 2, 3, 4, 5}, {"n", "o", "p", "q", "r"}),
+                         {.row_group_target_size = 3, .duplicates_on = Columns{"a"}})
+                    .ok());
+    EXPECT_EQ(Strings(ds.Read().ValueOrDie(), "b"),
+              (std::vector<std::string>{"n", "o", "p", "q", "r"}));
+    for (const auto& f : old_files) {
+      EXPECT_TRUE(fs->Exists(std::string(kDir) + "/" + f).ValueOrDie()) << f;
+    }
+    // The snapshot still answers, and reads, from its own state.
+    EXPECT_EQ(snap.num_row_groups(), 2);
+    EXPECT_TRUE(snap.RowGroupStats().ValueOrDie().Equals(old_stats));
+    EXPECT_EQ(Strings(snap.Read().ValueOrDie(), "b"),
+              (std::vector<std::string>{"a", "b", "c", "d"}));
+    EXPECT_EQ(Strings(snap.Read({.columns = Columns{"b"},
+                                 .start = Scalar::Int(2),
+                                 .end_excl = Scalar::Int(4)})
+                          .ValueOrDie(),
+                      "b"),
+              (std::vector<std::string>{"b", "c"}));
+    EXPECT_EQ(Ints(snap.ReadRowGroup(-1).ValueOrDie(), "a"), (std::vector<int64_t>{3, 4}));
+    EXPECT_EQ(Strings(snap.ReadRowGroup(0, {"b"}).ValueOrDie(), "b"),
+              (std::vector<std::string>{"a", "b"}));
+    EXPECT_EQ(snap.ReadRowGroup(2).status().code(), StatusCode::kOutOfRange);
+    EXPECT_EQ(snap.ReadRowGroup(0, {"zz"}).status().code(), StatusCode::kNotFound);
+    // A moved snapshot keeps the registration; later writes still keep the files.
+    DatasetSnapshot moved = std::move(snap);
+    ASSERT_TRUE(ds.Write(AB({6}, {"s"}), {.row_group_target_size = 3}).ok());
+    for (const auto& f : old_files) {
+      EXPECT_TRUE(fs->Exists(std::string(kDir) + "/" + f).ValueOrDie()) << f;
+    }
+    EXPECT_EQ(Ints(moved.Read().ValueOrDie(), "a"), (std::vector<int64_t>{1, 2, 3, 4}));
+  }
+  // Snapshot gone: the next write deletes the obsolete files.
+  ASSERT_TRUE(ds.Write(AB({7}, {"t"}), {.row_group_target_size = 3}).ok());
+  for (const auto& f : old_files) {
+    EXPECT_FALSE(fs->Exists(std::string(kDir) + "/" + f).ValueOrDie()) << f;
+  }
+  Column ids = ds.RowGroupStats().ValueOrDie().GetColumn("file_ids").ValueOrDie();
+  std::set<std::string> referenced;
+  for (int64_t i = 0; i < ids.length(); ++i) {
+    referenced.insert(dataset::RowGroupFileName(ids.data<uint64_t>()[i]));
+  }
+  const auto files = RgFiles(*fs);
+  EXPECT_EQ(std::set<std::string>(files.begin(), files.end()), referenced);
+  EXPECT_EQ(Ints(ds.Read().ValueOrDie(), "a"), (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7}));
+}
+
 TEST_F(OrderedDatasetTest, ObsoleteFilesKeptWhileAReaderIsRegistered) {
   auto ds = Open();
   ASSERT_TRUE(ds.Write(AB({1, 2, 3, 4}, {"a", "b", "c", "d"}), {.ordered_on = "a", .row_group_target_size = 2}).ok());

@@ -354,6 +354,79 @@ TEST_F(IterTest, PropertyAgainstBruteForceModel) {
   }
 }
 
+// ---------------------------------------------------------------- snapshots
+
+// §6.4: writes committed to iterated datasets between two Next() calls (each
+// rewriting every rg and appending) change nothing in what is yielded; the
+// files of the snapshots stay until the iterator is exhausted.
+TEST_F(IterTest, WritesDuringIterationDoNotChangeWhatIsYielded) {
+  Reference();
+  for (const bool bounded : {false, true}) {
+    // Brute force on the pre-write state.
+    std::vector<ModelDataset> model;
+    std::vector<std::string> old_files;
+    for (const std::string n : {"a", "b"}) {
+      OrderedDataset ds = store.Get(K(n)).ValueOrDie();
+      ModelDataset md{n, Col(ds.Read().ValueOrDie(), "ts"), {}, {}};
+      Table stats = ds.RowGroupStats().ValueOrDie();
+      for (int64_t r = 0; r < stats.num_rows(); ++r) {
+        old_files.push_back(ds.path() + "/" +
+                            dataset::RowGroupFileName(stats.column(0).data<uint64_t>()[r]));
+        md.mins.push_back(stats.column(2).data<int64_t>()[r]);
+        md.maxs.push_back(stats.column(3).data<int64_t>()[r]);
+      }
+      model.push_back(md);
+    }
+    IterIntersectionsOptions o;
+    std::vector<int64_t> np = {0, 0};
+    std::optional<int64_t> start, end;
+    if (bounded) {
+      start = 3;
+      end = 8;
+      o = {.start = I(3), .end_excl = I(8), .n_prev = {2, 1}};
+      np = {2, 1};
+    }
+    const Simple expected = Model(model, start, end, np);
+    ASSERT_GE(expected.size(), 2u);
+    const int64_t x0 = bounded ? 1000 : 100;
+
+    IntersectionIterator it = store.IterIntersections({K("a"), K("b")}, o);
+    Simple got;
+    int step = 0;
+    while (true) {
+      Result<std::optional<IntersectionChunk>> c = it.Next();
+      ASSERT_TRUE(c.ok()) << c.status().ToString();
+      if (!c->has_value()) break;
+      std::vector<P> chunk;
+      for (const auto& [k, t] : **c) {
+        chunk.emplace_back(k.ToString(), Col(t, "ts"));
+        for (int64_t x : Col(t, "x")) EXPECT_LT(x, 100) << "row of a later write";
+      }
+      got.push_back(std::move(chunk));
+      // Between two Next() calls: rewrite every rg of both datasets (new rows
+      // win on 'ts') and append, committed while the iterator is alive.
+      ++step;
+      for (const std::string n : {"a", "b"}) {
+        ASSERT_TRUE(store.Get(K(n))
+                        ->Write(TsX({0, 1, 2, 3, 4, 5, 6, 7, 8, 9 + step}, x0 + 10 * step),
+                                {.ordered_on = "ts",
+                                 .row_group_target_size = 3,
+                                 .duplicates_on = Columns{"ts"}})
+                        .ok());
+      }
+      // The snapshots' files stay while chunks remain; once the last chunk is
+      // yielded the snapshots are released, so that write swept them.
+      const bool last = got.size() >= expected.size();
+      for (const auto& f : old_files) EXPECT_EQ(fs->Exists(f).ValueOrDie(), !last) << f;
+    }
+    EXPECT_EQ(got, expected) << "bounded " << bounded;
+    EXPECT_GE(step, 2);
+    // Back to a state like Reference() for the second round: a, b as before.
+    for (const std::string n : {"a", "b"}) ASSERT_TRUE(store.Get(K(n))->Remove().ok());
+    Reference();
+  }
+}
+
 // ---------------------------------------------------------------- I/O
 
 TEST(IterIntersectionsIO, EachNeededRowGroupFileOpenedOnceAndNoOther) {

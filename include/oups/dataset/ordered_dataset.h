@@ -15,6 +15,9 @@
 // last committed metadata file, then works on that one committed state for the
 // whole call: a read never mixes two versions and never sees files of an
 // unfinished write. Readers take no writer lock and never wait for a writer.
+// To read one committed state across several calls, take a DatasetSnapshot
+// (OrderedDataset::Snapshot()): it pins that state, and keeps its files on
+// disk, for as long as it lives.
 //
 // Thread-safety: an OrderedDataset is a cheap, copyable handle; copies share
 // their state (ordered_on adopted by a write, key-value metadata preserved by
@@ -115,6 +118,65 @@ struct RemoveOptions {
   std::optional<double> lock_timeout{};
 };
 
+class OrderedDataset;
+
+// One committed state of a dataset (behaviour.md §2.8), pinned for the
+// object's lifetime. Made by OrderedDataset::Snapshot(), which registers as a
+// reader (shared lock on `<parent>/<name>.readers`) and then loads the
+// committed metadata once. While the snapshot lives, writers committing to
+// the dataset leave the rg files it references on disk (later writers delete
+// them once no reader is registered), so every read through it returns
+// exactly the rows of that state, whatever was committed since. Every
+// accessor answers from the loaded metadata; reads open the rg files by the
+// snapshot's file ids and never re-read the metadata file.
+//
+// Hold a snapshot only while it is needed: as long as any reader is
+// registered, writers defer the deletion of obsolete files.
+//
+// Thread-safety: immutable after creation; all const methods may be called
+// concurrently. Ownership: move-only; it shares the FileSystem, releases its
+// registration when destroyed (or moved from), and returned Tables own their
+// buffers and outlive it. A moved-from snapshot may only be destroyed or
+// assigned to.
+class DatasetSnapshot {
+ public:
+  ~DatasetSnapshot();
+  DatasetSnapshot(DatasetSnapshot&&) noexcept;
+  DatasetSnapshot& operator=(DatasetSnapshot&&) noexcept;
+  DatasetSnapshot(const DatasetSnapshot&) = delete;
+  DatasetSnapshot& operator=(const DatasetSnapshot&) = delete;
+
+  // Rows of the snapshot, in order (as OrderedDataset::Read).
+  [[nodiscard]] Result<Table> Read(const ReadOptions& options = {}) const;
+  // Rows of rg `index` (negative counts from the end), read from the file the
+  // snapshot references. OutOfRange naming the index and the number of rgs;
+  // NotFound for unknown columns; empty `columns`: all stored columns.
+  [[nodiscard]] Result<Table> ReadRowGroup(int64_t index, const Columns& columns = {}) const;
+
+  // Number of rgs (not rows).
+  int64_t num_row_groups() const;
+  // Columns file_ids (uint64), n_rows (uint64), ordered_on_mins and
+  // ordered_on_maxs (ordered column's type), one row per rg.
+  [[nodiscard]] Result<Table> RowGroupStats() const;
+  const std::map<std::string, std::string>& key_value_metadata() const;
+  // The stored ordered_on, else the handle's (nullopt if never set).
+  const std::optional<std::string>& ordered_on() const;
+  // Stored schema (nullopt until a write passed a table).
+  const std::optional<Schema>& schema() const;
+  const std::optional<std::string>& schema_extra_json() const;
+  // True when no metadata file existed when the snapshot was taken.
+  bool is_newly_initialized() const;
+  // The dataset directory path, as the handle's path().
+  const std::string& path() const;
+
+  struct Impl;
+
+ private:
+  friend class OrderedDataset;
+  explicit DatasetSnapshot(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 class OrderedDataset {
  public:
   // A handle on the dataset whose directory is `path` (its metadata file is
@@ -135,6 +197,12 @@ class OrderedDataset {
   // coalesces when max_n_off_target_rgs asks for it, creates a metadata-only
   // dataset when none exists.
   [[nodiscard]] Status Write(const WriteOptions& options);
+
+  // Registers as a reader, then loads the last committed state (see
+  // DatasetSnapshot). Errors as Open for a corrupt metadata file or an
+  // ordered_on mismatch; a dataset that does not exist gives an empty
+  // snapshot (is_newly_initialized()).
+  [[nodiscard]] Result<DatasetSnapshot> Snapshot() const;
 
   // Rows of the current snapshot, in order (§3.5). NotFound for unknown
   // columns (naming them). No row: a zero-row table with the selected stored

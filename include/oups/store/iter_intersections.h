@@ -22,10 +22,12 @@
 // dataset at most one block (plus the n_prev tail) is held; every rg is read
 // once, with only the requested columns (plus the ordered column, used to cut
 // and dropped unless requested). No writer lock is taken.
-// Limitation: each rg is read from the dataset's then-current metadata; a
-// writer committing to an iterated dataset during iteration may make the
-// iterator return an error (never mixed rows silently: rg counts and
-// boundaries are checked against the snapshot taken at the start).
+// Snapshots (§6.4, §2.8): the first Next() takes a DatasetSnapshot of every
+// dataset and reads all its rgs through it, so the iteration yields exactly
+// the rows committed at that moment, whatever writers commit meanwhile (they
+// are never blocked). The snapshots of participating datasets, and so their
+// files, are held until the iterator is exhausted, ends on an error or is
+// destroyed.
 //
 // Errors (Status, behaviour.md §8): a key of another indexer → kTypeError; a
 // key given twice → kInvalidArgument naming it; n_prev negative →
