@@ -86,23 +86,28 @@ for f in "$WORK"/duckdb/*.parquet; do
 done
 echo "interop: oups read $((passed + failed)) DuckDB files: $passed passed, $failed failed"
 
-# ------------------------------------------------------------ oups -> DuckDB
-gen_log="$WORK/gen.log"
-if "$GEN" "$WORK/oups" >"$gen_log" 2>&1; then
-  cat "$gen_log"
-  check_log="$WORK/check.log"
+# Runs a Node checker SCRIPT on DIR with its output in LOG, shows its findings and
+# adds its closing "N passed, M failed" line to the totals.
+run_checker() {
+  local script="$1" dir="$2" log="$3" summary
   set +e
-  node interop/duckdb_check_ours.mjs "$WORK/oups" >"$check_log" 2>&1
+  node "$script" "$dir" >"$log" 2>&1
   set -e
-  # Its own failures are listed in its log; its last line is "N passed, M failed".
-  grep -v -E '^[0-9]+ passed, [0-9]+ failed$' "$check_log" || true
-  summary="$(tail -n1 "$check_log")"
+  grep -v -E '^[0-9]+ passed, [0-9]+ failed$' "$log" || true
+  summary="$(tail -n1 "$log")"
   if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
     passed=$((passed + BASH_REMATCH[1]))
     failed=$((failed + BASH_REMATCH[2]))
   else
-    fail "duckdb_check_ours.mjs" "no summary line: $summary"
+    fail "$(basename "$script")" "no summary line: $summary"
   fi
+}
+
+# ------------------------------------------------------------ oups -> DuckDB
+gen_log="$WORK/gen.log"
+if "$GEN" "$WORK/oups" >"$gen_log" 2>&1; then
+  cat "$gen_log"
+  run_checker interop/duckdb_check_ours.mjs "$WORK/oups" "$WORK/check.log"
 else
   fail "oups-interop-gen" "$(tail -n 20 "$gen_log")"
 fi
@@ -113,18 +118,7 @@ if [[ ! -x "$DSGEN" ]]; then
   fail "oups-dataset-gen" "$DSGEN not built"
 elif "$DSGEN" "$WORK/datasets" >"$WORK/dsgen.log" 2>&1; then
   cat "$WORK/dsgen.log"
-  check_log="$WORK/check_dataset.log"
-  set +e
-  node interop/duckdb_check_dataset.mjs "$WORK/datasets" >"$check_log" 2>&1
-  set -e
-  grep -v -E '^[0-9]+ passed, [0-9]+ failed$' "$check_log" || true
-  summary="$(tail -n1 "$check_log")"
-  if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-    passed=$((passed + BASH_REMATCH[1]))
-    failed=$((failed + BASH_REMATCH[2]))
-  else
-    fail "duckdb_check_dataset.mjs" "no summary line: $summary"
-  fi
+  run_checker interop/duckdb_check_dataset.mjs "$WORK/datasets" "$WORK/check_dataset.log"
 else
   fail "oups-dataset-gen" "$(tail -n 20 "$WORK/dsgen.log")"
 fi
