@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "oups/store/key.h"
+#include "weather_keys.h"
 
 // ----------------------------------------------------------- typed key types
 
@@ -70,24 +71,7 @@ struct TopLevel {
 };
 OUPS_KEY(TopLevel, name, n, sub);
 
-// §5.5 fixture indexer.
-struct SpaceTime {
-  std::string area;
-  std::string season;
-};
-OUPS_SUBLEVEL(SpaceTime, area, season);
-struct WeatherEntry {
-  std::string capital;
-  std::string quantity;
-  SpaceTime spacetime;
-};
-OUPS_KEY(WeatherEntry, capital, quantity, spacetime);
-struct DotWeatherEntry {
-  std::string capital;
-  std::string quantity;
-  SpaceTime spacetime;
-};
-OUPS_KEY_SEP(DotWeatherEntry, ".", capital, quantity, spacetime);
+// §5.5 fixture indexer: weather_keys.h.
 
 // §1.4 with separator ".": Test(3, "oh") → "3.oh".
 struct DotTest {

@@ -11,27 +11,14 @@
 #include "../io/test_util.h"
 #include "oups/io/memory_file_system.h"
 #include "oups/table/builder.h"
+#include "weather_keys.h"
 
 namespace oups {
 namespace store_test {
 
-struct SpaceTime {
-  std::string area;
-  std::string season;
-};
-OUPS_SUBLEVEL(SpaceTime, area, season);
-struct WeatherEntry {
-  std::string capital;
-  std::string quantity;
-  SpaceTime spacetime;
-};
-OUPS_KEY(WeatherEntry, capital, quantity, spacetime);
-struct DotWeatherEntry {
-  std::string capital;
-  std::string quantity;
-  SpaceTime spacetime;
-};
-OUPS_KEY_SEP(DotWeatherEntry, ".", capital, quantity, spacetime);
+using weather::DotWeatherEntry;
+using weather::SpaceTime;
+using weather::WeatherEntry;
 
 struct CityYear {
   std::string city;
