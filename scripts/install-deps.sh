@@ -14,6 +14,7 @@ PACKAGES=(
   pybind11-dev python3-dev python3-numpy python3-pandas python3-pytest
   clang libclang-rt-14-dev
   tzdata
+  libcsv-dev
 )
 # Node.js: a machine may already carry a Node.js build that bundles npm (and
 # conflicts with Debian's separate npm package); only ask apt when either is missing.
