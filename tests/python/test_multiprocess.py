@@ -1,0 +1,202 @@
+"""Writer lock across processes and threads (behaviour.md §2.7, §2.8, §3.2 through Python):
+two Python processes writing the same dataset concurrently through the lock (final content = the
+union, no lost row), TimeoutError while another process holds the lock, readers never blocked."""
+import fcntl
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import numpy as np
+import pandas as pd
+import pandas.testing as pdt
+import pytest
+
+from oups.store import OrderedParquetDataset, Store, toplevel, write
+
+from conftest import msg
+
+N_BATCHES = 25
+BATCH = 40
+
+WRITER = textwrap.dedent("""
+    import os, sys, time
+    import numpy as np, pandas as pd
+    from oups.store import write
+    path, proc, go = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    while not os.path.exists(go):
+        time.sleep(0.001)
+    for k in range({n_batches}):
+        a = k * 1000 + np.arange({batch}, dtype="int64") * 2 + proc
+        df = pd.DataFrame({{"a": a, "p": np.full({batch}, proc, dtype="int8"),
+                           "k": np.full({batch}, k, dtype="int32")}})
+        write(path, ordered_on="a", df=df, row_group_target_size=64, max_n_off_target_rgs=2)
+    print("done", proc)
+""").format(n_batches=N_BATCHES, batch=BATCH)
+
+
+def expected_union():
+    parts = []
+    for proc in (0, 1):
+        for k in range(N_BATCHES):
+            a = k * 1000 + np.arange(BATCH, dtype="int64") * 2 + proc
+            parts.append(pd.DataFrame({"a": a, "p": np.full(BATCH, proc, dtype="int8"),
+                                       "k": np.full(BATCH, k, dtype="int32")}))
+    return pd.concat(parts).sort_values("a", kind="stable").reset_index(drop=True)
+
+
+def child_env():
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+    return env
+
+
+def test_two_processes_write_same_dataset(tmp_path):
+    path = tmp_path / "ds"
+    go = tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(i), str(go)],
+                              env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for i in (0, 1)]
+    go.write_text("go")
+    # Read while they write: every read is one committed state (sorted, whole batches).
+    seen = 0
+    while any(p.poll() is None for p in procs):
+        out = OrderedParquetDataset(path).to_pandas()
+        if len(out):
+            assert out["a"].is_monotonic_increasing
+            assert (out.groupby(["p", "k"]).size() == BATCH).all()
+            seen = max(seen, len(out))
+        time.sleep(0.01)
+    for p in procs:
+        stdout, stderr = p.communicate(timeout=60)
+        assert p.returncode == 0, stderr
+        assert stdout.startswith("done")
+    out = OrderedParquetDataset(path).to_pandas()
+    pdt.assert_frame_equal(out, expected_union())
+    st = OrderedParquetDataset(path).row_group_stats
+    assert (st["ordered_on_maxs"].iloc[:-1].values <= st["ordered_on_mins"].iloc[1:].values).all()
+    # Only referenced files remain once nobody reads.
+    write(path, ordered_on="a", df=None)
+    files = sorted(f.name for f in path.iterdir())
+    assert files == sorted(f"file_{i:08d}.parquet" for i in st["file_ids"])
+
+
+HOLDER = textwrap.dedent("""
+    import fcntl, os, sys, time
+    lock_path, ready, release = sys.argv[1], sys.argv[2], sys.argv[3]
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    open(ready, "w").close()
+    while not os.path.exists(release):
+        time.sleep(0.005)
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    print("released")
+""")
+
+
+@pytest.fixture
+def lock_holder(tmp_path):
+    """A child process holding the writer lock of tmp_path/'ds' until `release()`."""
+    ready, release = tmp_path / "ready", tmp_path / "release"
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path / "ds.lock"), str(ready),
+                             str(release)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.time() + 30
+    while not ready.exists():
+        assert proc.poll() is None and time.time() < deadline, proc.stderr.read()
+        time.sleep(0.005)
+
+    def do_release():
+        release.write_text("")
+
+    yield do_release
+    do_release()
+    proc.communicate(timeout=30)
+
+
+def frame(values):
+    return pd.DataFrame({"a": np.asarray(values, dtype="int64")})
+
+
+def test_timeout_while_other_process_holds_lock(tmp_path, lock_holder):
+    path = tmp_path / "ds"
+    # The dataset exists before the other process took the lock? Not needed: a first write
+    # waits as well. Readers are never blocked.
+    opd = OrderedParquetDataset(path, ordered_on="a")
+    assert len(opd) == 0 and opd.to_pandas().empty
+    expected = "failed to acquire lock for dataset '" + str(path.resolve()) + "' within "
+    with pytest.raises(TimeoutError, match=msg(expected)) as ei:
+        write(path, ordered_on="a", df=frame([1]), lock_timeout=0)
+    assert str(ei.value).endswith(" seconds. Another process may be using this dataset.")
+    t0 = time.monotonic()
+    with pytest.raises(TimeoutError, match=msg("failed to acquire lock for dataset '")):
+        opd.write(df=frame([1]), lock_timeout=0.4)
+    assert time.monotonic() - t0 >= 0.35
+    with pytest.raises(TimeoutError):
+        OrderedParquetDataset(path, ordered_on="a", lock_timeout=0).write(df=frame([1]))
+    with pytest.raises(TimeoutError):
+        OrderedParquetDataset(path, lock_timeout=0).remove_from_disk()
+    assert not (tmp_path / "ds_opdmd").exists()
+    # lock_timeout=None waits until the holder releases.
+    threading.Timer(0.3, lock_holder).start()
+    t0 = time.monotonic()
+    write(path, ordered_on="a", df=frame([1, 2]))
+    assert time.monotonic() - t0 >= 0.25
+    pdt.assert_frame_equal(OrderedParquetDataset(path).to_pandas(), frame([1, 2]))
+
+
+def test_readers_not_blocked_by_lock_holder(tmp_path):
+    path = tmp_path / "ds"
+    write(path, ordered_on="a", df=frame([1, 2, 3]), row_group_target_size=2)
+    ready, release = tmp_path / "ready", tmp_path / "release"
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path / "ds.lock"), str(ready),
+                             str(release)], text=True, stdout=subprocess.PIPE)
+    try:
+        while not ready.exists():
+            time.sleep(0.005)
+        opd = OrderedParquetDataset(path)
+        assert len(opd) == 2
+        pdt.assert_frame_equal(opd.to_pandas(), frame([1, 2, 3]))
+        pdt.assert_frame_equal(opd[1].to_pandas(), frame([3]))
+        assert [len(rg) for rg in opd] == [1, 1]
+        assert len(opd.row_group_stats) == 2
+
+        @toplevel
+        class K:
+            name: str
+
+        store = Store(tmp_path, K)
+        assert K("ds") in store and store.keys == [K("ds")]
+        chunks = list(store.iter_intersections([K("ds")], start=2))
+        assert [list(c[K("ds")]["a"]) for c in chunks] == [[2, 3]]
+        with pytest.raises(TimeoutError):
+            del_handle = store.get(K("ds"), lock_timeout=0)
+            del_handle.write(ordered_on="a", df=frame([4]))
+    finally:
+        release.write_text("")
+        proc.communicate(timeout=30)
+
+
+def test_threads_serialise_writes_in_one_process(tmp_path):
+    path = tmp_path / "ds"
+    errors = []
+
+    def worker(t):
+        try:
+            h = OrderedParquetDataset(path, ordered_on="a")
+            for k in range(10):
+                h.write(df=frame(k * 100 + np.arange(5) * 4 + t), row_group_target_size=8,
+                        max_n_off_target_rgs=2, lock_timeout=60)
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(t,)) for t in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(120)
+    assert not errors, errors
+    expected = sorted(k * 100 + i * 4 + t for t in range(4) for k in range(10) for i in range(5))
+    assert list(OrderedParquetDataset(path).to_pandas()["a"]) == expected
