@@ -1,0 +1,515 @@
+"""pandas <-> core conversion: dtypes, time zones, index, column MultiIndex (§3.8, §3.9).
+
+Write side: :func:`frame_to_table` turns a DataFrame into a core ``Table`` (through
+``_oups.make_table``) plus the pandas details the core stores opaquely
+(``WriteOptions::schema_extra_json``). Fixed-width numeric columns are passed as
+numpy arrays and wrapped by the core without copying; the frame's index is ignored.
+
+Read side: :func:`table_to_frame` rebuilds the DataFrame from the core's columns
+(numpy arrays over the core's buffers when no conversion is needed) and the stored
+details, restoring dtypes exactly.
+
+Stored details (JSON, member ``"pandas"``)::
+
+    {"pandas": {"version": 1,
+                "columns": {<stored name>: {"dtype": <tag>, ...}},
+                "multiindex": null | {"names": [<level names>]}}}
+
+Tags: numpy dtype names (``int64``, ``float32``, ``bool``, ``datetime64[ns]``,
+``timedelta64[ns]``), ``datetime64tz`` (+ ``tz``), nullable ``Int8``..``UInt64``,
+``Float32``/``Float64``, ``boolean``, ``object`` (str), ``string``, ``bytes``,
+``date``, ``category`` (+ ``categories``, ``ordered``, ``cat_kind``). Columns without
+details (datasets written by other tools) come back as their natural pandas dtype.
+
+Stored name of a MultiIndex tuple: its compact JSON array (``("ts", "")`` ->
+``["ts",""]``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import infer_dtype
+
+from . import _oups
+
+__all__ = ["check_cmidx", "conform_cmidx"]
+
+_NS = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}
+_EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
+_INT64_MIN = np.iinfo(np.int64).min  # NaT
+
+
+# ------------------------------------------------------------------ labels
+
+def check_cmidx(cmidx) -> None:
+    """Check a column MultiIndex: level names not None, labels of type str (§3.9)."""
+    for name in cmidx.names:
+        if name is None:
+            raise ValueError("not possible to have level name set to None.")
+    for level in cmidx.levels:
+        for label in level:
+            if not isinstance(label, str):
+                raise TypeError(
+                    f"name {label} has to be of type 'string', not '{type(label).__name__}'.")
+
+
+def conform_cmidx(df) -> None:
+    """Fix `df`'s column MultiIndex in place: None level names -> "", labels -> str."""
+    cmidx = df.columns
+    if not isinstance(cmidx, pd.MultiIndex):
+        return
+    names = ["" if n is None else n for n in cmidx.names]
+    tuples = [tuple(str(x) for x in t) for t in cmidx]
+    df.columns = pd.MultiIndex.from_tuples(tuples, names=names)
+
+
+def tuple_name(label) -> str:
+    """Stored name of a MultiIndex column label (compact JSON array)."""
+    return json.dumps(list(label), separators=(",", ":"), ensure_ascii=False)
+
+
+def label_to_name(label, multiindex: bool | None = None) -> str:
+    """Stored name of a column label (str, or tuple for a MultiIndex)."""
+    if isinstance(label, tuple):
+        for x in label:
+            if not isinstance(x, str):
+                raise TypeError(
+                    f"name {x} has to be of type 'string', not '{type(x).__name__}'.")
+        return tuple_name(label)
+    if not isinstance(label, str):
+        raise TypeError(f"column label {label!r} has to be of type 'str', not "
+                        f"'{type(label).__name__}'.")
+    return label
+
+
+def name_to_label(name: str, multiindex: bool):
+    if multiindex and name.startswith("["):
+        try:
+            items = json.loads(name)
+        except ValueError:
+            return name
+        if isinstance(items, list) and all(isinstance(x, str) for x in items):
+            return tuple(items)
+    return name
+
+
+def ordered_on_to_name(ordered_on) -> str:
+    """Stored name of `ordered_on` (str, or tuple of str)."""
+    if isinstance(ordered_on, str):
+        return ordered_on
+    if isinstance(ordered_on, tuple) and ordered_on and all(isinstance(x, str) for x in ordered_on):
+        return tuple_name(ordered_on)
+    raise TypeError(f"'ordered_on' must be a str or a tuple of str, not {ordered_on!r}.")
+
+
+def name_to_ordered_on(name):
+    """`ordered_on` as the user gives it, from its stored name."""
+    if name is None:
+        return None
+    return name_to_label(name, True)
+
+
+def column_names(df) -> tuple[list[str], dict | None]:
+    """Stored names of `df`'s columns (checked) and the MultiIndex details."""
+    cols = df.columns
+    if isinstance(cols, pd.MultiIndex):
+        check_cmidx(cols)
+        names = [tuple_name(t) for t in cols]
+        mi = {"names": list(cols.names)}
+    else:
+        bad = [c for c in cols if not isinstance(c, str)]
+        if bad:
+            raise TypeError(f"column labels must be of type 'str': {bad!r} are not.")
+        names = list(cols)
+        mi = None
+    seen, dups = set(), []
+    for n in names:
+        if n in seen and n not in dups:
+            dups.append(n)
+        seen.add(n)
+    if dups:
+        raise ValueError(f"duplicate column labels: {dups!r}.")
+    return names, mi
+
+
+# ------------------------------------------------------------------ write side
+
+def _tz_name(tz) -> str:
+    zone = getattr(tz, "zone", None)  # pytz
+    if isinstance(zone, str):
+        return zone
+    key = getattr(tz, "key", None)  # zoneinfo
+    if isinstance(key, str):
+        return key
+    if tz is datetime.timezone.utc:
+        return "UTC"
+    text = str(tz)
+    if text.startswith("tzfile("):  # dateutil: tzfile('/usr/share/zoneinfo/Europe/Paris')
+        inner = text[len("tzfile("):-1].strip("'\"")
+        marker = "zoneinfo/"
+        return inner.split(marker, 1)[1] if marker in inner else inner
+    if text == "tzutc()":
+        return "UTC"
+    offset = tz.utcoffset(None) if hasattr(tz, "utcoffset") else None
+    if offset is not None:
+        minutes = int(offset.total_seconds() // 60)
+        sign = "+" if minutes >= 0 else "-"
+        minutes = abs(minutes)
+        return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    return text
+
+
+def _valid_or_none(mask):
+    """`~mask` when any value is missing, else None."""
+    if mask is None or not mask.any():
+        return None
+    return ~mask
+
+
+def _unsupported(label, dtype, detail=""):
+    return TypeError(f"column {label!r} has unsupported dtype '{dtype}'{detail}.")
+
+
+def _object_spec(label, values):
+    kind = infer_dtype(values, skipna=True)
+    if kind in ("string", "empty"):
+        return ("string", values, None, None, None), {"dtype": "object"}
+    if kind == "bytes":
+        return ("binary", values, None, None, None), {"dtype": "bytes"}
+    if kind == "date":
+        days = np.empty(len(values), dtype=np.int32)
+        valid = np.ones(len(values), dtype=bool)
+        for i, v in enumerate(values):
+            if isinstance(v, datetime.date) and not isinstance(v, datetime.datetime):
+                days[i] = v.toordinal() - _EPOCH_ORDINAL
+            else:
+                days[i] = 0
+                valid[i] = False
+        return ("date32", days, None if valid.all() else valid, None, None), {"dtype": "date"}
+    raise _unsupported(label, "object", f" (values of kind '{kind}')")
+
+
+def column_spec(label, series):
+    """(core column spec, stored details) of one column."""
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        cat = series.array
+        cats = cat.categories
+        codes = np.asarray(cat.codes)
+        missing = codes < 0
+        ckind = infer_dtype(cats, skipna=True) if cats.dtype == object else cats.dtype.kind
+        if cats.dtype == object and ckind in ("string", "empty"):
+            table = np.asarray(cats, dtype=object)
+            values = table.take(np.where(missing, 0, codes)) if len(table) else \
+                np.full(len(codes), None, dtype=object)
+            if missing.any():
+                values[missing] = None
+            spec = ("string", values, None, None, None)
+            cat_kind = "str"
+        elif cats.dtype.kind in "iu":
+            table = np.asarray(cats)
+            values = table.take(np.where(missing, 0, codes)) if len(table) else \
+                np.zeros(len(codes), dtype=table.dtype)
+            spec = (table.dtype.name, np.ascontiguousarray(values), _valid_or_none(missing),
+                    None, None)
+            cat_kind = table.dtype.name
+        else:
+            raise _unsupported(label, dtype, " (categories must be str or int)")
+        cat_values = [c if isinstance(c, str) else int(c) for c in cats]
+        return spec, {"dtype": "category", "categories": cat_values,
+                      "ordered": bool(dtype.ordered), "cat_kind": cat_kind}
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        if getattr(dtype, "unit", "ns") not in _NS:
+            raise _unsupported(label, dtype)
+        values = np.asarray(series.array.asi8)
+        valid = _valid_or_none(values == _INT64_MIN)
+        tz = _tz_name(dtype.tz)
+        return (("timestamp", values, valid, dtype.unit, tz),
+                {"dtype": "datetime64tz", "tz": tz, "pandas": str(dtype)})
+    if isinstance(dtype, pd.StringDtype):
+        arr = series.array
+        values = getattr(arr, "_ndarray", None)
+        if values is None or values.dtype != object:
+            values = np.asarray(arr, dtype=object)
+        return ("string", values, None, None, None), {"dtype": "string",
+                                                      "storage": dtype.storage}
+    if isinstance(dtype, pd.BooleanDtype):
+        arr = series.array
+        return (("bool", np.ascontiguousarray(arr._data), _valid_or_none(arr._mask), None, None),
+                {"dtype": "boolean"})
+    if isinstance(dtype, (pd.core.arrays.integer.IntegerDtype,
+                          pd.core.arrays.floating.FloatingDtype)):
+        arr = series.array
+        data = np.ascontiguousarray(arr._data)
+        mask = np.asarray(arr._mask)
+        if data.dtype.kind == "f":
+            mask = mask | np.isnan(data)
+        return ((data.dtype.name, data, _valid_or_none(mask), None, None),
+                {"dtype": dtype.name})
+    if not isinstance(dtype, np.dtype):
+        raise _unsupported(label, dtype)
+    values = series.to_numpy(copy=False)
+    k = dtype.kind
+    if k == "b":
+        return ("bool", np.ascontiguousarray(values), None, None, None), {"dtype": "bool"}
+    if k in "iu":
+        return (dtype.name, np.ascontiguousarray(values), None, None, None), {"dtype": dtype.name}
+    if k == "f":
+        if dtype.itemsize not in (4, 8):
+            raise _unsupported(label, dtype)
+        values = np.ascontiguousarray(values)
+        return ((dtype.name, values, _valid_or_none(np.isnan(values)), None, None),
+                {"dtype": dtype.name})
+    if k in "Mm":
+        unit = np.datetime_data(dtype)[0]
+        if unit not in _NS:
+            raise _unsupported(label, dtype)
+        ints = np.ascontiguousarray(values).view(np.int64)
+        valid = _valid_or_none(ints == _INT64_MIN)
+        kind = "timestamp" if k == "M" else "duration"
+        return (kind, ints, valid, unit, ""), {"dtype": dtype.name}
+    if k == "O":
+        return _object_spec(label, np.ascontiguousarray(values))
+    raise _unsupported(label, dtype)
+
+
+def frame_to_table(df):
+    """(core Table, stored details dict) of a DataFrame (index ignored)."""
+    names, mi = column_names(df)
+    specs = []
+    details = {}
+    for i, name in enumerate(names):
+        label = df.columns[i]
+        spec, info = column_spec(label, df.iloc[:, i])
+        specs.append(spec)
+        details[name] = info
+    table = _oups.make_table(names, specs, pd.NA)
+    return table, {"pandas": {"version": 1, "columns": details, "multiindex": mi}}
+
+
+def merge_details(stored: dict | None, new: dict, table_names) -> dict | None:
+    """Details to commit with a write whose new details are `new`, given the stored ones.
+
+    Returns None when the stored details stay as they are. Raises TypeError when a
+    categorical's `ordered` flag or category type differs, or when a column is
+    categorical on one side only (the stored type would be the same).
+    """
+    if stored is None or "pandas" not in stored:
+        return new
+    old_cols = stored["pandas"].get("columns", {})
+    new_cols = new["pandas"]["columns"]
+    changed = False
+    merged_cols = dict(old_cols)
+    for name in table_names:
+        o, n = old_cols.get(name), new_cols.get(name)
+        if o is None or n is None:
+            continue
+        o_cat, n_cat = o.get("dtype") == "category", n.get("dtype") == "category"
+        if o_cat != n_cat:
+            raise TypeError(f"column {name!r} is stored as "
+                            f"{'category' if o_cat else o.get('dtype')} but given as "
+                            f"{'category' if n_cat else n.get('dtype')}.")
+        if o_cat:
+            if o.get("ordered") != n.get("ordered") or o.get("cat_kind") != n.get("cat_kind"):
+                raise TypeError(
+                    f"column {name!r} is stored as category (ordered={o.get('ordered')}, "
+                    f"categories of {o.get('cat_kind')}) but given as category "
+                    f"(ordered={n.get('ordered')}, categories of {n.get('cat_kind')}).")
+            known = set(o["categories"])
+            extra = [c for c in n["categories"] if c not in known]
+            if extra:
+                merged_cols[name] = dict(o, categories=list(o["categories"]) + extra)
+                changed = True
+    if not changed:
+        return None
+    out = dict(stored)
+    out["pandas"] = dict(stored["pandas"], columns=merged_cols)
+    return out
+
+
+# ------------------------------------------------------------------ read side
+
+def _to_ns(values, unit):
+    if unit in ("", "ns"):
+        return values
+    return values * _NS[unit]
+
+
+def _restore(values, valid, kind, unit, tz, info):
+    """A pandas array/ndarray for one core column."""
+    tag = info.get("dtype") if info else None
+    missing = None if valid is None else ~valid
+    if tag == "category":
+        cats = info["categories"]
+        if kind in ("string", "binary"):
+            observed = values
+        else:
+            observed = values if missing is None else values[valid]
+        known = set(cats)
+        extra = []
+        if len(observed):
+            for c in pd.unique(observed[pd.notna(observed)] if observed.dtype == object
+                               else observed):
+                c = c if isinstance(c, str) else int(c)
+                if c not in known:
+                    known.add(c)
+                    extra.append(c)
+        categories = list(cats) + extra
+        if info.get("cat_kind", "str") != "str":
+            categories = pd.Index(np.asarray(categories, dtype=info["cat_kind"]))
+        if missing is not None and kind not in ("string", "binary"):
+            values = pd.array(values, dtype=pd.Int64Dtype() if kind.startswith("int")
+                              else pd.UInt64Dtype())
+            values[missing] = pd.NA
+        dtype = pd.CategoricalDtype(categories, ordered=info.get("ordered", False))
+        return pd.Categorical(values, dtype=dtype)
+    if kind in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"):
+        if (tag and tag[0] in "IU") or missing is not None:
+            return pd.arrays.IntegerArray(values, np.zeros(len(values), dtype=bool)
+                                          if missing is None else missing)
+        return values
+    if kind in ("float32", "float64"):
+        if tag in ("Float32", "Float64"):
+            return pd.arrays.FloatingArray(values, np.zeros(len(values), dtype=bool)
+                                           if missing is None else missing)
+        if missing is not None:
+            values = values.copy()
+            values[missing] = np.nan
+        return values
+    if kind == "bool":
+        if tag == "boolean" or missing is not None:
+            return pd.arrays.BooleanArray(values, np.zeros(len(values), dtype=bool)
+                                          if missing is None else missing)
+        return values
+    if kind == "timestamp":
+        ns = _to_ns(values, unit)
+        if missing is not None:
+            ns = ns.copy() if ns is values else ns
+            ns[missing] = _INT64_MIN
+        dt = ns.view("M8[ns]")
+        if tz:
+            zone = info.get("tz", tz) if info else tz
+            return pd.arrays.DatetimeArray(dt, dtype=pd.DatetimeTZDtype("ns", zone))
+        return dt
+    if kind == "duration":
+        ns = _to_ns(values, unit)
+        if missing is not None:
+            ns = ns.copy() if ns is values else ns
+            ns[missing] = _INT64_MIN
+        return ns.view("m8[ns]")
+    if kind == "date32":
+        out = values.astype("M8[D]").astype(object)
+        if missing is not None:
+            out[missing] = None
+        return out
+    if kind == "string":
+        if tag == "string":
+            return pd.array(values, dtype=pd.StringDtype(info.get("storage", "python")))
+        return values
+    if kind == "binary":
+        return values
+    raise TypeError(f"stored column type '{kind}' is not supported by the Python binding.")
+
+
+def table_to_frame(table, details: dict | None, multiindex_default: bool = False):
+    """DataFrame (RangeIndex from 0) of a core Table, with the stored details."""
+    pdet = (details or {}).get("pandas") or {}
+    cols_info = pdet.get("columns") or {}
+    mi = pdet.get("multiindex")
+    columns = table.columns()
+    if not columns:
+        return pd.DataFrame()
+    arrays = {}
+    labels = []
+    for i, (name, (kind, unit, tz), values, valid) in enumerate(columns):
+        arrays[i] = _restore(values, valid, kind, unit, tz, cols_info.get(name))
+        labels.append(name_to_label(name, mi is not None))
+    df = pd.DataFrame(arrays, copy=False)
+    if mi is not None:
+        df.columns = pd.MultiIndex.from_tuples(labels, names=mi.get("names"))
+    else:
+        df.columns = pd.Index(labels, dtype=object)
+    return df
+
+
+# ------------------------------------------------------------------ bounds
+
+def _ceil_div(a: int, b: int) -> int:
+    return -((-a) // b)
+
+
+def bound_scalar(value, column: str, kind: str, unit: str, tz: str):
+    """Core scalar spec of a range bound for an ordered column of type (kind, unit, tz)."""
+    def incomparable(reason=""):
+        return TypeError(f"bound {value!r} ({type(value).__name__}) is not comparable with "
+                         f"ordered column '{column}' of type {kind}"
+                         f"{'[' + unit + (', tz=' + tz if tz else '') + ']' if unit else ''}"
+                         f"{reason}.")
+    if value is None:
+        return None
+    if kind.startswith("int") or kind.startswith("uint"):
+        if isinstance(value, (bool, np.bool_)):
+            raise incomparable()
+        if isinstance(value, (int, np.integer)):
+            v = int(value)
+            return ("uint", v) if v > np.iinfo(np.int64).max else ("int", v)
+        if isinstance(value, (float, np.floating)) and not math.isnan(value):
+            if math.isinf(value):
+                big = np.iinfo(np.int64)
+                return ("int", int(big.max) if value > 0 else int(big.min))
+            return ("int", math.ceil(value))
+        raise incomparable()
+    if kind.startswith("float"):
+        if isinstance(value, (bool, np.bool_)):
+            raise incomparable()
+        if isinstance(value, (int, float, np.integer, np.floating)):
+            return ("float", float(value))
+        raise incomparable()
+    if kind == "string":
+        if isinstance(value, str):
+            return ("string", value)
+        raise incomparable()
+    if kind == "binary":
+        if isinstance(value, bytes):
+            return ("binary", value)
+        raise incomparable()
+    if kind == "timestamp":
+        if isinstance(value, (bool, int, float, np.number)):
+            raise incomparable()
+        try:
+            ts = pd.Timestamp(value)
+        except (TypeError, ValueError) as e:
+            raise incomparable(f" ({e})") from None
+        if ts is pd.NaT:
+            raise incomparable()
+        if bool(tz) != (ts.tz is not None):
+            raise incomparable(" (tz-naive and tz-aware values cannot be compared)")
+        return ("timestamp", _ceil_div(int(ts.value), _NS[unit]), unit, tz)
+    if kind == "date32":
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return ("date32", value.toordinal() - _EPOCH_ORDINAL)
+        if isinstance(value, (bool, int, float, np.number)):
+            raise incomparable()
+        try:
+            ts = pd.Timestamp(value)
+        except (TypeError, ValueError) as e:
+            raise incomparable(f" ({e})") from None
+        if ts is pd.NaT or ts.tz is not None:
+            raise incomparable()
+        return ("date32", _ceil_div(int(ts.value), 86_400 * 10**9))
+    if kind == "duration":
+        if isinstance(value, (bool, int, float, np.number, str)) and not isinstance(
+                value, (np.timedelta64,)):
+            if not isinstance(value, str):
+                raise incomparable()
+        try:
+            td = pd.Timedelta(value)
+        except (TypeError, ValueError) as e:
+            raise incomparable(f" ({e})") from None
+        return ("duration", _ceil_div(int(td.value), _NS[unit]), unit)
+    raise incomparable()

@@ -1,0 +1,292 @@
+"""Indexer decorators: ``@toplevel`` and ``@sublevel`` (behaviour.md §1).
+
+A ``@toplevel`` class is a frozen, ordered dataclass whose instances ("keys") name
+datasets of a :class:`oups.store.Store`. Every rule about keys runs in the C++ core
+(``oups::IndexerSchema``), so Python and C++ agree by construction:
+
+* at decoration, the declared fields (annotations resolved with
+  ``typing.get_type_hints``; ``int`` -> int64, ``dataclass`` -> sub-level, anything else
+  -> str) become the class's *declared* schema, used by ``from_path`` / ``from_str`` and
+  ``depth``;
+* at construction, the runtime values are checked value by value in level order
+  (record position, then the text rules of the core's ``ValidateText``, then the
+  int/str type and the 64-bit range), then the key is built by the core from a schema
+  of the runtime value types, which gives ``to_path()`` and ``str()``. Declared
+  annotations are therefore not enforced (as in the original): a value whose runtime
+  type differs from its annotation is valid but does not round-trip through parsing.
+
+Pickling rebuilds a key with ``from_str(str(key))``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pathlib
+import typing
+
+from . import _oups
+
+__all__ = ["toplevel", "sublevel", "is_toplevel"]
+
+_READ_ONLY = ("field_sep", "fields_sep", "depth")
+
+
+class _ToplevelMeta(type):
+    """Metaclass giving toplevel classes read-only class properties."""
+
+    @property
+    def field_sep(cls) -> str:
+        return cls._oups_sep
+
+    @property
+    def fields_sep(cls) -> str:
+        return cls._oups_sep
+
+    @property
+    def depth(cls) -> int:
+        return cls._oups_depth()
+
+    def __setattr__(cls, name, value):
+        if name in _READ_ONLY:
+            raise AttributeError(f"cannot set attribute '{name}' of {cls.__name__}: read-only.")
+        super().__setattr__(name, value)
+
+    def __delattr__(cls, name):
+        if name in _READ_ONLY:
+            raise AttributeError(f"cannot delete attribute '{name}' of {cls.__name__}: read-only.")
+        super().__delattr__(name)
+
+
+def _is_record_instance(value) -> bool:
+    return dataclasses.is_dataclass(value) and not isinstance(value, type)
+
+
+def _hints(cls) -> dict:
+    try:
+        return typing.get_type_hints(cls)
+    except Exception:  # unresolvable postponed annotations: keep what is there
+        return dict(getattr(cls, "__annotations__", {}))
+
+
+def _declared_fields(cls) -> list:
+    """Field specs of the declared schema, as the core's IndexerSchema.make takes them."""
+    hints = _hints(cls)
+    out = []
+    for f in dataclasses.fields(cls):
+        t = hints.get(f.name, f.type)
+        if isinstance(t, type) and dataclasses.is_dataclass(t):
+            out.append((f.name, "sub", t.__name__, _declared_fields(t)))
+        elif t is int:
+            out.append((f.name, "int"))
+        else:
+            out.append((f.name, "str"))
+    return out
+
+
+def _declared_depth(cls) -> int:
+    """1 + nested record types reached through the declared type of the last field."""
+    depth = 1
+    hints = _hints(cls)
+    fields = dataclasses.fields(cls)
+    while fields:
+        t = hints.get(fields[-1].name, fields[-1].type)
+        if not (isinstance(t, type) and dataclasses.is_dataclass(t)):
+            break
+        depth += 1
+        hints = _hints(t)
+        fields = dataclasses.fields(t)
+    return depth
+
+
+def _runtime_levels(key, schema) -> tuple:
+    """Own values of each level of `key`, validated value by value (§1.3)."""
+    levels = []
+    shapes = []
+    record = key
+    while record is not None:
+        values = [getattr(record, f.name) for f in dataclasses.fields(record)]
+        own = []
+        shape = []
+        nxt = None
+        for i, v in enumerate(values):
+            if _is_record_instance(v):
+                if i == 0:
+                    raise TypeError("a dataclass instance cannot be the only field of a level.")
+                if i != len(values) - 1:
+                    raise TypeError("a dataclass instance is only possible in last position.")
+                nxt = v
+                continue
+            schema.validate_text(str(v))  # separator, '/', '.', empty
+            _oups.IndexerSchema.check_value(v)  # exactly int (64 bits) or str
+            own.append(v)
+            shape.append((dataclasses.fields(record)[i].name, "int" if type(v) is int else "str"))
+        levels.append(own)
+        sub_name = dataclasses.fields(record)[-1].name if nxt is not None else None
+        shapes.append((type(record).__name__, tuple(shape), sub_name))
+        record = nxt
+    return levels, tuple(shapes)
+
+
+def _runtime_schema(cls, shapes):
+    """Core schema of a key's runtime value types (cached per class and shape)."""
+    cache = cls._oups_runtime_schemas
+    schema = cache.get(shapes)
+    if schema is None:
+        fields = None
+        for j in range(len(shapes) - 1, -1, -1):
+            name, own, sub_name = shapes[j]
+            level = list(own)
+            if fields is not None:
+                level.append((sub_name, "sub", shapes[j + 1][0], fields))
+            fields = level
+        schema = _oups.IndexerSchema.make(shapes[0][0], fields, cls._oups_sep)
+        cache[shapes] = schema
+    return schema
+
+
+def _build_key(cls, levels):
+    """A key of `cls` from the core key's level values (None if invalid)."""
+    def build(record_cls, j):
+        hints = _hints(record_cls)
+        fields = dataclasses.fields(record_cls)
+        args = list(levels[j])
+        if j + 1 < len(levels):
+            sub = hints.get(fields[-1].name, fields[-1].type)
+            args.append(build(sub, j + 1))
+        return record_cls(*args)
+
+    try:
+        return build(cls, 0)
+    except (TypeError, ValueError):
+        return None
+
+
+def _make_toplevel(cls, sep: str):
+    namespace = {k: v for k, v in cls.__dict__.items() if k not in ("__dict__", "__weakref__")}
+    user_post_init = namespace.get("__post_init__")
+
+    def __post_init__(self):
+        if user_post_init is not None:
+            user_post_init(self)
+        levels, shapes = _runtime_levels(self, type(self)._oups_text_schema())
+        key = _runtime_schema(type(self), shapes).make_key(levels)
+        object.__setattr__(self, "_oups_key", key)
+
+    def to_path(self) -> pathlib.Path:
+        """Relative path: one directory per level (e.g. ``temperature-berlin/1D``)."""
+        return pathlib.Path(self._oups_key.to_path())
+
+    def __str__(self) -> str:
+        return self._oups_key.to_string()
+
+    def __reduce__(self):
+        return (type(self).from_str, (str(self),))
+
+    @classmethod
+    def from_path(klass, path):
+        """The key of a relative path, or None when it does not parse or validate."""
+        if isinstance(path, pathlib.PurePath):
+            text = path.as_posix()
+        elif isinstance(path, (str, os.PathLike)):
+            text = os.fspath(path)
+            if not isinstance(text, str):
+                raise TypeError(f"'path' must be a str or os.PathLike of str, not {type(text)}.")
+        else:
+            raise TypeError(f"'path' must be a str or os.PathLike, not {type(path)}.")
+        schema = klass._oups_declared_schema()
+        if schema is None:
+            return None
+        key = schema.from_path(text)
+        return None if key is None else _build_key(klass, key.levels())
+
+    @classmethod
+    def from_str(klass, string):
+        """The key of a flat string (all fields joined by the separator), or None."""
+        if not isinstance(string, str):
+            raise TypeError(f"'string' must be a str, not {type(string)}.")
+        schema = klass._oups_declared_schema()
+        if schema is None:
+            return None
+        key = schema.from_string(string)
+        return None if key is None else _build_key(klass, key.levels())
+
+    def _field_sep(self) -> str:
+        return type(self)._oups_sep
+
+    def _depth(self) -> int:
+        return type(self)._oups_depth()
+
+    namespace.update(
+        __post_init__=__post_init__,
+        to_path=to_path,
+        __str__=__str__,
+        __reduce__=__reduce__,
+        from_path=from_path,
+        from_str=from_str,
+        field_sep=property(_field_sep),
+        fields_sep=property(_field_sep),
+        depth=property(_depth),
+    )
+    new_cls = _ToplevelMeta(cls.__name__, cls.__bases__, namespace)
+    new_cls = dataclasses.dataclass(order=True, frozen=True)(new_cls)
+    type.__setattr__(new_cls, "_oups_sep", sep)
+    type.__setattr__(new_cls, "_oups_runtime_schemas", {})
+    state = {}
+
+    def declared_schema():
+        """The core schema of the declared fields, or None if they are not a valid indexer."""
+        if "declared" not in state:
+            try:
+                state["declared"] = _oups.IndexerSchema.make(
+                    new_cls.__name__, _declared_fields(new_cls), sep)
+            except (TypeError, ValueError):
+                state["declared"] = None
+        return state["declared"]
+
+    def text_schema():
+        """A one-field schema with this separator: the core's value-text rules."""
+        if "text" not in state:
+            state["text"] = _oups.IndexerSchema.make(new_cls.__name__, [("v", "str")], sep)
+        return state["text"]
+
+    def depth():
+        schema = declared_schema()
+        return schema.depth if schema is not None else _declared_depth(new_cls)
+
+    type.__setattr__(new_cls, "_oups_declared_schema", staticmethod(declared_schema))
+    type.__setattr__(new_cls, "_oups_text_schema", staticmethod(text_schema))
+    type.__setattr__(new_cls, "_oups_depth", staticmethod(depth))
+    return new_cls
+
+
+def toplevel(cls=None, *, field_sep=None, fields_sep=None):
+    """Make `cls` a toplevel indexer (bare ``@toplevel``, ``@toplevel()`` or with a
+    separator: ``@toplevel(fields_sep=".")``; ``field_sep=`` is accepted too)."""
+    if field_sep is not None and fields_sep is not None:
+        raise TypeError("give the separator as 'fields_sep' or 'field_sep', not both.")
+    sep = fields_sep if fields_sep is not None else field_sep
+    name = "fields_sep" if fields_sep is not None else "field_sep"
+    if sep is None:
+        sep = "-"
+    if not isinstance(sep, str):
+        raise ValueError(f"'{name}' must be a non-empty str without '/', not {sep!r}.")
+    if not sep or "/" in sep:
+        raise ValueError(f"'{name}' must be a non-empty str without '/', not {sep!r}.")
+
+    def wrap(c):
+        return _make_toplevel(c, sep)
+
+    if cls is None:
+        return wrap
+    return wrap(cls)
+
+
+def sublevel(cls):
+    """A nested level of an indexer: ``dataclass(order=True, frozen=True)``."""
+    return dataclasses.dataclass(order=True, frozen=True)(cls)
+
+
+def is_toplevel(obj) -> bool:
+    """True for a ``@toplevel`` class or instance."""
+    return hasattr(obj, "field_sep") and callable(getattr(obj, "from_path", None))

@@ -1,0 +1,217 @@
+// Bindings of OrderedDataset and DatasetSnapshot (behaviour.md §2-§4).
+//
+// Dataset(path, ordered_on=None, lock_timeout=None) wraps OrderedDataset on the
+// local file system; snapshot() pins one committed state (the Python views and
+// row-group iteration are bound to one Snapshot). The GIL is released around
+// every call that reads or writes files.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+#include "bindings.h"
+#include "errors.h"
+#include "oups/dataset/ordered_dataset.h"
+#include "oups/io/file_system.h"
+#include "oups/table/builder.h"
+#include "oups/table/kernels.h"
+#include "table_convert.h"
+
+namespace py = pybind11;
+
+namespace oups::python {
+namespace {
+
+using SnapshotPtr = std::shared_ptr<DatasetSnapshot>;
+
+std::optional<Scalar> OptScalar(const py::object& o) {
+  if (o.is_none()) return std::nullopt;
+  return ScalarFromPy(o);
+}
+
+ReadOptions MakeReadOptions(const std::optional<Columns>& columns, const py::object& start,
+                            const py::object& end_excl, int num_threads) {
+  ReadOptions r;
+  r.columns = columns;
+  r.start = OptScalar(start);
+  r.end_excl = OptScalar(end_excl);
+  r.num_threads = num_threads < 1 ? 1 : num_threads;
+  return r;
+}
+
+py::object SchemaToPy(const std::optional<Schema>& schema) {
+  if (!schema) return py::none();
+  py::list out;
+  for (const Field& f : schema->fields()) out.append(py::make_tuple(f.name, TypeToPy(f.type)));
+  return out;
+}
+
+// Rows of the rgs at `positions` of a snapshot (a view, §3.4), in that order,
+// restricted to start <= ordered value < end_excl, with `columns` (all if
+// nullopt). No rg: a zero-row table of the stored schema (or no column).
+Result<Table> ReadRows(const DatasetSnapshot& s, const std::vector<int64_t>& positions,
+                       const std::optional<Columns>& columns,
+                       const std::optional<Scalar>& start,
+                       const std::optional<Scalar>& end_excl) {
+  std::vector<Table> parts;
+  parts.reserve(positions.size());
+  for (int64_t i : positions) {
+    OUPS_ASSIGN_OR_RETURN(Table t, s.ReadRowGroup(i));
+    parts.push_back(std::move(t));
+  }
+  Table all;
+  if (parts.empty()) {
+    if (!s.schema()) return Table();
+    std::vector<Column> cols;
+    for (const Field& f : s.schema()->fields()) {
+      ColumnBuilder b(f.type);
+      OUPS_ASSIGN_OR_RETURN(Column c, b.Finish());
+      cols.push_back(std::move(c));
+    }
+    OUPS_ASSIGN_OR_RETURN(all, Table::Make(*s.schema(), std::move(cols)));
+  } else {
+    OUPS_ASSIGN_OR_RETURN(all, ConcatenateTables(parts));
+  }
+  if ((start || end_excl) && s.ordered_on() && all.num_rows() > 0) {
+    OUPS_ASSIGN_OR_RETURN(Column oc, all.GetColumn(*s.ordered_on()));
+    int64_t lo = 0, hi = all.num_rows();
+    if (start) {
+      OUPS_ASSIGN_OR_RETURN(lo, LowerBound(oc, *start));
+    }
+    if (end_excl) {
+      OUPS_ASSIGN_OR_RETURN(hi, LowerBound(oc, *end_excl));
+    }
+    all = all.Slice(lo, hi > lo ? hi - lo : 0);
+  }
+  if (columns) return all.SelectColumns(*columns);
+  return all;
+}
+
+}  // namespace
+
+void RegisterDataset(py::module_& m) {
+  py::class_<DatasetSnapshot, SnapshotPtr>(m, "Snapshot",
+                                           "One committed state of a dataset, pinned while alive.")
+      .def_property_readonly("num_row_groups", &DatasetSnapshot::num_row_groups)
+      .def_property_readonly("key_value_metadata", &DatasetSnapshot::key_value_metadata)
+      .def_property_readonly("ordered_on", &DatasetSnapshot::ordered_on)
+      .def_property_readonly("schema",
+                             [](const DatasetSnapshot& s) { return SchemaToPy(s.schema()); },
+                             "[(name, (kind, unit, tz))] or None")
+      .def_property_readonly("schema_extra_json", &DatasetSnapshot::schema_extra_json)
+      .def_property_readonly("is_newly_initialized", &DatasetSnapshot::is_newly_initialized)
+      .def_property_readonly("path", &DatasetSnapshot::path)
+      .def(
+          "read",
+          [](const DatasetSnapshot& s, std::optional<Columns> columns, py::object start,
+             py::object end_excl, int num_threads) {
+            ReadOptions o = MakeReadOptions(columns, start, end_excl, num_threads);
+            Result<Table> t = [&] {
+              py::gil_scoped_release nogil;
+              return s.Read(o);
+            }();
+            return ValueOrThrow(std::move(t));
+          },
+          py::arg("columns") = py::none(), py::arg("start") = py::none(),
+          py::arg("end_excl") = py::none(), py::arg("num_threads") = 1)
+      .def(
+          "read_row_group",
+          [](const DatasetSnapshot& s, int64_t index, Columns columns) {
+            Result<Table> t = [&] {
+              py::gil_scoped_release nogil;
+              return s.ReadRowGroup(index, columns);
+            }();
+            return ValueOrThrow(std::move(t));
+          },
+          py::arg("index"), py::arg("columns") = Columns{})
+      .def(
+          "read_rows",
+          [](const DatasetSnapshot& s, std::vector<int64_t> positions,
+             std::optional<Columns> columns, py::object start, py::object end_excl) {
+            std::optional<Scalar> lo = OptScalar(start), hi = OptScalar(end_excl);
+            Result<Table> t = [&] {
+              py::gil_scoped_release nogil;
+              return ReadRows(s, positions, columns, lo, hi);
+            }();
+            return ValueOrThrow(std::move(t));
+          },
+          py::arg("positions"), py::arg("columns") = py::none(), py::arg("start") = py::none(),
+          py::arg("end_excl") = py::none())
+      .def("row_group_stats",
+           [](const DatasetSnapshot& s) { return ValueOrThrow(s.RowGroupStats()); });
+
+  py::class_<OrderedDataset>(m, "Dataset", "Handle on one ordered dataset (OrderedDataset).")
+      .def(py::init([](std::string path, std::optional<std::string> ordered_on,
+                       std::optional<double> lock_timeout) {
+             OpenOptions o;
+             o.ordered_on = std::move(ordered_on);
+             o.lock_timeout = lock_timeout;
+             return ValueOrThrow(OrderedDataset::Open(LocalFileSystem(), std::move(path), o));
+           }),
+           py::arg("path"), py::arg("ordered_on") = py::none(),
+           py::arg("lock_timeout") = py::none())
+      .def_property_readonly("path", &OrderedDataset::path)
+      .def("snapshot",
+           [](const OrderedDataset& d) {
+             Result<DatasetSnapshot> s = [&] {
+               py::gil_scoped_release nogil;
+               return d.Snapshot();
+             }();
+             return std::make_shared<DatasetSnapshot>(ValueOrThrow(std::move(s)));
+           })
+      .def(
+          "write",
+          [](OrderedDataset& d, std::optional<Table> table, std::optional<std::string> ordered_on,
+             std::optional<int64_t> target_rows, std::optional<std::string> target_period,
+             std::optional<Columns> duplicates_on, std::optional<int64_t> max_n_off_target_rgs,
+             std::map<std::string, std::optional<std::string>> key_value_metadata,
+             std::string compression, std::optional<int> compression_level,
+             std::optional<double> lock_timeout, std::optional<std::string> schema_extra_json) {
+            WriteOptions o;
+            o.ordered_on = std::move(ordered_on);
+            if (target_period) {
+              o.row_group_target_size = Period(*target_period);
+            } else if (target_rows) {
+              o.row_group_target_size = *target_rows;
+            }
+            o.duplicates_on = std::move(duplicates_on);
+            o.max_n_off_target_rgs = max_n_off_target_rgs;
+            o.key_value_metadata = std::move(key_value_metadata);
+            o.compression = std::move(compression);
+            o.compression_level = compression_level;
+            o.lock_timeout = lock_timeout;
+            o.schema_extra_json = std::move(schema_extra_json);
+            Status st;
+            {
+              py::gil_scoped_release nogil;
+              st = table ? d.Write(*table, o) : d.Write(o);
+            }
+            ThrowIfError(st);
+          },
+          py::arg("table"), py::arg("ordered_on") = py::none(),
+          py::arg("target_rows") = py::none(), py::arg("target_period") = py::none(),
+          py::arg("duplicates_on") = py::none(), py::arg("max_n_off_target_rgs") = py::none(),
+          py::arg("key_value_metadata") = std::map<std::string, std::optional<std::string>>{},
+          py::arg("compression") = "snappy", py::arg("compression_level") = py::none(),
+          py::arg("lock_timeout") = py::none(), py::arg("schema_extra_json") = py::none())
+      .def(
+          "remove",
+          [](OrderedDataset& d, bool preserve_metadata, std::optional<double> lock_timeout) {
+            RemoveOptions o;
+            o.preserve_metadata = preserve_metadata;
+            o.lock_timeout = lock_timeout;
+            Status st;
+            {
+              py::gil_scoped_release nogil;
+              st = d.Remove(o);
+            }
+            ThrowIfError(st);
+          },
+          py::arg("preserve_metadata") = false, py::arg("lock_timeout") = py::none());
+}
+
+}  // namespace oups::python

@@ -1,0 +1,18 @@
+// The pybind11 module oups._oups: the C++ core as seen by the pure-Python
+// package python/oups (which owns every pandas concern). Parts:
+//   errors.cc         Status -> Python exceptions (behaviour.md §8)
+//   table_convert.cc  numpy column specs <-> Table, bounds -> Scalar
+//   bind_dataset.cc   Dataset (OrderedDataset), Snapshot (DatasetSnapshot)
+//   bind_store.cc     IndexerSchema, Key, Store, IntersectionIterator
+#include <pybind11/pybind11.h>
+
+#include "bindings.h"
+
+PYBIND11_MODULE(_oups, m) {
+  m.doc() = "oups core binding (internal: use oups / oups.store).";
+  m.attr("__version__") = OUPS_VERSION;
+  oups::python::RegisterErrors(m);
+  oups::python::RegisterTable(m);
+  oups::python::RegisterDataset(m);
+  oups::python::RegisterStore(m);
+}

@@ -1,0 +1,400 @@
+#include "table_convert.h"
+
+#include <Python.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "errors.h"
+#include "oups/common/buffer.h"
+
+namespace py = pybind11;
+
+namespace oups::python {
+namespace {
+
+[[noreturn]] void Fail(StatusCode code, const std::string& msg) {
+  throw StatusError(Status(code, msg));
+}
+
+TimeUnit UnitFromPy(const std::string& u) {
+  if (u == "s") return TimeUnit::kSecond;
+  if (u == "ms") return TimeUnit::kMilli;
+  if (u == "us") return TimeUnit::kMicro;
+  if (u == "ns" || u.empty()) return TimeUnit::kNano;
+  Fail(StatusCode::kInvalidArgument, "unknown time unit '" + u + "'");
+}
+
+struct KindInfo {
+  DataType type;
+  int width;  // bytes per value; 0 for bool and var-length
+};
+
+KindInfo KindFromPy(const std::string& kind, const std::string& unit, const std::string& tz) {
+  if (kind == "bool") return {DataType::Bool(), 0};
+  if (kind == "int8") return {DataType::Int8(), 1};
+  if (kind == "int16") return {DataType::Int16(), 2};
+  if (kind == "int32") return {DataType::Int32(), 4};
+  if (kind == "int64") return {DataType::Int64(), 8};
+  if (kind == "uint8") return {DataType::UInt8(), 1};
+  if (kind == "uint16") return {DataType::UInt16(), 2};
+  if (kind == "uint32") return {DataType::UInt32(), 4};
+  if (kind == "uint64") return {DataType::UInt64(), 8};
+  if (kind == "float32") return {DataType::Float32(), 4};
+  if (kind == "float64") return {DataType::Float64(), 8};
+  if (kind == "timestamp") return {DataType::Timestamp(UnitFromPy(unit), tz), 8};
+  if (kind == "duration") return {DataType::Duration(UnitFromPy(unit)), 8};
+  if (kind == "date32") return {DataType::Date32(), 4};
+  if (kind == "string") return {DataType::String(), 0};
+  if (kind == "binary") return {DataType::Binary(), 0};
+  Fail(StatusCode::kTypeError, "unknown column kind '" + kind + "'");
+}
+
+// Keeps a Python object alive for as long as a core Buffer needs it; the last
+// reference may be dropped on any thread, so the release takes the GIL.
+std::shared_ptr<const void> PyOwner(const py::handle& obj) {
+  PyObject* o = obj.ptr();
+  Py_INCREF(o);
+  return std::shared_ptr<const void>(o, [](const void* p) {
+    PyGILState_STATE g = PyGILState_Ensure();
+    Py_DECREF(static_cast<PyObject*>(const_cast<void*>(p)));
+    PyGILState_Release(g);
+  });
+}
+
+void CheckVector(const py::array& a, const std::string& name, int64_t itemsize) {
+  if (a.ndim() != 1) Fail(StatusCode::kTypeError, "column '" + name + "': not 1-dimensional");
+  if (itemsize > 0 && a.itemsize() != itemsize) {
+    Fail(StatusCode::kTypeError, "column '" + name + "': values of " +
+                                     std::to_string(a.itemsize()) + " bytes, expected " +
+                                     std::to_string(itemsize));
+  }
+  if (a.size() > 1 && a.strides(0) != a.itemsize()) {
+    Fail(StatusCode::kTypeError, "column '" + name + "': values are not contiguous");
+  }
+}
+
+// Validity bitmap from a bool array (True = present); null if all present.
+std::shared_ptr<Buffer> BitmapFromBools(const py::handle& valid, int64_t n,
+                                        const std::string& name, int64_t* null_count) {
+  *null_count = 0;
+  if (valid.is_none()) return nullptr;
+  py::array a = py::reinterpret_borrow<py::array>(valid);
+  CheckVector(a, name, 1);
+  if (a.size() != n) Fail(StatusCode::kInvalidArgument, "column '" + name + "': mask length");
+  const auto* v = static_cast<const uint8_t*>(a.data());
+  auto buf = ValueOrThrow(MutableBuffer::Make((n + 7) / 8, /*zero=*/true));
+  uint8_t* bits = buf->mutable_data();
+  int64_t present = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    if (v[i]) {
+      SetBit(bits, i);
+      ++present;
+    }
+  }
+  *null_count = n - present;
+  if (*null_count == 0) return nullptr;
+  return buf;
+}
+
+bool IsNullObject(PyObject* o, PyObject* na) {
+  if (o == Py_None || o == na) return true;
+  if (PyFloat_Check(o)) return std::isnan(PyFloat_AS_DOUBLE(o));
+  return false;
+}
+
+Column VarLengthFromPy(const DataType& type, const py::array& a, const std::string& name,
+                       PyObject* na) {
+  if (a.dtype().kind() != 'O') {
+    Fail(StatusCode::kTypeError, "column '" + name + "': expected an object array");
+  }
+  CheckVector(a, name, static_cast<int64_t>(sizeof(PyObject*)));
+  const int64_t n = a.size();
+  PyObject* const* objs = static_cast<PyObject* const*>(a.data());
+  const bool is_string = type.id == TypeId::kString;
+  // Pass 1: sizes, nulls and type checks.
+  std::vector<std::string_view> views(static_cast<size_t>(n));
+  int64_t total = 0, nulls = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    PyObject* o = objs[i];
+    if (IsNullObject(o, na)) {
+      ++nulls;
+      continue;
+    }
+    const char* p = nullptr;
+    Py_ssize_t len = 0;
+    if (is_string && PyUnicode_Check(o)) {
+      p = PyUnicode_AsUTF8AndSize(o, &len);
+      if (p == nullptr) throw py::error_already_set();
+    } else if (!is_string && PyBytes_Check(o)) {
+      char* bp = nullptr;
+      if (PyBytes_AsStringAndSize(o, &bp, &len) != 0) throw py::error_already_set();
+      p = bp;
+    } else {
+      Fail(StatusCode::kTypeError,
+           "column '" + name + "': row " + std::to_string(i) + " holds a value of type '" +
+               Py_TYPE(o)->tp_name + "', expected " + (is_string ? "str" : "bytes"));
+    }
+    views[static_cast<size_t>(i)] = std::string_view(p, static_cast<size_t>(len));
+    total += len;
+  }
+  auto offsets = ValueOrThrow(MutableBuffer::Make((n + 1) * 8));
+  auto bytes = ValueOrThrow(MutableBuffer::Make(total));
+  std::shared_ptr<MutableBuffer> validity;
+  if (nulls > 0) validity = ValueOrThrow(MutableBuffer::Make((n + 7) / 8, /*zero=*/true));
+  int64_t* off = offsets->mutable_data_as<int64_t>();
+  uint8_t* out = bytes->mutable_data();
+  int64_t pos = 0;
+  off[0] = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const std::string_view v = views[static_cast<size_t>(i)];
+    if (validity != nullptr && !IsNullObject(objs[i], na)) SetBit(validity->mutable_data(), i);
+    if (!v.empty()) std::memcpy(out + pos, v.data(), v.size());
+    pos += static_cast<int64_t>(v.size());
+    off[i + 1] = pos;
+  }
+  return Column(type, n, validity, bytes, offsets, nulls);
+}
+
+Column ColumnFromPy(const std::string& name, const py::tuple& spec, PyObject* na) {
+  if (spec.size() != 5) Fail(StatusCode::kInvalidArgument, "bad column spec for '" + name + "'");
+  const std::string kind = spec[0].cast<std::string>();
+  const std::string unit = spec[3].is_none() ? std::string() : spec[3].cast<std::string>();
+  const std::string tz = spec[4].is_none() ? std::string() : spec[4].cast<std::string>();
+  KindInfo info = KindFromPy(kind, unit, tz);
+  py::array values = py::reinterpret_borrow<py::array>(spec[1]);
+  if (info.type.is_var_length()) {
+    Column c = VarLengthFromPy(info.type, values, name, na);
+    if (!spec[2].is_none()) {
+      int64_t nulls = 0;
+      auto bitmap = BitmapFromBools(spec[2], c.length(), name, &nulls);
+      if (nulls > 0) {
+        return Column(info.type, c.length(), bitmap, c.values(), c.offsets(), nulls);
+      }
+    }
+    return c;
+  }
+  const int64_t n = values.size();
+  if (info.type.id == TypeId::kBool) {
+    CheckVector(values, name, 1);
+    const auto* v = static_cast<const uint8_t*>(values.data());
+    auto buf = ValueOrThrow(MutableBuffer::Make((n + 7) / 8, /*zero=*/true));
+    uint8_t* bits = buf->mutable_data();
+    for (int64_t i = 0; i < n; ++i) {
+      if (v[i]) SetBit(bits, i);
+    }
+    int64_t nulls = 0;
+    auto validity = BitmapFromBools(spec[2], n, name, &nulls);
+    return Column(info.type, n, validity, buf, nullptr, nulls);
+  }
+  CheckVector(values, name, info.width);
+  auto data = Buffer::Wrap(static_cast<const uint8_t*>(values.data()), n * info.width,
+                           PyOwner(values));
+  int64_t nulls = 0;
+  auto validity = BitmapFromBools(spec[2], n, name, &nulls);
+  return Column(info.type, n, validity, data, nullptr, nulls);
+}
+
+// One Python str per distinct short value: the tick table's low-cardinality
+// columns then cost one dictionary probe per row instead of one allocation.
+class StringCache {
+ public:
+  explicit StringCache(bool binary) : binary_(binary) {}
+  ~StringCache() {
+    for (auto& [k, v] : map_) Py_DECREF(v);
+  }
+  // New reference.
+  PyObject* Get(std::string_view s) {
+    if (s.size() <= kMaxCachedLen && map_.size() < kMaxEntries) {
+      auto it = map_.find(s);
+      if (it != map_.end()) {
+        Py_INCREF(it->second);
+        return it->second;
+      }
+      PyObject* o = Make(s);
+      map_.emplace(s, o);
+      Py_INCREF(o);
+      return o;
+    }
+    auto it = map_.find(s);
+    if (it != map_.end()) {
+      Py_INCREF(it->second);
+      return it->second;
+    }
+    return Make(s);
+  }
+
+ private:
+  static constexpr size_t kMaxCachedLen = 64;
+  static constexpr size_t kMaxEntries = 1 << 16;
+  PyObject* Make(std::string_view s) {
+    PyObject* o = binary_ ? PyBytes_FromStringAndSize(s.data(), static_cast<Py_ssize_t>(s.size()))
+                          : PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()),
+                                                 "surrogateescape");
+    if (o == nullptr) throw py::error_already_set();
+    return o;
+  }
+  bool binary_;
+  // Keys view the column's bytes, which outlive the cache.
+  std::unordered_map<std::string_view, PyObject*> map_;
+};
+
+py::object VarLengthToPy(const Column& c) {
+  const int64_t n = c.length();
+  std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(n)};
+  py::array out(py::dtype("O"), shape);
+  PyObject** slots = static_cast<PyObject**>(out.mutable_data());
+  StringCache cache(c.type().id == TypeId::kBinary);
+  std::string_view last;
+  PyObject* last_obj = nullptr;
+  for (int64_t i = 0; i < n; ++i) {
+    PyObject* o;
+    if (c.IsNull(i)) {
+      o = Py_None;
+      Py_INCREF(o);
+    } else {
+      const std::string_view v = c.GetView(i);
+      if (last_obj != nullptr && v == last) {
+        o = last_obj;
+        Py_INCREF(o);
+      } else {
+        o = cache.Get(v);
+        last = v;
+        last_obj = o;
+      }
+    }
+    PyObject* old = slots[i];
+    slots[i] = o;
+    Py_XDECREF(old);
+  }
+  return out;
+}
+
+py::object BoolsToPy(const uint8_t* bits, int64_t offset, int64_t n) {
+  py::array_t<bool> out(static_cast<py::ssize_t>(n));
+  bool* d = out.mutable_data();
+  for (int64_t i = 0; i < n; ++i) d[i] = GetBit(bits, offset + i);
+  return out;
+}
+
+py::object FixedToPy(const Column& c, const char* dtype, int width) {
+  auto* owner = new std::shared_ptr<Buffer>(c.values());
+  py::capsule base(owner, [](void* p) { delete static_cast<std::shared_ptr<Buffer>*>(p); });
+  const uint8_t* ptr = c.values() != nullptr ? c.values()->data() + c.offset() * width : nullptr;
+  static const uint8_t kEmpty[8] = {};
+  if (ptr == nullptr) ptr = kEmpty;
+  return py::array(py::dtype(dtype), {static_cast<py::ssize_t>(c.length())},
+                   {static_cast<py::ssize_t>(width)}, ptr, base);
+}
+
+}  // namespace
+
+py::tuple TypeToPy(const DataType& t) {
+  std::string kind;
+  switch (t.id) {
+    case TypeId::kTimestamp: kind = "timestamp"; break;
+    case TypeId::kDuration: kind = "duration"; break;
+    case TypeId::kDate32: kind = "date32"; break;
+    case TypeId::kDecimal: kind = "decimal"; break;
+    default: kind = t.ToString(); break;
+  }
+  const bool has_unit = t.id == TypeId::kTimestamp || t.id == TypeId::kDuration;
+  return py::make_tuple(kind, has_unit ? std::string(TimeUnitName(t.unit)) : std::string(),
+                        t.timezone);
+}
+
+Scalar ScalarFromPy(const py::handle& h) {
+  py::tuple spec = py::reinterpret_borrow<py::tuple>(h);
+  const std::string kind = spec[0].cast<std::string>();
+  py::handle v = spec[1];
+  const std::string unit = spec.size() > 2 && !spec[2].is_none() ? spec[2].cast<std::string>()
+                                                                  : std::string();
+  const std::string tz = spec.size() > 3 && !spec[3].is_none() ? spec[3].cast<std::string>()
+                                                                : std::string();
+  if (kind == "int") return Scalar::Int(v.cast<int64_t>());
+  if (kind == "uint") return Scalar::UInt(v.cast<uint64_t>());
+  if (kind == "float") return Scalar::Float(v.cast<double>());
+  if (kind == "bool") return Scalar::Bool(v.cast<bool>());
+  if (kind == "string") return Scalar::String(v.cast<std::string>());
+  if (kind == "binary") return Scalar::Binary(std::string(v.cast<py::bytes>()));
+  if (kind == "timestamp") return Scalar::Timestamp(v.cast<int64_t>(), UnitFromPy(unit), tz);
+  if (kind == "date32") return Scalar::Date32(v.cast<int32_t>());
+  if (kind == "duration") return Scalar::Duration(v.cast<int64_t>(), UnitFromPy(unit));
+  Fail(StatusCode::kTypeError, "unknown scalar kind '" + kind + "'");
+}
+
+Table TableFromPy(const py::list& names, const py::list& specs, const py::handle& na) {
+  if (names.size() != specs.size()) {
+    Fail(StatusCode::kInvalidArgument, "make_table: names and columns differ in length");
+  }
+  std::vector<Field> fields;
+  std::vector<Column> columns;
+  fields.reserve(names.size());
+  columns.reserve(names.size());
+  for (size_t i = 0; i < names.size(); ++i) {
+    std::string name = names[i].cast<std::string>();
+    Column c = ColumnFromPy(name, py::reinterpret_borrow<py::tuple>(specs[i]), na.ptr());
+    fields.push_back(Field{name, c.type(), c.null_count() > 0});
+    columns.push_back(std::move(c));
+  }
+  return ValueOrThrow(Table::Make(Schema(std::move(fields)), std::move(columns)));
+}
+
+py::list TableToPy(const Table& table) {
+  py::list out;
+  for (int i = 0; i < table.num_columns(); ++i) {
+    const Column& c = table.column(i);
+    const Field& f = table.schema().field(i);
+    py::object values;
+    switch (c.type().id) {
+      case TypeId::kBool: values = BoolsToPy(c.values()->data(), c.offset(), c.length()); break;
+      case TypeId::kInt8: values = FixedToPy(c, "int8", 1); break;
+      case TypeId::kInt16: values = FixedToPy(c, "int16", 2); break;
+      case TypeId::kInt32: values = FixedToPy(c, "int32", 4); break;
+      case TypeId::kInt64: values = FixedToPy(c, "int64", 8); break;
+      case TypeId::kUInt8: values = FixedToPy(c, "uint8", 1); break;
+      case TypeId::kUInt16: values = FixedToPy(c, "uint16", 2); break;
+      case TypeId::kUInt32: values = FixedToPy(c, "uint32", 4); break;
+      case TypeId::kUInt64: values = FixedToPy(c, "uint64", 8); break;
+      case TypeId::kFloat32: values = FixedToPy(c, "float32", 4); break;
+      case TypeId::kFloat64: values = FixedToPy(c, "float64", 8); break;
+      case TypeId::kTimestamp:
+      case TypeId::kDuration: values = FixedToPy(c, "int64", 8); break;
+      case TypeId::kDate32: values = FixedToPy(c, "int32", 4); break;
+      case TypeId::kString:
+      case TypeId::kBinary: values = VarLengthToPy(c); break;
+      case TypeId::kDecimal:
+        Fail(StatusCode::kTypeError, "column '" + f.name + "' of type " + c.type().ToString() +
+                                         " is not supported by the Python binding");
+    }
+    py::object valid = py::none();
+    if (c.has_nulls()) valid = BoolsToPy(c.validity()->data(), c.offset(), c.length());
+    out.append(py::make_tuple(f.name, TypeToPy(c.type()), values, valid));
+  }
+  return out;
+}
+
+void RegisterTable(py::module_& m) {
+  py::class_<Table>(m, "Table", "An immutable columnar table of the core (opaque).")
+      .def_property_readonly("num_rows", &Table::num_rows)
+      .def_property_readonly("num_columns", &Table::num_columns)
+      .def_property_readonly("names",
+                             [](const Table& t) {
+                               py::list l;
+                               for (const Field& f : t.schema().fields()) l.append(f.name);
+                               return l;
+                             })
+      .def("columns", &TableToPy,
+           "[(name, (kind, unit, tz), values, valid)] per column; see table_convert.h.");
+  m.def("make_table", &TableFromPy, py::arg("names"), py::arg("columns"), py::arg("na"),
+        "A Table from column specs (kind, values, valid, unit, tz); see table_convert.h.");
+}
+
+}  // namespace oups::python
