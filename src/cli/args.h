@@ -1,0 +1,50 @@
+// Command-line argument parsing for the `oups` tool: flags described by a
+// table (name, optional one-letter alias, whether a value follows, whether it
+// may repeat), values given as `--flag value` or `--flag=value`, `--` ending
+// the flags, everything else positional.
+//
+// Thread-safety: pure functions. Ownership: plain values.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "oups/result.h"
+
+namespace oups::cli {
+
+struct FlagSpec {
+  std::string name;        // "--columns"
+  std::string alias{};     // "-n", or empty
+  bool takes_value = false;
+  bool repeated = false;   // may be given several times (values kept in order)
+};
+
+struct ParsedArgs {
+  std::vector<std::string> positional;
+  // Flag name (the long form) -> values in order ("" for flags without value).
+  std::map<std::string, std::vector<std::string>> flags;
+  bool help = false;  // --help or -h was given
+
+  bool Has(std::string_view name) const { return flags.count(std::string(name)) > 0; }
+  // The last value of `name`, or nullopt.
+  std::optional<std::string> Get(std::string_view name) const;
+  // Every value of a repeated flag.
+  std::vector<std::string> GetAll(std::string_view name) const;
+};
+
+// InvalidArgument (a usage error) for an unknown flag, a missing value, a
+// value given to a flag that takes none, or a non-repeatable flag given twice.
+[[nodiscard]] Result<ParsedArgs> ParseArgs(const std::vector<std::string>& args,
+                                           const std::vector<FlagSpec>& specs);
+
+// "a,b,,c" -> {"a", "b", "c"} (empty items dropped).
+std::vector<std::string> SplitList(std::string_view list, char sep = ',');
+
+// A decimal integer filling the whole text, or nullopt.
+std::optional<int64_t> ParseInt64(std::string_view text);
+
+}  // namespace oups::cli

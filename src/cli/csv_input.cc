@@ -1,0 +1,229 @@
+#include "cli/csv_input.h"
+
+#include <csv.h>
+
+#include <algorithm>
+#include <memory>
+#include <set>
+
+#include "cli/args.h"
+#include "cli/values.h"
+#include "oups/table/builder.h"
+
+namespace oups::cli {
+namespace {
+
+constexpr int64_t kChunkBytes = 1 << 20;
+
+// Raw text of one column: every field's bytes end to end.
+struct RawColumn {
+  std::string bytes;
+  std::vector<int64_t> ends;     // end offset of each field in `bytes`
+  std::vector<uint8_t> kind;     // 0 null (empty unquoted), 1 value, 2 quoted empty
+  std::string_view Field(size_t i) const {
+    const int64_t begin = i == 0 ? 0 : ends[i - 1];
+    return std::string_view(bytes).substr(static_cast<size_t>(begin),
+                                          static_cast<size_t>(ends[i] - begin));
+  }
+};
+
+struct ParseState {
+  std::string path;
+  int64_t line = 1;              // physical line being fed to the parser
+  int64_t record_start_line = 0; // line of the current record's first field
+  bool in_record = false;
+  bool header_done = false;
+  std::vector<std::string> names;
+  std::vector<RawColumn> columns;
+  std::vector<int64_t> row_lines;
+  size_t field_index = 0;
+  Status error;
+};
+
+void OnField(void* data, size_t len, void* state_ptr) {
+  auto* st = static_cast<ParseState*>(state_ptr);
+  if (!st->error.ok()) return;
+  if (!st->in_record) {
+    st->in_record = true;
+    st->record_start_line = st->line;
+    st->field_index = 0;
+  }
+  const size_t i = st->field_index++;
+  if (!st->header_done) {
+    st->names.emplace_back(data == nullptr ? "" : std::string(static_cast<char*>(data), len));
+    return;
+  }
+  if (i >= st->columns.size()) {
+    // Reported at the end of the record with the field count.
+    return;
+  }
+  RawColumn& col = st->columns[i];
+  if (data == nullptr) {
+    col.kind.push_back(0);
+  } else {
+    col.bytes.append(static_cast<char*>(data), len);
+    col.kind.push_back(len == 0 ? 2 : 1);
+  }
+  col.ends.push_back(static_cast<int64_t>(col.bytes.size()));
+}
+
+void OnRecordEnd(int, void* state_ptr) {
+  auto* st = static_cast<ParseState*>(state_ptr);
+  if (!st->error.ok()) return;
+  if (!st->in_record) {
+    // A record with no field at all cannot happen with libcsv (blank lines
+    // are skipped); nothing to do.
+    return;
+  }
+  st->in_record = false;
+  const std::string where = st->path + ":" + std::to_string(st->record_start_line);
+  if (!st->header_done) {
+    std::set<std::string> seen;
+    for (size_t c = 0; c < st->names.size(); ++c) {
+      const std::string& n = st->names[c];
+      if (n.empty()) {
+        st->error = Status::InvalidArgument(where + ": column " + std::to_string(c + 1) +
+                                            " of the header has no name");
+        return;
+      }
+      if (!seen.insert(n).second) {
+        st->error = Status::InvalidArgument(where + ": column " + std::to_string(c + 1) +
+                                            ": duplicate column name '" + n + "'");
+        return;
+      }
+    }
+    st->header_done = true;
+    st->columns.resize(st->names.size());
+    return;
+  }
+  if (st->field_index != st->names.size()) {
+    st->error = Status::InvalidArgument(where + ": expected " + std::to_string(st->names.size()) +
+                                        " fields (as the header), found " +
+                                        std::to_string(st->field_index));
+    return;
+  }
+  st->row_lines.push_back(st->record_start_line);
+}
+
+int NoSpace(unsigned char) { return 0; }
+
+// Inferred type of a column over all its non-null values.
+DataType InferType(const RawColumn& col) {
+  bool can_int = true, can_float = true, can_ts = true, can_date = true;
+  bool any_value = false, any_time = false, any_offset = false, any_naive = false;
+  for (size_t i = 0; i < col.kind.size(); ++i) {
+    if (col.kind[i] != 1) continue;
+    any_value = true;
+    const std::string_view f = col.Field(i);
+    if (can_int && !ParseInt64(f)) can_int = false;
+    if (!can_int && can_float && !IsFloat64Text(f)) can_float = false;
+    // Every value is checked against every candidate still open (an early
+    // integer must not let a later date through).
+    if (can_ts || can_date) {
+      auto dt = ParseIsoDateTime(f);
+      if (!dt) {
+        can_ts = can_date = false;
+      } else {
+        if (dt->has_time) {
+          any_time = true;
+          can_date = false;
+        }
+        (dt->offset_seconds ? any_offset : any_naive) = true;
+      }
+    }
+    if (!can_int && !can_float && !can_ts && !can_date) break;
+  }
+  if (!any_value) return DataType::String();
+  if (can_int) return DataType::Int64();
+  if (can_float) return DataType::Float64();
+  if (can_date && !any_time) return DataType::Date32();
+  if (can_ts && !(any_offset && any_naive)) {
+    return DataType::Timestamp(TimeUnit::kNano, any_offset ? "UTC" : "");
+  }
+  return DataType::String();
+}
+
+}  // namespace
+
+Result<CsvTable> ReadCsv(FileSystem& fs, const std::string& path, const CsvOptions& options) {
+  OUPS_ASSIGN_OR_RETURN(auto file, fs.OpenForRead(path));
+  OUPS_ASSIGN_OR_RETURN(const int64_t size, file->Size());
+
+  csv_parser parser;
+  if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL) != 0) {
+    return Status::Internal("csv_init failed");
+  }
+  std::unique_ptr<csv_parser, void (*)(csv_parser*)> guard(&parser, csv_free);
+  csv_set_space_func(&parser, NoSpace);
+
+  ParseState st;
+  st.path = path;
+  std::string chunk;
+  for (int64_t offset = 0; offset < size && st.error.ok();) {
+    const int64_t n = std::min(kChunkBytes, size - offset);
+    chunk.resize(static_cast<size_t>(n));
+    OUPS_RETURN_NOT_OK(file->ReadAt(offset, n, reinterpret_cast<uint8_t*>(chunk.data())));
+    offset += n;
+    // Feed one physical line at a time so that callbacks know their line.
+    size_t pos = 0;
+    while (pos < chunk.size() && st.error.ok()) {
+      size_t nl = chunk.find('\n', pos);
+      const size_t end = nl == std::string::npos ? chunk.size() : nl + 1;
+      const size_t len = end - pos;
+      if (csv_parse(&parser, chunk.data() + pos, len, OnField, OnRecordEnd, &st) != len) {
+        return Status::InvalidArgument(path + ":" + std::to_string(st.line) +
+                                       ": malformed CSV (" +
+                                       csv_strerror(csv_error(&parser)) + ")");
+      }
+      if (nl != std::string::npos) ++st.line;
+      pos = end;
+    }
+    if (options.progress) {
+      options.progress(static_cast<int64_t>(st.row_lines.size()), offset, size);
+    }
+  }
+  if (st.error.ok() && csv_fini(&parser, OnField, OnRecordEnd, &st) != 0) {
+    return Status::InvalidArgument(path + ":" + std::to_string(st.line) + ": malformed CSV (" +
+                                   csv_strerror(csv_error(&parser)) + ")");
+  }
+  OUPS_RETURN_NOT_OK(st.error);
+  if (!st.header_done) {
+    return Status::InvalidArgument(path + ":1: no header line (expected the column names)");
+  }
+  for (const auto& [name, type] : options.types) {
+    if (std::find(st.names.begin(), st.names.end(), name) == st.names.end()) {
+      return Status::InvalidArgument(path + ": --types names column '" + name +
+                                     "', which is not in the header");
+    }
+  }
+
+  std::vector<std::pair<Field, Column>> columns;
+  const size_t n_rows = st.row_lines.size();
+  for (size_t c = 0; c < st.names.size(); ++c) {
+    const RawColumn& raw = st.columns[c];
+    auto given = options.types.find(st.names[c]);
+    const DataType type = given != options.types.end() ? given->second : InferType(raw);
+    ColumnBuilder builder(type);
+    OUPS_RETURN_NOT_OK(builder.Reserve(static_cast<int64_t>(n_rows)));
+    if (type.is_var_length()) {
+      OUPS_RETURN_NOT_OK(builder.ReserveBytes(static_cast<int64_t>(raw.bytes.size())));
+    }
+    for (size_t r = 0; r < n_rows; ++r) {
+      const bool is_null = raw.kind[r] == 0 || (raw.kind[r] == 2 && !type.is_var_length());
+      Status s = is_null ? builder.AppendNull() : AppendText(builder, raw.Field(r));
+      if (!s.ok()) {
+        return Status(s.code(), path + ":" + std::to_string(st.row_lines[r]) + ": column " +
+                                    std::to_string(c + 1) + " '" + st.names[c] +
+                                    "': " + s.message());
+      }
+    }
+    OUPS_ASSIGN_OR_RETURN(Column col, builder.Finish());
+    columns.emplace_back(Field{st.names[c], type, true}, std::move(col));
+  }
+  CsvTable out;
+  OUPS_ASSIGN_OR_RETURN(out.table, MakeTable(std::move(columns)));
+  out.row_lines = std::move(st.row_lines);
+  return out;
+}
+
+}  // namespace oups::cli

@@ -1,0 +1,46 @@
+// CSV input of `oups write`: a file parsed by Debian's libcsv (RFC 4180
+// quoting, strict mode), the first record naming the columns, into a Table.
+//
+// Column types are given (`types`) or inferred over the whole file, in this
+// order: int64, float64, timestamp[ns] (ISO-8601 text, see values.h; with an
+// offset or Z in every value -> timestamp[ns, tz=UTC]), date (every value a
+// bare "YYYY-MM-DD"), else string. An empty unquoted field is null; a quoted
+// empty field ("") is an empty string in a string column and null elsewhere.
+// Fields are taken exactly as written (no trimming).
+//
+// Errors name the file, the line (1 = the header) and the column, and say what
+// was expected: "in.csv:7: column 3 'qty': expected int64, found 'x'".
+//
+// Thread-safety: one call per thread. Ownership: the returned Table owns its data.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "oups/io/file_system.h"
+#include "oups/result.h"
+#include "oups/table/column.h"
+
+namespace oups::cli {
+
+struct CsvOptions {
+  // Column name -> type; columns not named here are inferred.
+  std::map<std::string, DataType> types{};
+  // Called now and then while parsing with (records so far, bytes read, total bytes).
+  std::function<void(int64_t, int64_t, int64_t)> progress{};
+};
+
+struct CsvTable {
+  Table table;
+  // Physical line (1-based) where each data row starts: row i of `table` is on
+  // line row_lines[i].
+  std::vector<int64_t> row_lines;
+};
+
+[[nodiscard]] Result<CsvTable> ReadCsv(FileSystem& fs, const std::string& path,
+                                       const CsvOptions& options = {});
+
+}  // namespace oups::cli

@@ -1,0 +1,236 @@
+// `oups ls` and `oups info`: what a store holds, read from metadata files
+// only (nothing is written, no lock or reader registration is taken).
+#include "cli/cli.h"
+#include "cli/util.h"
+#include "dataset/file_naming.h"
+
+namespace oups::cli {
+namespace {
+
+constexpr const char* kLsUsage =
+    "usage: oups ls PATH [--json]\n"
+    "\n"
+    "Lists every dataset under PATH (a store directory, at any depth, or one\n"
+    "dataset), found by its metadata file '<name>_opdmd': rows, row groups,\n"
+    "ordered column and its range (first and last value), bytes on disk\n"
+    "(metadata file + dataset directory).\n"
+    "\n"
+    "  --json   one JSON document: {\"path\", \"datasets\": [{\"path\", \"rows\",\n"
+    "           \"num_row_groups\", \"ordered_on\", \"min\", \"max\", \"bytes\"}]}\n"
+    "           (\"error\" instead of the figures for an unreadable dataset)\n"
+    "\n"
+    "exit status: 0 ok, 1 an unreadable store or dataset, 2 usage error\n";
+
+constexpr const char* kInfoUsage =
+    "usage: oups info DATASET [--json]\n"
+    "\n"
+    "Prints a dataset's ordered column, schema, key-value metadata and its\n"
+    "row-group table (file, rows, min, max, bytes), in row order.\n"
+    "\n"
+    "  --json   one JSON document: {\"path\", \"ordered_on\", \"rows\",\n"
+    "           \"num_row_groups\", \"bytes\", \"schema\": [{\"name\", \"type\",\n"
+    "           \"nullable\"}] | null, \"key_value_metadata\": {...},\n"
+    "           \"row_groups\": [{\"file\", \"file_id\", \"rows\", \"min\", \"max\",\n"
+    "           \"bytes\"}]}\n"
+    "\n"
+    "exit status: 0 ok, 1 missing or unreadable dataset, 2 usage error\n";
+
+json::Value OptString(const std::optional<std::string>& s) {
+  return s ? json::Value::String(*s) : json::Value::Null();
+}
+
+// Bytes of the metadata file and of every file in the dataset directory.
+int64_t DatasetBytes(FileSystem& fs, const dataset::DatasetPaths& paths) {
+  int64_t total = FileSize(fs, paths.metadata).value_or(0);
+  auto entries = fs.ListDir(paths.dir);
+  if (entries.ok()) {
+    for (const FileInfo& e : *entries) {
+      if (!e.is_dir) total += e.size;
+    }
+  }
+  return total;
+}
+
+struct Summary {
+  json::Value json;
+  std::vector<std::string> cells;
+};
+
+Result<Summary> Summarize(FileSystem& fs, const std::string& path, const std::string& shown) {
+  OUPS_ASSIGN_OR_RETURN(dataset::DatasetMetadata md, LoadMetadata(fs, path));
+  const auto paths = dataset::DatasetPaths::Make(path);
+  json::Value min, max;
+  if (md.num_row_groups() > 0) {
+    OUPS_ASSIGN_OR_RETURN(min, CellJson(md.mins, 0));
+    OUPS_ASSIGN_OR_RETURN(max, CellJson(md.maxs, md.num_row_groups() - 1));
+  }
+  const int64_t bytes = DatasetBytes(fs, *paths);
+  Summary s;
+  s.json = json::Value::Object();
+  s.json.Add("path", json::Value::String(shown));
+  s.json.Add("rows", json::Value::Int(md.total_rows()));
+  s.json.Add("num_row_groups", json::Value::Int(md.num_row_groups()));
+  s.json.Add("ordered_on", OptString(md.ordered_on));
+  s.json.Add("min", min);
+  s.json.Add("max", max);
+  s.json.Add("bytes", json::Value::Int(bytes));
+  const bool empty = md.num_row_groups() == 0;
+  s.cells = {shown,
+             std::to_string(md.total_rows()),
+             std::to_string(md.num_row_groups()),
+             md.ordered_on.value_or("-"),
+             empty ? "-" : CellText(min),
+             empty ? "-" : CellText(max),
+             std::to_string(bytes)};
+  return s;
+}
+
+}  // namespace
+
+int RunLs(const std::vector<std::string>& args, Env& env) {
+  int code = 0;
+  auto parsed = ParseOrExit(env, "ls", args, {{"--json"}}, kLsUsage, &code);
+  if (!parsed) return code;
+  if (parsed->positional.size() != 1) {
+    return UsageError(env, "ls", parsed->positional.empty() ? "missing PATH" : "one PATH only",
+                      kLsUsage);
+  }
+  const std::string root = parsed->positional[0];
+  auto found = FindDatasets(*env.fs, root);
+  if (!found.ok()) return Failure(env, "ls", found.status());
+  json::Value list = json::Value::Array();
+  TextTable table;
+  table.header = {"dataset", "rows", "row_groups", "ordered_on", "min", "max", "bytes"};
+  table.right_align = {false, true, true, false, false, false, true};
+  int exit_code = kExitOk;
+  for (const std::string& path : *found) {
+    const std::string shown = RelativeTo(path, root);
+    auto summary = Summarize(*env.fs, path, shown);
+    if (!summary.ok()) {
+      *env.err << "oups ls: " << summary.status().ToString() << "\n";
+      exit_code = kExitFailure;
+      json::Value entry = json::Value::Object();
+      entry.Add("path", json::Value::String(shown));
+      entry.Add("error", json::Value::String(summary.status().ToString()));
+      list.Push(std::move(entry));
+      table.rows.push_back({shown, "?", "?", "?", "?", "?", "?"});
+      continue;
+    }
+    list.Push(std::move(summary->json));
+    table.rows.push_back(std::move(summary->cells));
+  }
+  if (parsed->Has("--json")) {
+    json::Value doc = json::Value::Object();
+    doc.Add("path", json::Value::String(root));
+    doc.Add("datasets", std::move(list));
+    *env.out << json::Serialize(doc) << "\n";
+  } else if (table.rows.empty()) {
+    *env.out << "no dataset under '" << root << "'\n";
+  } else {
+    PrintTextTable(table, *env.out);
+  }
+  return exit_code;
+}
+
+int RunInfo(const std::vector<std::string>& args, Env& env) {
+  int code = 0;
+  auto parsed = ParseOrExit(env, "info", args, {{"--json"}}, kInfoUsage, &code);
+  if (!parsed) return code;
+  if (parsed->positional.size() != 1) {
+    return UsageError(env, "info",
+                      parsed->positional.empty() ? "missing DATASET" : "one DATASET only",
+                      kInfoUsage);
+  }
+  const std::string path = parsed->positional[0];
+  auto md = LoadMetadata(*env.fs, path);
+  if (!md.ok()) return Failure(env, "info", md.status());
+  const auto paths = dataset::DatasetPaths::Make(path);
+
+  json::Value schema = json::Value::Null();
+  TextTable schema_table;
+  schema_table.header = {"column", "type", "nullable"};
+  if (md->schema) {
+    schema = json::Value::Array();
+    for (const Field& f : md->schema->fields()) {
+      json::Value field = json::Value::Object();
+      field.Add("name", json::Value::String(f.name));
+      field.Add("type", json::Value::String(f.type.ToString()));
+      field.Add("nullable", json::Value::Bool(f.nullable));
+      schema.Push(std::move(field));
+      schema_table.rows.push_back({f.name, f.type.ToString(), f.nullable ? "yes" : "no"});
+    }
+  }
+  json::Value kv = json::Value::Object();
+  TextTable kv_table;
+  kv_table.header = {"key", "value"};
+  for (const auto& [k, v] : md->key_value_metadata) {
+    kv.Add(k, json::Value::String(v));
+    kv_table.rows.push_back({k, v});
+  }
+  json::Value rgs = json::Value::Array();
+  TextTable rg_table;
+  rg_table.header = {"file", "rows", "min", "max", "bytes"};
+  rg_table.right_align = {false, true, false, false, true};
+  int64_t bytes_total = FileSize(*env.fs, paths->metadata).value_or(0);
+  for (int64_t i = 0; i < md->num_row_groups(); ++i) {
+    const uint64_t id = md->file_ids[static_cast<size_t>(i)];
+    const std::string file = dataset::RowGroupFileName(id);
+    const std::optional<int64_t> size = FileSize(*env.fs, paths->RowGroupFile(id));
+    bytes_total += size.value_or(0);
+    auto min = CellJson(md->mins, i);
+    auto max = CellJson(md->maxs, i);
+    if (!min.ok()) return Failure(env, "info", min.status());
+    if (!max.ok()) return Failure(env, "info", max.status());
+    json::Value rg = json::Value::Object();
+    rg.Add("file", json::Value::String(file));
+    rg.Add("file_id", json::Value::UInt(id));
+    rg.Add("rows", json::Value::UInt(md->n_rows[static_cast<size_t>(i)]));
+    rg.Add("min", *min);
+    rg.Add("max", *max);
+    rg.Add("bytes", size ? json::Value::Int(*size) : json::Value::Null());
+    rgs.Push(std::move(rg));
+    rg_table.rows.push_back({file, std::to_string(md->n_rows[static_cast<size_t>(i)]),
+                             CellText(*min), CellText(*max),
+                             size ? std::to_string(*size) : "missing"});
+  }
+  if (parsed->Has("--json")) {
+    json::Value doc = json::Value::Object();
+    doc.Add("path", json::Value::String(path));
+    doc.Add("ordered_on", OptString(md->ordered_on));
+    doc.Add("rows", json::Value::Int(md->total_rows()));
+    doc.Add("num_row_groups", json::Value::Int(md->num_row_groups()));
+    doc.Add("bytes", json::Value::Int(bytes_total));
+    doc.Add("schema", std::move(schema));
+    doc.Add("key_value_metadata", std::move(kv));
+    doc.Add("row_groups", std::move(rgs));
+    *env.out << json::Serialize(doc) << "\n";
+    return kExitOk;
+  }
+  std::ostream& out = *env.out;
+  out << "dataset     " << path << "\n"
+      << "ordered_on  " << md->ordered_on.value_or("-") << "\n"
+      << "rows        " << md->total_rows() << "\n"
+      << "row groups  " << md->num_row_groups() << "\n"
+      << "bytes       " << bytes_total << "\n"
+      << "\nschema:\n";
+  if (md->schema) {
+    PrintTextTable(schema_table, out);
+  } else {
+    out << "(none yet: no table written)\n";
+  }
+  out << "\nkey-value metadata:\n";
+  if (kv_table.rows.empty()) {
+    out << "(none)\n";
+  } else {
+    PrintTextTable(kv_table, out);
+  }
+  out << "\nrow groups:\n";
+  if (rg_table.rows.empty()) {
+    out << "(none)\n";
+  } else {
+    PrintTextTable(rg_table, out);
+  }
+  return kExitOk;
+}
+
+}  // namespace oups::cli

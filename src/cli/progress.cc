@@ -1,0 +1,121 @@
+#include "cli/progress.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace oups::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string Seconds(double s) {
+  char buf[32];
+  if (s < 60) {
+    std::snprintf(buf, sizeof buf, "%.0fs", s);
+  } else if (s < 3600) {
+    std::snprintf(buf, sizeof buf, "%dm%02ds", static_cast<int>(s / 60),
+                  static_cast<int>(s) % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%dh%02dm", static_cast<int>(s / 3600),
+                  static_cast<int>(s / 60) % 60);
+  }
+  return buf;
+}
+
+std::string Count(double v) {
+  char buf[32];
+  if (v >= 1e9) {
+    std::snprintf(buf, sizeof buf, "%.2fG", v / 1e9);
+  } else if (v >= 1e6) {
+    std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
+  } else if (v >= 1e4) {
+    std::snprintf(buf, sizeof buf, "%.1fk", v / 1e3);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  }
+  return buf;
+}
+
+}  // namespace
+
+ProgressBar::ProgressBar(std::ostream* err, bool enabled, std::string label)
+    : err_(err), enabled_(enabled && err != nullptr), label_(std::move(label)),
+      start_(Clock::now()) {}
+
+ProgressBar::~ProgressBar() { Finish(); }
+
+std::string ProgressBar::Render(const std::string& label, int64_t rows, double fraction,
+                                double seconds) {
+  constexpr int kBarWidth = 24;
+  fraction = std::isfinite(fraction) ? std::min(1.0, std::max(0.0, fraction)) : 0.0;
+  const int filled = static_cast<int>(fraction * kBarWidth);
+  std::string line = label + " [" + std::string(static_cast<size_t>(filled), '#') +
+                     std::string(static_cast<size_t>(kBarWidth - filled), ' ') + "] ";
+  char pct[16];
+  std::snprintf(pct, sizeof pct, "%3.0f%%", fraction * 100);
+  line += pct;
+  line += "  " + Count(static_cast<double>(rows)) + " rows";
+  if (seconds > 0) line += "  " + Count(static_cast<double>(rows) / seconds) + " rows/s";
+  if (fraction > 0 && fraction < 1) {
+    line += "  ETA " + Seconds(seconds * (1 - fraction) / fraction);
+  }
+  return line;
+}
+
+void ProgressBar::Update(int64_t rows, double fraction) {
+  if (!enabled_) return;
+  const Clock::time_point now = Clock::now();
+  if (now - start_ < std::chrono::seconds(1)) return;
+  if (drawn_ && now - last_draw_ < std::chrono::milliseconds(250)) return;
+  const double seconds = std::chrono::duration<double>(now - start_).count();
+  std::string line = Render(label_, rows, fraction, seconds);
+  const size_t width = line.size();
+  if (width < last_width_) line.append(last_width_ - width, ' ');
+  *err_ << "\r" << line << std::flush;
+  last_width_ = width;
+  last_draw_ = now;
+  drawn_ = true;
+}
+
+void ProgressBar::Finish() {
+  if (!drawn_) return;
+  *err_ << "\r" << std::string(last_width_, ' ') << "\r" << std::flush;
+  drawn_ = false;
+}
+
+Spinner::Spinner(std::ostream* err, bool enabled, std::string label)
+    : err_(err), label_(std::move(label)) {
+  if (!enabled || err == nullptr) return;
+  thread_ = std::thread([this] {
+    static constexpr char kFrames[] = {'|', '/', '-', '\\'};
+    const Clock::time_point start = Clock::now();
+    std::unique_lock<std::mutex> lock(mu_);
+    bool drawn = false;
+    size_t width = 0;
+    for (int frame = 0; !stop_; ++frame) {
+      cv_.wait_for(lock, std::chrono::milliseconds(250));
+      if (stop_) break;
+      const double s = std::chrono::duration<double>(Clock::now() - start).count();
+      if (s < 1) continue;
+      char buf[64];
+      std::snprintf(buf, sizeof buf, " %c %.1fs", kFrames[frame % 4], s);
+      const std::string line = label_ + buf;
+      width = line.size();
+      *err_ << "\r" << line << std::flush;
+      drawn = true;
+    }
+    if (drawn) *err_ << "\r" << std::string(width, ' ') << "\r" << std::flush;
+  });
+}
+
+Spinner::~Spinner() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+}  // namespace oups::cli

@@ -1,0 +1,213 @@
+// `oups cat|head|tail`: rows of one dataset over a range of the ordered
+// column, read one row group at a time from one snapshot (memory stays about
+// one row group, except for --format table, which aligns every row).
+#include <algorithm>
+
+#include "cli/cli.h"
+#include "cli/sinks.h"
+#include "cli/util.h"
+#include "cli/values.h"
+#include "oups/dataset/ordered_dataset.h"
+#include "oups/table/kernels.h"
+
+namespace oups::cli {
+namespace {
+
+std::string ReadUsage(const std::string& command) {
+  const bool cat = command == "cat";
+  std::string u = "usage: oups " + command +
+                  " DATASET [--start X] [--end-excl Y] [--columns a,b] [-n N]\n"
+                  "       [--format table|csv|jsonl|parquet] [--json] [--output FILE]\n\n";
+  if (command == "cat") {
+    u += "Prints the dataset's rows in order (all, or -n N first ones).\n";
+  } else if (command == "head") {
+    u += "Prints the first N rows (default 10).\n";
+  } else {
+    u += "Prints the last N rows (default 10), in order.\n";
+  }
+  u += std::string(
+           "\n"
+           "  --start X        only rows whose ordered value is >= X\n"
+           "  --end-excl Y     only rows whose ordered value is < Y\n"
+           "                   (X, Y in the ordered column's type: integer, number,\n"
+           "                   'YYYY-MM-DD[ HH:MM:SS[.f]][Z|+HH:MM]', text)\n"
+           "  --columns a,b    these columns, in this order (default: all)\n"
+           "  -n N             at most N rows\n"
+           "  --format F       table (aligned text), csv, jsonl (one JSON object per\n"
+           "                   row) or parquet (one file); default ") +
+       (cat ? "jsonl" : "table") +
+       "\n"
+       "                   Values print as 'oups parquet cat' prints them.\n"
+       "  --json           the same as --format jsonl\n"
+       "  --output FILE    with --format parquet: write FILE (default: stdout)\n"
+       "\n"
+       "exit status: 0 ok, 1 missing dataset, unknown column or bad bound, 2 usage\n"
+       "error\n";
+  return u;
+}
+
+struct Range {
+  std::optional<Scalar> start, end_excl;
+};
+
+// [lo, hi) of `ordered` inside the range.
+Result<std::pair<int64_t, int64_t>> RowsInRange(const Column& ordered, const Range& r) {
+  int64_t lo = 0, hi = ordered.length();
+  if (r.start) {
+    OUPS_ASSIGN_OR_RETURN(lo, LowerBound(ordered, *r.start));
+  }
+  if (r.end_excl) {
+    OUPS_ASSIGN_OR_RETURN(hi, LowerBound(ordered, *r.end_excl));
+  }
+  return std::make_pair(lo, std::max(lo, hi));
+}
+
+Status ReadRows(const std::string& command, const std::string& path, const ParsedArgs& args,
+                Env& env, RowSink& sink) {
+  OUPS_RETURN_NOT_OK(LoadMetadata(*env.fs, path).status());
+  OUPS_ASSIGN_OR_RETURN(OrderedDataset ds, OrderedDataset::Open(env.fs, path));
+  OUPS_ASSIGN_OR_RETURN(DatasetSnapshot snap, ds.Snapshot());
+  const Schema schema = snap.schema().value_or(Schema());
+  const std::optional<std::string> ordered_on = snap.ordered_on();
+
+  // Columns to print, and to read (the ordered column is needed for ranges).
+  Columns columns;
+  if (auto list = args.Get("--columns")) {
+    columns = SplitList(*list);
+    std::vector<std::string> missing;
+    for (const std::string& c : columns) {
+      if (schema.IndexOf(c) < 0) missing.push_back("'" + c + "'");
+    }
+    if (!missing.empty()) {
+      std::string names;
+      for (const std::string& m : missing) names += (names.empty() ? "" : ", ") + m;
+      return Status::NotFound("dataset '" + path + "' has no column " + names);
+    }
+  } else {
+    for (const Field& f : schema.fields()) columns.push_back(f.name);
+  }
+  std::vector<Field> out_fields;
+  for (const std::string& c : columns) out_fields.push_back(schema.field(schema.IndexOf(c)));
+  const Schema out_schema(out_fields);
+
+  int64_t limit = -1;
+  if (auto n = args.Get("-n")) limit = *ParseInt64(*n);
+  if (limit < 0 && command != "cat") limit = 10;
+
+  const int64_t n_rgs = snap.num_row_groups();
+  if (n_rgs == 0 || columns.empty()) return sink.Finish(out_schema);
+
+  Range range;
+  OUPS_ASSIGN_OR_RETURN(Table stats, snap.RowGroupStats());
+  const Column& mins = stats.column(2);
+  const Column& maxs = stats.column(3);
+  for (const auto& [flag, bound] : {std::pair{"--start", &range.start},
+                                    std::pair{"--end-excl", &range.end_excl}}) {
+    if (auto text = args.Get(flag)) {
+      auto s = ParseScalar(*text, mins.type());
+      if (!s.ok()) {
+        return Status::InvalidArgument(std::string(flag) + " '" + *text + "' for column '" +
+                                       *ordered_on + "': " + s.status().message());
+      }
+      *bound = std::move(*s);
+    }
+  }
+  int64_t rg_begin = 0, rg_end = n_rgs;
+  if (range.start) {
+    OUPS_ASSIGN_OR_RETURN(rg_begin, LowerBound(maxs, *range.start));
+  }
+  if (range.end_excl) {
+    OUPS_ASSIGN_OR_RETURN(rg_end, LowerBound(mins, *range.end_excl));
+  }
+
+  Columns read_columns = columns;
+  const bool need_ordered = (range.start || range.end_excl) &&
+                            std::find(columns.begin(), columns.end(), *ordered_on) ==
+                                columns.end();
+  if (need_ordered) read_columns.push_back(*ordered_on);
+
+  // One rg's rows in range, with the printed columns only.
+  auto load = [&](int64_t i) -> Result<Table> {
+    OUPS_ASSIGN_OR_RETURN(Table t, snap.ReadRowGroup(i, read_columns));
+    if (range.start || range.end_excl) {
+      OUPS_ASSIGN_OR_RETURN(Column ord, t.GetColumn(*ordered_on));
+      OUPS_ASSIGN_OR_RETURN(auto lohi, RowsInRange(ord, range));
+      t = t.Slice(lohi.first, lohi.second - lohi.first);
+    }
+    if (need_ordered) {
+      OUPS_ASSIGN_OR_RETURN(t, t.SelectColumns(columns));
+    }
+    return t;
+  };
+
+  if (command == "tail") {
+    std::vector<Table> chunks;  // newest first
+    int64_t rows = 0;
+    for (int64_t i = rg_end - 1; i >= rg_begin && rows < limit; --i) {
+      OUPS_ASSIGN_OR_RETURN(Table t, load(i));
+      rows += t.num_rows();
+      chunks.push_back(std::move(t));
+    }
+    for (auto it = chunks.rbegin(); it != chunks.rend(); ++it) {
+      Table t = *it;
+      if (rows > limit) {
+        const int64_t drop = std::min(rows - limit, t.num_rows());
+        t = t.Slice(drop, t.num_rows() - drop);
+        rows -= drop;
+      }
+      if (t.num_rows() > 0) OUPS_RETURN_NOT_OK(sink.Write(t));
+    }
+    return sink.Finish(out_schema);
+  }
+  int64_t remaining = limit;
+  for (int64_t i = rg_begin; i < rg_end && remaining != 0; ++i) {
+    OUPS_ASSIGN_OR_RETURN(Table t, load(i));
+    if (remaining > 0 && t.num_rows() > remaining) t = t.Slice(0, remaining);
+    if (remaining > 0) remaining -= t.num_rows();
+    if (t.num_rows() > 0) OUPS_RETURN_NOT_OK(sink.Write(t));
+  }
+  return sink.Finish(out_schema);
+}
+
+}  // namespace
+
+int RunRead(const std::string& command, const std::vector<std::string>& args, Env& env) {
+  const std::string usage = ReadUsage(command);
+  int code = 0;
+  auto parsed = ParseOrExit(env, command, args,
+                            {{"--start", "", true},
+                             {"--end-excl", "", true},
+                             {"--columns", "", true},
+                             {"-n", "--lines", true},
+                             {"--format", "", true},
+                             {"--json"},
+                             {"--output", "-o", true}},
+                            usage, &code);
+  if (!parsed) return code;
+  if (parsed->positional.size() != 1) {
+    return UsageError(env, command,
+                      parsed->positional.empty() ? "missing DATASET" : "one DATASET only", usage);
+  }
+  if (auto n = parsed->Get("-n"); n && (!ParseInt64(*n) || *ParseInt64(*n) < 0)) {
+    return UsageError(env, command, "-n needs a count >= 0, not '" + *n + "'", usage);
+  }
+  if (auto c = parsed->Get("--columns"); c && SplitList(*c).empty()) {
+    return UsageError(env, command, "--columns needs at least one column name", usage);
+  }
+  std::string format = command == "cat" ? "jsonl" : "table";
+  if (parsed->Has("--json")) {
+    if (parsed->Has("--format") && *parsed->Get("--format") != "jsonl") {
+      return UsageError(env, command, "--json and --format " + *parsed->Get("--format") +
+                                          " disagree", usage);
+    }
+    format = "jsonl";
+  }
+  if (auto f = parsed->Get("--format")) format = *f;
+  auto sink = MakeRowSink(format, *env.out, *env.fs, parsed->Get("--output"));
+  if (!sink.ok()) return UsageError(env, command, sink.status().message(), usage);
+  Status st = ReadRows(command, parsed->positional[0], *parsed, env, **sink);
+  if (!st.ok()) return Failure(env, command, st);
+  return kExitOk;
+}
+
+}  // namespace oups::cli

@@ -1,0 +1,59 @@
+// Dispatch of `oups <command>` to the command functions.
+#include <map>
+
+#include "cli/cli.h"
+#include "cli/util.h"
+
+namespace oups::cli {
+
+const std::string& MainUsage() {
+  static const std::string usage =
+      "usage: oups <command> [options]\n"
+      "\n"
+      "Inspect and maintain stores of ordered Parquet datasets.\n"
+      "\n"
+      "commands:\n"
+      "  ls PATH                 every dataset under PATH: rows, row groups, ordered range, bytes\n"
+      "  info DATASET            ordered column, schema, key-value metadata, row-group table\n"
+      "  cat DATASET             print rows (a range, some columns) as jsonl, csv, table or parquet\n"
+      "  head DATASET            the first rows (-n N, default 10)\n"
+      "  tail DATASET            the last rows (-n N, default 10)\n"
+      "  write DATASET           ingest a CSV or Parquet file (merge, de-duplicate, coalesce)\n"
+      "  verify PATH             check every dataset under PATH against its files\n"
+      "  compact DATASET         coalesce off-target row groups\n"
+      "  rm DATASET              remove a dataset\n"
+      "  parquet cat|meta FILE   print a Parquet file's rows or metadata\n"
+      "\n"
+      "Run 'oups <command> --help' for a command's options. Commands that print\n"
+      "data accept --json.\n"
+      "\n"
+      "exit status: 0 ok, 1 problems found or operation failed, 2 usage error\n";
+  return usage;
+}
+
+int Run(const std::vector<std::string>& args, Env& env) {
+  if (args.empty()) {
+    *env.err << "oups: missing command\n" << MainUsage();
+    return kExitUsage;
+  }
+  const std::string& command = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "--help" || command == "-h" || command == "help") {
+    *env.out << MainUsage();
+    return kExitOk;
+  }
+  if (command == "ls") return RunLs(rest, env);
+  if (command == "info") return RunInfo(rest, env);
+  if (command == "cat" || command == "head" || command == "tail") {
+    return RunRead(command, rest, env);
+  }
+  if (command == "write") return RunWrite(rest, env);
+  if (command == "verify") return RunVerify(rest, env);
+  if (command == "compact") return RunCompact(rest, env);
+  if (command == "rm") return RunRm(rest, env);
+  if (command == "parquet") return RunParquet(rest, env);
+  *env.err << "oups: unknown command '" << command << "'\n" << MainUsage();
+  return kExitUsage;
+}
+
+}  // namespace oups::cli

@@ -1,0 +1,166 @@
+#include "cli/sinks.h"
+
+#include <sstream>
+
+#include "cli/util.h"
+#include "oups/parquet/file_writer.h"
+#include "oups/parquet/printer.h"
+#include "oups/table/builder.h"
+
+namespace oups::cli {
+namespace {
+
+class JsonlSink : public RowSink {
+ public:
+  explicit JsonlSink(std::ostream& out) : out_(out) {}
+  Status Write(const Table& chunk) override { return parquet::PrintRowsJsonl(chunk, out_); }
+  Status Finish(const Schema&) override {
+    out_.flush();
+    return out_ ? Status::OK() : Status::IOError("writing the output failed");
+  }
+
+ private:
+  std::ostream& out_;
+};
+
+class CsvSink : public RowSink {
+ public:
+  explicit CsvSink(std::ostream& out) : out_(out) {}
+  Status Write(const Table& chunk) override {
+    if (!header_done_) {
+      header_done_ = true;
+      return parquet::PrintRowsCsv(chunk, out_);
+    }
+    // The printer writes a header per call: print into a buffer and drop the
+    // header, which is what a zero-row slice prints.
+    std::ostringstream header, text;
+    OUPS_RETURN_NOT_OK(parquet::PrintRowsCsv(chunk.Slice(0, 0), header));
+    OUPS_RETURN_NOT_OK(parquet::PrintRowsCsv(chunk, text));
+    const std::string s = text.str();
+    out_ << std::string_view(s).substr(header.str().size());
+    return out_ ? Status::OK() : Status::IOError("writing the output failed");
+  }
+  Status Finish(const Schema& schema) override {
+    if (!header_done_) {
+      std::vector<Column> empty;
+      for (const Field& f : schema.fields()) {
+        ColumnBuilder b(f.type);
+        OUPS_ASSIGN_OR_RETURN(Column c, b.Finish());
+        empty.push_back(std::move(c));
+      }
+      OUPS_ASSIGN_OR_RETURN(Table t, Table::Make(schema, std::move(empty)));
+      OUPS_RETURN_NOT_OK(parquet::PrintRowsCsv(t, out_));
+    }
+    out_.flush();
+    return out_ ? Status::OK() : Status::IOError("writing the output failed");
+  }
+
+ private:
+  std::ostream& out_;
+  bool header_done_ = false;
+};
+
+class TextSink : public RowSink {
+ public:
+  explicit TextSink(std::ostream& out) : out_(out) {}
+  Status Write(const Table& chunk) override {
+    if (table_.header.empty()) SetHeader(chunk.schema());
+    OUPS_ASSIGN_OR_RETURN(auto rows, RenderRows(chunk));
+    for (auto& row : rows) {
+      std::vector<std::string> cells;
+      for (const json::Value& v : row) cells.push_back(CellText(v));
+      table_.rows.push_back(std::move(cells));
+    }
+    return Status::OK();
+  }
+  Status Finish(const Schema& schema) override {
+    if (table_.header.empty()) SetHeader(schema);
+    if (table_.header.empty()) return Status::OK();
+    PrintTextTable(table_, out_);
+    out_.flush();
+    return out_ ? Status::OK() : Status::IOError("writing the output failed");
+  }
+
+ private:
+  void SetHeader(const Schema& schema) {
+    for (const Field& f : schema.fields()) {
+      table_.header.push_back(f.name);
+      table_.right_align.push_back(f.type.is_integer() || f.type.is_floating() ||
+                                   f.type.id == TypeId::kDecimal ||
+                                   f.type.id == TypeId::kDuration);
+    }
+  }
+  std::ostream& out_;
+  TextTable table_;
+};
+
+// A WritableFile over an output stream (Parquet to stdout).
+class StreamFile : public WritableFile {
+ public:
+  explicit StreamFile(std::ostream& out) : WritableFile("<stdout>"), out_(out) {}
+  Status Append(const void* data, int64_t n) override {
+    out_.write(static_cast<const char*>(data), static_cast<std::streamsize>(n));
+    written_ += n;
+    return out_ ? Status::OK() : Status::IOError("writing to the output failed");
+  }
+  Status Sync() override {
+    out_.flush();
+    return out_ ? Status::OK() : Status::IOError("writing to the output failed");
+  }
+  Status Close() override { return Sync(); }
+  int64_t Tell() const override { return written_; }
+
+ private:
+  std::ostream& out_;
+  int64_t written_ = 0;
+};
+
+class ParquetSink : public RowSink {
+ public:
+  ParquetSink(std::ostream& out, FileSystem& fs, std::optional<std::string> output)
+      : out_(out), fs_(fs), output_(std::move(output)) {}
+  Status Write(const Table& chunk) override {
+    if (writer_ == nullptr) OUPS_RETURN_NOT_OK(Open(chunk.schema()));
+    return writer_->WriteRowGroup(chunk);
+  }
+  Status Finish(const Schema& schema) override {
+    if (writer_ == nullptr) OUPS_RETURN_NOT_OK(Open(schema));
+    auto md = writer_->Close();
+    return md.ok() ? Status::OK() : md.status();
+  }
+
+ private:
+  Status Open(const Schema& schema) {
+    std::unique_ptr<WritableFile> file;
+    if (output_) {
+      OUPS_ASSIGN_OR_RETURN(file, fs_.OpenForWrite(*output_));
+    } else {
+      file = std::make_unique<StreamFile>(out_);
+    }
+    OUPS_ASSIGN_OR_RETURN(writer_, parquet::FileWriter::Open(std::move(file), schema));
+    return Status::OK();
+  }
+  std::ostream& out_;
+  FileSystem& fs_;
+  std::optional<std::string> output_;
+  std::unique_ptr<parquet::FileWriter> writer_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<RowSink>> MakeRowSink(const std::string& format, std::ostream& out,
+                                             FileSystem& fs, std::optional<std::string> output) {
+  if (output && format != "parquet") {
+    return Status::InvalidArgument("--output is only for --format parquet");
+  }
+  if (format == "jsonl") return std::unique_ptr<RowSink>(new JsonlSink(out));
+  if (format == "csv") return std::unique_ptr<RowSink>(new CsvSink(out));
+  if (format == "table") return std::unique_ptr<RowSink>(new TextSink(out));
+  if (format == "parquet") {
+    return std::unique_ptr<RowSink>(new ParquetSink(out, fs, std::move(output)));
+  }
+  return Status::InvalidArgument("unknown format '" + format +
+                                 "' (table, csv, jsonl or parquet)");
+}
+
+}  // namespace oups::cli

@@ -1,0 +1,206 @@
+#include "cli/util.h"
+
+#include <algorithm>
+#include <functional>
+#include <sstream>
+
+#include "dataset/file_naming.h"
+#include "oups/parquet/printer.h"
+
+namespace oups::cli {
+
+int UsageError(Env& env, std::string_view command, std::string_view problem,
+               std::string_view usage) {
+  *env.err << "oups " << command << ": " << problem << "\n" << usage;
+  return kExitUsage;
+}
+
+int Failure(Env& env, std::string_view command, const Status& status) {
+  *env.err << "oups " << command << ": " << status.ToString() << "\n";
+  return kExitFailure;
+}
+
+std::optional<ParsedArgs> ParseOrExit(Env& env, std::string_view command,
+                                      const std::vector<std::string>& args,
+                                      const std::vector<FlagSpec>& specs,
+                                      std::string_view usage, int* exit_code) {
+  auto parsed = ParseArgs(args, specs);
+  if (!parsed.ok()) {
+    *exit_code = UsageError(env, command, parsed.status().message(), usage);
+    return std::nullopt;
+  }
+  if (parsed->help) {
+    *env.out << usage;
+    *exit_code = kExitOk;
+    return std::nullopt;
+  }
+  return std::move(parsed).ValueOrDie();
+}
+
+namespace {
+
+Status Walk(FileSystem& fs, const std::string& dir, int depth,
+            std::vector<std::string>* found) {
+  if (depth > 64) return Status::OK();  // symlink loops: stop somewhere
+  OUPS_ASSIGN_OR_RETURN(auto entries, fs.ListDir(dir));
+  for (const FileInfo& e : entries) {
+    if (e.is_dir) {
+      if (e.name.starts_with(".")) continue;
+      OUPS_RETURN_NOT_OK(Walk(fs, JoinPath(dir, e.name), depth + 1, found));
+    } else if (auto name = dataset::DatasetNameFromMetadataFileName(e.name)) {
+      found->push_back(JoinPath(dir, *name));
+    }
+  }
+  return Status::OK();
+}
+
+std::string StripSlash(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> FindDatasets(FileSystem& fs, const std::string& root_in) {
+  const std::string root = StripSlash(root_in);
+  std::vector<std::string> found;
+  if (auto paths = dataset::DatasetPaths::Make(root)) {
+    auto exists = fs.Exists(paths->metadata);
+    if (exists.ok() && *exists) found.push_back(root);
+  }
+  auto info = fs.Stat(root);
+  if (info.ok() && info->is_dir) {
+    OUPS_RETURN_NOT_OK(Walk(fs, root, 0, &found));
+  } else if (found.empty()) {
+    return Status::NotFound("no store or dataset at '" + root + "'");
+  }
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  return found;
+}
+
+Result<dataset::DatasetMetadata> LoadMetadata(FileSystem& fs, const std::string& path_in) {
+  const std::string path = StripSlash(path_in);
+  auto paths = dataset::DatasetPaths::Make(path);
+  if (!paths) return Status::InvalidArgument("'" + path + "' is not a dataset path");
+  auto md = dataset::ReadMetadataFile(fs, paths->metadata);
+  if (!md.ok() && md.status().IsNotFound()) {
+    return Status::NotFound("no dataset at '" + path + "' (no metadata file '" +
+                            paths->metadata + "')");
+  }
+  return md;
+}
+
+Result<std::vector<std::vector<json::Value>>> RenderRows(const Table& table) {
+  std::ostringstream text;
+  OUPS_RETURN_NOT_OK(parquet::PrintRowsJsonl(table, text));
+  std::vector<std::vector<json::Value>> rows;
+  rows.reserve(static_cast<size_t>(table.num_rows()));
+  const std::string s = text.str();
+  size_t pos = 0;
+  while (pos < s.size()) {
+    size_t nl = s.find('\n', pos);
+    if (nl == std::string::npos) nl = s.size();
+    OUPS_ASSIGN_OR_RETURN(json::Value row, json::Parse(std::string_view(s).substr(pos, nl - pos)));
+    std::vector<json::Value> cells;
+    for (auto& m : row.members()) cells.push_back(std::move(m.second));
+    rows.push_back(std::move(cells));
+    pos = nl + 1;
+  }
+  return rows;
+}
+
+Result<json::Value> CellJson(const Column& column, int64_t i) {
+  OUPS_ASSIGN_OR_RETURN(Table one, Table::Make(Schema({Field{"v", column.type(), true}}),
+                                               {column.Slice(i, 1)}));
+  OUPS_ASSIGN_OR_RETURN(auto rows, RenderRows(one));
+  if (rows.size() != 1 || rows[0].size() != 1) return Status::Internal("rendering one value");
+  return std::move(rows[0][0]);
+}
+
+std::string CellText(const json::Value& v) {
+  switch (v.kind()) {
+    case json::Value::Kind::kNull: return "null";
+    case json::Value::Kind::kBool: return v.bool_value() ? "true" : "false";
+    case json::Value::Kind::kNumber:
+    case json::Value::Kind::kString: return v.string_value();
+    default: return json::Serialize(v);
+  }
+}
+
+namespace {
+// Display width: code points (UTF-8 continuation bytes do not count).
+size_t Width(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+// Control characters would break the layout: shown escaped.
+std::string Printable(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+}  // namespace
+
+void PrintTextTable(const TextTable& table, std::ostream& out) {
+  const size_t n = table.header.size();
+  std::vector<size_t> widths(n, 0);
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(table.rows.size());
+  for (size_t c = 0; c < n; ++c) widths[c] = Width(table.header[c]);
+  for (const auto& row : table.rows) {
+    std::vector<std::string> cells;
+    for (size_t c = 0; c < n; ++c) {
+      cells.push_back(c < row.size() ? Printable(row[c]) : "");
+      widths[c] = std::max(widths[c], Width(cells.back()));
+    }
+    rows.push_back(std::move(cells));
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string text;
+    for (size_t c = 0; c < n; ++c) {
+      const size_t pad = widths[c] - Width(cells[c]);
+      const bool right = c < table.right_align.size() && table.right_align[c];
+      if (c > 0) text += "  ";
+      if (right) text.append(pad, ' ');
+      text += cells[c];
+      if (!right && c + 1 < n) text.append(pad, ' ');
+    }
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    out << text << "\n";
+  };
+  line(table.header);
+  std::vector<std::string> rule;
+  for (size_t c = 0; c < n; ++c) rule.push_back(std::string(widths[c], '-'));
+  line(rule);
+  for (const auto& row : rows) line(row);
+}
+
+std::optional<int64_t> FileSize(FileSystem& fs, const std::string& path) {
+  auto info = fs.Stat(path);
+  if (!info.ok() || info->is_dir) return std::nullopt;
+  return info->size;
+}
+
+std::string RelativeTo(const std::string& path, const std::string& root_in) {
+  const std::string root = StripSlash(root_in);
+  if (path == root) return ".";
+  if (root == "/" && path.starts_with("/")) return path.substr(1);
+  if (path.size() > root.size() && path.starts_with(root) && path[root.size()] == '/') {
+    return path.substr(root.size() + 1);
+  }
+  return path;
+}
+
+}  // namespace oups::cli

@@ -1,0 +1,68 @@
+// Helpers shared by the `oups` commands: error reporting, dataset discovery,
+// value rendering (as the Parquet printer renders them) and aligned text tables.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/args.h"
+#include "cli/cli.h"
+#include "common/json.h"
+#include "dataset/metadata_file.h"
+#include "oups/io/file_system.h"
+#include "oups/result.h"
+#include "oups/table/column.h"
+
+namespace oups::cli {
+
+// Prints "oups <command>: <problem>" and the usage to err; returns kExitUsage.
+int UsageError(Env& env, std::string_view command, std::string_view problem,
+               std::string_view usage);
+// Prints "oups <command>: <Code>: <message>" to err; returns kExitFailure.
+int Failure(Env& env, std::string_view command, const Status& status);
+
+// Parses `args`; on --help prints `usage` to out and sets *exit_code to 0; on
+// a usage error prints it and sets *exit_code to 2. Returns nullopt in both
+// cases (the caller returns *exit_code).
+std::optional<ParsedArgs> ParseOrExit(Env& env, std::string_view command,
+                                      const std::vector<std::string>& args,
+                                      const std::vector<FlagSpec>& specs,
+                                      std::string_view usage, int* exit_code);
+
+// Dataset directories (`<dir>/<name>` of every `<dir>/<name>_opdmd`) found
+// under `root` at any depth, sorted; `root` itself when `root_opdmd` exists.
+// NotFound when `root` exists neither as a directory nor as a dataset.
+[[nodiscard]] Result<std::vector<std::string>> FindDatasets(FileSystem& fs,
+                                                            const std::string& root);
+
+// The dataset's metadata, or NotFound "no dataset at '<path>' (no metadata
+// file '<path>_opdmd')"; Corruption from the reader otherwise.
+[[nodiscard]] Result<dataset::DatasetMetadata> LoadMetadata(FileSystem& fs,
+                                                            const std::string& path);
+
+// Value of slot `i` as the Parquet printer renders it in JSON lines (a JSON
+// number, string, bool or null).
+[[nodiscard]] Result<json::Value> CellJson(const Column& column, int64_t i);
+// Every row of `table` as rendered JSON values (row-major).
+[[nodiscard]] Result<std::vector<std::vector<json::Value>>> RenderRows(const Table& table);
+// Text of a rendered value for a text table ("null" for null).
+std::string CellText(const json::Value& value);
+
+// An aligned text table: header, a rule, rows; numeric columns right-aligned.
+struct TextTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<bool> right_align;  // per column; missing = left
+};
+void PrintTextTable(const TextTable& table, std::ostream& out);
+
+// Size in bytes of a file, or nullopt if it cannot be stat'ed.
+std::optional<int64_t> FileSize(FileSystem& fs, const std::string& path);
+
+// Path of `path` relative to `root` for display ("." when equal).
+std::string RelativeTo(const std::string& path, const std::string& root);
+
+}  // namespace oups::cli

@@ -1,0 +1,225 @@
+// `oups verify PATH`: checks every dataset under PATH against its files.
+#include "cli/cli.h"
+#include "cli/progress.h"
+#include "cli/util.h"
+#include "dataset/file_naming.h"
+#include "dataset/metadata_file.h"
+#include "oups/parquet/file_reader.h"
+#include "oups/table/kernels.h"
+
+#include <set>
+
+namespace oups::cli {
+namespace {
+
+constexpr const char* kVerifyUsage =
+    "usage: oups verify PATH [--json]\n"
+    "\n"
+    "Checks every dataset under PATH (a store directory or one dataset):\n"
+    "  - the metadata file is readable and its row groups are ordered and do\n"
+    "    not overlap;\n"
+    "  - every row-group file is present and readable (all columns decoded),\n"
+    "    holds one row group with the stored columns and types, as many rows as\n"
+    "    the metadata says, sorted on the ordered column, with the first and last\n"
+    "    ordered values the metadata records as min and max;\n"
+    "  - no leftovers: files in the dataset directory that the metadata does not\n"
+    "    reference, temporary metadata files of interrupted writes.\n"
+    "Each problem is reported with its file.\n"
+    "\n"
+    "  --json   one JSON document: {\"path\", \"num_problems\", \"datasets\":\n"
+    "           [{\"path\", \"ok\", \"problems\": [{\"file\", \"problem\"}]}]}\n"
+    "\n"
+    "exit status: 0 every dataset is sound, 1 problems found (or PATH missing),\n"
+    "2 usage error\n";
+
+struct Problem {
+  std::string file;
+  std::string text;
+};
+
+std::string Rendered(const Column& col, int64_t i) {
+  auto v = CellJson(col, i);
+  return v.ok() ? CellText(*v) : "?";
+}
+
+// Problems of one row-group file (rg `i` of `md`).
+void CheckRowGroup(FileSystem& fs, const dataset::DatasetMetadata& md, int64_t i,
+                   const std::string& file, std::vector<Problem>* problems) {
+  auto add = [&](std::string text) { problems->push_back({file, std::move(text)}); };
+  auto exists = fs.Exists(file);
+  if (!exists.ok() || !*exists) {
+    add("missing (row group " + std::to_string(i) + " of the metadata)");
+    return;
+  }
+  auto reader = parquet::FileReader::Open(fs, file);
+  if (!reader.ok()) {
+    add("unreadable: " + reader.status().ToString());
+    return;
+  }
+  const int64_t expected_rows = static_cast<int64_t>(md.n_rows[static_cast<size_t>(i)]);
+  if ((*reader)->num_row_groups() != 1) {
+    add("holds " + std::to_string((*reader)->num_row_groups()) +
+        " row groups, expected exactly 1");
+  }
+  if ((*reader)->metadata().num_rows != expected_rows) {
+    add("holds " + std::to_string((*reader)->metadata().num_rows) +
+        " rows, the metadata says " + std::to_string(expected_rows));
+  }
+  if (!md.schema || !md.ordered_on) return;
+  // Columns and types against the stored schema.
+  const Schema file_schema = (*reader)->metadata().schema();
+  bool columns_ok = true;
+  for (const Field& f : md.schema->fields()) {
+    if (file_schema.IndexOf(f.name) < 0) {
+      add("has no column '" + f.name + "' (stored schema)");
+      columns_ok = false;
+    }
+  }
+  for (const Field& f : file_schema.fields()) {
+    if (md.schema->IndexOf(f.name) < 0) {
+      add("has column '" + f.name + "', which is not in the stored schema");
+    }
+  }
+  if (!columns_ok) return;
+  auto read = (*reader)->Read();
+  if (!read.ok()) {
+    add("unreadable: " + read.status().ToString());
+    return;
+  }
+  auto selected = read->SelectColumns([&] {
+    std::vector<std::string> names;
+    for (const Field& f : md.schema->fields()) names.push_back(f.name);
+    return names;
+  }());
+  if (!selected.ok()) {
+    add(selected.status().ToString());
+    return;
+  }
+  auto table = dataset::AsStoredTypes(*selected, *md.schema, file);
+  if (!table.ok()) {
+    add("column types differ from the stored schema: " + table.status().ToString());
+    return;
+  }
+  auto ord = table->GetColumn(*md.ordered_on);
+  if (!ord.ok() || ord->length() == 0) return;
+  auto unsorted = FindFirstUnsorted(*ord);
+  if (unsorted.ok() && *unsorted >= 0) {
+    add("rows not sorted on '" + *md.ordered_on + "' at row " + std::to_string(*unsorted));
+  }
+  if (ord->type() != md.mins.type()) return;  // reported above
+  const int64_t last = ord->length() - 1;
+  if (CompareValues(*ord, 0, md.mins, i) != 0) {
+    add("first '" + *md.ordered_on + "' value " + Rendered(*ord, 0) + " differs from the min " +
+        Rendered(md.mins, i) + " in the metadata");
+  }
+  if (CompareValues(*ord, last, md.maxs, i) != 0) {
+    add("last '" + *md.ordered_on + "' value " + Rendered(*ord, last) +
+        " differs from the max " + Rendered(md.maxs, i) + " in the metadata");
+  }
+}
+
+std::vector<Problem> CheckDataset(Env& env, const std::string& path, ProgressBar* bar,
+                                  int64_t* rows_done) {
+  std::vector<Problem> problems;
+  FileSystem& fs = *env.fs;
+  const auto paths = dataset::DatasetPaths::Make(path);
+  auto md = dataset::ReadMetadataFile(fs, paths->metadata);
+  if (!md.ok()) {
+    problems.push_back({paths->metadata, "unreadable metadata: " + md.status().ToString()});
+    return problems;
+  }
+  if (Status st = dataset::CheckNoOverlap(*md, path); !st.ok()) {
+    problems.push_back({paths->metadata, st.ToString()});
+  }
+  for (int64_t i = 1; i < md->num_row_groups(); ++i) {
+    if (md->mins.type() == md->maxs.type() &&
+        CompareValues(md->mins, i - 1, md->mins, i) > 0) {
+      problems.push_back({paths->metadata, "row group " + std::to_string(i) +
+                                               " starts before row group " +
+                                               std::to_string(i - 1)});
+    }
+  }
+  std::set<std::string> referenced;
+  for (int64_t i = 0; i < md->num_row_groups(); ++i) {
+    const uint64_t id = md->file_ids[static_cast<size_t>(i)];
+    referenced.insert(dataset::RowGroupFileName(id));
+    CheckRowGroup(fs, *md, i, paths->RowGroupFile(id), &problems);
+    *rows_done += static_cast<int64_t>(md->n_rows[static_cast<size_t>(i)]);
+    bar->Update(*rows_done, static_cast<double>(i + 1) / static_cast<double>(md->num_row_groups()));
+  }
+  // Leftovers in the dataset directory and temporary metadata files.
+  auto entries = fs.ListDir(paths->dir);
+  if (entries.ok()) {
+    for (const FileInfo& e : *entries) {
+      if (referenced.count(e.name)) continue;
+      const bool rg_file = dataset::ParseRowGroupFileName(e.name).has_value();
+      problems.push_back({JoinPath(paths->dir, e.name),
+                          rg_file ? "leftover: row-group file not referenced by the metadata "
+                                    "(interrupted write or deferred deletion; the next write "
+                                    "removes it)"
+                                  : "leftover: not a row-group file of this dataset"});
+    }
+  }
+  if (auto parent = fs.ListDir(paths->ParentDir()); parent.ok()) {
+    for (const FileInfo& e : *parent) {
+      if (!e.is_dir && dataset::IsTempMetadataFileName(e.name, paths->name)) {
+        problems.push_back({JoinPath(paths->ParentDir(), e.name),
+                            "leftover: temporary metadata file of an interrupted write"});
+      }
+    }
+  }
+  return problems;
+}
+
+}  // namespace
+
+int RunVerify(const std::vector<std::string>& args, Env& env) {
+  int code = 0;
+  auto parsed = ParseOrExit(env, "verify", args, {{"--json"}}, kVerifyUsage, &code);
+  if (!parsed) return code;
+  if (parsed->positional.size() != 1) {
+    return UsageError(env, "verify",
+                      parsed->positional.empty() ? "missing PATH" : "one PATH only",
+                      kVerifyUsage);
+  }
+  const std::string root = parsed->positional[0];
+  auto found = FindDatasets(*env.fs, root);
+  if (!found.ok()) return Failure(env, "verify", found.status());
+  const bool as_json = parsed->Has("--json");
+  json::Value list = json::Value::Array();
+  int64_t n_problems = 0;
+  int64_t rows_done = 0;
+  for (const std::string& path : *found) {
+    ProgressBar bar(env.err, env.progress, "verifying " + path);
+    const std::vector<Problem> problems = CheckDataset(env, path, &bar, &rows_done);
+    bar.Finish();
+    n_problems += static_cast<int64_t>(problems.size());
+    json::Value entry = json::Value::Object();
+    entry.Add("path", json::Value::String(RelativeTo(path, root)));
+    entry.Add("ok", json::Value::Bool(problems.empty()));
+    json::Value plist = json::Value::Array();
+    for (const Problem& p : problems) {
+      json::Value pj = json::Value::Object();
+      pj.Add("file", json::Value::String(p.file));
+      pj.Add("problem", json::Value::String(p.text));
+      plist.Push(std::move(pj));
+      if (!as_json) *env.out << p.file << ": " << p.text << "\n";
+    }
+    entry.Add("problems", std::move(plist));
+    list.Push(std::move(entry));
+    if (!as_json && problems.empty()) *env.out << "ok " << path << "\n";
+  }
+  if (as_json) {
+    json::Value doc = json::Value::Object();
+    doc.Add("path", json::Value::String(root));
+    doc.Add("num_problems", json::Value::Int(n_problems));
+    doc.Add("datasets", std::move(list));
+    *env.out << json::Serialize(doc) << "\n";
+  } else {
+    *env.out << found->size() << " dataset" << (found->size() == 1 ? "" : "s") << " checked, "
+             << n_problems << " problem" << (n_problems == 1 ? "" : "s") << "\n";
+  }
+  return n_problems == 0 ? kExitOk : kExitFailure;
+}
+
+}  // namespace oups::cli

@@ -1,0 +1,401 @@
+// `oups write`, `oups compact` and `oups rm`: the commands that change a
+// dataset, all through OrderedDataset (its commit protocol, writer lock and
+// validation). The input is read and checked completely before the dataset
+// is touched.
+#include <algorithm>
+
+#include "cli/cli.h"
+#include "cli/csv_input.h"
+#include "cli/progress.h"
+#include "cli/util.h"
+#include "cli/values.h"
+#include "oups/dataset/ordered_dataset.h"
+#include "oups/parquet/file_reader.h"
+#include "oups/table/kernels.h"
+
+namespace oups::cli {
+namespace {
+
+constexpr const char* kWriteUsage =
+    "usage: oups write DATASET --ordered-on COL --from FILE.{csv,parquet}\n"
+    "       [--row-group-target-size N|PERIOD] [--duplicates-on a,b | --duplicates-on-all]\n"
+    "       [--max-n-off-target-rgs N] [--kv key=value ...] [--kv-remove key ...]\n"
+    "       [--types col=type,...] [--input-format csv|parquet] [--compression C]\n"
+    "       [--lock-timeout SECONDS] [--json]\n"
+    "\n"
+    "Merges the rows of FILE into DATASET (created if missing) with the full\n"
+    "write semantics: rows sorted on the ordered column, merged with the stored\n"
+    "ones, optional de-duplication (new rows win) and coalescing of small row\n"
+    "groups, key-value metadata updated in the same commit.\n"
+    "\n"
+    "  --ordered-on COL             the ordered column (default: the dataset's)\n"
+    "  --from FILE                  input; CSV (header line of column names) or\n"
+    "                               Parquet, by extension or --input-format\n"
+    "  --row-group-target-size T    rows per row group (default 6345000), or a\n"
+    "                               period such as 1D, 2h, MS (time-ordered data)\n"
+    "  --duplicates-on a,b          drop rows equal on these columns (+ ordered)\n"
+    "  --duplicates-on-all          drop rows equal on every column\n"
+    "  --max-n-off-target-rgs N     coalesce off-target row groups (N >= 1)\n"
+    "  --kv key=value               set a key-value metadata entry (repeatable)\n"
+    "  --kv-remove key              remove a key-value metadata entry (repeatable)\n"
+    "  --types col=type,...         CSV column types instead of inferred ones:\n"
+    "                               int64 int32 float64 bool string date\n"
+    "                               timestamp[unit] timestamp[unit,TZ] duration[unit]\n"
+    "                               (unit s|ms|us|ns), e.g. ts=timestamp[ns,UTC]\n"
+    "  --compression C              snappy (default), zstd, gzip, lz4, brotli, none\n"
+    "  --lock-timeout SECONDS       wait at most this long for the writer lock\n"
+    "  --json                       print the summary as JSON: {\"dataset\",\n"
+    "                               \"rows_written\", \"rows\", \"num_row_groups\"}\n"
+    "\n"
+    "CSV types are inferred over the whole file: int64, float64, timestamp[ns]\n"
+    "(ISO-8601; with Z or offsets: timestamp[ns, tz=UTC]), date, else string; an\n"
+    "empty field is null. Bad input (a malformed CSV line, a value not of its\n"
+    "column's type, unsorted rows) is reported with file, line and column, and\n"
+    "the dataset is left unchanged.\n"
+    "\n"
+    "exit status: 0 ok, 1 bad input or failed write, 2 usage error\n";
+
+constexpr const char* kCompactUsage =
+    "usage: oups compact DATASET --row-group-target-size N|PERIOD\n"
+    "       [--max-n-off-target-rgs N] [--lock-timeout SECONDS] [--json]\n"
+    "\n"
+    "Coalesces runs of off-target row groups (too small, or several per period)\n"
+    "into row groups on target, without new rows: the write planner's resize\n"
+    "mode. Row groups on target are left untouched.\n"
+    "\n"
+    "  --row-group-target-size T    rows per row group, or a period (1D, 2h, MS)\n"
+    "  --max-n-off-target-rgs N     rewrite a run when it has more than N\n"
+    "                               off-target row groups (default 1)\n"
+    "  --json                       print {\"dataset\", \"rows\",\n"
+    "                               \"num_row_groups_before\", \"num_row_groups\"}\n"
+    "\n"
+    "exit status: 0 ok, 1 missing dataset or failed write, 2 usage error\n";
+
+constexpr const char* kRmUsage =
+    "usage: oups rm DATASET [--lock-timeout SECONDS]\n"
+    "\n"
+    "Removes a dataset (metadata file first: the commit point, then its row-group\n"
+    "files and directory).\n"
+    "\n"
+    "exit status: 0 ok, 1 missing dataset or failed removal, 2 usage error\n";
+
+RowGroupTargetSize ParseTarget(const std::string& text) {
+  if (auto n = ParseInt64(text)) return *n;
+  return Period(text);
+}
+
+// "a=x,b=y" -> {a: x, b: y}.
+Result<std::map<std::string, DataType>> ParseTypes(const std::vector<std::string>& specs) {
+  std::map<std::string, DataType> types;
+  for (const std::string& spec : specs) {
+    // Commas also appear inside "timestamp[ns,UTC]": split on commas outside [].
+    std::vector<std::string> items;
+    std::string cur;
+    int depth = 0;
+    for (char c : spec) {
+      if (c == '[') ++depth;
+      if (c == ']') --depth;
+      if (c == ',' && depth == 0) {
+        if (!cur.empty()) items.push_back(cur);
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    if (!cur.empty()) items.push_back(cur);
+    for (const std::string& item : items) {
+      const size_t eq = item.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        return Status::InvalidArgument("--types: expected column=type, found '" + item + "'");
+      }
+      OUPS_ASSIGN_OR_RETURN(DataType t, ParseTypeSpec(item.substr(eq + 1)));
+      types[item.substr(0, eq)] = t;
+    }
+  }
+  return types;
+}
+
+Result<double> ParseSeconds(const std::optional<std::string>& text) {
+  if (!text) return -1.0;
+  try {
+    size_t used = 0;
+    const double v = std::stod(*text, &used);
+    if (used != text->size() || !(v >= 0)) throw std::invalid_argument("");
+    return v;
+  } catch (const std::exception&) {
+    return Status::InvalidArgument("--lock-timeout needs seconds >= 0, not '" + *text + "'");
+  }
+}
+
+// The input table, checked: the ordered column exists and is sorted.
+Result<Table> LoadInput(Env& env, const std::string& from, const std::string& format,
+                        const std::map<std::string, DataType>& types,
+                        const std::optional<std::string>& ordered_on) {
+  Table table;
+  std::vector<int64_t> row_lines;
+  if (format == "csv") {
+    ProgressBar bar(env.err, env.progress, "reading " + from);
+    CsvOptions options;
+    options.types = types;
+    options.progress = [&bar](int64_t rows, int64_t done, int64_t total) {
+      bar.Update(rows, total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0);
+    };
+    OUPS_ASSIGN_OR_RETURN(CsvTable csv, ReadCsv(*env.fs, from, options));
+    bar.Finish();
+    table = std::move(csv.table);
+    row_lines = std::move(csv.row_lines);
+  } else {
+    if (!types.empty()) {
+      return Status::InvalidArgument("--types applies to CSV input only ('" + from +
+                                     "' is Parquet)");
+    }
+    OUPS_ASSIGN_OR_RETURN(table, parquet::ReadTable(*env.fs, from));
+  }
+  if (ordered_on) {
+    auto col = table.GetColumn(*ordered_on);
+    if (!col.ok()) {
+      std::string names;
+      for (const Field& f : table.schema().fields()) names += (names.empty() ? "" : ", ") + f.name;
+      return Status::NotFound(from + ": no column '" + *ordered_on + "' (ordered_on); columns: " +
+                              names);
+    }
+    auto where = [&](int64_t row) {
+      return row_lines.empty() ? from + ": row " + std::to_string(row + 1)
+                               : from + ":" + std::to_string(row_lines[static_cast<size_t>(row)]);
+    };
+    const int col_index = table.schema().IndexOf(*ordered_on) + 1;
+    for (int64_t r = 0; r < col->length(); ++r) {
+      if (col->IsNull(r)) {
+        return Status::InvalidArgument(where(r) + ": column " + std::to_string(col_index) +
+                                       " '" + *ordered_on +
+                                       "': empty value in the ordered column");
+      }
+    }
+    auto unsorted = FindFirstUnsorted(*col);
+    if (unsorted.ok() && *unsorted >= 0) {
+      const int64_t r = *unsorted;
+      auto cur = CellJson(*col, r);
+      const std::string cur_text = cur.ok() ? CellText(*cur) : std::string("value");
+      if (r == 0 || cur_text == "NaN") {
+        return Status::InvalidArgument(where(r) + ": column " + std::to_string(col_index) +
+                                       " '" + *ordered_on + "': " + cur_text +
+                                       " cannot be ordered");
+      }
+      auto prev = CellJson(*col, r - 1);
+      return Status::InvalidArgument(
+          where(r) + ": column " + std::to_string(col_index) + " '" + *ordered_on + "': " +
+          cur_text + " is before the previous row's " +
+          (prev.ok() ? CellText(*prev) : std::string("value")) +
+          "; rows must be sorted in ascending order on '" + *ordered_on + "'");
+    }
+  }
+  return table;
+}
+
+std::string SizeSummary(int64_t rows, int64_t rgs) {
+  return std::to_string(rows) + " rows in " + std::to_string(rgs) + " row group" +
+         (rgs == 1 ? "" : "s");
+}
+
+}  // namespace
+
+int RunWrite(const std::vector<std::string>& args, Env& env) {
+  int code = 0;
+  auto parsed = ParseOrExit(env, "write", args,
+                            {{"--ordered-on", "", true},
+                             {"--from", "", true},
+                             {"--input-format", "", true},
+                             {"--row-group-target-size", "", true},
+                             {"--duplicates-on", "", true},
+                             {"--duplicates-on-all"},
+                             {"--max-n-off-target-rgs", "", true},
+                             {"--kv", "", true, true},
+                             {"--kv-remove", "", true, true},
+                             {"--types", "", true, true},
+                             {"--compression", "", true},
+                             {"--lock-timeout", "", true},
+                             {"--json"}},
+                            kWriteUsage, &code);
+  if (!parsed) return code;
+  auto usage = [&](const std::string& problem) {
+    return UsageError(env, "write", problem, kWriteUsage);
+  };
+  if (parsed->positional.size() != 1) {
+    return usage(parsed->positional.empty() ? "missing DATASET" : "one DATASET only");
+  }
+  const std::string path = parsed->positional[0];
+  const std::optional<std::string> from = parsed->Get("--from");
+  if (!from) return usage("missing --from FILE");
+  std::string format = parsed->Get("--input-format").value_or("");
+  if (format.empty()) {
+    std::string lower = *from;
+    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+    if (lower.ends_with(".csv")) {
+      format = "csv";
+    } else if (lower.ends_with(".parquet") || lower.ends_with(".pq")) {
+      format = "parquet";
+    } else {
+      return usage("cannot tell the format of '" + *from + "': use --input-format csv|parquet");
+    }
+  }
+  if (format != "csv" && format != "parquet") {
+    return usage("unknown --input-format '" + format + "' (csv or parquet)");
+  }
+  WriteOptions options;
+  if (auto t = parsed->Get("--row-group-target-size")) {
+    options.row_group_target_size = ParseTarget(*t);
+  }
+  if (parsed->Has("--duplicates-on") && parsed->Has("--duplicates-on-all")) {
+    return usage("--duplicates-on and --duplicates-on-all exclude each other");
+  }
+  if (auto d = parsed->Get("--duplicates-on")) {
+    options.duplicates_on = SplitList(*d);
+    if (options.duplicates_on->empty()) return usage("--duplicates-on needs column names");
+  }
+  if (parsed->Has("--duplicates-on-all")) options.duplicates_on = Columns{};
+  if (auto m = parsed->Get("--max-n-off-target-rgs")) {
+    auto n = ParseInt64(*m);
+    if (!n) return usage("--max-n-off-target-rgs needs an integer, not '" + *m + "'");
+    options.max_n_off_target_rgs = *n;
+  }
+  for (const std::string& kv : parsed->GetAll("--kv")) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) return usage("--kv needs key=value, not '" + kv + "'");
+    options.key_value_metadata[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  for (const std::string& k : parsed->GetAll("--kv-remove")) {
+    if (options.key_value_metadata.count(k)) return usage("--kv and --kv-remove both name '" + k + "'");
+    options.key_value_metadata[k] = std::nullopt;
+  }
+  if (auto c = parsed->Get("--compression")) options.compression = *c;
+  auto timeout = ParseSeconds(parsed->Get("--lock-timeout"));
+  if (!timeout.ok()) return usage(timeout.status().message());
+  if (*timeout >= 0) options.lock_timeout = *timeout;
+  auto types = ParseTypes(parsed->GetAll("--types"));
+  if (!types.ok()) return usage(types.status().message());
+
+  auto ds = OrderedDataset::Open(env.fs, path);
+  if (!ds.ok()) return Failure(env, "write", ds.status());
+  options.ordered_on = parsed->Get("--ordered-on");
+  std::optional<std::string> ordered_on = options.ordered_on;
+  if (!ordered_on) {
+    auto stored = ds->ordered_on();
+    if (!stored.ok()) return Failure(env, "write", stored.status());
+    ordered_on = *stored;
+    if (!ordered_on) return usage("missing --ordered-on COL (the dataset has none yet)");
+  }
+
+  auto table = LoadInput(env, *from, format, *types, ordered_on);
+  if (!table.ok()) return Failure(env, "write", table.status());
+  Status st;
+  {
+    Spinner spinner(env.err, env.progress, "writing " + path);
+    st = ds->Write(*table, options);
+  }
+  if (!st.ok()) {
+    const bool named = st.message().find(path) != std::string::npos;
+    return Failure(env, "write", named ? st : st.WithContext(path));
+  }
+  auto md = LoadMetadata(*env.fs, path);
+  if (!md.ok()) return Failure(env, "write", md.status());
+  if (parsed->Has("--json")) {
+    json::Value doc = json::Value::Object();
+    doc.Add("dataset", json::Value::String(path));
+    doc.Add("rows_written", json::Value::Int(table->num_rows()));
+    doc.Add("rows", json::Value::Int(md->total_rows()));
+    doc.Add("num_row_groups", json::Value::Int(md->num_row_groups()));
+    *env.out << json::Serialize(doc) << "\n";
+  } else {
+    *env.out << "wrote " << table->num_rows() << " rows from " << *from << " to " << path
+             << ": now " << SizeSummary(md->total_rows(), md->num_row_groups()) << "\n";
+  }
+  return kExitOk;
+}
+
+int RunCompact(const std::vector<std::string>& args, Env& env) {
+  int code = 0;
+  auto parsed = ParseOrExit(env, "compact", args,
+                            {{"--row-group-target-size", "", true},
+                             {"--max-n-off-target-rgs", "", true},
+                             {"--lock-timeout", "", true},
+                             {"--json"}},
+                            kCompactUsage, &code);
+  if (!parsed) return code;
+  auto usage = [&](const std::string& problem) {
+    return UsageError(env, "compact", problem, kCompactUsage);
+  };
+  if (parsed->positional.size() != 1) {
+    return usage(parsed->positional.empty() ? "missing DATASET" : "one DATASET only");
+  }
+  const std::string path = parsed->positional[0];
+  auto target = parsed->Get("--row-group-target-size");
+  if (!target) return usage("missing --row-group-target-size");
+  WriteOptions options;
+  options.row_group_target_size = ParseTarget(*target);
+  options.max_n_off_target_rgs = 1;
+  if (auto m = parsed->Get("--max-n-off-target-rgs")) {
+    auto n = ParseInt64(*m);
+    if (!n) return usage("--max-n-off-target-rgs needs an integer, not '" + *m + "'");
+    options.max_n_off_target_rgs = *n;
+  }
+  auto timeout = ParseSeconds(parsed->Get("--lock-timeout"));
+  if (!timeout.ok()) return usage(timeout.status().message());
+  if (*timeout >= 0) options.lock_timeout = *timeout;
+
+  auto before = LoadMetadata(*env.fs, path);
+  if (!before.ok()) return Failure(env, "compact", before.status());
+  auto ds = OrderedDataset::Open(env.fs, path);
+  if (!ds.ok()) return Failure(env, "compact", ds.status());
+  Status st;
+  {
+    Spinner spinner(env.err, env.progress, "compacting " + path);
+    st = ds->Write(options);
+  }
+  if (!st.ok()) {
+    const bool named = st.message().find(path) != std::string::npos;
+    return Failure(env, "compact", named ? st : st.WithContext(path));
+  }
+  auto after = LoadMetadata(*env.fs, path);
+  if (!after.ok()) return Failure(env, "compact", after.status());
+  if (parsed->Has("--json")) {
+    json::Value doc = json::Value::Object();
+    doc.Add("dataset", json::Value::String(path));
+    doc.Add("rows", json::Value::Int(after->total_rows()));
+    doc.Add("num_row_groups_before", json::Value::Int(before->num_row_groups()));
+    doc.Add("num_row_groups", json::Value::Int(after->num_row_groups()));
+    *env.out << json::Serialize(doc) << "\n";
+  } else {
+    *env.out << "compacted " << path << ": " << before->num_row_groups() << " -> "
+             << SizeSummary(after->total_rows(), after->num_row_groups()) << "\n";
+  }
+  return kExitOk;
+}
+
+int RunRm(const std::vector<std::string>& args, Env& env) {
+  int code = 0;
+  auto parsed =
+      ParseOrExit(env, "rm", args, {{"--lock-timeout", "", true}}, kRmUsage, &code);
+  if (!parsed) return code;
+  if (parsed->positional.size() != 1) {
+    return UsageError(env, "rm",
+                      parsed->positional.empty() ? "missing DATASET" : "one DATASET only",
+                      kRmUsage);
+  }
+  const std::string path = parsed->positional[0];
+  auto timeout = ParseSeconds(parsed->Get("--lock-timeout"));
+  if (!timeout.ok()) return UsageError(env, "rm", timeout.status().message(), kRmUsage);
+  // Existence first: removing nothing is an error for the tool (the library's
+  // Remove is a no-op then).
+  auto md = LoadMetadata(*env.fs, path);
+  if (!md.ok() && md.status().IsNotFound()) return Failure(env, "rm", md.status());
+  auto ds = OrderedDataset::Open(env.fs, path);
+  if (!ds.ok()) return Failure(env, "rm", ds.status());
+  RemoveOptions options;
+  if (*timeout >= 0) options.lock_timeout = *timeout;
+  Status st = ds->Remove(options);
+  if (!st.ok()) return Failure(env, "rm", st);
+  *env.out << "removed " << path << "\n";
+  return kExitOk;
+}
+
+}  // namespace oups::cli
