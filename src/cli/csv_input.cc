@@ -30,8 +30,9 @@ struct RawColumn {
 struct ParseState {
   std::string path;
   int64_t line = 1;              // physical line being fed to the parser
-  int64_t record_start_line = 0; // line of the current record's first field
-  bool in_record = false;
+  int64_t record_start_line = 0; // line where the current record starts
+  bool record_open = false;      // a record has started and not ended
+  bool in_record = false;        // a field of the current record was seen
   bool header_done = false;
   std::vector<std::string> names;
   std::vector<RawColumn> columns;
@@ -45,7 +46,6 @@ void OnField(void* data, size_t len, void* state_ptr) {
   if (!st->error.ok()) return;
   if (!st->in_record) {
     st->in_record = true;
-    st->record_start_line = st->line;
     st->field_index = 0;
   }
   const size_t i = st->field_index++;
@@ -76,6 +76,7 @@ void OnRecordEnd(int, void* state_ptr) {
     return;
   }
   st->in_record = false;
+  st->record_open = false;
   const std::string where = st->path + ":" + std::to_string(st->record_start_line);
   if (!st->header_done) {
     std::set<std::string> seen;
@@ -170,6 +171,12 @@ Result<CsvTable> ReadCsv(FileSystem& fs, const std::string& path, const CsvOptio
       size_t nl = chunk.find('\n', pos);
       const size_t end = nl == std::string::npos ? chunk.size() : nl + 1;
       const size_t len = end - pos;
+      // libcsv skips blank lines; any other line outside a record starts one.
+      const std::string_view segment(chunk.data() + pos, len);
+      if (!st.record_open && segment != "\n" && segment != "\r\n") {
+        st.record_open = true;
+        st.record_start_line = st.line;
+      }
       if (csv_parse(&parser, chunk.data() + pos, len, OnField, OnRecordEnd, &st) != len) {
         return Status::InvalidArgument(path + ":" + std::to_string(st.line) +
                                        ": malformed CSV (" +

@@ -1,0 +1,78 @@
+// Tests of the CLI argument parser (src/cli/args.h).
+#include "cli/args.h"
+
+#include <gtest/gtest.h>
+
+namespace oups::cli {
+namespace {
+
+const std::vector<FlagSpec> kSpecs = {{"--columns", "", true},
+                                      {"-n", "--lines", true},
+                                      {"--json"},
+                                      {"--kv", "", true, true}};
+
+TEST(ParseArgs, FlagsValuesAndPositionals) {
+  auto p = ParseArgs({"ds", "--columns", "a,b", "--json", "-n", "5", "--kv=a=1", "--kv", "b=2"},
+                     kSpecs);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->positional, std::vector<std::string>{"ds"});
+  EXPECT_EQ(p->Get("--columns"), "a,b");
+  EXPECT_TRUE(p->Has("--json"));
+  EXPECT_EQ(p->Get("-n"), "5");
+  EXPECT_EQ(p->GetAll("--kv"), (std::vector<std::string>{"a=1", "b=2"}));
+  EXPECT_FALSE(p->help);
+  EXPECT_FALSE(p->Has("--missing"));
+  EXPECT_EQ(p->Get("--missing"), std::nullopt);
+}
+
+TEST(ParseArgs, AliasHelpAndDoubleDash) {
+  auto p = ParseArgs({"--lines=3", "-h", "--", "--json", "-x"}, kSpecs);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->Get("-n"), "3");
+  EXPECT_TRUE(p->help);
+  EXPECT_EQ(p->positional, (std::vector<std::string>{"--json", "-x"}));
+  EXPECT_FALSE(p->Has("--json"));
+}
+
+TEST(ParseArgs, NegativeNumberAsValueAndPositional) {
+  auto p = ParseArgs({"--columns", "-5", "-7", "-"}, kSpecs);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->Get("--columns"), "-5");
+  EXPECT_EQ(p->positional, (std::vector<std::string>{"-7", "-"}));
+}
+
+TEST(ParseArgs, UsageErrorsNameTheOption) {
+  auto unknown = ParseArgs({"--colums", "a"}, kSpecs);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().message(), "unknown option '--colums'");
+  auto missing = ParseArgs({"--columns"}, kSpecs);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().message(), "option --columns needs a value");
+  auto twice = ParseArgs({"--columns", "a", "--columns", "b"}, kSpecs);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.status().message(), "option --columns given more than once");
+  auto value = ParseArgs({"--json=yes"}, kSpecs);
+  ASSERT_FALSE(value.ok());
+  EXPECT_EQ(value.status().message(), "option --json takes no value");
+}
+
+TEST(SplitList, DropsEmptyItems) {
+  EXPECT_EQ(SplitList("a,b,,c,"), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_TRUE(SplitList("").empty());
+  EXPECT_EQ(SplitList("x=1;y", ';'), (std::vector<std::string>{"x=1", "y"}));
+}
+
+TEST(ParseInt64, WholeTextOnly) {
+  EXPECT_EQ(ParseInt64("42"), 42);
+  EXPECT_EQ(ParseInt64("-9223372036854775808"), INT64_MIN);
+  EXPECT_EQ(ParseInt64("+7"), 7);
+  EXPECT_EQ(ParseInt64("9223372036854775808"), std::nullopt);
+  EXPECT_EQ(ParseInt64("1.5"), std::nullopt);
+  EXPECT_EQ(ParseInt64("12a"), std::nullopt);
+  EXPECT_EQ(ParseInt64(""), std::nullopt);
+  EXPECT_EQ(ParseInt64("+"), std::nullopt);
+  EXPECT_EQ(ParseInt64(" 1"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace oups::cli

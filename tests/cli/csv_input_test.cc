@@ -1,0 +1,157 @@
+// Tests of the CSV reader (src/cli/csv_input.h): inference, nulls, quoting,
+// line numbers in errors.
+#include "cli/csv_input.h"
+
+#include <gtest/gtest.h>
+
+#include "cli/values.h"
+#include "cli_test_util.h"
+
+namespace oups::cli {
+namespace {
+
+using cli_test::WriteText;
+
+class CsvTest : public ::testing::Test {
+ protected:
+  Result<CsvTable> Read(const std::string& text, CsvOptions options = {}) {
+    WriteText(*fs_, "/in.csv", text);
+    return ReadCsv(*fs_, "/in.csv", options);
+  }
+  std::shared_ptr<MemoryFileSystem> fs_ = NewMemoryFileSystem();
+};
+
+TEST_F(CsvTest, InfersEachType) {
+  auto t = Read(
+      "i,f,ts,tsz,d,s,mixed,empty\n"
+      "1,1,2024-01-01 10:00:00,2024-01-01T10:00:00Z,2024-01-01,a,5,\n"
+      "-2,2.5,2024-01-02,2024-01-01T12:00:00+02:00,2024-01-02,b,2024-01-01,\n");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  const Schema& s = t->table.schema();
+  ASSERT_EQ(s.num_fields(), 8);
+  EXPECT_EQ(s.field(0).type, DataType::Int64());
+  EXPECT_EQ(s.field(1).type, DataType::Float64());
+  EXPECT_EQ(s.field(2).type, DataType::Timestamp(TimeUnit::kNano));
+  EXPECT_EQ(s.field(3).type, DataType::Timestamp(TimeUnit::kNano, "UTC"));
+  EXPECT_EQ(s.field(4).type, DataType::Date32());
+  EXPECT_EQ(s.field(5).type, DataType::String());
+  EXPECT_EQ(s.field(6).type, DataType::String());  // an integer then a date
+  EXPECT_EQ(s.field(7).type, DataType::String());  // no value at all
+  const Table& tab = t->table;
+  EXPECT_EQ(tab.column(0).data<int64_t>()[1], -2);
+  EXPECT_EQ(tab.column(1).data<double>()[1], 2.5);
+  const int64_t day = DaysFromCivil(2024, 1, 1) * 86400;
+  EXPECT_EQ(tab.column(2).data<int64_t>()[0], (day + 36000) * 1'000'000'000);
+  EXPECT_EQ(tab.column(2).data<int64_t>()[1], (day + 86400) * 1'000'000'000);
+  // Both instants are 10:00 UTC.
+  EXPECT_EQ(tab.column(3).data<int64_t>()[0], tab.column(3).data<int64_t>()[1]);
+  EXPECT_EQ(tab.column(7).null_count(), 2);
+  EXPECT_EQ(t->row_lines, (std::vector<int64_t>{2, 3}));
+}
+
+TEST_F(CsvTest, NullsQuotedEmptyAndMultiLineFields) {
+  auto t = Read("k,s,n\n1,\"\",\n2,,7\n3,\"two\nlines, and \"\"quotes\"\"\",8\n4,x,9\n");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  const Table& tab = t->table;
+  ASSERT_EQ(tab.num_rows(), 4);
+  EXPECT_FALSE(tab.column(1).IsNull(0));
+  EXPECT_EQ(tab.column(1).GetView(0), "");
+  EXPECT_TRUE(tab.column(1).IsNull(1));
+  EXPECT_EQ(tab.column(1).GetView(2), "two\nlines, and \"quotes\"");
+  EXPECT_TRUE(tab.column(2).IsNull(0));
+  EXPECT_EQ(tab.schema().field(2).type, DataType::Int64());
+  // Row 4 starts on line 6 (row 3 spans lines 4-5).
+  EXPECT_EQ(t->row_lines, (std::vector<int64_t>{2, 3, 4, 6}));
+}
+
+TEST_F(CsvTest, GivenTypesAndCrlf) {
+  CsvOptions o;
+  o.types = {{"q", DataType::Int32()}, {"ts", DataType::Timestamp(TimeUnit::kSecond, "UTC")}};
+  auto t = Read("ts,q,b\r\n1970-01-01T00:01:00Z,5,x\r\n", o);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->table.schema().field(0).type, DataType::Timestamp(TimeUnit::kSecond, "UTC"));
+  EXPECT_EQ(t->table.column(0).data<int64_t>()[0], 60);
+  EXPECT_EQ(t->table.schema().field(1).type, DataType::Int32());
+  EXPECT_EQ(t->table.column(2).GetView(0), "x");
+}
+
+TEST_F(CsvTest, ValueErrorsNameFileLineAndColumn) {
+  CsvOptions o;
+  o.types = {{"qty", DataType::Int64()}};
+  auto t = Read("ts,qty\n1,5\n2,6\n3,x\n", o);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().message(),
+            "/in.csv:4: column 2 'qty': expected int64, found 'x' (an integer)");
+  o.types = {{"ts", DataType::Date32()}};
+  auto d = Read("ts\n2024-01-01\n\"a\nb\"\n2024-02-30\n", o);
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().message(),
+            "/in.csv:3: column 1 'ts': expected date32, found 'a\nb' (YYYY-MM-DD)");
+}
+
+TEST_F(CsvTest, StructureErrors) {
+  auto fields = Read("a,b\n1,2\n3\n");
+  ASSERT_FALSE(fields.ok());
+  EXPECT_EQ(fields.status().message(), "/in.csv:3: expected 2 fields (as the header), found 1");
+  auto more = Read("a,b\n1,2,3\n");
+  ASSERT_FALSE(more.ok());
+  EXPECT_EQ(more.status().message(), "/in.csv:2: expected 2 fields (as the header), found 3");
+  auto quote = Read("a,b\n1,x\"y\n");
+  ASSERT_FALSE(quote.ok());
+  EXPECT_NE(quote.status().message().find("/in.csv:2: malformed CSV"), std::string::npos)
+      << quote.status().message();
+  auto open_quote = Read("a,b\n1,\"never closed\n");
+  ASSERT_FALSE(open_quote.ok());
+  EXPECT_NE(open_quote.status().message().find("malformed CSV"), std::string::npos);
+  auto dup = Read("a,b,a\n1,2,3\n");
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.status().message(), "/in.csv:1: column 3: duplicate column name 'a'");
+  auto unnamed = Read("a,,c\n");
+  ASSERT_FALSE(unnamed.ok());
+  EXPECT_EQ(unnamed.status().message(), "/in.csv:1: column 2 of the header has no name");
+  auto empty = Read("");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.status().message(), "/in.csv:1: no header line (expected the column names)");
+  CsvOptions o;
+  o.types = {{"zz", DataType::Int64()}};
+  auto unknown = Read("a\n1\n", o);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().message(),
+            "/in.csv: --types names column 'zz', which is not in the header");
+  auto missing = ReadCsv(*fs_, "/nope.csv");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_TRUE(missing.status().IsNotFound());
+}
+
+TEST_F(CsvTest, HeaderOnlyGivesZeroRows) {
+  auto t = Read("a,b\n");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->table.num_rows(), 0);
+  EXPECT_EQ(t->table.num_columns(), 2);
+}
+
+TEST_F(CsvTest, ManyChunksAndProgress) {
+  // > 1 MiB so that the reader feeds several chunks; lines stay exact.
+  std::string text = "i,s\n";
+  const int n = 60000;
+  for (int i = 0; i < n; ++i) text += std::to_string(i) + ",\"value " + std::to_string(i) + "\"\n";
+  text += "bad,x\n";
+  int64_t calls = 0, last_done = 0;
+  CsvOptions o;
+  o.types = {{"i", DataType::Int64()}};
+  o.progress = [&](int64_t, int64_t done, int64_t total) {
+    ++calls;
+    EXPECT_EQ(total, static_cast<int64_t>(text.size()));
+    EXPECT_GE(done, last_done);
+    last_done = done;
+  };
+  auto t = Read(text, o);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().message(), "/in.csv:" + std::to_string(n + 2) +
+                                      ": column 1 'i': expected int64, found 'bad' (an integer)");
+  EXPECT_GE(calls, 2);
+  EXPECT_EQ(last_done, static_cast<int64_t>(text.size()));
+}
+
+}  // namespace
+}  // namespace oups::cli
