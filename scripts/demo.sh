@@ -1,38 +1,59 @@
 #!/usr/bin/env bash
-# The main job: builds oups's tools and runs the demo (build/tools/oups-demo),
-# which writes a generated tick table with oups's Parquet writer, reads it back
-# and prints what it did.
+# The main job: builds oups (Release, everything: library, tools, tests,
+# benchmarks, Python module when enabled), then runs the demo
+# (build/tools/oups-demo) on a fresh ./demo-store: a year of one-minute bars
+# for six instruments, bulk-loaded, then 30 daily appends with late and
+# duplicated bars, an iter_intersections over all of them, each step checked
+# and timed; finally `oups ls` and `oups info` on the store.
 #
 #   bash scripts/demo.sh [DEMO ARGS...]   (after bash scripts/install-deps.sh)
+#
+# DEMO ARGS go to oups-demo (see build/tools/oups-demo --help), e.g. --small.
+# The build log goes to build/logs/demo-build.log, printed only on failure.
+# OUPS_JOBS sets the build parallelism (default 2), OUPS_BUILD_DIR the build
+# directory (default build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 JOBS="${OUPS_JOBS:-2}"
-mkdir -p build/logs
+B="${OUPS_BUILD_DIR:-build}"
+STORE=demo-store
+LOG="$B/logs/demo-build.log"
+
+mkdir -p "$B/logs"
+: >"$LOG"
 build_quietly() {
-  if ! "$@" >>build/logs/demo-build.log 2>&1; then
-    tail -n 100 build/logs/demo-build.log
-    echo "demo.sh: build failed (full log: build/logs/demo-build.log)" >&2
+  if ! "$@" >>"$LOG" 2>&1; then
+    tail -n 100 "$LOG"
+    echo "demo.sh: build failed (full log: $LOG)" >&2
     exit 1
   fi
 }
 
-: >build/logs/demo-build.log
-build_quietly cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPython3_EXECUTABLE=/usr/bin/python3
-targets=(oups-parquet)
-if [[ -f tools/oups_demo.cc ]]; then targets+=(oups-demo); fi
-build_quietly cmake --build build -j "$JOBS" --target "${targets[@]}"
+echo "== build (Release, $B/; log in $LOG)"
+SECONDS=0
+build_quietly cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Release -DPython3_EXECUTABLE=/usr/bin/python3
+build_quietly cmake --build "$B" -j "$JOBS"
+echo "   built in ${SECONDS} s"
 
-if [[ -x build/tools/oups-demo ]]; then
-  exec build/tools/oups-demo "$@"
+SECONDS=0
+rm -rf -- "$STORE"
+echo "== $B/tools/oups-demo --dir $STORE $*"
+"$B/tools/oups-demo" --dir "$STORE" "$@"
+
+if [[ -x "$B/tools/oups" ]]; then
+  # The first dataset, by the CLI's own listing order.
+  first="$(cd "$STORE" && find . -name '*_opdmd' | sort | head -n 1 | sed -e 's|^\./||' -e 's|_opdmd$||')"
+  echo
+  echo "== $B/tools/oups ls $STORE"
+  "$B/tools/oups" ls "$STORE"
+  echo
+  echo "== $B/tools/oups info $STORE/$first"
+  "$B/tools/oups" info "$STORE/$first"
+else
+  echo
+  echo "(the oups command-line tool is not built yet: no $B/tools/oups; once it is,"
+  echo " 'oups ls $STORE' and 'oups info $STORE/<dataset>' show the store)"
 fi
-
-# Until oups-demo exists: write a small corpus with oups and show one file.
-build_quietly cmake --build build -j "$JOBS" --target oups-interop-gen
-out="$(mktemp -d "${TMPDIR:-/tmp}/oups-demo.XXXXXX")"
-build/tools/oups-interop-gen "$out"
-echo "-- oups-parquet meta $out/kv_sorted.parquet (first lines)"
-build/tools/oups-parquet meta "$out/kv_sorted.parquet" | head -n 40 || true
-echo "-- oups-parquet cat --format csv $out/kv_sorted.parquet (first rows)"
-build/tools/oups-parquet cat --format csv "$out/kv_sorted.parquet" | head -n 5 || true
-rm -rf "$out"
+echo
+echo "demo.sh: demo and inspection took ${SECONDS} s after the build; the store is in ./$STORE"
