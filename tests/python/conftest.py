@@ -63,3 +63,10 @@ def ts_df():
 def pytest_report_header(config):
     return f"oups {getattr(oups, '__version__', '?')} from {Path(oups.__file__).parent}; " \
            f"pandas {pd.__version__}; PYTHONPATH={os.environ.get('PYTHONPATH', '')}"
+
+
+def assert_no_dataset(parent, name="ds"):
+    """Nothing of dataset `name` exists under `parent` (metadata file, directory)."""
+    parent = Path(parent)
+    assert not (parent / f"{name}_opdmd").exists()
+    assert not (parent / name).exists()

@@ -135,7 +135,7 @@ def test_handle_follows_commits(tmp_path):
     h1 = OrderedParquetDataset(path)
     h2 = OrderedParquetDataset(path, ordered_on="a")
     assert len(h1) == 0 and h1.is_newly_initialized
-    h2.write(df=df_ref(2), row_group_target_size=1)
+    h2.write(df=df_ref(4).iloc[:2], row_group_target_size=1)
     assert len(h2) == 2  # the writing handle shows what it committed
     assert len(h1) == 2 and not h1.is_newly_initialized and h1.ordered_on == "a"
     write(path, ordered_on="a", df=df_ref(4).iloc[2:], row_group_target_size=1)

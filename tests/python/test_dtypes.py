@@ -11,7 +11,7 @@ import pytest
 
 from oups.store import OrderedParquetDataset, check_cmidx, conform_cmidx, write
 
-from conftest import msg, rg_files
+from conftest import assert_no_dataset, msg, rg_files
 
 N = 6
 
@@ -120,7 +120,7 @@ def test_unsupported_dtypes(tmp_path, name, values):
     with pytest.raises(TypeError) as ei:
         write(tmp_path / "ds", ordered_on="o", df=df)
     assert name in str(ei.value)
-    assert list(tmp_path.iterdir()) == []
+    assert_no_dataset(tmp_path)
 
 
 # ---------------------------------------------------------------------------- ordered columns
@@ -158,7 +158,7 @@ def test_string_order_is_code_point_order(tmp_path):
 
 def test_tz_aware_ordered_column_compared_as_instants(tmp_path):
     # Wall clock decreases but instants increase: sorted.
-    ts = pd.Series([pd.Timestamp("2024-10-27 02:30+02:00"), pd.Timestamp("2024-10-27 02:10+01:00")]
+    ts = pd.Series(pd.to_datetime(["2024-10-27 02:30+02:00", "2024-10-27 02:10+01:00"], utc=True)
                    ).dt.tz_convert("Europe/Paris")
     df = pd.DataFrame({"ts": ts, "v": [1, 2]})
     write(tmp_path / "ds", ordered_on="ts", df=df)
@@ -313,7 +313,7 @@ def test_write_applies_cmidx_rules_without_conforming(tmp_path):
                                                                     names=["l0", "l1"]))
     with pytest.raises(TypeError, match=msg("name 3 has to be of type 'string', not 'int'.")):
         write(tmp_path / "ds", ordered_on=("o", "a"), df=bad2)
-    assert list(tmp_path.iterdir()) == []
+    assert_no_dataset(tmp_path)
 
 
 def test_conform_cmidx():

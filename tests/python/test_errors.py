@@ -7,7 +7,7 @@ import pytest
 
 from oups.store import OrderedParquetDataset, Store, toplevel, write
 
-from conftest import msg, rg_files
+from conftest import assert_no_dataset, msg, rg_files
 
 
 @toplevel
@@ -176,3 +176,26 @@ def test_bad_input_leaves_stored_data_intact(tmp_path):
     assert rg_files(path) == before_files
     assert (tmp_path / "ds_opdmd").read_bytes() == md_before
     pdt.assert_frame_equal(OrderedParquetDataset(path).to_pandas(), df([1, 2, 3]))
+
+
+def test_invalid_writes_and_reads_of_missing_dataset_create_nothing(tmp_path):
+    # §2.5 step 1 / §4.2 step 1: input checks happen before the disk is touched; §3.1 / §5.3:
+    # handles and reads of a missing dataset create nothing (the original left lock files).
+    bad_calls = [
+        dict(df=df([5, 4])),
+        dict(df=df([4]), duplicates_on=["nope"]),
+        dict(df=df([4]), row_group_target_size="B"),
+        dict(df=df([4]), compression="bogus"),
+        dict(df=pd.DataFrame({"a": [1], "c": [1 + 2j]})),
+        dict(df=pd.DataFrame({"x": [1]})),
+    ]
+    for kw in bad_calls:
+        with pytest.raises((ValueError, TypeError, KeyError)):
+            write(tmp_path / "ds", ordered_on="a", **kw)
+    opd = OrderedParquetDataset(tmp_path / "ds")
+    assert len(opd) == 0 and opd.to_pandas().empty and len(opd.row_group_stats) == 0
+    assert list(opd) == [] and opd.key_value_metadata == {}
+    store = Store(tmp_path, Key)
+    assert Key("ds") not in store and len(store[Key("ds")]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    assert_no_dataset(tmp_path)

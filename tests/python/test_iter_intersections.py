@@ -195,3 +195,11 @@ def test_timestamps_and_seed_like_call(tmp_path):
     assert list(store.iter_intersections([K("berlin")], end_excl=pd.Timestamp(0))) == []
     with pytest.raises(TypeError):
         list(store.iter_intersections([K("berlin")], start=pd.Timestamp("2023-01-01", tz="UTC")))
+
+
+def test_missing_datasets_leave_nothing_on_disk(tmp_path):
+    # §6.2: keys without a dataset are ignored; like store[missing] (§5.3, §9) this must not
+    # leave files behind in the store.
+    st = Store(tmp_path, K)
+    assert list(st.iter_intersections([K("x"), K("y")], start=1)) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

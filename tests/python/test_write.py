@@ -10,13 +10,13 @@ import pytest
 
 from oups.store import OrderedParquetDataset, write
 
-from conftest import msg, rg_files, write_rgs
+from conftest import assert_no_dataset, msg, rg_files, write_rgs
 
 
 def tagged(values, tag, col="a"):
     """Frame with ordered column `col` = values and b = '<tag><value>'."""
     return pd.DataFrame({col: np.asarray(values, dtype="int64"),
-                         "b": [f"{tag}{v}" for v in values]})
+                         "b": pd.Series([f"{tag}{v}" for v in values], dtype=object)})
 
 
 def layout(opd, col="b"):
@@ -413,7 +413,7 @@ def test_ordered_on_type(tmp_path, ordered_on):
 def test_df_type(tmp_path, df):
     with pytest.raises(TypeError):
         write(tmp_path / "ds", ordered_on="a", df=df)
-    assert list(tmp_path.iterdir()) == []
+    assert_no_dataset(tmp_path)
 
 
 def test_metadata_only_write_and_update(tmp_path):
@@ -452,7 +452,7 @@ def test_row_group_target_size_invalid(tmp_path, size, exc):
     df = pd.DataFrame({"ts": pd.date_range("2024-01-01", periods=3, freq="h"), "v": range(3)})
     with pytest.raises(exc):
         write(tmp_path / "ds", ordered_on="ts", df=df, row_group_target_size=size)
-    assert list(tmp_path.iterdir()) == []
+    assert_no_dataset(tmp_path)
 
 
 def test_row_group_target_size_numpy_int(tmp_path):
@@ -512,7 +512,7 @@ def test_bad_compression_and_unknown_option(tmp_path):
         OrderedParquetDataset(tmp_path / "ds").write(ordered_on="a", df=tagged([1], "n"),
                                                      engine="pyarrow")
     assert "engine" in str(ei.value)
-    assert list(tmp_path.iterdir()) == []
+    assert_no_dataset(tmp_path)
 
 
 def test_unsorted_and_missing_ordered_values(tmp_path):
@@ -527,7 +527,7 @@ def test_unsorted_and_missing_ordered_values(tmp_path):
     df = pd.DataFrame({"a": pd.array([1, None], dtype="Int64"), "b": ["x", "y"]})
     with pytest.raises(ValueError, match=msg("'df_ordered_on' must be sorted")):
         write(tmp_path / "ds", ordered_on="a", df=df)
-    assert list(tmp_path.iterdir()) == []
+    assert_no_dataset(tmp_path)
     # Equal values anywhere are fine, nullable int without missing value is a valid ordered col.
     df = pd.DataFrame({"a": pd.array([1, 1, 2], dtype="Int64"), "b": ["x", "y", "z"]})
     write(tmp_path / "ds", ordered_on="a", df=df)
@@ -539,7 +539,7 @@ def test_ordered_column_missing(tmp_path):
     with pytest.raises(KeyError) as ei:
         write(tmp_path / "ds", ordered_on="a", df=df)
     assert "a" in str(ei.value)
-    assert list(tmp_path.iterdir()) == []
+    assert_no_dataset(tmp_path)
 
 
 @pytest.mark.parametrize("values", [
@@ -591,7 +591,7 @@ def test_duplicates_on_absent_labels(tmp_path):
     assert "zz" in str(ei.value)
     with pytest.raises(KeyError):
         write(tmp_path / "ds", ordered_on="a", df=tagged([1], "n"), duplicates_on="zz")
-    assert list(tmp_path.iterdir()) == []
+    assert_no_dataset(tmp_path)
 
 
 def test_duplicates_new_wins_and_missing_values_equal(tmp_path):
@@ -648,4 +648,4 @@ def test_column_labels_must_be_str_and_unique(tmp_path):
     df = pd.DataFrame([[1, 2]], columns=["a", "a"])
     with pytest.raises(ValueError):
         write(tmp_path / "ds", ordered_on="a", df=df)
-    assert list(tmp_path.iterdir()) == []
+    assert_no_dataset(tmp_path)
