@@ -271,8 +271,11 @@ def column_spec(label, series):
             raise _unsupported(label, dtype)
         ints = np.ascontiguousarray(values).view(np.int64)
         valid = _valid_or_none(ints == _INT64_MIN)
-        kind = "timestamp" if k == "M" else "duration"
-        return (kind, ints, valid, unit, ""), {"dtype": dtype.name}
+        if k == "M":
+            return ("timestamp", ints, valid, unit, ""), {"dtype": dtype.name}
+        # Durations are stored as an INT64 count of the unit, the unit in the details
+        # (§3.8); the core's duration type does not survive its row-group reader.
+        return ("int64", ints, valid, None, None), {"dtype": f"timedelta64[{unit}]"}
     if k == "O":
         return _object_spec(label, np.ascontiguousarray(values))
     raise _unsupported(label, dtype)
@@ -292,6 +295,21 @@ def frame_to_table(df):
     return table, {"pandas": {"version": 1, "columns": details, "multiindex": mi}}
 
 
+def check_ordered_column(details: dict, ordered_name: str | None) -> None:
+    """TypeError when the ordered column's pandas dtype cannot order rows (§3.8): the
+    core sees categoricals as strings and durations as integers."""
+    if ordered_name is None:
+        return
+    info = details["pandas"]["columns"].get(ordered_name)
+    if info is None:
+        return
+    tag = str(info.get("dtype"))
+    if tag == "category" or tag.startswith("timedelta64"):
+        raise TypeError(f"ordered column '{name_to_ordered_on(ordered_name)}' has dtype "
+                        f"'{tag}', which cannot be an ordered column (integers, floats, "
+                        "timestamps, dates or strings).")
+
+
 def merge_details(stored: dict | None, new: dict, table_names) -> dict | None:
     """Details to commit with a write whose new details are `new`, given the stored ones.
 
@@ -301,6 +319,11 @@ def merge_details(stored: dict | None, new: dict, table_names) -> dict | None:
     """
     if stored is None or "pandas" not in stored:
         return new
+    old_mi = stored["pandas"].get("multiindex")
+    new_mi = new["pandas"].get("multiindex")
+    if old_mi is not None and new_mi is not None and old_mi.get("names") != new_mi.get("names"):
+        raise ValueError(f"column MultiIndex level names {new_mi.get('names')!r} differ from "
+                         f"the stored ones {old_mi.get('names')!r}.")
     old_cols = stored["pandas"].get("columns", {})
     new_cols = new["pandas"]["columns"]
     changed = False
@@ -309,6 +332,11 @@ def merge_details(stored: dict | None, new: dict, table_names) -> dict | None:
         o, n = old_cols.get(name), new_cols.get(name)
         if o is None or n is None:
             continue
+        o_td = str(o.get("dtype")).startswith("timedelta64")
+        n_td = str(n.get("dtype")).startswith("timedelta64")
+        if (o_td or n_td) and o.get("dtype") != n.get("dtype"):
+            raise TypeError(f"column {name!r} is stored as {o.get('dtype')} but given as "
+                            f"{n.get('dtype')}.")
         o_cat, n_cat = o.get("dtype") == "category", n.get("dtype") == "category"
         if o_cat != n_cat:
             raise TypeError(f"column {name!r} is stored as "
@@ -368,6 +396,12 @@ def _restore(values, valid, kind, unit, tz, info):
             values[missing] = pd.NA
         dtype = pd.CategoricalDtype(categories, ordered=info.get("ordered", False))
         return pd.Categorical(values, dtype=dtype)
+    if kind == "int64" and tag and tag.startswith("timedelta64["):
+        ns = _to_ns(values, tag[len("timedelta64["):-1])
+        if missing is not None:
+            ns = ns.copy() if ns is values else ns
+            ns[missing] = _INT64_MIN
+        return ns.view("m8[ns]")
     if kind in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"):
         if (tag and tag[0] in "IU") or missing is not None:
             return pd.arrays.IntegerArray(values, np.zeros(len(values), dtype=bool)

@@ -70,6 +70,11 @@ def _target(row_group_target_size):
         return DEFAULT_ROW_GROUP_TARGET_SIZE, None
     if isinstance(v, (bool, np.bool_)):
         raise TypeError(f"'row_group_target_size' must be an int or a frequency, not {v!r}.")
+    if isinstance(v, (datetime.timedelta, np.timedelta64)):  # np.timedelta64 is an np.integer
+        td = pd.Timedelta(v)
+        if td is pd.NaT or td.value <= 0:
+            raise ValueError(f"'row_group_target_size' must be a positive duration, not {v!r}.")
+        return None, f"{td.value}ns"
     if isinstance(v, (int, np.integer)):
         if v <= 0:
             raise ValueError(f"'row_group_target_size' must be >= 1, not {int(v)}.")
@@ -83,11 +88,6 @@ def _target(row_group_target_size):
             raise ValueError(f"'row_group_target_size' frequency '{v}' is not supported.") \
                 from None
         return None, freqstr
-    if isinstance(v, (datetime.timedelta, np.timedelta64)):
-        td = pd.Timedelta(v)
-        if td is pd.NaT or td.value <= 0:
-            raise ValueError(f"'row_group_target_size' must be a positive duration, not {v!r}.")
-        return None, f"{td.value}ns"
     raise TypeError(f"'row_group_target_size' must be an int or a frequency, not {v!r}.")
 
 
@@ -153,7 +153,10 @@ def _compression(compression, compression_level):
 
 
 def _details(snapshot) -> dict | None:
-    text = snapshot.schema_extra_json
+    return _parse_details(snapshot.schema_extra_json)
+
+
+def _parse_details(text) -> dict | None:
     if not text:
         return None
     try:
@@ -164,8 +167,11 @@ def _details(snapshot) -> dict | None:
 
 def _ordered_type(snapshot):
     """(stored name, (kind, unit, tz)) of the ordered column, or None if unknown."""
-    name = snapshot.ordered_on
-    schema = snapshot.schema
+    return _ordered_type_of(snapshot.ordered_on, snapshot.schema)
+
+
+def _ordered_type_of(name, schema):
+    """(name, (kind, unit, tz)) of column `name` in a core schema listing, or None."""
     if name is None or schema is None:
         return None
     for n, t in schema:
@@ -194,19 +200,15 @@ def _columns_arg(columns):
     return [_label_name(c) for c in columns]
 
 
-def _stats_frame(snapshot, positions=None) -> pd.DataFrame:
-    table = snapshot.row_group_stats()
-    details = _details(snapshot)
+def _stats_frame(table, extra_json, ordered_name, positions=None) -> pd.DataFrame:
+    """row_group_stats DataFrame of a core stats Table (index = rg positions)."""
+    details = _parse_details(extra_json)
     cols = {}
-    ot = snapshot.ordered_on
-    if details and ot is not None:
-        info = details.get("pandas", {}).get("columns", {}).get(ot)
+    if details and ordered_name is not None:
+        info = details.get("pandas", {}).get("columns", {}).get(ordered_name)
         if info is not None:
             cols = {"ordered_on_mins": info, "ordered_on_maxs": info}
     df = _pandas.table_to_frame(table, {"pandas": {"columns": cols, "multiindex": None}})
-    if df.shape[1] == 0:
-        df = pd.DataFrame({"file_ids": np.empty(0, np.uint64), "n_rows": np.empty(0, np.uint64),
-                           "ordered_on_mins": [], "ordered_on_maxs": []})
     if positions is not None:
         df = df.iloc[positions]
     return df
@@ -217,6 +219,32 @@ def _max_file_id(snapshot) -> int:
         return -1
     ids = snapshot.row_group_stats().columns()[0][2]
     return int(ids.max())
+
+
+class _EmptySnapshot:
+    """The committed state of a dataset without metadata file, read without
+    registering as a reader (which would create files next to the dataset)."""
+
+    def __init__(self, ds):
+        self._ds = ds
+        self.num_row_groups = 0
+        self.key_value_metadata = ds.key_value_metadata()
+        self.ordered_on = ds.ordered_on()
+        self.schema = None
+        self.schema_extra_json = None
+        self.is_newly_initialized = True
+        self.path = ds.path
+
+    def read(self, columns=None, start=None, end_excl=None, num_threads=1):
+        if columns:
+            raise _oups.KeyError(f"unknown columns: {', '.join(columns)}")
+        return _oups.make_table([], [], None)
+
+    def read_rows(self, positions, columns=None, start=None, end_excl=None):
+        return self.read(columns)
+
+    def row_group_stats(self):
+        return self._ds.row_group_stats()
 
 
 class OrderedParquetDataset:
@@ -231,6 +259,9 @@ class OrderedParquetDataset:
 
     # -- snapshot helpers
     def _snapshot(self):
+        """A pinned committed state for a read (§3.2)."""
+        if self._ds.is_newly_initialized():
+            return _EmptySnapshot(self._ds)
         return self._ds.snapshot()
 
     # -- properties
@@ -238,29 +269,31 @@ class OrderedParquetDataset:
     def dirpath(self) -> pathlib.Path:
         return self._dirpath
 
+    # (properties and len read the last committed metadata; no reader registration)
     @property
     def ordered_on(self):
-        return _pandas.name_to_ordered_on(self._snapshot().ordered_on)
+        return _pandas.name_to_ordered_on(self._ds.ordered_on())
 
     @property
     def key_value_metadata(self) -> dict:
-        return dict(self._snapshot().key_value_metadata)
+        return dict(self._ds.key_value_metadata())
 
     @property
     def row_group_stats(self) -> pd.DataFrame:
-        return _stats_frame(self._snapshot())
+        return _stats_frame(self._ds.row_group_stats(), self._ds.schema_extra_json(),
+                            self._ds.ordered_on())
 
     @property
     def is_newly_initialized(self) -> bool:
-        return self._snapshot().is_newly_initialized
+        return self._ds.is_newly_initialized()
 
     @property
     def max_file_id(self) -> int:
-        return _max_file_id(self._snapshot())
+        return self._ds.max_file_id()
 
     # -- row groups
     def __len__(self) -> int:
-        return self._snapshot().num_row_groups
+        return self._ds.num_row_groups()
 
     def _view(self, snapshot, positions, max_file_id=None):
         return _View(self, snapshot, positions,
@@ -326,17 +359,18 @@ class OrderedParquetDataset:
         kv = _kv_update(key_value_metadata)
         timeout = _check_lock_timeout(lock_timeout)
         comp, level = _compression(compression, compression_level)
-        snapshot = self._snapshot()
-        ordered_name = name if name is not None else snapshot.ordered_on
+        ordered_name = name if name is not None else self._ds.ordered_on()
         dups = _duplicates_on(duplicates_on, ordered_name)
         table = None
         extra = None
         if df is not None:
             table, details = _pandas.frame_to_table(df)
-            if snapshot.schema is None:
+            _pandas.check_ordered_column(details, ordered_name)
+            if self._ds.schema() is None:
                 extra = details
             else:
-                extra = _pandas.merge_details(_details(snapshot), details, table.names)
+                extra = _pandas.merge_details(_parse_details(self._ds.schema_extra_json()),
+                                              details, table.names)
         self._ds.write(table, ordered_on=name, target_rows=rows, target_period=period,
                        duplicates_on=dups, max_n_off_target_rgs=max_off, key_value_metadata=kv,
                        compression=comp, compression_level=level,
@@ -385,8 +419,21 @@ class _View(OrderedParquetDataset):
             yield _View(self, self._snap, [p], self._max_id)
 
     @property
+    def ordered_on(self):
+        return _pandas.name_to_ordered_on(self._snap.ordered_on)
+
+    @property
+    def key_value_metadata(self) -> dict:
+        return dict(self._snap.key_value_metadata)
+
+    @property
     def row_group_stats(self) -> pd.DataFrame:
-        return _stats_frame(self._snap, self._pos)
+        return _stats_frame(self._snap.row_group_stats(), self._snap.schema_extra_json,
+                            self._snap.ordered_on, self._pos)
+
+    @property
+    def is_newly_initialized(self) -> bool:
+        return self._snap.is_newly_initialized
 
     @property
     def max_file_id(self) -> int:

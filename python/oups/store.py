@@ -20,7 +20,7 @@ import numpy as np
 from . import _oups
 from . import _pandas
 from ._pandas import check_cmidx, conform_cmidx
-from .dataset import OrderedParquetDataset, _details, _ordered_type, write
+from .dataset import OrderedParquetDataset, _ordered_type_of, _parse_details, write
 from .indexer import _build_key, is_toplevel, sublevel, toplevel
 
 __all__ = ["toplevel", "sublevel", "is_toplevel", "OrderedParquetDataset", "Store", "write",
@@ -148,10 +148,11 @@ class Store:
         details = []
         ordered = None
         for i in positions:
-            snap = _oups.Dataset(str(self._basepath / keys[i].to_path())).snapshot()
-            details.append(_details(snap))
+            # Committed metadata only: no reader registration, nothing created on disk.
+            ds = _oups.Dataset(str(self._basepath / keys[i].to_path()))
+            details.append(_parse_details(ds.schema_extra_json()))
             if ordered is None:
-                ordered = _ordered_type(snap)
+                ordered = _ordered_type_of(ds.ordered_on(), ds.schema())
         lo = hi = None
         if ordered is not None and (start is not None or end_excl is not None):
             name, (kind, unit, tz) = ordered

@@ -155,6 +155,21 @@ void RegisterDataset(py::module_& m) {
            py::arg("path"), py::arg("ordered_on") = py::none(),
            py::arg("lock_timeout") = py::none())
       .def_property_readonly("path", &OrderedDataset::path)
+      // Accessors reading the last committed metadata (no reader registration,
+      // nothing created on disk).
+      .def("num_row_groups",
+           [](const OrderedDataset& d) { return ValueOrThrow(d.num_row_groups()); })
+      .def("row_group_stats",
+           [](const OrderedDataset& d) { return ValueOrThrow(d.RowGroupStats()); })
+      .def("key_value_metadata",
+           [](const OrderedDataset& d) { return ValueOrThrow(d.key_value_metadata()); })
+      .def("ordered_on", [](const OrderedDataset& d) { return ValueOrThrow(d.ordered_on()); })
+      .def("schema", [](const OrderedDataset& d) { return SchemaToPy(ValueOrThrow(d.schema())); })
+      .def("schema_extra_json",
+           [](const OrderedDataset& d) { return ValueOrThrow(d.schema_extra_json()); })
+      .def("is_newly_initialized",
+           [](const OrderedDataset& d) { return ValueOrThrow(d.is_newly_initialized()); })
+      .def("max_file_id", [](const OrderedDataset& d) { return ValueOrThrow(d.max_file_id()); })
       .def("snapshot",
            [](const OrderedDataset& d) {
              Result<DatasetSnapshot> s = [&] {
