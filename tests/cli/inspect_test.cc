@@ -1,0 +1,193 @@
+// Tests of `oups ls` and `oups info` (src/cli/inspect.cc): JSON compared
+// field by field, text layout, exit codes.
+#include <gtest/gtest.h>
+
+#include "cli_test_util.h"
+#include "dataset/file_naming.h"
+
+namespace oups::cli_test {
+namespace {
+
+class InspectTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    MakeDataset(fs_, "/store/a/day", Range(0, 10), 4, {{"source", "test"}});
+    MakeDataset(fs_, "/store/b", Range(100, 103), 10);
+    // A metadata-only dataset, deeper.
+    auto ds = OrderedDataset::Open(fs_, "/store/c/d/e");
+    ASSERT_TRUE(ds.ok());
+    WriteOptions o;
+    o.ordered_on = "ts";
+    ASSERT_TRUE(ds->Write(o).ok());
+  }
+  std::shared_ptr<MemoryFileSystem> fs_ = NewMemoryFileSystem();
+};
+
+int64_t DirBytes(FileSystem& fs, const std::string& dir, const std::string& metadata) {
+  int64_t total = fs.Stat(metadata)->size;
+  for (const FileInfo& e : *fs.ListDir(dir)) total += e.size;
+  return total;
+}
+
+TEST_F(InspectTest, LsJsonListsEveryDatasetAtAnyDepth) {
+  CliResult r = RunCli(fs_, {"ls", "/store", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  json::Value doc = ParseJson(r.out);
+  EXPECT_EQ(StrMember(doc, "path"), "/store");
+  const auto& list = Member(doc, "datasets").items();
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(StrMember(list[0], "path"), "a/day");
+  EXPECT_EQ(IntMember(list[0], "rows"), 10);
+  EXPECT_EQ(IntMember(list[0], "num_row_groups"), 3);
+  EXPECT_EQ(StrMember(list[0], "ordered_on"), "ts");
+  EXPECT_EQ(IntMember(list[0], "min"), 0);
+  EXPECT_EQ(IntMember(list[0], "max"), 9);
+  EXPECT_EQ(IntMember(list[0], "bytes"),
+            DirBytes(*fs_, "/store/a/day", "/store/a/day_opdmd"));
+  EXPECT_EQ(StrMember(list[1], "path"), "b");
+  EXPECT_EQ(IntMember(list[1], "rows"), 3);
+  EXPECT_EQ(IntMember(list[1], "min"), 100);
+  EXPECT_EQ(IntMember(list[1], "max"), 102);
+  EXPECT_EQ(StrMember(list[2], "path"), "c/d/e");
+  EXPECT_EQ(IntMember(list[2], "rows"), 0);
+  EXPECT_EQ(IntMember(list[2], "num_row_groups"), 0);
+  EXPECT_TRUE(Member(list[2], "min").is_null());
+  EXPECT_TRUE(Member(list[2], "max").is_null());
+  EXPECT_EQ(IntMember(list[2], "bytes"), fs_->Stat("/store/c/d/e_opdmd")->size);
+}
+
+TEST_F(InspectTest, LsTextIsAnAlignedTable) {
+  CliResult r = RunCli(fs_, {"ls", "/store/"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 5u) << r.out;
+  EXPECT_EQ(lines[0].substr(0, 36), "dataset  rows  row_groups  ordered_o");
+  EXPECT_EQ(lines[1].substr(0, 15), "-------  ----  ");
+  EXPECT_EQ(lines[2].substr(0, 37), "a/day      10           3  ts        ");
+  EXPECT_EQ(lines[4].substr(0, 37), "c/d/e       0           0  ts        ");
+  EXPECT_NE(lines[4].find("ts          -    -  "), std::string::npos) << lines[4];
+}
+
+TEST_F(InspectTest, LsOfOneDatasetAndOfNothing) {
+  CliResult one = RunCli(fs_, {"ls", "/store/b", "--json"});
+  ASSERT_EQ(one.code, 0) << one.err;
+  const json::Value doc = ParseJson(one.out);
+  const auto& list = Member(doc, "datasets").items();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(StrMember(list[0], "path"), ".");
+  EXPECT_EQ(IntMember(list[0], "rows"), 3);
+
+  ASSERT_TRUE(fs_->CreateDirs("/empty").ok());
+  CliResult none = RunCli(fs_, {"ls", "/empty"});
+  EXPECT_EQ(none.code, 0);
+  EXPECT_EQ(none.out, "no dataset under '/empty'\n");
+
+  CliResult missing = RunCli(fs_, {"ls", "/nowhere"});
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_EQ(missing.out, "");
+  EXPECT_EQ(missing.err, "oups ls: Not found: no store or dataset at '/nowhere'\n");
+}
+
+TEST_F(InspectTest, LsReportsAnUnreadableDatasetAndGoesOn) {
+  WriteText(*fs_, "/store/b_opdmd", "not parquet");
+  CliResult r = RunCli(fs_, {"ls", "/store", "--json"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("oups ls: Corruption: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/store/b_opdmd"), std::string::npos) << r.err;
+  const json::Value doc = ParseJson(r.out);
+  const auto& list = Member(doc, "datasets").items();
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(IntMember(list[0], "rows"), 10);
+  EXPECT_EQ(StrMember(list[1], "path"), "b");
+  EXPECT_NE(StrMember(list[1], "error").find("Corruption"), std::string::npos);
+  EXPECT_EQ(list[1].Find("rows"), nullptr);
+}
+
+TEST_F(InspectTest, InfoJson) {
+  CliResult r = RunCli(fs_, {"info", "/store/a/day", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json::Value doc = ParseJson(r.out);
+  EXPECT_EQ(StrMember(doc, "path"), "/store/a/day");
+  EXPECT_EQ(StrMember(doc, "ordered_on"), "ts");
+  EXPECT_EQ(IntMember(doc, "rows"), 10);
+  EXPECT_EQ(IntMember(doc, "num_row_groups"), 3);
+  EXPECT_EQ(IntMember(doc, "bytes"), DirBytes(*fs_, "/store/a/day", "/store/a/day_opdmd"));
+  const auto& schema = Member(doc, "schema").items();
+  ASSERT_EQ(schema.size(), 3u);
+  EXPECT_EQ(StrMember(schema[0], "name"), "ts");
+  EXPECT_EQ(StrMember(schema[0], "type"), "int64");
+  EXPECT_TRUE(Member(schema[0], "nullable").bool_value());
+  EXPECT_EQ(StrMember(schema[2], "name"), "s");
+  EXPECT_EQ(StrMember(schema[2], "type"), "string");
+  const json::Value& kv = Member(doc, "key_value_metadata");
+  ASSERT_EQ(kv.members().size(), 1u);
+  EXPECT_EQ(StrMember(kv, "source"), "test");
+  const auto& rgs = Member(doc, "row_groups").items();
+  ASSERT_EQ(rgs.size(), 3u);
+  const int64_t rows[] = {4, 4, 2}, mins[] = {0, 4, 8}, maxs[] = {3, 7, 9};
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(StrMember(rgs[i], "file"), dataset::RowGroupFileName(i));
+    EXPECT_EQ(IntMember(rgs[i], "file_id"), static_cast<int64_t>(i));
+    EXPECT_EQ(IntMember(rgs[i], "rows"), rows[i]);
+    EXPECT_EQ(IntMember(rgs[i], "min"), mins[i]);
+    EXPECT_EQ(IntMember(rgs[i], "max"), maxs[i]);
+    EXPECT_EQ(IntMember(rgs[i], "bytes"),
+              fs_->Stat("/store/a/day/" + dataset::RowGroupFileName(i))->size);
+  }
+}
+
+TEST_F(InspectTest, InfoText) {
+  CliResult r = RunCli(fs_, {"info", "/store/a/day"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto lines = Lines(r.out);
+  ASSERT_GE(lines.size(), 20u) << r.out;
+  EXPECT_EQ(lines[0], "dataset     /store/a/day");
+  EXPECT_EQ(lines[1], "ordered_on  ts");
+  EXPECT_EQ(lines[2], "rows        10");
+  EXPECT_EQ(lines[3], "row groups  3");
+  EXPECT_EQ(lines[6], "schema:");
+  EXPECT_EQ(lines[7], "column  type    nullable");
+  EXPECT_EQ(lines[9], "ts      int64   yes");
+  EXPECT_EQ(lines[14], "key     value");  // "key-value metadata:" is line 13
+  EXPECT_EQ(lines[16], "source  test");
+  EXPECT_EQ(lines[18], "row groups:");
+  EXPECT_EQ(lines[19].substr(0, 34), "file                   rows  min  ");
+  EXPECT_EQ(lines[21].substr(0, 34), "file_00000000.parquet     4  0    ");
+}
+
+TEST_F(InspectTest, InfoOfMetadataOnlyDataset) {
+  CliResult r = RunCli(fs_, {"info", "/store/c/d/e", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json::Value doc = ParseJson(r.out);
+  EXPECT_TRUE(Member(doc, "schema").is_null());
+  EXPECT_TRUE(Member(doc, "row_groups").items().empty());
+  CliResult text = RunCli(fs_, {"info", "/store/c/d/e"});
+  EXPECT_NE(text.out.find("(none yet: no table written)"), std::string::npos);
+}
+
+TEST_F(InspectTest, ErrorsAndUsage) {
+  CliResult missing = RunCli(fs_, {"info", "/store/zz"});
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_EQ(missing.err,
+            "oups info: Not found: no dataset at '/store/zz' (no metadata file "
+            "'/store/zz_opdmd')\n");
+  CliResult no_arg = RunCli(fs_, {"info"});
+  EXPECT_EQ(no_arg.code, 2);
+  EXPECT_EQ(no_arg.err.substr(0, 32), "oups info: missing DATASET\nusage");
+  CliResult two = RunCli(fs_, {"ls", "a", "b"});
+  EXPECT_EQ(two.code, 2);
+  CliResult bad_flag = RunCli(fs_, {"ls", "/store", "--jsn"});
+  EXPECT_EQ(bad_flag.code, 2);
+  EXPECT_EQ(bad_flag.err.substr(0, 35), "oups ls: unknown option '--jsn'\nusa");
+  for (const char* cmd : {"ls", "info"}) {
+    CliResult help = RunCli(fs_, {cmd, "--help"});
+    EXPECT_EQ(help.code, 0);
+    EXPECT_EQ(help.out.substr(0, 12 + std::string(cmd).size()),
+              std::string("usage: oups ") + cmd);
+    EXPECT_EQ(help.err, "");
+  }
+}
+
+}  // namespace
+}  // namespace oups::cli_test
