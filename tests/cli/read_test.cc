@@ -1,0 +1,175 @@
+// Tests of `oups cat|head|tail` (src/cli/read.cc) and the row sinks
+// (src/cli/sinks.cc): ranges, projection, limits, every format.
+#include <gtest/gtest.h>
+
+#include "cli_test_util.h"
+#include "oups/parquet/file_reader.h"
+
+namespace oups::cli_test {
+namespace {
+
+class ReadTest : public ::testing::Test {
+ protected:
+  void SetUp() override { MakeDataset(fs_, "/ds", Range(0, 25), 4); }  // 7 rgs
+  std::shared_ptr<MemoryFileSystem> fs_ = NewMemoryFileSystem();
+};
+
+// The "ts" values of JSON lines output.
+std::vector<int64_t> TsOf(const std::string& jsonl) {
+  std::vector<int64_t> out;
+  for (const std::string& line : Lines(jsonl)) {
+    json::Value row = ParseJson(line);
+    out.push_back(IntMember(row, "ts"));
+  }
+  return out;
+}
+
+TEST_F(ReadTest, CatPrintsEveryRowAsJsonLines) {
+  CliResult r = RunCli(fs_, {"cat", "/ds"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(TsOf(r.out), Range(0, 25));
+  const auto lines = Lines(r.out);
+  EXPECT_EQ(lines[3], "{\"ts\":3,\"x\":30,\"s\":\"s3\"}");
+}
+
+TEST_F(ReadTest, RangesAcrossRowGroups) {
+  CliResult r = RunCli(fs_, {"cat", "/ds", "--start", "6", "--end-excl", "13"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(TsOf(r.out), Range(6, 13));
+  CliResult from = RunCli(fs_, {"cat", "/ds", "--start=23"});
+  EXPECT_EQ(TsOf(from.out), Range(23, 25));
+  CliResult to = RunCli(fs_, {"cat", "/ds", "--end-excl", "2"});
+  EXPECT_EQ(TsOf(to.out), Range(0, 2));
+  CliResult none = RunCli(fs_, {"cat", "/ds", "--start", "10", "--end-excl", "10"});
+  EXPECT_EQ(none.code, 0);
+  EXPECT_EQ(none.out, "");
+  CliResult beyond = RunCli(fs_, {"cat", "/ds", "--start", "-100", "--end-excl", "-5"});
+  EXPECT_EQ(beyond.code, 0);
+  EXPECT_EQ(beyond.out, "");
+}
+
+TEST_F(ReadTest, HeadAndTail) {
+  CliResult head = RunCli(fs_, {"head", "/ds", "--json"});
+  ASSERT_EQ(head.code, 0) << head.err;
+  EXPECT_EQ(TsOf(head.out), Range(0, 10));
+  CliResult head3 = RunCli(fs_, {"head", "/ds", "-n", "3", "--start", "5", "--format", "jsonl"});
+  EXPECT_EQ(TsOf(head3.out), Range(5, 8));
+  CliResult tail = RunCli(fs_, {"tail", "/ds", "-n", "6", "--json"});
+  ASSERT_EQ(tail.code, 0) << tail.err;
+  EXPECT_EQ(TsOf(tail.out), Range(19, 25));
+  CliResult tail_range = RunCli(fs_, {"tail", "/ds", "-n", "5", "--end-excl", "11", "--json"});
+  EXPECT_EQ(TsOf(tail_range.out), Range(6, 11));
+  CliResult tail_all = RunCli(fs_, {"tail", "/ds", "-n", "100", "--json"});
+  EXPECT_EQ(TsOf(tail_all.out), Range(0, 25));
+  CliResult zero = RunCli(fs_, {"head", "/ds", "-n", "0", "--json"});
+  EXPECT_EQ(zero.out, "");
+  CliResult cat_n = RunCli(fs_, {"cat", "/ds", "-n", "2"});
+  EXPECT_EQ(TsOf(cat_n.out), Range(0, 2));
+}
+
+TEST_F(ReadTest, ColumnsInTheGivenOrder) {
+  CliResult r = RunCli(fs_, {"head", "/ds", "-n", "1", "--columns", "s,x", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "{\"s\":\"s0\",\"x\":0}\n");
+  // Range on the ordered column without printing it.
+  CliResult ranged = RunCli(fs_, {"cat", "/ds", "--columns", "x", "--start", "24"});
+  EXPECT_EQ(ranged.out, "{\"x\":240}\n");
+  CliResult missing = RunCli(fs_, {"cat", "/ds", "--columns", "x,nope,zz"});
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_EQ(missing.err, "oups cat: Not found: dataset '/ds' has no column 'nope', 'zz'\n");
+}
+
+TEST_F(ReadTest, CsvHasOneHeaderAcrossRowGroups) {
+  CliResult r = RunCli(fs_, {"cat", "/ds", "--format", "csv", "--start", "2", "--end-excl", "7"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "ts,x,s\n2,20,s2\n3,30,s3\n4,40,s4\n5,50,s5\n6,60,s6\n");
+  CliResult empty = RunCli(fs_, {"cat", "/ds", "--format", "csv", "--start", "99"});
+  EXPECT_EQ(empty.code, 0);
+  EXPECT_EQ(empty.out, "ts,x,s\n");
+}
+
+TEST_F(ReadTest, TableIsAligned) {
+  CliResult r = RunCli(fs_, {"tail", "/ds", "-n", "2"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "ts    x  s\n"
+            "--  ---  ---\n"
+            "23  230  s23\n"
+            "24  240  s24\n");
+  CliResult empty = RunCli(fs_, {"head", "/ds", "--start", "99"});
+  EXPECT_EQ(empty.out, "ts  x  s\n--  -  -\n");
+}
+
+TEST_F(ReadTest, ParquetOutputReadsBackEqual) {
+  CliResult r = RunCli(fs_, {"cat", "/ds", "--format", "parquet", "--output", "/out.parquet",
+                             "--start", "3", "--end-excl", "20"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  auto table = parquet::ReadTable(*fs_, "/out.parquet");
+  ASSERT_TRUE(table.ok()) << table.status().ToString();
+  auto ds = OrderedDataset::Open(fs_, "/ds");
+  ASSERT_TRUE(ds.ok());
+  ReadOptions ro;
+  ro.start = Scalar::Int(3);
+  ro.end_excl = Scalar::Int(20);
+  auto expected = ds->Read(ro);
+  ASSERT_TRUE(expected.ok());
+  EXPECT_TRUE(table->Equals(*expected));
+  // To the output stream: the bytes of a Parquet file.
+  CliResult to_stdout = RunCli(fs_, {"head", "/ds", "--format", "parquet"});
+  ASSERT_EQ(to_stdout.code, 0) << to_stdout.err;
+  ASSERT_GT(to_stdout.out.size(), 8u);
+  EXPECT_EQ(to_stdout.out.substr(0, 4), "PAR1");
+  EXPECT_EQ(to_stdout.out.substr(to_stdout.out.size() - 4), "PAR1");
+  WriteText(*fs_, "/stdout.parquet", to_stdout.out);
+  auto head = parquet::ReadTable(*fs_, "/stdout.parquet");
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->num_rows(), 10);
+}
+
+TEST_F(ReadTest, TimestampBounds) {
+  auto fs = NewMemoryFileSystem();
+  auto ds = OrderedDataset::Open(fs, "/t");
+  ASSERT_TRUE(ds.ok());
+  const int64_t day = 86'400'000'000'000;
+  auto ts = ColumnFromVector(DataType::Timestamp(TimeUnit::kNano, "UTC"),
+                             std::vector<int64_t>{0, day, 2 * day, 3 * day})
+                .ValueOrDie();
+  WriteOptions o;
+  o.ordered_on = "ts";
+  o.row_group_target_size = 2;
+  ASSERT_TRUE(ds->Write(MakeTable({{"ts", ts}}).ValueOrDie(), o).ok());
+  CliResult r = RunCli(fs, {"cat", "/t", "--start", "1970-01-02", "--end-excl",
+                            "1970-01-03T12:00:00+12:00"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  // The end bound is 1970-01-03T00:00Z: only 1970-01-02 is in range.
+  EXPECT_EQ(r.out, "{\"ts\":\"1970-01-02 00:00:00+00\"}\n");
+  CliResult bad = RunCli(fs, {"cat", "/t", "--start", "yesterday"});
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_EQ(bad.err,
+            "oups cat: Invalid argument: --start 'yesterday' for column 'ts': expected "
+            "timestamp[ns, tz=UTC], found 'yesterday' (ISO-8601 date or date-time)\n");
+}
+
+TEST_F(ReadTest, UsageAndMissingDataset) {
+  EXPECT_EQ(RunCli(fs_, {"cat"}).code, 2);
+  EXPECT_EQ(RunCli(fs_, {"head", "/ds", "-n", "x"}).code, 2);
+  EXPECT_EQ(RunCli(fs_, {"head", "/ds", "-n", "-1"}).code, 2);
+  EXPECT_EQ(RunCli(fs_, {"cat", "/ds", "--format", "xml"}).code, 2);
+  EXPECT_EQ(RunCli(fs_, {"cat", "/ds", "--json", "--format", "csv"}).code, 2);
+  EXPECT_EQ(RunCli(fs_, {"cat", "/ds", "--output", "/o"}).code, 2);
+  EXPECT_EQ(RunCli(fs_, {"cat", "/ds", "--columns", ","}).code, 2);
+  CliResult missing = RunCli(fs_, {"tail", "/none"});
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_EQ(missing.err,
+            "oups tail: Not found: no dataset at '/none' (no metadata file '/none_opdmd')\n");
+  for (const char* cmd : {"cat", "head", "tail"}) {
+    CliResult help = RunCli(fs_, {cmd, "-h"});
+    EXPECT_EQ(help.code, 0);
+    EXPECT_EQ(help.out.substr(0, 12 + std::string(cmd).size()),
+              std::string("usage: oups ") + cmd);
+  }
+}
+
+}  // namespace
+}  // namespace oups::cli_test
