@@ -1,0 +1,238 @@
+// Tests of `oups write`, `oups compact` and `oups rm` (src/cli/write.cc):
+// full write semantics from CSV and Parquet, every bad-input case leaving
+// the stored data unchanged, exit codes.
+#include <gtest/gtest.h>
+
+#include "cli_test_util.h"
+#include "dataset/metadata_file.h"
+#include "oups/parquet/file_writer.h"
+
+namespace oups::cli_test {
+namespace {
+
+class WriteTest : public ::testing::Test {
+ protected:
+  // Every file of the file system with its bytes (to prove nothing changed).
+  std::map<std::string, std::string> Snapshot(const std::string& dir = "/") {
+    std::map<std::string, std::string> files;
+    auto entries = fs_->ListDir(dir);
+    if (!entries.ok()) return files;
+    for (const FileInfo& e : *entries) {
+      const std::string p = JoinPath(dir, e.name);
+      if (e.is_dir) {
+        auto sub = Snapshot(p);
+        files.insert(sub.begin(), sub.end());
+      } else if (!p.ends_with(".lock") && !p.ends_with(".readers")) {
+        files[p] = ReadText(*fs_, p);
+      }
+    }
+    return files;
+  }
+  Table ReadAll(const std::string& path) {
+    auto ds = OrderedDataset::Open(fs_, path);
+    EXPECT_TRUE(ds.ok());
+    auto t = ds->Read();
+    EXPECT_TRUE(t.ok()) << t.status().ToString();
+    return t.ok() ? *t : Table();
+  }
+  std::shared_ptr<MemoryFileSystem> fs_ = NewMemoryFileSystem();
+};
+
+TEST_F(WriteTest, CsvCreatesTheDataset) {
+  WriteText(*fs_, "/in.csv",
+            "ts,sym,price,qty\n"
+            "2024-01-01T09:00:00Z,A,1.5,10\n"
+            "2024-01-01T09:00:01Z,B,2,20\n"
+            "2024-01-01T09:00:02Z,A,,30\n");
+  CliResult r = RunCli(fs_, {"write", "/store/ticks", "--ordered-on", "ts", "--from", "/in.csv",
+                             "--row-group-target-size", "2", "--kv", "source=csv", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json::Value doc = ParseJson(r.out);
+  EXPECT_EQ(StrMember(doc, "dataset"), "/store/ticks");
+  EXPECT_EQ(IntMember(doc, "rows_written"), 3);
+  EXPECT_EQ(IntMember(doc, "rows"), 3);
+  EXPECT_EQ(IntMember(doc, "num_row_groups"), 2);
+  auto md = dataset::ReadMetadataFile(*fs_, "/store/ticks_opdmd");
+  ASSERT_TRUE(md.ok());
+  EXPECT_EQ(md->ordered_on, "ts");
+  EXPECT_EQ(md->key_value_metadata.at("source"), "csv");
+  EXPECT_EQ(md->schema->field(0).type, DataType::Timestamp(TimeUnit::kNano, "UTC"));
+  EXPECT_EQ(md->schema->field(2).type, DataType::Float64());
+  CliResult cat = RunCli(fs_, {"cat", "/store/ticks", "--format", "csv"});
+  EXPECT_EQ(cat.out,
+            "ts,sym,price,qty\n"
+            "2024-01-01 09:00:00+00,A,1.5,10\n"
+            "2024-01-01 09:00:01+00,B,2.0,20\n"
+            "2024-01-01 09:00:02+00,A,,30\n");
+  CliResult text = RunCli(fs_, {"write", "/store/ticks", "--from", "/in.csv",
+                                "--duplicates-on-all"});
+  ASSERT_EQ(text.code, 0) << text.err;
+  // The same rows again, de-duplicated: still 3 rows, rewritten into one row
+  // group of the default target size.
+  EXPECT_EQ(text.out, "wrote 3 rows from /in.csv to /store/ticks: now 3 rows in 1 row group\n");
+}
+
+TEST_F(WriteTest, MergesAndDeduplicatesWithNewRowsWinning) {
+  MakeDataset(fs_, "/ds", {1, 2, 3, 10, 11, 12}, 3);
+  WriteText(*fs_, "/new.csv", "ts,x,s\n2,-1,n1\n2,-2,n2\n11,-3,n3\n");
+  CliResult r = RunCli(fs_, {"write", "/ds", "--ordered-on", "ts", "--from", "/new.csv",
+                             "--row-group-target-size", "3", "--duplicates-on", "ts"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  CliResult cat = RunCli(fs_, {"cat", "/ds", "--format", "csv", "--columns", "ts,s"});
+  EXPECT_EQ(cat.out, "ts,s\n1,s1\n2,n2\n3,s3\n10,s10\n11,n3\n12,s12\n");
+  EXPECT_EQ(ReadAll("/ds").num_rows(), 6);
+}
+
+TEST_F(WriteTest, KeyValueRemoveAndTypes) {
+  MakeDataset(fs_, "/ds", {1}, 3, {{"a", "1"}, {"b", "2"}});
+  WriteText(*fs_, "/n.csv", "ts,x,s\n5,6,7\n");
+  CliResult r = RunCli(fs_, {"write", "/ds", "--from", "/n.csv", "--kv-remove", "a", "--kv",
+                             "c=3", "--types", "s=string"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto md = dataset::ReadMetadataFile(*fs_, "/ds_opdmd");
+  ASSERT_TRUE(md.ok());
+  EXPECT_EQ(md->key_value_metadata,
+            (std::map<std::string, std::string>{{"b", "2"}, {"c", "3"}}));
+  CliResult cat = RunCli(fs_, {"tail", "/ds", "-n", "1", "--json"});
+  EXPECT_EQ(cat.out, "{\"ts\":5,\"x\":6,\"s\":\"7\"}\n");
+}
+
+TEST_F(WriteTest, ParquetInput) {
+  auto table = TsTable({7, 8, 9});
+  ASSERT_TRUE(parquet::WriteTable(*fs_, "/in.parquet", table).ok());
+  CliResult r = RunCli(fs_, {"write", "/p", "--ordered-on", "ts", "--from", "/in.parquet"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(ReadAll("/p").Equals(table));
+  CliResult typed = RunCli(fs_, {"write", "/p", "--from", "/in.parquet", "--types", "x=int64"});
+  EXPECT_EQ(typed.code, 1);
+  EXPECT_EQ(typed.err, "oups write: Invalid argument: --types applies to CSV input only "
+                       "('/in.parquet' is Parquet)\n");
+}
+
+TEST_F(WriteTest, BadInputNamesFileLineAndColumnAndChangesNothing) {
+  MakeDataset(fs_, "/ds", {1, 2, 3}, 2);
+  const auto before = Snapshot();
+  struct Case {
+    std::string csv;
+    std::vector<std::string> extra;
+    std::string error;
+  };
+  const std::vector<Case> cases = {
+      {"ts,x,s\n4,40,a\n5,x,b\n", {"--types", "x=int64"},
+       "oups write: Invalid argument: /in.csv:3: column 2 'x': expected int64, found 'x' "
+       "(an integer)\n"},
+      {"ts,x,s\n4,40,a\n5,50\n", {},
+       "oups write: Invalid argument: /in.csv:3: expected 3 fields (as the header), found 2\n"},
+      {"ts,x,s\n4,40,a\n6,60,b\n5,50,c\n", {},
+       "oups write: Invalid argument: /in.csv:4: column 1 'ts': 5 is before the previous "
+       "row's 6; rows must be sorted in ascending order on 'ts'\n"},
+      {"ts,x,s\n4,40,a\n,50,c\n", {},
+       "oups write: Invalid argument: /in.csv:3: column 1 'ts': empty value in the ordered "
+       "column\n"},
+      {"ts,x,s\n4,40,\"a\n", {},
+       "oups write: Invalid argument: /in.csv:3: malformed CSV (error parsing data while "
+       "strict checking enabled)\n"},
+      {"tt,x,s\n4,40,a\n", {},
+       "oups write: Not found: /in.csv: no column 'ts' (ordered_on); columns: tt, x, s\n"},
+      // A type that does not fit the stored schema: the core's error.
+      {"ts,x,s\n4,4.5,a\n", {}, "oups write: Type error: "},
+      // New rows are sorted but overlap nothing wrong; an int column given as float.
+      {"ts,x,s\n4,40,a\n", {"--types", "x=float64"}, "oups write: Type error: "},
+  };
+  for (const Case& c : cases) {
+    WriteText(*fs_, "/in.csv", c.csv);
+    std::vector<std::string> args = {"write", "/ds", "--ordered-on", "ts", "--from", "/in.csv"};
+    args.insert(args.end(), c.extra.begin(), c.extra.end());
+    CliResult r = RunCli(fs_, args);
+    EXPECT_EQ(r.code, 1) << c.csv;
+    EXPECT_EQ(r.err.substr(0, c.error.size()), c.error) << c.csv;
+    EXPECT_EQ(r.out, "");
+    auto after = Snapshot();
+    after.erase("/in.csv");
+    auto expected = before;
+    expected.erase("/in.csv");
+    EXPECT_EQ(after, expected) << c.csv;
+  }
+  CliResult missing = RunCli(fs_, {"write", "/ds", "--ordered-on", "ts", "--from", "/no.csv"});
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.err.find("/no.csv"), std::string::npos) << missing.err;
+  CliResult other = RunCli(fs_, {"write", "/ds", "--ordered-on", "x", "--from", "/in.csv"});
+  EXPECT_EQ(other.code, 1);
+  EXPECT_NE(other.err.find("'ordered_on' parameter value 'x' does not match 'ts'"),
+            std::string::npos)
+      << other.err;
+}
+
+TEST_F(WriteTest, UsageErrors) {
+  WriteText(*fs_, "/in.csv", "ts\n1\n");
+  const std::vector<std::vector<std::string>> bad = {
+      {"write"},
+      {"write", "/ds"},
+      {"write", "/ds", "--from", "/in.txt"},
+      {"write", "/ds", "--from", "/in.csv", "--input-format", "xls"},
+      {"write", "/ds", "--from", "/in.csv"},  // no ordered_on anywhere
+      {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--duplicates-on", "ts",
+       "--duplicates-on-all"},
+      {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--kv", "novalue"},
+      {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--types", "ts=int7"},
+      {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--lock-timeout", "-1"},
+      {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--max-n-off-target-rgs",
+       "x"},
+      {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--bogus"},
+  };
+  for (const auto& args : bad) {
+    CliResult r = RunCli(fs_, args);
+    EXPECT_EQ(r.code, 2) << args.back() << "\n" << r.err;
+    EXPECT_NE(r.err.find("usage: oups write"), std::string::npos);
+  }
+  EXPECT_FALSE(*fs_->Exists("/ds_opdmd"));
+  // Values the core refuses are failures (exit 1), not usage errors.
+  CliResult zero = RunCli(fs_, {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts",
+                                "--max-n-off-target-rgs", "0"});
+  EXPECT_EQ(zero.code, 1);
+  EXPECT_NE(zero.err.find("'max_n_off_target_rgs' cannot be 0."), std::string::npos) << zero.err;
+  EXPECT_FALSE(*fs_->Exists("/ds_opdmd"));
+  CliResult period = RunCli(fs_, {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts",
+                                  "--row-group-target-size", "1D"});
+  EXPECT_EQ(period.code, 1);  // a period needs a time-ordered column
+  EXPECT_FALSE(*fs_->Exists("/ds_opdmd"));
+}
+
+TEST_F(WriteTest, CompactCoalescesSmallRowGroups) {
+  // Ten appends of two rows: ten small row groups.
+  for (int i = 0; i < 10; ++i) MakeDataset(fs_, "/ds", {2 * i, 2 * i + 1}, 100);
+  const Table before = ReadAll("/ds");
+  CliResult r = RunCli(fs_, {"compact", "/ds", "--row-group-target-size", "8", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json::Value doc = ParseJson(r.out);
+  EXPECT_EQ(IntMember(doc, "rows"), 20);
+  EXPECT_EQ(IntMember(doc, "num_row_groups_before"), 10);
+  EXPECT_EQ(IntMember(doc, "num_row_groups"), 3);
+  EXPECT_TRUE(ReadAll("/ds").Equals(before));
+  auto md = dataset::ReadMetadataFile(*fs_, "/ds_opdmd");
+  ASSERT_TRUE(md.ok());
+  EXPECT_EQ(md->n_rows, (std::vector<uint64_t>{8, 8, 4}));
+  CliResult again = RunCli(fs_, {"compact", "/ds", "--row-group-target-size", "8"});
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_EQ(again.out, "compacted /ds: 3 -> 20 rows in 3 row groups\n");
+  EXPECT_EQ(RunCli(fs_, {"compact", "/ds"}).code, 2);
+  EXPECT_EQ(RunCli(fs_, {"compact", "/none", "--row-group-target-size", "8"}).code, 1);
+}
+
+TEST_F(WriteTest, RmRemovesTheDataset) {
+  MakeDataset(fs_, "/s/ds", {1, 2, 3}, 2);
+  CliResult r = RunCli(fs_, {"rm", "/s/ds"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "removed /s/ds\n");
+  EXPECT_FALSE(*fs_->Exists("/s/ds_opdmd"));
+  EXPECT_FALSE(*fs_->Exists("/s/ds"));
+  CliResult again = RunCli(fs_, {"rm", "/s/ds"});
+  EXPECT_EQ(again.code, 1);
+  EXPECT_EQ(again.err,
+            "oups rm: Not found: no dataset at '/s/ds' (no metadata file '/s/ds_opdmd')\n");
+  EXPECT_EQ(RunCli(fs_, {"rm"}).code, 2);
+  EXPECT_EQ(RunCli(fs_, {"rm", "/a", "/b"}).code, 2);
+}
+
+}  // namespace
+}  // namespace oups::cli_test
