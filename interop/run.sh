@@ -11,6 +11,9 @@
 # 3. oups writes OrderedDatasets through several writes (oups-dataset-gen); DuckDB
 #    must read each metadata file and, in its row order, the same rows as
 #    OrderedDataset::Read() (interop/duckdb_check_dataset.mjs).
+# 4. The Python package writes datasets of every pandas dtype that DuckDB must read
+#    with the same values, and reads back flat files DuckDB wrote
+#    (interop/python/py_interop.py; skipped when the package is not built).
 # Prints "N passed, M failed" last and exits non-zero on any failure.
 # Set OUPS_INTEROP_KEEP=1 to keep the temporary corpora.
 set -euo pipefail
@@ -121,6 +124,26 @@ elif "$DSGEN" "$WORK/datasets" >"$WORK/dsgen.log" 2>&1; then
   run_checker interop/duckdb_check_dataset.mjs "$WORK/datasets" "$WORK/check_dataset.log"
 else
   fail "oups-dataset-gen" "$(tail -n 20 "$WORK/dsgen.log")"
+fi
+
+# ------------------------------------------------ Python package <-> DuckDB
+# Skipped (with a message) when BUILD_DIR/python (or $OUPS_PYTHONPATH) holds no importable oups.
+PYDIR="${OUPS_PYTHONPATH:-$BUILD/python}"
+if PYTHONPATH="$PYDIR" /usr/bin/python3 -c 'import oups.store' >/dev/null 2>&1; then
+  set +e
+  PYTHONPATH="$PYDIR" /usr/bin/python3 interop/python/py_interop.py "$WORK/python" >"$WORK/py.log" 2>&1
+  set -e
+  grep -v -E '^[0-9]+ passed, [0-9]+ failed$' "$WORK/py.log" || true
+  summary="$(tail -n1 "$WORK/py.log")"
+  if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    passed=$((passed + BASH_REMATCH[1]))
+    failed=$((failed + BASH_REMATCH[2]))
+  else
+    fail "py_interop.py" "no summary line: $summary"
+  fi
+else
+  echo "interop: skipping the Python checks: no importable oups package in $PYDIR" \
+    "(build the Python module there or set OUPS_PYTHONPATH)"
 fi
 
 echo "$passed passed, $failed failed"
