@@ -332,3 +332,20 @@ def test_conformed_frame_writes(tmp_path):
     conform_cmidx(df)
     write(tmp_path / "ds", ordered_on=("o", "0"), df=df)
     pdt.assert_frame_equal(OrderedParquetDataset(tmp_path / "ds").to_pandas(), df)
+
+
+def test_write_strided_frame(tmp_path):
+    # Frames that are views with strides (iloc[::2], a column of a 2-D block, reversed order)
+    # are ordinary pandas inputs (§7.4): written values must be the view's values.
+    big = pd.DataFrame({"o": np.arange(2 * N, dtype="int64"),
+                        **{k: pd.concat([v, v], ignore_index=True) for k, v in CASES.items()}})
+    view = big.iloc[::2]
+    write(tmp_path / "ds", ordered_on="o", df=view)
+    pdt.assert_frame_equal(OrderedParquetDataset(tmp_path / "ds").to_pandas(),
+                           view.reset_index(drop=True))
+    block = pd.DataFrame(np.arange(20, dtype="int64").reshape(10, 2), columns=["o", "v"])
+    write(tmp_path / "ds2", ordered_on="o", df=block)
+    pdt.assert_frame_equal(OrderedParquetDataset(tmp_path / "ds2").to_pandas(), block)
+    rev = pd.DataFrame({"o": np.arange(5, dtype="int64"), "v": np.arange(5.0)[::-1]})
+    write(tmp_path / "ds3", ordered_on="o", df=rev)
+    pdt.assert_frame_equal(OrderedParquetDataset(tmp_path / "ds3").to_pandas(), rev)
