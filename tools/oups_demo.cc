@@ -48,10 +48,10 @@ OUPS_KEY(Bars, instrument, year, sampling);
 
 namespace {
 
+using demo::Bars;
 using oups::Result;
 using oups::Status;
 using oups::Table;
-using demo::Bars;
 
 constexpr int64_t kMinuteNs = 60'000'000'000;
 constexpr int64_t kDayMinutes = 1440;
@@ -83,7 +83,8 @@ struct Options {
 };
 
 double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+  return std::chrono::duration<double>(
+             std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
 
@@ -118,12 +119,17 @@ std::string Date(int64_t day_index) {
   return buf;
 }
 
-Bars KeyOf(const Instrument& ins) { return Bars{ins.name, kYear, demo::Sampling{"1min"}}; }
+Bars KeyOf(const Instrument& ins) {
+  return Bars{ins.name, kYear, demo::Sampling{"1min"}};
+}
 
-oups::DataType TsType() { return oups::DataType::Timestamp(oups::TimeUnit::kNano, "UTC"); }
+oups::DataType TsType() {
+  return oups::DataType::Timestamp(oups::TimeUnit::kNano, "UTC");
+}
 
 template <typename T>
-Result<oups::Column> MakeColumn(const oups::DataType& type, const std::vector<T>& values) {
+Result<oups::Column> MakeColumn(const oups::DataType& type,
+                                const std::vector<T>& values) {
   oups::ColumnBuilder b(type);
   OUPS_RETURN_NOT_OK(b.AppendValues(values.data(), static_cast<int64_t>(values.size())));
   return b.Finish();
@@ -155,15 +161,16 @@ Result<Table> MakeBars(const Instrument& ins, int64_t n, uint64_t seed) {
   OUPS_ASSIGN_OR_RETURN(oups::Column c_open, MakeColumn(oups::DataType::Float64(), open));
   OUPS_ASSIGN_OR_RETURN(oups::Column c_high, MakeColumn(oups::DataType::Float64(), high));
   OUPS_ASSIGN_OR_RETURN(oups::Column c_low, MakeColumn(oups::DataType::Float64(), low));
-  OUPS_ASSIGN_OR_RETURN(oups::Column c_close, MakeColumn(oups::DataType::Float64(), close));
+  OUPS_ASSIGN_OR_RETURN(oups::Column c_close,
+                        MakeColumn(oups::DataType::Float64(), close));
   OUPS_ASSIGN_OR_RETURN(oups::Column c_vol, MakeColumn(oups::DataType::Int64(), volume));
-  return oups::MakeTable(std::vector<std::pair<std::string, oups::Column>>{
-      {"ts", c_ts},
-      {"open", c_open},
-      {"high", c_high},
-      {"low", c_low},
-      {"close", c_close},
-      {"volume", c_vol}});
+  return oups::MakeTable(
+      std::vector<std::pair<std::string, oups::Column>>{{"ts", c_ts},
+                                                        {"open", c_open},
+                                                        {"high", c_high},
+                                                        {"low", c_low},
+                                                        {"close", c_close},
+                                                        {"volume", c_vol}});
 }
 
 // Which bars arrive when: row indices of the bulk load, then of each replayed
@@ -267,8 +274,8 @@ Status Run(const Options& opt) {
   const int64_t first_replayed = opt.days - opt.replay_days;
 
   std::printf("oups demo: %d instruments x %s one-minute bars (%s to %s), store %s/\n",
-              opt.instruments, Group(n).c_str(), Date(0).c_str(), Date(opt.days - 1).c_str(),
-              opt.dir.c_str());
+              opt.instruments, Group(n).c_str(), Date(0).c_str(),
+              Date(opt.days - 1).c_str(), opt.dir.c_str());
 
   // Datasets of an earlier run, through the store's own removal.
   OUPS_ASSIGN_OR_RETURN(std::vector<Bars> old_keys, store.Keys());
@@ -286,8 +293,9 @@ Status Run(const Options& opt) {
   }
   double dt = Now() - t0;
   const double all_rows = double(n) * double(instruments.size());
-  std::printf("\n1. generated %s bars (ts UTC, open, high, low, close, volume) in %.2f s\n",
-              Group(int64_t(all_rows)).c_str(), dt);
+  std::printf(
+      "\n1. generated %s bars (ts UTC, open, high, low, close, volume) in %.2f s\n",
+      Group(int64_t(all_rows)).c_str(), dt);
 
   std::vector<Deliveries> plans;
   for (size_t k = 0; k < instruments.size(); ++k) {
@@ -315,18 +323,20 @@ Status Run(const Options& opt) {
     load_time += dt;
     load_rows += batch.num_rows();
     OUPS_ASSIGN_OR_RETURN(int64_t rgs, ds.num_row_groups());
-    std::printf("   %-7s %s rows (%s still missing: outages not yet re-sent) in %.3f s -> "
-                "%" PRId64 " row groups\n",
-                instruments[k].name, Group(batch.num_rows()).c_str(),
-                Group(first_replayed * kDayMinutes - batch.num_rows()).c_str(), dt, rgs);
+    std::printf(
+        "   %-7s %s rows (%s still missing: outages not yet re-sent) in %.3f s -> "
+        "%" PRId64 " row groups\n",
+        instruments[k].name, Group(batch.num_rows()).c_str(),
+        Group(first_replayed * kDayMinutes - batch.num_rows()).c_str(), dt, rgs);
   }
   std::printf("   %s rows in %.2f s (%s)\n", Group(load_rows).c_str(), load_time,
               Rate(double(load_rows), load_time).c_str());
 
   // 3. Daily replay.
-  std::printf("\n3. replay of %" PRId64
-              " days, one batch per instrument and day (on-time + late + duplicate bars):\n",
-              opt.replay_days);
+  std::printf(
+      "\n3. replay of %" PRId64
+      " days, one batch per instrument and day (on-time + late + duplicate bars):\n",
+      opt.replay_days);
   std::vector<double> latencies;
   int64_t tot_on_time = 0, tot_late = 0, tot_dup = 0;
   double replay_time = 0;
@@ -364,11 +374,12 @@ Status Run(const Options& opt) {
     return latencies[static_cast<size_t>(p * double(latencies.size() - 1))] * 1e3;
   };
   const int64_t replay_rows = tot_on_time + tot_late + tot_dup;
-  std::printf("   %zu appends of %s rows (%s late, %s duplicates) in %.2f s (%s); "
-              "per append: median %.1f ms, p95 %.1f ms, max %.1f ms\n",
-              latencies.size(), Group(replay_rows).c_str(), Group(tot_late).c_str(),
-              Group(tot_dup).c_str(), replay_time, Rate(double(replay_rows), replay_time).c_str(),
-              pct(0.5), pct(0.95), latencies.back() * 1e3);
+  std::printf(
+      "   %zu appends of %s rows (%s late, %s duplicates) in %.2f s (%s); "
+      "per append: median %.1f ms, p95 %.1f ms, max %.1f ms\n",
+      latencies.size(), Group(replay_rows).c_str(), Group(tot_late).c_str(),
+      Group(tot_dup).c_str(), replay_time, Rate(double(replay_rows), replay_time).c_str(),
+      pct(0.5), pct(0.95), latencies.back() * 1e3);
 
   // 4. Check every dataset against the generated bars.
   t0 = Now();
@@ -377,19 +388,20 @@ Status Run(const Options& opt) {
     OUPS_ASSIGN_OR_RETURN(oups::OrderedDataset ds, store.Get(KeyOf(instruments[k])));
     OUPS_ASSIGN_OR_RETURN(Table back, ds.Read());
     if (!back.Equals(truth[k])) {
-      return Status::Internal("dataset '" + ds.path() + "' (" + std::to_string(back.num_rows()) +
-                             " rows) differs from the " + std::to_string(n) +
-                             " generated bars");
+      return Status::Internal(
+          "dataset '" + ds.path() + "' (" + std::to_string(back.num_rows()) +
+          " rows) differs from the " + std::to_string(n) + " generated bars");
     }
     checked += back.num_rows();
     OUPS_ASSIGN_OR_RETURN(int64_t rgs, ds.num_row_groups());
     rg_total += rgs;
   }
   dt = Now() - t0;
-  std::printf("\n4. read back all %s rows in %.2f s (%s): every dataset equals the generated "
-              "bars (late bars merged in place, %s duplicates dropped)\n",
-              Group(checked).c_str(), dt, Rate(double(checked), dt).c_str(),
-              Group(tot_dup).c_str());
+  std::printf(
+      "\n4. read back all %s rows in %.2f s (%s): every dataset equals the generated "
+      "bars (late bars merged in place, %s duplicates dropped)\n",
+      Group(checked).c_str(), dt, Rate(double(checked), dt).c_str(),
+      Group(tot_dup).c_str());
 
   // 5. iter_intersections over every instrument, streaming.
   const oups::DataType ts_type = truth[0].column(0).type();
@@ -403,17 +415,19 @@ Status Run(const Options& opt) {
   std::vector<RangeStats> stats(instruments.size());
   int64_t chunks = 0, iter_rows = 0;
   t0 = Now();
-  oups::IntersectionIterator it = store.IterIntersections(
-      keys, {.start = start, .end_excl = end_excl, .n_prev = 1,
-             .columns = oups::Columns{"ts", "close"}});
+  oups::IntersectionIterator it =
+      store.IterIntersections(keys, {.start = start,
+                                     .end_excl = end_excl,
+                                     .n_prev = 1,
+                                     .columns = oups::Columns{"ts", "close"}});
   for (Result<oups::IntersectionChunk> chunk : it) {
     if (!chunk.ok()) return chunk.status();
     ++chunks;
     for (size_t k = 0; k < chunk->size(); ++k) {
       const Table& t = (*chunk)[k].second;
       OUPS_ASSIGN_OR_RETURN(Bars key, oups::FromKey<Bars>((*chunk)[k].first));
-      const size_t idx = static_cast<size_t>(
-          std::find(keys.begin(), keys.end(), key) - keys.begin());
+      const size_t idx =
+          static_cast<size_t>(std::find(keys.begin(), keys.end(), key) - keys.begin());
       RangeStats& s = stats[idx];
       const int64_t* ts = t.column(0).data<int64_t>();
       const double* close = t.column(1).data<double>();
@@ -437,16 +451,18 @@ Status Run(const Options& opt) {
     }
   }
   dt = Now() - t0;
-  std::printf("\n5. iter_intersections over %zu datasets, %s .. %s, columns ts and close, "
-              "n_prev = 1: %" PRId64 " chunks, %s rows in %.3f s (%s)\n",
-              keys.size(), Date(opt.days - range_days).c_str(), Date(opt.days - 1).c_str(),
-              chunks, Group(iter_rows).c_str(), dt, Rate(double(iter_rows), dt).c_str());
+  std::printf(
+      "\n5. iter_intersections over %zu datasets, %s .. %s, columns ts and close, "
+      "n_prev = 1: %" PRId64 " chunks, %s rows in %.3f s (%s)\n",
+      keys.size(), Date(opt.days - range_days).c_str(), Date(opt.days - 1).c_str(),
+      chunks, Group(iter_rows).c_str(), dt, Rate(double(iter_rows), dt).c_str());
   std::printf("   %-8s %9s %9s %13s %15s\n", "", "bars", "return", "max drawdown",
               "annualised vol");
   for (size_t k = 0; k < instruments.size(); ++k) {
     const RangeStats& s = stats[k];
     const double base = std::isnan(s.prev_close) ? s.first_close : s.prev_close;
-    const double vol = s.rows > 0 ? std::sqrt(s.sum_sq / double(s.rows) * 525'600.0) : 0.0;
+    const double vol =
+        s.rows > 0 ? std::sqrt(s.sum_sq / double(s.rows) * 525'600.0) : 0.0;
     std::printf("   %-8s %9s %+8.2f%% %12.2f%% %14.1f%%\n", instruments[k].name,
                 Group(s.rows).c_str(), (s.last_close / base - 1.0) * 100.0,
                 s.max_drawdown * 100.0, vol * 100.0);
@@ -454,10 +470,9 @@ Status Run(const Options& opt) {
   // The streamed rows of each instrument are exactly those of a direct read.
   for (size_t k = 0; k < instruments.size(); ++k) {
     OUPS_ASSIGN_OR_RETURN(oups::OrderedDataset ds, store.Get(keys[k]));
-    OUPS_ASSIGN_OR_RETURN(Table direct,
-                          ds.Read({.columns = oups::Columns{"ts", "close"},
-                                   .start = start,
-                                   .end_excl = end_excl}));
+    OUPS_ASSIGN_OR_RETURN(Table direct, ds.Read({.columns = oups::Columns{"ts", "close"},
+                                                 .start = start,
+                                                 .end_excl = end_excl}));
     const int64_t want = range_days * kDayMinutes;
     bool same = direct.num_rows() == want && stats[k].rows == want;
     if (same) {
@@ -466,14 +481,15 @@ Status Run(const Options& opt) {
     }
     if (!same || std::isnan(stats[k].prev_close)) {
       return Status::Internal(std::string("iter_intersections: the rows streamed for ") +
-                             instruments[k].name + " (" + std::to_string(stats[k].rows) +
-                             ") differ from a direct range read (" +
-                             std::to_string(direct.num_rows()) + " rows, " +
-                             std::to_string(want) + " expected) or lack the n_prev bar");
+                              instruments[k].name + " (" + std::to_string(stats[k].rows) +
+                              ") differ from a direct range read (" +
+                              std::to_string(direct.num_rows()) + " rows, " +
+                              std::to_string(want) + " expected) or lack the n_prev bar");
     }
   }
-  std::printf("   checked: each instrument's streamed rows equal a direct range read, and "
-              "its first chunk carried the bar before the range (n_prev)\n");
+  std::printf(
+      "   checked: each instrument's streamed rows equal a direct range read, and "
+      "its first chunk carried the bar before the range (n_prev)\n");
 
   // 6. The store on disk.
   int64_t files = 0, bytes = 0;
@@ -530,7 +546,8 @@ int main(int argc, char** argv) {
       opt.range_days = 10;
     } else if (a == "--dir" && has_value) {
       opt.dir = argv[++i];
-    } else if (a == "--instruments" && has_value && ParseInt(argv[i + 1], 1, kMaxInstruments, &v)) {
+    } else if (a == "--instruments" && has_value &&
+               ParseInt(argv[i + 1], 1, kMaxInstruments, &v)) {
       opt.instruments = static_cast<int>(v);
       ++i;
     } else if (a == "--days" && has_value && ParseInt(argv[i + 1], 2, 365, &v)) {
