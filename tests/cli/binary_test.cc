@@ -1,0 +1,88 @@
+// Runs the real `oups` binary (tools/oups.cc): exit codes and streams of the
+// process, on the local file system.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "../io/test_util.h"
+#include "cli/cli.h"
+
+namespace oups::cli_test {
+namespace {
+
+struct Process {
+  int code = -1;
+  std::string out;
+};
+
+// Runs `oups <args>` with stderr sent to `err_file`; returns exit code and stdout.
+Process RunBinary(const std::string& args, const std::string& err_file) {
+  const std::string cmd = std::string(OUPS_CLI_BINARY) + " " + args + " 2>" + err_file;
+  Process p;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return p;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) p.out.append(buf, n);
+  const int status = ::pclose(pipe);
+  p.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return p;
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(Binary, ExitCodes) {
+  testing_io::TempDir dir;
+  const std::string err = dir.Sub("err.txt");
+  Process help = RunBinary("--help", err);
+  EXPECT_EQ(help.code, 0);
+  EXPECT_EQ(help.out, cli::MainUsage());
+  EXPECT_EQ(RunBinary("", err).code, 2);
+  EXPECT_EQ(RunBinary("bogus", err).code, 2);
+  EXPECT_EQ(Slurp(err).substr(0, 28), "oups: unknown command 'bogus");
+  EXPECT_EQ(RunBinary("ls " + dir.Sub("nothing"), err).code, 1);
+  EXPECT_EQ(RunBinary("info", err).code, 2);
+}
+
+TEST(Binary, WriteListVerifyOnDisk) {
+  testing_io::TempDir dir;
+  const std::string err = dir.Sub("err.txt");
+  {
+    std::ofstream csv(dir.Sub("in.csv"));
+    csv << "ts,v\n2024-01-01 00:00:00,1\n2024-01-01 00:00:01,2\n2024-01-01 00:00:02,3\n";
+  }
+  Process w = RunBinary("write " + dir.Sub("store/ds") + " --ordered-on ts --from " +
+                            dir.Sub("in.csv") + " --row-group-target-size 2",
+                        err);
+  ASSERT_EQ(w.code, 0) << Slurp(err);
+  EXPECT_EQ(Slurp(err), "");  // stderr is not a terminal: no progress
+  Process ls = RunBinary("ls " + dir.Sub("store"), err);
+  EXPECT_EQ(ls.code, 0);
+  EXPECT_NE(ls.out.find("ds          3           2  ts          2024-01-01 00:00:00"),
+            std::string::npos)
+      << ls.out;
+  Process verify = RunBinary("verify " + dir.Sub("store"), err);
+  EXPECT_EQ(verify.code, 0) << verify.out;
+  ASSERT_EQ(std::remove((dir.Sub("store/ds") + "/file_00000000.parquet").c_str()), 0);
+  Process broken = RunBinary("verify " + dir.Sub("store") + " --json", err);
+  EXPECT_EQ(broken.code, 1) << broken.out;
+  EXPECT_NE(broken.out.find("\"num_problems\":1"), std::string::npos) << broken.out;
+  {
+    std::ofstream csv(dir.Sub("bad.csv"));
+    csv << "ts,v\n2024-01-02 00:00:00,1\n2024-01-01,2\n";
+  }
+  Process bad = RunBinary("write " + dir.Sub("store/ds") + " --from " + dir.Sub("bad.csv"), err);
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_EQ(Slurp(err),
+            "oups write: Invalid argument: " + dir.Sub("bad.csv") +
+                ":3: column 1 'ts': 2024-01-01 00:00:00 is before the previous row's "
+                "2024-01-02 00:00:00; rows must be sorted in ascending order on 'ts'\n");
+}
+
+}  // namespace
+}  // namespace oups::cli_test
