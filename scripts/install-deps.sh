@@ -12,6 +12,7 @@ PACKAGES=(
   libsnappy-dev libzstd-dev liblz4-dev zlib1g-dev libbrotli-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   pybind11-dev python3-dev python3-numpy python3-pandas python3-pytest
+  python3-venv python3-pip python3-setuptools python3-wheel
   clang libclang-rt-14-dev
   tzdata
   libcsv-dev

@@ -31,11 +31,19 @@ step() { echo "== $* ($(date +%H:%M:%S))"; }
 
 step "configure and build (Release) in $B/"
 quiet "$B/logs/configure.log" cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Release \
-  -DPython3_EXECUTABLE=/usr/bin/python3
+  -DOUPS_BUILD_PYTHON=ON -DPython3_EXECUTABLE=/usr/bin/python3
 quiet "$B/logs/build.log" cmake --build "$B" -j "$JOBS"
 
 step "unit tests"
 (cd "$B" && ctest --output-on-failure -j 2)
+
+step "pip install in a venv (Python package, no network)"
+V="$B/venv-pip"
+rm -rf "$V"
+quiet "$B/logs/venv.log" /usr/bin/python3 -m venv --system-site-packages "$V"
+quiet "$B/logs/pip-install.log" "$V/bin/pip" install --no-build-isolation --no-index "$PWD"
+(cd "$B" && "$V/bin/python" -c 'import oups, oups.store' &&
+  "$V/bin/python" "$OLDPWD/tests/python/seed_examples/test_store_write_helper.py")
 
 step "interop with DuckDB"
 bash interop/run.sh "$B"
@@ -43,7 +51,7 @@ bash interop/run.sh "$B"
 step "configure and build with ASan + UBSan in $A/"
 quiet "$A/logs/configure.log" cmake -S . -B "$A" -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DOUPS_SANITIZE=ON -DOUPS_BUILD_BENCHMARKS=OFF \
-  -DPython3_EXECUTABLE=/usr/bin/python3
+  -DOUPS_BUILD_PYTHON=OFF -DPython3_EXECUTABLE=/usr/bin/python3
 quiet "$A/logs/build.log" cmake --build "$A" -j "$JOBS"
 
 step "unit tests under ASan + UBSan"
