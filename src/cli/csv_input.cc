@@ -209,7 +209,10 @@ Result<CsvTable> ReadCsv(FileSystem& fs, const std::string& path, const CsvOptio
   for (size_t c = 0; c < st.names.size(); ++c) {
     const RawColumn& raw = st.columns[c];
     auto given = options.types.find(st.names[c]);
-    const DataType type = given != options.types.end() ? given->second : InferType(raw);
+    auto stored = options.default_types.find(st.names[c]);
+    const DataType type = given != options.types.end()            ? given->second
+                          : stored != options.default_types.end() ? stored->second
+                                                                  : InferType(raw);
     ColumnBuilder builder(type);
     OUPS_RETURN_NOT_OK(builder.Reserve(static_cast<int64_t>(n_rows)));
     if (type.is_var_length()) {

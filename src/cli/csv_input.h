@@ -1,7 +1,8 @@
 // CSV input of `oups write`: a file parsed by Debian's libcsv (RFC 4180
 // quoting, strict mode), the first record naming the columns, into a Table.
 //
-// Column types are given (`types`) or inferred over the whole file, in this
+// Column types are given (`types`, then `default_types`) or inferred over the
+// whole file, in this
 // order: int64, float64, timestamp[ns] (ISO-8601 text, see values.h; with an
 // offset or Z in every value -> timestamp[ns, tz=UTC]), date (every value a
 // bare "YYYY-MM-DD"), else string. An empty unquoted field is null; a quoted
@@ -27,8 +28,11 @@
 namespace oups::cli {
 
 struct CsvOptions {
-  // Column name -> type; columns not named here are inferred.
+  // Column name -> type; every name must be a column of the file.
   std::map<std::string, DataType> types{};
+  // Types of columns not in `types`, used when the file has the column (e.g.
+  // the stored schema of the dataset written to); others are inferred.
+  std::map<std::string, DataType> default_types{};
   // Called now and then while parsing with (records so far, bytes read, total bytes).
   std::function<void(int64_t, int64_t, int64_t)> progress{};
 };

@@ -47,7 +47,8 @@ constexpr const char* kWriteUsage =
     "  --json                       print the summary as JSON: {\"dataset\",\n"
     "                               \"rows_written\", \"rows\", \"num_row_groups\"}\n"
     "\n"
-    "CSV types are inferred over the whole file: int64, float64, timestamp[ns]\n"
+    "CSV columns of an existing dataset are read in their stored types; others\n"
+    "are inferred over the whole file: int64, float64, timestamp[ns]\n"
     "(ISO-8601; with Z or offsets: timestamp[ns, tz=UTC]), date, else string; an\n"
     "empty field is null. Bad input (a malformed CSV line, a value not of its\n"
     "column's type, unsorted rows) is reported with file, line and column, and\n"
@@ -130,6 +131,7 @@ Result<double> ParseSeconds(const std::optional<std::string>& text) {
 // The input table, checked: the ordered column exists and is sorted.
 Result<Table> LoadInput(Env& env, const std::string& from, const std::string& format,
                         const std::map<std::string, DataType>& types,
+                        const std::optional<Schema>& stored,
                         const std::optional<std::string>& ordered_on) {
   Table table;
   std::vector<int64_t> row_lines;
@@ -137,6 +139,13 @@ Result<Table> LoadInput(Env& env, const std::string& from, const std::string& fo
     ProgressBar bar(env.err, env.progress, "reading " + from);
     CsvOptions options;
     options.types = types;
+    // An existing dataset's columns are read in their stored types, so that a
+    // value that does not fit is reported with its line.
+    if (stored) {
+      for (const Field& f : stored->fields()) {
+        if (f.type.id != TypeId::kDecimal) options.default_types[f.name] = f.type;
+      }
+    }
     options.progress = [&bar](int64_t rows, int64_t done, int64_t total) {
       bar.Update(rows, total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0);
     };
@@ -285,7 +294,9 @@ int RunWrite(const std::vector<std::string>& args, Env& env) {
     if (!ordered_on) return usage("missing --ordered-on COL (the dataset has none yet)");
   }
 
-  auto table = LoadInput(env, *from, format, *types, ordered_on);
+  auto stored_schema = ds->schema();
+  if (!stored_schema.ok()) return Failure(env, "write", stored_schema.status());
+  auto table = LoadInput(env, *from, format, *types, *stored_schema, ordered_on);
   if (!table.ok()) return Failure(env, "write", table.status());
   Status st;
   {

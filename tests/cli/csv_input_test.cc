@@ -75,6 +75,19 @@ TEST_F(CsvTest, GivenTypesAndCrlf) {
   EXPECT_EQ(t->table.column(2).GetView(0), "x");
 }
 
+TEST_F(CsvTest, DefaultTypesApplyToColumnsPresent) {
+  CsvOptions o;
+  o.types = {{"a", DataType::String()}};
+  o.default_types = {{"a", DataType::Int64()},
+                     {"b", DataType::Float64()},
+                     {"absent", DataType::Int64()}};
+  auto t = Read("a,b,c\n1,2,3\n", o);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->table.schema().field(0).type, DataType::String());   // given wins
+  EXPECT_EQ(t->table.schema().field(1).type, DataType::Float64());  // default
+  EXPECT_EQ(t->table.schema().field(2).type, DataType::Int64());    // inferred
+}
+
 TEST_F(CsvTest, ValueErrorsNameFileLineAndColumn) {
   CsvOptions o;
   o.types = {{"qty", DataType::Int64()}};

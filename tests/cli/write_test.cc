@@ -134,9 +134,11 @@ TEST_F(WriteTest, BadInputNamesFileLineAndColumnAndChangesNothing) {
        "strict checking enabled)\n"},
       {"tt,x,s\n4,40,a\n", {},
        "oups write: Not found: /in.csv: no column 'ts' (ordered_on); columns: tt, x, s\n"},
-      // A type that does not fit the stored schema: the core's error.
-      {"ts,x,s\n4,4.5,a\n", {}, "oups write: Type error: "},
-      // New rows are sorted but overlap nothing wrong; an int column given as float.
+      // A value that does not fit the stored type of its column.
+      {"ts,x,s\n4,40,a\n5,4.5,a\n", {},
+       "oups write: Invalid argument: /in.csv:3: column 2 'x': expected int64, found '4.5' "
+       "(an integer)\n"},
+      // A column given another type than the stored one: the core's error.
       {"ts,x,s\n4,40,a\n", {"--types", "x=float64"}, "oups write: Type error: "},
   };
   for (const Case& c : cases) {
