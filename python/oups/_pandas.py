@@ -164,6 +164,50 @@ def _tz_name(tz) -> str:
     return text
 
 
+def _tz_lib(tz) -> str:
+    """Which library `tz` comes from, to restore the same kind of object (§3.8)."""
+    module = type(tz).__module__
+    if module.startswith("pytz"):
+        return "pytz"
+    if module.startswith("zoneinfo"):
+        return "zoneinfo"
+    if module.startswith("dateutil"):
+        return "dateutil"
+    if isinstance(tz, datetime.timezone):
+        return "datetime"
+    return ""
+
+
+def _make_tz(name: str, lib: str):
+    """A tzinfo of library `lib` for zone `name` ("+02:00" for fixed offsets)."""
+    fixed = len(name) == 6 and name[0] in "+-" and name[3] == ":"
+    try:
+        if fixed:
+            minutes = (int(name[1:3]) * 60 + int(name[4:6])) * (1 if name[0] == "+" else -1)
+            if lib == "pytz":
+                import pytz
+                return pytz.FixedOffset(minutes)
+            if lib == "dateutil":
+                import dateutil.tz
+                return dateutil.tz.tzoffset(None, minutes * 60)
+            return datetime.timezone(datetime.timedelta(minutes=minutes))
+        if lib == "zoneinfo":
+            import zoneinfo
+            return zoneinfo.ZoneInfo(name)
+        if lib == "dateutil":
+            import dateutil.tz
+            if name == "UTC":
+                return dateutil.tz.tzutc()
+            tz = dateutil.tz.gettz(name)
+            if tz is not None:
+                return tz
+        if lib == "datetime" and name == "UTC":
+            return datetime.timezone.utc
+    except Exception:  # library missing or zone unknown to it: fall back to pandas' default
+        pass
+    return name
+
+
 def _valid_or_none(mask):
     """`~mask` when any value is missing, else None."""
     if mask is None or not mask.any():
@@ -221,21 +265,30 @@ def column_spec(label, series):
         else:
             raise _unsupported(label, dtype, " (categories must be str or int)")
         cat_values = [c if isinstance(c, str) else int(c) for c in cats]
+        # Categories in order of first appearance in the data, then the unused ones:
+        # the order in which a later write extends the recorded categories (§3.8).
+        used = pd.unique(codes[~missing]) if len(codes) else codes
+        seen = set(int(c) for c in used)
+        appearance = [cat_values[int(c)] for c in used] + [
+            v for i, v in enumerate(cat_values) if i not in seen]
         return spec, {"dtype": "category", "categories": cat_values,
-                      "ordered": bool(dtype.ordered), "cat_kind": cat_kind}
+                      "ordered": bool(dtype.ordered), "cat_kind": cat_kind,
+                      APPEARANCE: appearance}
     if isinstance(dtype, pd.DatetimeTZDtype):
         if getattr(dtype, "unit", "ns") not in _NS:
             raise _unsupported(label, dtype)
-        values = np.asarray(series.array.asi8)
+        values = np.ascontiguousarray(series.array.asi8)
         valid = _valid_or_none(values == _INT64_MIN)
         tz = _tz_name(dtype.tz)
         return (("timestamp", values, valid, dtype.unit, tz),
-                {"dtype": "datetime64tz", "tz": tz, "pandas": str(dtype)})
+                {"dtype": "datetime64tz", "tz": tz, "tz_lib": _tz_lib(dtype.tz),
+                 "pandas": str(dtype)})
     if isinstance(dtype, pd.StringDtype):
         arr = series.array
         values = getattr(arr, "_ndarray", None)
         if values is None or values.dtype != object:
             values = np.asarray(arr, dtype=object)
+        values = np.ascontiguousarray(values)
         return ("string", values, None, None, None), {"dtype": "string",
                                                       "storage": dtype.storage}
     if isinstance(dtype, pd.BooleanDtype):
@@ -279,6 +332,19 @@ def column_spec(label, series):
     if k == "O":
         return _object_spec(label, np.ascontiguousarray(values))
     raise _unsupported(label, dtype)
+
+
+APPEARANCE = "_appearance"  # transient member of a write's details, never stored
+
+
+def stored_details(details: dict | None) -> dict | None:
+    """`details` without transient members, as committed with a write."""
+    if details is None:
+        return None
+    pdet = details.get("pandas", {})
+    cols = {k: {m: v for m, v in info.items() if m != APPEARANCE}
+            for k, info in pdet.get("columns", {}).items()}
+    return dict(details, pandas=dict(pdet, columns=cols))
 
 
 def frame_to_table(df):
@@ -349,7 +415,7 @@ def merge_details(stored: dict | None, new: dict, table_names) -> dict | None:
                     f"categories of {o.get('cat_kind')}) but given as category "
                     f"(ordered={n.get('ordered')}, categories of {n.get('cat_kind')}).")
             known = set(o["categories"])
-            extra = [c for c in n["categories"] if c not in known]
+            extra = [c for c in n.get(APPEARANCE, n["categories"]) if c not in known]
             if extra:
                 merged_cols[name] = dict(o, categories=list(o["categories"]) + extra)
                 changed = True
@@ -427,7 +493,7 @@ def _restore(values, valid, kind, unit, tz, info):
             ns[missing] = _INT64_MIN
         dt = ns.view("M8[ns]")
         if tz:
-            zone = info.get("tz", tz) if info else tz
+            zone = _make_tz(info.get("tz", tz), info.get("tz_lib", "")) if info else tz
             return pd.arrays.DatetimeArray(dt, dtype=pd.DatetimeTZDtype("ns", zone))
         return dt
     if kind == "duration":

@@ -375,7 +375,8 @@ class OrderedParquetDataset:
                        duplicates_on=dups, max_n_off_target_rgs=max_off, key_value_metadata=kv,
                        compression=comp, compression_level=level,
                        lock_timeout=timeout if timeout is not None else self._lock_timeout,
-                       schema_extra_json=None if extra is None else json.dumps(extra))
+                       schema_extra_json=None if extra is None
+                       else json.dumps(_pandas.stored_details(extra)))
 
     def remove_from_disk(self, preserve_metadata=False, release_lock=None) -> None:
         """Remove the dataset from disk (§3.7); a no-op when it does not exist."""
