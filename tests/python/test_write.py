@@ -649,3 +649,48 @@ def test_column_labels_must_be_str_and_unique(tmp_path):
     with pytest.raises(ValueError):
         write(tmp_path / "ds", ordered_on="a", df=df)
     assert_no_dataset(tmp_path)
+
+
+@pytest.mark.parametrize("freq,values,sizes", [
+    ("W-MON", ["2024-01-07", "2024-01-08", "2024-01-14", "2024-01-15"], [1, 2, 1]),
+    ("W", ["2024-01-06", "2024-01-07", "2024-01-13", "2024-01-14"], [1, 2, 1]),
+    ("QS-FEB", ["2024-01-31", "2024-02-01", "2024-04-30", "2024-05-01"], [1, 2, 1]),
+    ("2YS", ["2023-06-01", "2024-01-01", "2025-12-31", "2026-01-01"], [1, 2, 1]),
+    ("QE", ["2024-03-30", "2024-03-31", "2024-06-29", "2024-06-30"], [1, 2, 1]),
+    ("ME", ["2024-01-30", "2024-01-31", "2024-02-28", "2024-02-29"], [1, 2, 1]),
+    ("YE-JUN", ["2024-06-29", "2024-06-30", "2025-06-29", "2025-06-30"], [1, 2, 1]),
+    ("2D", ["1970-01-01", "1970-01-02 23:59", "1970-01-03", "1970-01-04"], [2, 2]),
+    ("2h", ["2024-01-01 01:59", "2024-01-01 02:00", "2024-01-01 03:59", "2024-01-01 04:00"],
+     [1, 2, 1]),
+    ("1h30min", ["1970-01-01 01:29", "1970-01-01 01:30", "1970-01-01 02:59",
+                 "1970-01-01 03:00"], [1, 2, 1]),
+])
+def test_calendar_anchors(tmp_path, freq, values, sizes):
+    df = pd.DataFrame({"ts": pd.to_datetime(values), "v": range(len(values))})
+    opd = OrderedParquetDataset(tmp_path / "ds", ordered_on="ts")
+    opd.write(df=df, row_group_target_size=freq)
+    assert [len(x) for x in layout(opd, "v")] == sizes
+    pdt.assert_frame_equal(opd.to_pandas(), df)
+
+
+def test_tz_aware_periods_across_backward_shift(tmp_path):
+    # Paris, 2024-10-27: 02:00-03:00 local is read twice; "h" periods start at both 02:00.
+    utc = pd.to_datetime(["2024-10-27 00:10", "2024-10-27 00:50", "2024-10-27 01:10",
+                          "2024-10-27 01:50", "2024-10-27 02:10"], utc=True)
+    df = pd.DataFrame({"ts": utc.tz_convert("Europe/Paris"), "v": range(5)})
+    opd = OrderedParquetDataset(tmp_path / "ds", ordered_on="ts")
+    opd.write(df=df, row_group_target_size="h")
+    assert [len(x) for x in layout(opd, "v")] == [2, 2, 1]
+    # "D" on the same rows: one local day.
+    opd2 = OrderedParquetDataset(tmp_path / "ds2", ordered_on="ts")
+    opd2.write(df=df, row_group_target_size="D")
+    assert [len(x) for x in layout(opd2, "v")] == [5]
+    # Forward shift (2024-03-31 02:00 -> 03:00): the skipped boundary is at the shift instant.
+    utc = pd.to_datetime(["2024-03-31 00:30", "2024-03-31 00:59", "2024-03-31 01:00",
+                          "2024-03-31 01:30"], utc=True)
+    df = pd.DataFrame({"ts": utc.tz_convert("Europe/Paris"), "v": range(4)})
+    opd3 = OrderedParquetDataset(tmp_path / "ds3", ordered_on="ts")
+    opd3.write(df=df, row_group_target_size="2h")
+    # local 01:30, 01:59 | 03:00, 03:30: 2h boundaries at even local hours; 02:00 is skipped,
+    # so the period starting at 02:00 starts at the shift instant (03:00 local).
+    assert [len(x) for x in layout(opd3, "v")] == [2, 2]

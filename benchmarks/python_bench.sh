@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Python binding benchmark: write(df) and to_pandas() of the standard tick table
+# (benchmarks/ticks.h) against the C++ OrderedDataset Write/Read of the same table,
+# in the same run; prints best-of-REPEAT times and the ratios python / C++ against
+# the 1.3x target. Builds nothing: BUILD_DIR must hold benchmarks/dataset_ticks_bench
+# and the Python package is taken from $OUPS_PYTHONPATH, else BUILD_DIR/python.
+#
+#   benchmarks/python_bench.sh BUILD_DIR [ROWS] [REPEAT] [TARGET]
+#
+# TARGET = row-group target size (rows) of both writes, default 6,345,000 (the
+# Python default). The C++ run is repeated after the Python one and the best of
+# both C++ runs is kept, so that machine noise does not favour Python.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(cd "${1:?usage: benchmarks/python_bench.sh BUILD_DIR [ROWS] [REPEAT] [TARGET]}" && pwd)
+rows=${2:-10000000}
+repeat=${3:-3}
+target=${4:-6345000}
+pydir=${OUPS_PYTHONPATH:-$build/python}
+bench="$build/benchmarks/dataset_ticks_bench"
+if [[ ! -x "$bench" ]]; then
+  echo "python_bench: $bench not built (make dataset_ticks_bench in $build)" >&2
+  exit 2
+fi
+if ! PYTHONPATH="$pydir" /usr/bin/python3 -c 'import oups.store' 2>/dev/null; then
+  echo "python_bench: no importable oups package in $pydir (set OUPS_PYTHONPATH)" >&2
+  exit 2
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+load=$(cut -d' ' -f1 /proc/loadavg)
+cpp1=$("$bench" "$tmp/cpp" "$rows" --repeat "$repeat" --target "$target")
+py=$(PYTHONPATH="$pydir" /usr/bin/python3 "$here/python_ticks_bench.py" "$tmp/py" "$rows" \
+       --repeat "$repeat" --target "$target")
+cpp2=$("$bench" "$tmp/cpp" "$rows" --repeat "$repeat" --target "$target")
+/usr/bin/python3 - "$cpp1" "$cpp2" "$py" "$load" "$repeat" <<'PY'
+import json, os, sys
+c1, c2, p = (json.loads(x) for x in sys.argv[1:4])
+c = {k: min(c1[k], c2[k]) for k in ("write_s", "read_s", "write_cpu_s", "read_cpu_s")}
+n = p["rows"]
+cpu = "?"
+for line in open("/proc/cpuinfo"):
+    if line.startswith("model name"):
+        cpu = line.split(":", 1)[1].strip()
+        break
+print(f"machine: {cpu}, {os.cpu_count()} cores; pandas {p['pandas']}; rows={n:,}; "
+      f"row-group target {p['target']:,} ({p['row_groups']} rgs); snappy; best of "
+      f"{sys.argv[5]} repeats (C++: of 2 x {sys.argv[5]}); load average at start {sys.argv[4]}")
+print(f"{'work':<30}{'Python':>12}{'C++':>12}{'ratio':>8}{'target':>9}{'status':>8}")
+def row(name, key):
+    r = p[key] / c[key]
+    status = "ok" if r <= 1.3 else "MISS"
+    print(f"{name:<30}{p[key]:>11.3f}s{c[key]:>11.3f}s{r:>8.2f}{'<= 1.3':>9}{status:>8}")
+row("write(df) wall", "write_s")
+row("to_pandas() wall", "read_s")
+row("write(df) CPU", "write_cpu_s")
+row("to_pandas() CPU", "read_cpu_s")
+print(f"Python rows/s: write {n / p['write_s']:,.0f}, to_pandas {n / p['read_s']:,.0f};"
+      f" C++ rows/s: write {n / c['write_s']:,.0f}, read {n / c['read_s']:,.0f}")
+PY
