@@ -219,7 +219,30 @@ def _unsupported(label, dtype, detail=""):
     return TypeError(f"column {label!r} has unsupported dtype '{dtype}'{detail}.")
 
 
+def _first_value(values):
+    """The first non-missing value of an object array (None if there is none)."""
+    for v in values[:64]:
+        if not _is_missing(v):
+            return v
+    mask = pd.isna(values)
+    if mask.all():
+        return None
+    return values[int(np.argmin(mask))]
+
+
+def _is_missing(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
+
+
 def _object_spec(label, values):
+    # Fast path (no scan in Python): the first value decides str or bytes; the core
+    # checks every row while converting and raises a TypeError naming the column, the
+    # row and the type of any other value.
+    first = _first_value(values)
+    if first is None or type(first) is str:
+        return ("string", values, None, None, None), {"dtype": "object"}
+    if type(first) is bytes:
+        return ("binary", values, None, None, None), {"dtype": "bytes"}
     kind = infer_dtype(values, skipna=True)
     if kind in ("string", "empty"):
         return ("string", values, None, None, None), {"dtype": "object"}

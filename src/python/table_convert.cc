@@ -110,6 +110,26 @@ bool IsNullObject(PyObject* o, PyObject* na) {
   return false;
 }
 
+// UTF-8 bytes of a str (ASCII strings without a call), or of a bytes object.
+inline bool Utf8Of(PyObject* o, bool is_string, std::string_view* out) {
+  if (is_string) {
+    if (!PyUnicode_Check(o)) return false;
+    if (PyUnicode_IS_COMPACT_ASCII(o)) {
+      *out = std::string_view(reinterpret_cast<const char*>(PyUnicode_1BYTE_DATA(o)),
+                              static_cast<size_t>(PyUnicode_GET_LENGTH(o)));
+      return true;
+    }
+    Py_ssize_t len = 0;
+    const char* p = PyUnicode_AsUTF8AndSize(o, &len);
+    if (p == nullptr) throw py::error_already_set();
+    *out = std::string_view(p, static_cast<size_t>(len));
+    return true;
+  }
+  if (!PyBytes_Check(o)) return false;
+  *out = std::string_view(PyBytes_AS_STRING(o), static_cast<size_t>(PyBytes_GET_SIZE(o)));
+  return true;
+}
+
 Column VarLengthFromPy(const DataType& type, const py::array& a, const std::string& name,
                        PyObject* na) {
   if (a.dtype().kind() != 'O') {
@@ -119,31 +139,29 @@ Column VarLengthFromPy(const DataType& type, const py::array& a, const std::stri
   const int64_t n = a.size();
   PyObject* const* objs = static_cast<PyObject* const*>(a.data());
   const bool is_string = type.id == TypeId::kString;
-  // Pass 1: sizes, nulls and type checks.
-  std::vector<std::string_view> views(static_cast<size_t>(n));
+  // Pass 1: total size, nulls and type checks (repeated objects are seen once).
   int64_t total = 0, nulls = 0;
+  PyObject* last = nullptr;
+  int64_t last_len = 0;
   for (int64_t i = 0; i < n; ++i) {
     PyObject* o = objs[i];
+    if (o == last) {
+      total += last_len;
+      continue;
+    }
     if (IsNullObject(o, na)) {
       ++nulls;
       continue;
     }
-    const char* p = nullptr;
-    Py_ssize_t len = 0;
-    if (is_string && PyUnicode_Check(o)) {
-      p = PyUnicode_AsUTF8AndSize(o, &len);
-      if (p == nullptr) throw py::error_already_set();
-    } else if (!is_string && PyBytes_Check(o)) {
-      char* bp = nullptr;
-      if (PyBytes_AsStringAndSize(o, &bp, &len) != 0) throw py::error_already_set();
-      p = bp;
-    } else {
+    std::string_view v;
+    if (!Utf8Of(o, is_string, &v)) {
       Fail(StatusCode::kTypeError,
            "column '" + name + "': row " + std::to_string(i) + " holds a value of type '" +
                Py_TYPE(o)->tp_name + "', expected " + (is_string ? "str" : "bytes"));
     }
-    views[static_cast<size_t>(i)] = std::string_view(p, static_cast<size_t>(len));
-    total += len;
+    last = o;
+    last_len = static_cast<int64_t>(v.size());
+    total += last_len;
   }
   auto offsets = ValueOrThrow(MutableBuffer::Make((n + 1) * 8));
   auto bytes = ValueOrThrow(MutableBuffer::Make(total));
@@ -153,9 +171,22 @@ Column VarLengthFromPy(const DataType& type, const py::array& a, const std::stri
   uint8_t* out = bytes->mutable_data();
   int64_t pos = 0;
   off[0] = 0;
+  last = nullptr;
+  std::string_view last_view;
   for (int64_t i = 0; i < n; ++i) {
-    const std::string_view v = views[static_cast<size_t>(i)];
-    if (validity != nullptr && !IsNullObject(objs[i], na)) SetBit(validity->mutable_data(), i);
+    PyObject* o = objs[i];
+    std::string_view v;
+    if (o == last) {
+      v = last_view;
+    } else if (IsNullObject(o, na)) {
+      off[i + 1] = pos;
+      continue;
+    } else {
+      Utf8Of(o, is_string, &v);
+      last = o;
+      last_view = v;
+    }
+    if (validity != nullptr) SetBit(validity->mutable_data(), i);
     if (!v.empty()) std::memcpy(out + pos, v.data(), v.size());
     pos += static_cast<int64_t>(v.size());
     off[i + 1] = pos;
@@ -202,38 +233,66 @@ Column ColumnFromPy(const std::string& name, const py::tuple& spec, PyObject* na
   return Column(info.type, n, validity, data, nullptr, nulls);
 }
 
-// One Python str per distinct short value: the tick table's low-cardinality
-// columns then cost one dictionary probe per row instead of one allocation.
+// One Python object per distinct value: the tick table's low-cardinality
+// columns then cost one probe of a small open-addressing table per row instead
+// of one allocation. Values of at most 7 bytes are probed by a packed 64-bit key
+// (bytes + length) without hashing the bytes; longer ones (up to 64 bytes) go
+// through an unordered_map; the cache stops growing at 64 Ki entries.
 class StringCache {
  public:
-  explicit StringCache(bool binary) : binary_(binary) {}
+  explicit StringCache(bool binary) : binary_(binary), slots_(kSlots) {}
   ~StringCache() {
+    for (Slot& s : slots_) Py_XDECREF(s.obj);
     for (auto& [k, v] : map_) Py_DECREF(v);
   }
   // New reference.
   PyObject* Get(std::string_view s) {
-    if (s.size() <= kMaxCachedLen && map_.size() < kMaxEntries) {
-      auto it = map_.find(s);
-      if (it != map_.end()) {
-        Py_INCREF(it->second);
-        return it->second;
+    if (s.size() <= 7) {
+      uint64_t key = uint64_t{s.size()} << 56;
+      if (!s.empty()) std::memcpy(&key, s.data(), s.size());
+      size_t i = static_cast<size_t>((key * 0x9E3779B97F4A7C15ULL) >> (64 - kBits));
+      for (;;) {
+        Slot& slot = slots_[i];
+        if (slot.obj == nullptr) {
+          PyObject* o = Make(s);
+          if (used_ < kSlots / 2) {
+            slot.key = key;
+            slot.obj = o;
+            ++used_;
+            Py_INCREF(o);
+          }
+          return o;
+        }
+        if (slot.key == key) {
+          Py_INCREF(slot.obj);
+          return slot.obj;
+        }
+        i = (i + 1) & (kSlots - 1);
       }
-      PyObject* o = Make(s);
-      map_.emplace(s, o);
-      Py_INCREF(o);
-      return o;
     }
+    if (s.size() > kMaxCachedLen) return Make(s);
     auto it = map_.find(s);
     if (it != map_.end()) {
       Py_INCREF(it->second);
       return it->second;
     }
-    return Make(s);
+    PyObject* o = Make(s);
+    if (map_.size() < kMaxEntries) {
+      map_.emplace(s, o);
+      Py_INCREF(o);
+    }
+    return o;
   }
 
  private:
+  static constexpr int kBits = 17;
+  static constexpr size_t kSlots = size_t{1} << kBits;
   static constexpr size_t kMaxCachedLen = 64;
   static constexpr size_t kMaxEntries = 1 << 16;
+  struct Slot {
+    uint64_t key = 0;
+    PyObject* obj = nullptr;
+  };
   PyObject* Make(std::string_view s) {
     PyObject* o = binary_ ? PyBytes_FromStringAndSize(s.data(), static_cast<Py_ssize_t>(s.size()))
                           : PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()),
@@ -242,6 +301,8 @@ class StringCache {
     return o;
   }
   bool binary_;
+  std::vector<Slot> slots_;
+  size_t used_ = 0;
   // Keys view the column's bytes, which outlive the cache.
   std::unordered_map<std::string_view, PyObject*> map_;
 };
