@@ -580,7 +580,9 @@ def bound_scalar(value, column: str, kind: str, unit: str, tz: str):
             raise incomparable()
         if isinstance(value, (int, np.integer)):
             v = int(value)
-            return ("uint", v) if v > np.iinfo(np.int64).max else ("int", v)
+            if v > np.iinfo(np.int64).max:  # beyond 64 bits: the nearest representable bound
+                return ("uint", min(v, int(np.iinfo(np.uint64).max)))
+            return ("int", max(v, int(np.iinfo(np.int64).min)))
         if isinstance(value, (float, np.floating)) and not math.isnan(value):
             if math.isinf(value):
                 big = np.iinfo(np.int64)

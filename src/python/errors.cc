@@ -115,6 +115,9 @@ class KeyError(KeyError):
       if (p) std::rethrow_exception(p);
     } catch (const StatusError& e) {
       SetPythonError(e.status());
+    } catch (const py::cast_error& e) {
+      // An argument the binding could not convert (pybind11 would raise RuntimeError).
+      PyErr_SetString(PyExc_TypeError, e.what());
     }
   });
 }

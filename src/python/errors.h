@@ -11,6 +11,7 @@
 //   kOutOfRange -> IndexError         kAlreadyExists -> FileExistsError
 //   kIOError    -> OSError(errno, message), so the OS subclass (PermissionError,
 //                  ...) is raised when the errno text is recognised.
+// Argument conversion failures (pybind11::cast_error) become TypeError.
 // KeyError is raised as oups._oups.KeyError, a KeyError subclass whose str() is the
 // message itself (plain KeyError shows the repr of its argument).
 #pragma once
