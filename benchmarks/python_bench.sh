@@ -8,8 +8,10 @@
 #   benchmarks/python_bench.sh BUILD_DIR [ROWS] [REPEAT] [TARGET]
 #
 # TARGET = row-group target size (rows) of both writes, default 6,345,000 (the
-# Python default). The C++ run is repeated after the Python one and the best of
-# both C++ runs is kept, so that machine noise does not favour Python.
+# Python default). The two sides alternate, one write + one read each per round,
+# REPEAT rounds, and the best time of each side is kept, so that load changes on a
+# shared machine hit both sides alike. On a loaded machine the CPU ratios are the
+# meaningful ones.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:?usage: benchmarks/python_bench.sh BUILD_DIR [ROWS] [REPEAT] [TARGET]}" && pwd)
@@ -29,14 +31,22 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 load=$(cut -d' ' -f1 /proc/loadavg)
-cpp1=$("$bench" "$tmp/cpp" "$rows" --repeat "$repeat" --target "$target")
-py=$(PYTHONPATH="$pydir" /usr/bin/python3 "$here/python_ticks_bench.py" "$tmp/py" "$rows" \
-       --repeat "$repeat" --target "$target")
-cpp2=$("$bench" "$tmp/cpp" "$rows" --repeat "$repeat" --target "$target")
-/usr/bin/python3 - "$cpp1" "$cpp2" "$py" "$load" "$repeat" <<'PY'
+cpp_runs=()
+py_runs=()
+check=()
+for ((r = 0; r < repeat; r++)); do
+  cpp_runs+=("$("$bench" "$tmp/cpp" "$rows" --repeat 1 --target "$target")")
+  py_runs+=("$(PYTHONPATH="$pydir" /usr/bin/python3 "$here/python_ticks_bench.py" "$tmp/py" \
+                "$rows" --repeat 1 --target "$target" "${check[@]}")")
+  check=(--no-check)  # the first Python round compared the frame read back with the one written
+done
+/usr/bin/python3 - "$load" "$repeat" "${cpp_runs[@]}" "${py_runs[@]}" <<'PY'
 import json, os, sys
-c1, c2, p = (json.loads(x) for x in sys.argv[1:4])
-c = {k: min(c1[k], c2[k]) for k in ("write_s", "read_s", "write_cpu_s", "read_cpu_s")}
+repeat = int(sys.argv[2])
+runs = [json.loads(x) for x in sys.argv[3:]]
+keys = ("write_s", "read_s", "write_cpu_s", "read_cpu_s")
+c = {k: min(r[k] for r in runs[:repeat]) for k in keys}
+p = dict(runs[repeat], **{k: min(r[k] for r in runs[repeat:]) for k in keys})
 n = p["rows"]
 cpu = "?"
 for line in open("/proc/cpuinfo"):
@@ -44,8 +54,9 @@ for line in open("/proc/cpuinfo"):
         cpu = line.split(":", 1)[1].strip()
         break
 print(f"machine: {cpu}, {os.cpu_count()} cores; pandas {p['pandas']}; rows={n:,}; "
-      f"row-group target {p['target']:,} ({p['row_groups']} rgs); snappy; best of "
-      f"{sys.argv[5]} repeats (C++: of 2 x {sys.argv[5]}); load average at start {sys.argv[4]}")
+      f"row-group target {p['target']:,} ({p['row_groups']} rgs); snappy; best of {repeat} "
+      f"alternating rounds; load average at start {sys.argv[1]}, at end "
+      f"{open('/proc/loadavg').read().split()[0]}")
 print(f"{'work':<30}{'Python':>12}{'C++':>12}{'ratio':>8}{'target':>9}{'status':>8}")
 def row(name, key):
     r = p[key] / c[key]
