@@ -52,15 +52,43 @@ py::object SchemaToPy(const std::optional<Schema>& schema) {
 
 // Rows of the rgs at `positions` of a snapshot (a view, §3.4), in that order,
 // restricted to start <= ordered value < end_excl, with `columns` (all if
-// nullopt). No rg: a zero-row table of the stored schema (or no column).
+// nullopt). No rg read: a zero-row table of the stored schema (or no column).
 Result<Table> ReadRows(const DatasetSnapshot& s, const std::vector<int64_t>& positions,
                        const std::optional<Columns>& columns,
                        const std::optional<Scalar>& start,
                        const std::optional<Scalar>& end_excl) {
+  // Rgs whose [min, max] cannot intersect [start, end_excl) are not read (§3.5).
+  Table stats;
+  if (start || end_excl) {
+    OUPS_ASSIGN_OR_RETURN(stats, s.RowGroupStats());
+  }
   std::vector<Table> parts;
   parts.reserve(positions.size());
   for (int64_t i : positions) {
+    if (stats.num_columns() == 4 && i >= 0 && i < stats.num_rows()) {
+      const Column mins = stats.column(2).Slice(i, 1), maxs = stats.column(3).Slice(i, 1);
+      if (end_excl) {
+        OUPS_ASSIGN_OR_RETURN(int64_t below, LowerBound(mins, *end_excl));
+        if (below == 0) continue;  // min >= end_excl
+      }
+      if (start) {
+        OUPS_ASSIGN_OR_RETURN(int64_t below, LowerBound(maxs, *start));
+        if (below == 1) continue;  // max < start
+      }
+    }
     OUPS_ASSIGN_OR_RETURN(Table t, s.ReadRowGroup(i));
+    // Each rg is sorted (a view's rgs need not be in row order: bound them one by one).
+    if ((start || end_excl) && s.ordered_on() && t.num_rows() > 0) {
+      OUPS_ASSIGN_OR_RETURN(Column oc, t.GetColumn(*s.ordered_on()));
+      int64_t lo = 0, hi = t.num_rows();
+      if (start) {
+        OUPS_ASSIGN_OR_RETURN(lo, LowerBound(oc, *start));
+      }
+      if (end_excl) {
+        OUPS_ASSIGN_OR_RETURN(hi, LowerBound(oc, *end_excl));
+      }
+      t = t.Slice(lo, hi > lo ? hi - lo : 0);
+    }
     parts.push_back(std::move(t));
   }
   Table all;
@@ -75,17 +103,6 @@ Result<Table> ReadRows(const DatasetSnapshot& s, const std::vector<int64_t>& pos
     OUPS_ASSIGN_OR_RETURN(all, Table::Make(*s.schema(), std::move(cols)));
   } else {
     OUPS_ASSIGN_OR_RETURN(all, ConcatenateTables(parts));
-  }
-  if ((start || end_excl) && s.ordered_on() && all.num_rows() > 0) {
-    OUPS_ASSIGN_OR_RETURN(Column oc, all.GetColumn(*s.ordered_on()));
-    int64_t lo = 0, hi = all.num_rows();
-    if (start) {
-      OUPS_ASSIGN_OR_RETURN(lo, LowerBound(oc, *start));
-    }
-    if (end_excl) {
-      OUPS_ASSIGN_OR_RETURN(hi, LowerBound(oc, *end_excl));
-    }
-    all = all.Slice(lo, hi > lo ? hi - lo : 0);
   }
   if (columns) return all.SelectColumns(*columns);
   return all;
