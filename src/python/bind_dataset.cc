@@ -7,6 +7,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,6 +63,16 @@ Result<Table> ReadRows(const DatasetSnapshot& s, const std::vector<int64_t>& pos
   if (start || end_excl) {
     OUPS_ASSIGN_OR_RETURN(stats, s.RowGroupStats());
   }
+  // Only the requested columns are read (plus the ordered column to bound rows).
+  Columns read_columns;
+  if (columns) {
+    read_columns = *columns;
+    if ((start || end_excl) && s.ordered_on() &&
+        std::find(read_columns.begin(), read_columns.end(), *s.ordered_on()) ==
+            read_columns.end()) {
+      read_columns.push_back(*s.ordered_on());
+    }
+  }
   std::vector<Table> parts;
   parts.reserve(positions.size());
   for (int64_t i : positions) {
@@ -76,7 +87,7 @@ Result<Table> ReadRows(const DatasetSnapshot& s, const std::vector<int64_t>& pos
         if (below == 1) continue;  // max < start
       }
     }
-    OUPS_ASSIGN_OR_RETURN(Table t, s.ReadRowGroup(i));
+    OUPS_ASSIGN_OR_RETURN(Table t, s.ReadRowGroup(i, read_columns));
     // Each rg is sorted (a view's rgs need not be in row order: bound them one by one).
     if ((start || end_excl) && s.ordered_on() && t.num_rows() > 0) {
       OUPS_ASSIGN_OR_RETURN(Column oc, t.GetColumn(*s.ordered_on()));
