@@ -538,6 +538,14 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
       }
       return t;
     };
+    // Progress: rows merged = new rows + rows of the rgs the plan rewrites.
+    int64_t rows_done = 0;
+    int64_t rows_total = w.rows.num_rows();
+    for (const auto& seq : plan.sequences) {
+      for (int64_t rg = seq.rg_start; rg < seq.replaced_rg_end; ++rg) {
+        rows_total += static_cast<int64_t>(md.n_rows[static_cast<size_t>(rg)]);
+      }
+    }
     auto emit = [&](size_t k, Table rg) -> Status {
       if (!dir_ready) {
         OUPS_ASSIGN_OR_RETURN(bool exists, fs.Exists(paths.dir));
@@ -555,6 +563,8 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
       OUPS_ASSIGN_OR_RETURN(Column oc, conformed.GetColumn(w.ordered_on));
       produced[k].push_back(Produced{id, static_cast<uint64_t>(conformed.num_rows()),
                                      oc.Slice(0, 1), oc.Slice(oc.length() - 1, 1)});
+      rows_done += conformed.num_rows();
+      if (o.progress) o.progress(rows_done, rows_total);
       return Status::OK();
     };
     dataset::MergeExecutionOptions eo;

@@ -38,6 +38,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -98,6 +99,12 @@ struct WriteOptions {
   // Opaque JSON stored with the schema (the Python layer's pandas dtype
   // details); nullopt keeps the stored one. Must be valid JSON.
   std::optional<std::string> schema_extra_json{};
+  // Progress of the merge (e.g. the CLI's progress bar): called on the
+  // writing thread after each row group written, with the rows written so far
+  // and the rows the plan merges (new rows + rows of the rewritten rgs;
+  // de-duplication may end the count below it). Not called when nothing is
+  // merged. Empty: no calls.
+  std::function<void(int64_t rows_done, int64_t rows_total)> progress{};
 };
 
 struct ReadOptions {
