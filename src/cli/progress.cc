@@ -83,39 +83,4 @@ void ProgressBar::Finish() {
   drawn_ = false;
 }
 
-Spinner::Spinner(std::ostream* err, bool enabled, std::string label)
-    : err_(err), label_(std::move(label)) {
-  if (!enabled || err == nullptr) return;
-  thread_ = std::thread([this] {
-    static constexpr char kFrames[] = {'|', '/', '-', '\\'};
-    const Clock::time_point start = Clock::now();
-    std::unique_lock<std::mutex> lock(mu_);
-    bool drawn = false;
-    size_t width = 0;
-    for (int frame = 0; !stop_; ++frame) {
-      cv_.wait_for(lock, std::chrono::milliseconds(250));
-      if (stop_) break;
-      const double s = std::chrono::duration<double>(Clock::now() - start).count();
-      if (s < 1) continue;
-      char buf[64];
-      std::snprintf(buf, sizeof buf, " %c %.1fs", kFrames[frame % 4], s);
-      const std::string line = label_ + buf;
-      width = line.size();
-      *err_ << "\r" << line << std::flush;
-      drawn = true;
-    }
-    if (drawn) *err_ << "\r" << std::string(width, ' ') << "\r" << std::flush;
-  });
-}
-
-Spinner::~Spinner() {
-  if (!thread_.joinable()) return;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  thread_.join();
-}
-
 }  // namespace oups::cli

@@ -300,7 +300,10 @@ int RunWrite(const std::vector<std::string>& args, Env& env) {
   if (!table.ok()) return Failure(env, "write", table.status());
   Status st;
   {
-    Spinner spinner(env.err, env.progress, "writing " + path);
+    ProgressBar bar(env.err, env.progress, "writing " + path);
+    options.progress = [&bar](int64_t done, int64_t total) {
+      bar.Update(done, total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1);
+    };
     st = ds->Write(*table, options);
   }
   if (!st.ok()) {
@@ -359,7 +362,10 @@ int RunCompact(const std::vector<std::string>& args, Env& env) {
   if (!ds.ok()) return Failure(env, "compact", ds.status());
   Status st;
   {
-    Spinner spinner(env.err, env.progress, "compacting " + path);
+    ProgressBar bar(env.err, env.progress, "compacting " + path);
+    options.progress = [&bar](int64_t done, int64_t total) {
+      bar.Update(done, total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1);
+    };
     st = ds->Write(options);
   }
   if (!st.ok()) {

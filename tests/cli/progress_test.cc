@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <thread>
 
 namespace oups::cli {
 namespace {
@@ -41,25 +42,6 @@ TEST(ProgressBar, DrawsAfterOneSecondAndClearsItsLine) {
   bar.Finish();
   const std::string all = err.str();
   EXPECT_EQ(all.substr(drawn.size()), "\r" + std::string(drawn.size() - 1, ' ') + "\r");
-}
-
-TEST(Spinner, SilentWhenDisabledOrShort) {
-  std::ostringstream err;
-  { Spinner off(&err, false, "x"); }
-  { Spinner quick(&err, true, "x"); }  // stopped before its first second
-  EXPECT_EQ(err.str(), "");
-}
-
-TEST(Spinner, DrawsAfterOneSecondAndClearsItsLine) {
-  std::ostringstream err;
-  {
-    Spinner s(&err, true, "compacting");
-    std::this_thread::sleep_for(std::chrono::milliseconds(1400));
-  }
-  const std::string text = err.str();
-  EXPECT_EQ(text.substr(0, 12), "\rcompacting ");
-  EXPECT_NE(text.find("s"), std::string::npos);
-  EXPECT_EQ(text.back(), '\r');
 }
 
 }  // namespace
