@@ -11,6 +11,7 @@
 #include "cli/values.h"
 #include "oups/dataset/ordered_dataset.h"
 #include "oups/parquet/file_reader.h"
+#include "oups/parquet/properties.h"
 #include "oups/table/kernels.h"
 
 namespace oups::cli {
@@ -276,7 +277,12 @@ int RunWrite(const std::vector<std::string>& args, Env& env) {
     if (options.key_value_metadata.count(k)) return usage("--kv and --kv-remove both name '" + k + "'");
     options.key_value_metadata[k] = std::nullopt;
   }
-  if (auto c = parsed->Get("--compression")) options.compression = *c;
+  if (auto c = parsed->Get("--compression")) {
+    if (!parquet::ParseCompression(*c).ok()) {
+      return usage("unknown --compression '" + *c + "' (snappy, zstd, gzip, lz4, brotli, none)");
+    }
+    options.compression = *c;
+  }
   auto timeout = ParseSeconds(parsed->Get("--lock-timeout"));
   if (!timeout.ok()) return usage(timeout.status().message());
   if (*timeout >= 0) options.lock_timeout = *timeout;

@@ -181,6 +181,7 @@ TEST_F(WriteTest, UsageErrors) {
       {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--max-n-off-target-rgs",
        "x"},
       {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--bogus"},
+      {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--compression", "rar"},
   };
   for (const auto& args : bad) {
     CliResult r = RunCli(fs_, args);
@@ -219,6 +220,34 @@ TEST_F(WriteTest, CompactCoalescesSmallRowGroups) {
   EXPECT_EQ(again.out, "compacted /ds: 3 -> 20 rows in 3 row groups\n");
   EXPECT_EQ(RunCli(fs_, {"compact", "/ds"}).code, 2);
   EXPECT_EQ(RunCli(fs_, {"compact", "/none", "--row-group-target-size", "8"}).code, 1);
+}
+
+TEST_F(WriteTest, TimePeriodsFromCsvAndCompaction) {
+  // Two days of six-hourly rows, written in four appends: four small rgs.
+  const char* days[] = {"2024-03-01", "2024-03-02"};
+  for (const char* day : days) {
+    for (const char* half : {"00,06", "12,18"}) {
+      const std::string h(half);
+      WriteText(*fs_, "/in.csv", std::string("ts,v\n") + day + "T" + h.substr(0, 2) +
+                                     ":00:00Z,1\n" + day + "T" + h.substr(3, 2) + ":00:00Z,2\n");
+      CliResult r = RunCli(fs_, {"write", "/ds", "--ordered-on", "ts", "--from", "/in.csv",
+                                 "--row-group-target-size", "1D", "--compression", "zstd"});
+      ASSERT_EQ(r.code, 0) << r.err;
+    }
+  }
+  auto md = dataset::ReadMetadataFile(*fs_, "/ds_opdmd");
+  ASSERT_TRUE(md.ok());
+  ASSERT_EQ(md->num_row_groups(), 4);
+  CliResult c = RunCli(fs_, {"compact", "/ds", "--row-group-target-size", "1D", "--json"});
+  ASSERT_EQ(c.code, 0) << c.err;
+  json::Value doc = ParseJson(c.out);
+  EXPECT_EQ(IntMember(doc, "num_row_groups_before"), 4);
+  EXPECT_EQ(IntMember(doc, "num_row_groups"), 2);  // one per day
+  md = dataset::ReadMetadataFile(*fs_, "/ds_opdmd");
+  ASSERT_TRUE(md.ok());
+  EXPECT_EQ(md->n_rows, (std::vector<uint64_t>{4, 4}));
+  CliResult head = RunCli(fs_, {"head", "/ds", "-n", "1", "--start", "2024-03-02", "--json"});
+  EXPECT_EQ(head.out, "{\"ts\":\"2024-03-02 00:00:00+00\",\"v\":1}\n");
 }
 
 TEST_F(WriteTest, RmRemovesTheDataset) {
