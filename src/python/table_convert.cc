@@ -233,108 +233,141 @@ Column ColumnFromPy(const std::string& name, const py::tuple& spec, PyObject* na
   return Column(info.type, n, validity, data, nullptr, nulls);
 }
 
-// One Python object per distinct value: the tick table's low-cardinality
-// columns then cost one probe of a small open-addressing table per row instead
-// of one allocation. Values of at most 7 bytes are probed by a packed 64-bit key
-// (bytes + length) without hashing the bytes; longer ones (up to 64 bytes) go
-// through an unordered_map; the cache stops growing at 64 Ki entries.
-class StringCache {
- public:
-  explicit StringCache(bool binary) : binary_(binary), slots_(kSlots) {}
-  ~StringCache() {
-    for (Slot& s : slots_) Py_XDECREF(s.obj);
-    for (auto& [k, v] : map_) Py_DECREF(v);
-  }
-  // New reference.
-  PyObject* Get(std::string_view s) {
-    if (s.size() <= 7) {
-      uint64_t key = uint64_t{s.size()} << 56;
-      if (!s.empty()) std::memcpy(&key, s.data(), s.size());
-      size_t i = static_cast<size_t>((key * 0x9E3779B97F4A7C15ULL) >> (64 - kBits));
-      for (;;) {
-        Slot& slot = slots_[i];
-        if (slot.obj == nullptr) {
-          PyObject* o = Make(s);
-          if (used_ < kSlots / 2) {
-            slot.key = key;
-            slot.obj = o;
-            ++used_;
-            Py_INCREF(o);
-          }
-          return o;
-        }
-        if (slot.key == key) {
-          Py_INCREF(slot.obj);
-          return slot.obj;
-        }
-        i = (i + 1) & (kSlots - 1);
-      }
-    }
-    if (s.size() > kMaxCachedLen) return Make(s);
-    auto it = map_.find(s);
-    if (it != map_.end()) {
-      Py_INCREF(it->second);
-      return it->second;
-    }
-    PyObject* o = Make(s);
-    if (map_.size() < kMaxEntries) {
-      map_.emplace(s, o);
-      Py_INCREF(o);
-    }
-    return o;
-  }
-
- private:
-  static constexpr int kBits = 17;
-  static constexpr size_t kSlots = size_t{1} << kBits;
-  static constexpr size_t kMaxCachedLen = 64;
-  static constexpr size_t kMaxEntries = 1 << 16;
-  struct Slot {
-    uint64_t key = 0;
-    PyObject* obj = nullptr;
-  };
-  PyObject* Make(std::string_view s) {
-    PyObject* o = binary_ ? PyBytes_FromStringAndSize(s.data(), static_cast<Py_ssize_t>(s.size()))
-                          : PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()),
-                                                 "surrogateescape");
-    if (o == nullptr) throw py::error_already_set();
-    return o;
-  }
-  bool binary_;
-  std::vector<Slot> slots_;
-  size_t used_ = 0;
-  // Keys view the column's bytes, which outlive the cache.
-  std::unordered_map<std::string_view, PyObject*> map_;
+// Codes of the distinct values of a string/binary column, computed without
+// the GIL: codes[i] = index of row i's value in `uniques` (-1 for nulls), and
+// counts[k] = number of rows holding uniques[k]. Values of at most 7 bytes are
+// probed by a packed 64-bit key (bytes + length) in an open-addressing table,
+// longer ones through an unordered_map (a run of equal long values costs one
+// compare).
+struct Dictionary {
+  std::vector<int32_t> codes;
+  std::vector<std::string_view> uniques;  // view the column's bytes
+  std::vector<int64_t> counts;
+  int64_t nulls = 0;
 };
 
+Dictionary Encode(const Column& c) {
+  Dictionary d;
+  const int64_t n = c.length();
+  d.codes.resize(static_cast<size_t>(n));
+  int bits = 10;
+  std::vector<std::pair<uint64_t, int32_t>> table(size_t{1} << bits, {0, -1});
+  std::unordered_map<std::string_view, int32_t> long_values;
+  auto add = [&](std::string_view v) {
+    d.uniques.push_back(v);
+    d.counts.push_back(0);
+    return static_cast<int32_t>(d.uniques.size() - 1);
+  };
+  auto probe = [&](uint64_t key) -> std::pair<uint64_t, int32_t>& {
+    size_t i = static_cast<size_t>((key * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
+    const size_t mask = table.size() - 1;
+    while (table[i].second >= 0 && table[i].first != key) i = (i + 1) & mask;
+    return table[i];
+  };
+  size_t short_count = 0;
+  std::string_view last;
+  int32_t last_code = -1;
+  const int64_t* off = c.offsets_data();
+  const char* base = reinterpret_cast<const char*>(c.values()->data());
+  const char* end = base + c.values()->size();
+  const bool has_nulls = c.has_nulls();
+  for (int64_t i = 0; i < n; ++i) {
+    if (has_nulls && c.IsNull(i)) {
+      d.codes[static_cast<size_t>(i)] = -1;
+      ++d.nulls;
+      continue;
+    }
+    const char* p = base + off[i];
+    const size_t len = static_cast<size_t>(off[i + 1] - off[i]);
+    int32_t code;
+    if (len <= 7) {
+      // Packed key: the bytes (little-endian) with the length in the top byte.
+      uint64_t key = 0;
+      if (p + 8 <= end) {
+        std::memcpy(&key, p, 8);
+        key &= (uint64_t{1} << (8 * len)) - 1;
+      } else if (len > 0) {
+        std::memcpy(&key, p, len);
+      }
+      key |= uint64_t{len} << 56;
+      auto* slot = &probe(key);
+      if (slot->second < 0) {
+        *slot = {key, add(std::string_view(p, len))};
+        if (++short_count * 2 > table.size()) {  // grow and rehash
+          std::vector<std::pair<uint64_t, int32_t>> old(table.size() * 2, {0, -1});
+          old.swap(table);
+          ++bits;
+          for (const auto& e : old) {
+            if (e.second >= 0) probe(e.first) = e;
+          }
+          slot = &probe(key);
+        }
+      }
+      code = slot->second;
+    } else {
+      const std::string_view v(p, len);
+      if (last_code >= 0 && v == last) {
+        code = last_code;
+      } else {
+        auto [it, inserted] = long_values.try_emplace(v, 0);
+        if (inserted) it->second = add(v);
+        code = it->second;
+        last = v;
+        last_code = code;
+      }
+    }
+    d.codes[static_cast<size_t>(i)] = code;
+    ++d.counts[static_cast<size_t>(code)];
+  }
+  return d;
+}
+
+// An object array of the column's values (None for nulls) holding one Python
+// object per distinct value. The array is filled without the GIL (no other
+// thread can see it yet); each shared object's reference count is then raised
+// once by the number of rows holding it.
 py::object VarLengthToPy(const Column& c) {
   const int64_t n = c.length();
+  const bool binary = c.type().id == TypeId::kBinary;
+  Dictionary d;
+  {
+    py::gil_scoped_release nogil;
+    d = Encode(c);
+  }
+  std::vector<PyObject*> objs(d.uniques.size(), nullptr);
+  try {
+    for (size_t k = 0; k < objs.size(); ++k) {
+      const std::string_view s = d.uniques[k];
+      objs[k] = binary ? PyBytes_FromStringAndSize(s.data(), static_cast<Py_ssize_t>(s.size()))
+                       : PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()),
+                                              "surrogateescape");
+      if (objs[k] == nullptr) throw py::error_already_set();
+    }
+  } catch (...) {
+    for (PyObject* o : objs) Py_XDECREF(o);
+    throw;
+  }
   std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(n)};
   py::array out(py::dtype("O"), shape);
   PyObject** slots = static_cast<PyObject**>(out.mutable_data());
-  StringCache cache(c.type().id == TypeId::kBinary);
-  std::string_view last;
-  PyObject* last_obj = nullptr;
-  for (int64_t i = 0; i < n; ++i) {
-    PyObject* o;
-    if (c.IsNull(i)) {
-      o = Py_None;
-      Py_INCREF(o);
-    } else {
-      const std::string_view v = c.GetView(i);
-      if (last_obj != nullptr && v == last) {
-        o = last_obj;
-        Py_INCREF(o);
-      } else {
-        o = cache.Get(v);
-        last = v;
-        last_obj = o;
-      }
-    }
-    PyObject* old = slots[i];
-    slots[i] = o;
-    Py_XDECREF(old);
+  for (int64_t i = 0; i < n && slots[i] != nullptr; ++i) {  // in case numpy pre-fills
+    Py_DECREF(slots[i]);
+    slots[i] = nullptr;
   }
+  {
+    py::gil_scoped_release nogil;
+    const int32_t* codes = d.codes.data();
+    PyObject* const* table = objs.data();
+    for (int64_t i = 0; i < n; ++i) {
+      const int32_t k = codes[i];
+      slots[i] = k < 0 ? Py_None : table[k];
+    }
+  }
+  for (size_t k = 0; k < objs.size(); ++k) {
+    // One reference was ours (from creation); the array now holds counts[k].
+    Py_SET_REFCNT(objs[k], Py_REFCNT(objs[k]) + d.counts[k] - 1);
+  }
+  if (d.nulls > 0) Py_SET_REFCNT(Py_None, Py_REFCNT(Py_None) + d.nulls);
   return out;
 }
 
