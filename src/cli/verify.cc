@@ -23,11 +23,13 @@ constexpr const char* kVerifyUsage =
     "    the metadata says, sorted on the ordered column, with the first and last\n"
     "    ordered values the metadata records as min and max;\n"
     "  - no leftovers: files in the dataset directory that the metadata does not\n"
-    "    reference, temporary metadata files of interrupted writes.\n"
+    "    reference, temporary metadata files of interrupted writes, directories\n"
+    "    of row-group files without a metadata file (\"orphans\").\n"
     "Each problem is reported with its file.\n"
     "\n"
     "  --json   one JSON document: {\"path\", \"num_problems\", \"datasets\":\n"
-    "           [{\"path\", \"ok\", \"problems\": [{\"file\", \"problem\"}]}]}\n"
+    "           [{\"path\", \"ok\", \"problems\": [{\"file\", \"problem\"}]}],\n"
+    "           \"orphans\": [{\"file\", \"problem\"}]}\n"
     "\n"
     "exit status: 0 every dataset is sound, 1 problems found (or PATH missing),\n"
     "2 usage error\n";
@@ -171,6 +173,56 @@ std::vector<Problem> CheckDataset(Env& env, const std::string& path, ProgressBar
   return problems;
 }
 
+// Leftovers that belong to no dataset: a directory of row-group files whose
+// metadata file does not exist (a first write or a removal interrupted), and
+// temporary metadata files of such a dataset.
+void FindOrphans(FileSystem& fs, const std::string& dir, int depth,
+                 std::vector<Problem>* problems) {
+  if (depth > 64) return;
+  auto entries = fs.ListDir(dir);
+  if (!entries.ok()) return;
+  std::set<std::string> datasets;
+  for (const FileInfo& e : *entries) {
+    if (e.is_dir) continue;
+    if (auto name = dataset::DatasetNameFromMetadataFileName(e.name)) datasets.insert(*name);
+  }
+  for (const FileInfo& e : *entries) {
+    const std::string path = JoinPath(dir, e.name);
+    if (!e.is_dir) {
+      // ".<name>_opdmd.<hex>.tmp" of a dataset without metadata file.
+      if (e.name.starts_with(".") && e.name.ends_with(".tmp")) {
+        const size_t at = e.name.find("_opdmd.");
+        if (at != std::string::npos && at > 1) {
+          const std::string name = e.name.substr(1, at - 1);
+          if (!datasets.count(name) && dataset::IsTempMetadataFileName(e.name, name)) {
+            problems->push_back(
+                {path, "leftover: temporary metadata file of an interrupted write"});
+          }
+        }
+      }
+      continue;
+    }
+    if (e.name.starts_with(".")) continue;
+    if (!datasets.count(e.name)) {
+      auto inner = fs.ListDir(path);
+      if (inner.ok()) {
+        int64_t rg_files = 0;
+        for (const FileInfo& f : *inner) {
+          rg_files += !f.is_dir && dataset::ParseRowGroupFileName(f.name).has_value();
+        }
+        if (rg_files > 0) {
+          problems->push_back(
+              {path, "leftover: " + std::to_string(rg_files) +
+                         " row-group file(s) of a dataset without metadata file '" +
+                         JoinPath(dir, dataset::MetadataFileName(e.name)) +
+                         "' (interrupted first write or removal)"});
+        }
+      }
+    }
+    FindOrphans(fs, path, depth + 1, problems);
+  }
+}
+
 }  // namespace
 
 int RunVerify(const std::vector<std::string>& args, Env& env) {
@@ -209,11 +261,25 @@ int RunVerify(const std::vector<std::string>& args, Env& env) {
     list.Push(std::move(entry));
     if (!as_json && problems.empty()) *env.out << "ok " << path << "\n";
   }
+  std::vector<Problem> orphans;
+  if (auto info = env.fs->Stat(root); info.ok() && info->is_dir) {
+    FindOrphans(*env.fs, root, 0, &orphans);
+  }
+  n_problems += static_cast<int64_t>(orphans.size());
+  json::Value orphan_list = json::Value::Array();
+  for (const Problem& p : orphans) {
+    json::Value pj = json::Value::Object();
+    pj.Add("file", json::Value::String(p.file));
+    pj.Add("problem", json::Value::String(p.text));
+    orphan_list.Push(std::move(pj));
+    if (!as_json) *env.out << p.file << ": " << p.text << "\n";
+  }
   if (as_json) {
     json::Value doc = json::Value::Object();
     doc.Add("path", json::Value::String(root));
     doc.Add("num_problems", json::Value::Int(n_problems));
     doc.Add("datasets", std::move(list));
+    doc.Add("orphans", std::move(orphan_list));
     *env.out << json::Serialize(doc) << "\n";
   } else {
     *env.out << found->size() << " dataset" << (found->size() == 1 ? "" : "s") << " checked, "

@@ -37,6 +37,7 @@ class VerifyTest : public ::testing::Test {
       }
     }
     EXPECT_EQ(list.size(), 2u);
+    EXPECT_TRUE(Member(doc, "orphans").items().empty());
     EXPECT_EQ(IntMember(doc, "num_problems"), total);
     return out;
   }
@@ -156,6 +157,31 @@ TEST_F(VerifyTest, LeftoversOfInterruptedWrites) {
   EXPECT_EQ(p[1].second, "leftover: not a row-group file of this dataset");
   EXPECT_EQ(p[2].first, tmp);
   EXPECT_EQ(p[2].second, "leftover: temporary metadata file of an interrupted write");
+}
+
+TEST_F(VerifyTest, OrphansOfInterruptedFirstWritesOrRemovals) {
+  // A dataset directory whose metadata file is gone, and the temporary
+  // metadata file of a first write that never committed.
+  WriteText(*fs_, "/store/sub/gone/file_00000003.parquet",
+            ReadText(*fs_, "/store/ds/file_00000000.parquet"));
+  WriteText(*fs_, "/store/sub/" + dataset::TempMetadataFileName("new", 7), "x");
+  WriteText(*fs_, "/store/sub/plain/readme.txt", "not a dataset");
+  CliResult r = RunCli(fs_, {"verify", "/store", "--json"});
+  EXPECT_EQ(r.code, 1);
+  json::Value doc = ParseJson(r.out);
+  EXPECT_EQ(IntMember(doc, "num_problems"), 2);
+  const auto& orphans = Member(doc, "orphans").items();
+  ASSERT_EQ(orphans.size(), 2u) << r.out;
+  EXPECT_EQ(StrMember(orphans[0], "file"), "/store/sub/" + dataset::TempMetadataFileName("new", 7));
+  EXPECT_EQ(StrMember(orphans[0], "problem"),
+            "leftover: temporary metadata file of an interrupted write");
+  EXPECT_EQ(StrMember(orphans[1], "file"), "/store/sub/gone");
+  EXPECT_EQ(StrMember(orphans[1], "problem"),
+            "leftover: 1 row-group file(s) of a dataset without metadata file "
+            "'/store/sub/gone_opdmd' (interrupted first write or removal)");
+  for (const json::Value& d : Member(doc, "datasets").items()) {
+    EXPECT_TRUE(Member(d, "ok").bool_value());
+  }
 }
 
 TEST_F(VerifyTest, CorruptMetadata) {
