@@ -247,6 +247,8 @@ struct Dictionary {
 };
 
 Dictionary Encode(const Column& c) {
+  // Long values memoized at most; beyond, new ones get a code (and an object) each.
+  constexpr size_t kMaxLongValues = size_t{1} << 16;
   Dictionary d;
   const int64_t n = c.length();
   d.codes.resize(static_cast<size_t>(n));
@@ -309,9 +311,14 @@ Dictionary Encode(const Column& c) {
       if (last_code >= 0 && v == last) {
         code = last_code;
       } else {
-        auto [it, inserted] = long_values.try_emplace(v, 0);
-        if (inserted) it->second = add(v);
-        code = it->second;
+        if (long_values.size() < kMaxLongValues) {
+          auto [it, inserted] = long_values.try_emplace(v, 0);
+          if (inserted) it->second = add(v);
+          code = it->second;
+        } else {
+          auto it = long_values.find(v);  // high cardinality: stop memoizing
+          code = it != long_values.end() ? it->second : add(v);
+        }
         last = v;
         last_code = code;
       }
