@@ -103,6 +103,20 @@ TEST_F(WriteTest, ParquetInput) {
   CliResult r = RunCli(fs_, {"write", "/p", "--ordered-on", "ts", "--from", "/in.parquet"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(ReadAll("/p").Equals(table));
+  // Unsorted Parquet input: the row (1-based) is named, nothing changes.
+  ASSERT_TRUE(parquet::WriteTable(*fs_, "/unsorted.parquet", TsTable({10, 12, 11})).ok());
+  WriteText(*fs_, "/notparquet.parquet", "PAR1 not really");
+  const auto before = Snapshot();
+  CliResult unsorted = RunCli(fs_, {"write", "/p", "--from", "/unsorted.parquet"});
+  EXPECT_EQ(unsorted.code, 1);
+  EXPECT_EQ(unsorted.err,
+            "oups write: Invalid argument: /unsorted.parquet: row 3: column 1 'ts': 11 is "
+            "before the previous row's 12; rows must be sorted in ascending order on 'ts'\n");
+  EXPECT_TRUE(Snapshot() == before);
+  CliResult corrupt = RunCli(fs_, {"write", "/p", "--from", "/notparquet.parquet"});
+  EXPECT_EQ(corrupt.code, 1);
+  EXPECT_NE(corrupt.err.find("/notparquet.parquet"), std::string::npos) << corrupt.err;
+  EXPECT_TRUE(Snapshot() == before);
   CliResult typed = RunCli(fs_, {"write", "/p", "--from", "/in.parquet", "--types", "x=int64"});
   EXPECT_EQ(typed.code, 1);
   EXPECT_EQ(typed.err, "oups write: Invalid argument: --types applies to CSV input only "
