@@ -92,7 +92,8 @@ std::optional<int64_t> ParseInt64(std::string_view text) {
   if (*begin == '+') ++begin;
   int64_t v = 0;
   auto [ptr, ec] = std::from_chars(begin, text.data() + text.size(), v);
-  if (ec != std::errc() || ptr != text.data() + text.size() || begin == ptr) return std::nullopt;
+  if (ec != std::errc() || ptr != text.data() + text.size() || begin == ptr)
+    return std::nullopt;
   return v;
 }
 

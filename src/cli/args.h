@@ -17,10 +17,10 @@
 namespace oups::cli {
 
 struct FlagSpec {
-  std::string name;        // "--columns"
-  std::string alias{};     // "-n", or empty
+  std::string name;     // "--columns"
+  std::string alias{};  // "-n", or empty
   bool takes_value = false;
-  bool repeated = false;   // may be given several times (values kept in order)
+  bool repeated = false;  // may be given several times (values kept in order)
 };
 
 struct ParsedArgs {

@@ -18,8 +18,8 @@ constexpr int64_t kChunkBytes = 1 << 20;
 // Raw text of one column: every field's bytes end to end.
 struct RawColumn {
   std::string bytes;
-  std::vector<int64_t> ends;     // end offset of each field in `bytes`
-  std::vector<uint8_t> kind;     // 0 null (empty unquoted), 1 value, 2 quoted empty
+  std::vector<int64_t> ends;  // end offset of each field in `bytes`
+  std::vector<uint8_t> kind;  // 0 null (empty unquoted), 1 value, 2 quoted empty
   std::string_view Field(size_t i) const {
     const int64_t begin = i == 0 ? 0 : ends[i - 1];
     return std::string_view(bytes).substr(static_cast<size_t>(begin),
@@ -29,10 +29,10 @@ struct RawColumn {
 
 struct ParseState {
   std::string path;
-  int64_t line = 1;              // physical line being fed to the parser
-  int64_t record_start_line = 0; // line where the current record starts
-  bool record_open = false;      // a record has started and not ended
-  bool in_record = false;        // a field of the current record was seen
+  int64_t line = 1;               // physical line being fed to the parser
+  int64_t record_start_line = 0;  // line where the current record starts
+  bool record_open = false;       // a record has started and not ended
+  bool in_record = false;         // a field of the current record was seen
   bool header_done = false;
   std::vector<std::string> names;
   std::vector<RawColumn> columns;
@@ -50,7 +50,8 @@ void OnField(void* data, size_t len, void* state_ptr) {
   }
   const size_t i = st->field_index++;
   if (!st->header_done) {
-    st->names.emplace_back(data == nullptr ? "" : std::string(static_cast<char*>(data), len));
+    st->names.emplace_back(data == nullptr ? ""
+                                           : std::string(static_cast<char*>(data), len));
     return;
   }
   if (i >= st->columns.size()) {
@@ -98,9 +99,9 @@ void OnRecordEnd(int, void* state_ptr) {
     return;
   }
   if (st->field_index != st->names.size()) {
-    st->error = Status::InvalidArgument(where + ": expected " + std::to_string(st->names.size()) +
-                                        " fields (as the header), found " +
-                                        std::to_string(st->field_index));
+    st->error = Status::InvalidArgument(
+        where + ": expected " + std::to_string(st->names.size()) +
+        " fields (as the header), found " + std::to_string(st->field_index));
     return;
   }
   st->row_lines.push_back(st->record_start_line);
@@ -146,7 +147,8 @@ DataType InferType(const RawColumn& col) {
 
 }  // namespace
 
-Result<CsvTable> ReadCsv(FileSystem& fs, const std::string& path, const CsvOptions& options) {
+Result<CsvTable> ReadCsv(FileSystem& fs, const std::string& path,
+                         const CsvOptions& options) {
   OUPS_ASSIGN_OR_RETURN(auto file, fs.OpenForRead(path));
   OUPS_ASSIGN_OR_RETURN(const int64_t size, file->Size());
 
@@ -190,12 +192,14 @@ Result<CsvTable> ReadCsv(FileSystem& fs, const std::string& path, const CsvOptio
     }
   }
   if (st.error.ok() && csv_fini(&parser, OnField, OnRecordEnd, &st) != 0) {
-    return Status::InvalidArgument(path + ":" + std::to_string(st.line) + ": malformed CSV (" +
+    return Status::InvalidArgument(path + ":" + std::to_string(st.line) +
+                                   ": malformed CSV (" +
                                    csv_strerror(csv_error(&parser)) + ")");
   }
   OUPS_RETURN_NOT_OK(st.error);
   if (!st.header_done) {
-    return Status::InvalidArgument(path + ":1: no header line (expected the column names)");
+    return Status::InvalidArgument(path +
+                                   ":1: no header line (expected the column names)");
   }
   for (const auto& [name, type] : options.types) {
     if (std::find(st.names.begin(), st.names.end(), name) == st.names.end()) {
@@ -219,12 +223,13 @@ Result<CsvTable> ReadCsv(FileSystem& fs, const std::string& path, const CsvOptio
       OUPS_RETURN_NOT_OK(builder.ReserveBytes(static_cast<int64_t>(raw.bytes.size())));
     }
     for (size_t r = 0; r < n_rows; ++r) {
-      const bool is_null = raw.kind[r] == 0 || (raw.kind[r] == 2 && !type.is_var_length());
+      const bool is_null =
+          raw.kind[r] == 0 || (raw.kind[r] == 2 && !type.is_var_length());
       Status s = is_null ? builder.AppendNull() : AppendText(builder, raw.Field(r));
       if (!s.ok()) {
-        return Status(s.code(), path + ":" + std::to_string(st.row_lines[r]) + ": column " +
-                                    std::to_string(c + 1) + " '" + st.names[c] +
-                                    "': " + s.message());
+        return Status(s.code(), path + ":" + std::to_string(st.row_lines[r]) +
+                                    ": column " + std::to_string(c + 1) + " '" +
+                                    st.names[c] + "': " + s.message());
       }
     }
     OUPS_ASSIGN_OR_RETURN(Column col, builder.Finish());

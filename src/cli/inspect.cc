@@ -56,7 +56,8 @@ struct Summary {
   std::vector<std::string> cells;
 };
 
-Result<Summary> Summarize(FileSystem& fs, const std::string& path, const std::string& shown) {
+Result<Summary> Summarize(FileSystem& fs, const std::string& path,
+                          const std::string& shown) {
   OUPS_ASSIGN_OR_RETURN(dataset::DatasetMetadata md, LoadMetadata(fs, path));
   const auto paths = dataset::DatasetPaths::Make(path);
   json::Value min, max;
@@ -92,7 +93,8 @@ int RunLs(const std::vector<std::string>& args, Env& env) {
   auto parsed = ParseOrExit(env, "ls", args, {{"--json"}}, kLsUsage, &code);
   if (!parsed) return code;
   if (parsed->positional.size() != 1) {
-    return UsageError(env, "ls", parsed->positional.empty() ? "missing PATH" : "one PATH only",
+    return UsageError(env, "ls",
+                      parsed->positional.empty() ? "missing PATH" : "one PATH only",
                       kLsUsage);
   }
   const std::string root = parsed->positional[0];

@@ -39,7 +39,9 @@ std::string Count(double v) {
 }  // namespace
 
 ProgressBar::ProgressBar(std::ostream* err, bool enabled, std::string label)
-    : err_(err), enabled_(enabled && err != nullptr), label_(std::move(label)),
+    : err_(err),
+      enabled_(enabled && err != nullptr),
+      label_(std::move(label)),
       start_(Clock::now()) {}
 
 ProgressBar::~ProgressBar() { Finish(); }

@@ -40,5 +40,4 @@ class ProgressBar {
   size_t last_width_ = 0;
 };
 
-
 }  // namespace oups::cli

@@ -15,9 +15,10 @@ namespace {
 
 std::string ReadUsage(const std::string& command) {
   const bool cat = command == "cat";
-  std::string u = "usage: oups " + command +
-                  " DATASET [--start X] [--end-excl Y] [--columns a,b] [-n N]\n"
-                  "       [--format table|csv|jsonl|parquet] [--json] [--output FILE]\n\n";
+  std::string u =
+      "usage: oups " + command +
+      " DATASET [--start X] [--end-excl Y] [--columns a,b] [-n N]\n"
+      "       [--format table|csv|jsonl|parquet] [--json] [--output FILE]\n\n";
   if (command == "cat") {
     u += "Prints the dataset's rows in order (all, or -n N first ones).\n";
   } else if (command == "head") {
@@ -62,8 +63,8 @@ Result<std::pair<int64_t, int64_t>> RowsInRange(const Column& ordered, const Ran
   return std::make_pair(lo, std::max(lo, hi));
 }
 
-Status ReadRows(const std::string& command, const std::string& path, const ParsedArgs& args,
-                Env& env, RowSink& sink) {
+Status ReadRows(const std::string& command, const std::string& path,
+                const ParsedArgs& args, Env& env, RowSink& sink) {
   OUPS_RETURN_NOT_OK(LoadMetadata(*env.fs, path).status());
   OUPS_ASSIGN_OR_RETURN(OrderedDataset ds, OrderedDataset::Open(env.fs, path));
   OUPS_ASSIGN_OR_RETURN(DatasetSnapshot snap, ds.Snapshot());
@@ -87,7 +88,8 @@ Status ReadRows(const std::string& command, const std::string& path, const Parse
     for (const Field& f : schema.fields()) columns.push_back(f.name);
   }
   std::vector<Field> out_fields;
-  for (const std::string& c : columns) out_fields.push_back(schema.field(schema.IndexOf(c)));
+  for (const std::string& c : columns)
+    out_fields.push_back(schema.field(schema.IndexOf(c)));
   const Schema out_schema(out_fields);
 
   int64_t limit = -1;
@@ -101,13 +103,14 @@ Status ReadRows(const std::string& command, const std::string& path, const Parse
   OUPS_ASSIGN_OR_RETURN(Table stats, snap.RowGroupStats());
   const Column& mins = stats.column(2);
   const Column& maxs = stats.column(3);
-  for (const auto& [flag, bound] : {std::pair{"--start", &range.start},
-                                    std::pair{"--end-excl", &range.end_excl}}) {
+  for (const auto& [flag, bound] :
+       {std::pair{"--start", &range.start}, std::pair{"--end-excl", &range.end_excl}}) {
     if (auto text = args.Get(flag)) {
       auto s = ParseScalar(*text, mins.type());
       if (!s.ok()) {
-        return Status::InvalidArgument(std::string(flag) + " '" + *text + "' for column '" +
-                                       *ordered_on + "': " + s.status().message());
+        return Status::InvalidArgument(std::string(flag) + " '" + *text +
+                                       "' for column '" + *ordered_on +
+                                       "': " + s.status().message());
       }
       *bound = std::move(*s);
     }
@@ -121,9 +124,9 @@ Status ReadRows(const std::string& command, const std::string& path, const Parse
   }
 
   Columns read_columns = columns;
-  const bool need_ordered = (range.start || range.end_excl) &&
-                            std::find(columns.begin(), columns.end(), *ordered_on) ==
-                                columns.end();
+  const bool need_ordered =
+      (range.start || range.end_excl) &&
+      std::find(columns.begin(), columns.end(), *ordered_on) == columns.end();
   if (need_ordered) read_columns.push_back(*ordered_on);
 
   // One rg's rows in range, with the printed columns only.
@@ -186,7 +189,8 @@ int RunRead(const std::string& command, const std::vector<std::string>& args, En
   if (!parsed) return code;
   if (parsed->positional.size() != 1) {
     return UsageError(env, command,
-                      parsed->positional.empty() ? "missing DATASET" : "one DATASET only", usage);
+                      parsed->positional.empty() ? "missing DATASET" : "one DATASET only",
+                      usage);
   }
   if (auto n = parsed->Get("-n"); n && (!ParseInt64(*n) || *ParseInt64(*n) < 0)) {
     return UsageError(env, command, "-n needs a count >= 0, not '" + *n + "'", usage);
@@ -197,8 +201,9 @@ int RunRead(const std::string& command, const std::vector<std::string>& args, En
   std::string format = command == "cat" ? "jsonl" : "table";
   if (parsed->Has("--json")) {
     if (parsed->Has("--format") && *parsed->Get("--format") != "jsonl") {
-      return UsageError(env, command, "--json and --format " + *parsed->Get("--format") +
-                                          " disagree", usage);
+      return UsageError(env, command,
+                        "--json and --format " + *parsed->Get("--format") + " disagree",
+                        usage);
     }
     format = "jsonl";
   }

@@ -13,7 +13,9 @@ namespace {
 class JsonlSink : public RowSink {
  public:
   explicit JsonlSink(std::ostream& out) : out_(out) {}
-  Status Write(const Table& chunk) override { return parquet::PrintRowsJsonl(chunk, out_); }
+  Status Write(const Table& chunk) override {
+    return parquet::PrintRowsJsonl(chunk, out_);
+  }
   Status Finish(const Schema&) override {
     out_.flush();
     return out_ ? Status::OK() : Status::IOError("writing the output failed");
@@ -149,7 +151,8 @@ class ParquetSink : public RowSink {
 }  // namespace
 
 Result<std::unique_ptr<RowSink>> MakeRowSink(const std::string& format, std::ostream& out,
-                                             FileSystem& fs, std::optional<std::string> output) {
+                                             FileSystem& fs,
+                                             std::optional<std::string> output) {
   if (output && format != "parquet") {
     return Status::InvalidArgument("--output is only for --format parquet");
   }

@@ -26,8 +26,8 @@ class RowSink {
 
 // `format`: "jsonl", "csv", "table" or "parquet" (InvalidArgument otherwise).
 // `output`: for parquet, a file path on `fs` (nullopt: the stream `out`).
-[[nodiscard]] Result<std::unique_ptr<RowSink>> MakeRowSink(const std::string& format,
-                                                           std::ostream& out, FileSystem& fs,
-                                                           std::optional<std::string> output);
+[[nodiscard]] Result<std::unique_ptr<RowSink>> MakeRowSink(
+    const std::string& format, std::ostream& out, FileSystem& fs,
+    std::optional<std::string> output);
 
 }  // namespace oups::cli

@@ -61,7 +61,8 @@ std::string StripSlash(std::string path) {
 
 }  // namespace
 
-Result<std::vector<std::string>> FindDatasets(FileSystem& fs, const std::string& root_in) {
+Result<std::vector<std::string>> FindDatasets(FileSystem& fs,
+                                              const std::string& root_in) {
   const std::string root = StripSlash(root_in);
   std::vector<std::string> found;
   if (auto paths = dataset::DatasetPaths::Make(root)) {
@@ -79,7 +80,8 @@ Result<std::vector<std::string>> FindDatasets(FileSystem& fs, const std::string&
   return found;
 }
 
-Result<dataset::DatasetMetadata> LoadMetadata(FileSystem& fs, const std::string& path_in) {
+Result<dataset::DatasetMetadata> LoadMetadata(FileSystem& fs,
+                                              const std::string& path_in) {
   const std::string path = StripSlash(path_in);
   auto paths = dataset::DatasetPaths::Make(path);
   if (!paths) return Status::InvalidArgument("'" + path + "' is not a dataset path");
@@ -101,7 +103,8 @@ Result<std::vector<std::vector<json::Value>>> RenderRows(const Table& table) {
   while (pos < s.size()) {
     size_t nl = s.find('\n', pos);
     if (nl == std::string::npos) nl = s.size();
-    OUPS_ASSIGN_OR_RETURN(json::Value row, json::Parse(std::string_view(s).substr(pos, nl - pos)));
+    OUPS_ASSIGN_OR_RETURN(json::Value row,
+                          json::Parse(std::string_view(s).substr(pos, nl - pos)));
     std::vector<json::Value> cells;
     for (auto& m : row.members()) cells.push_back(std::move(m.second));
     rows.push_back(std::move(cells));
@@ -114,17 +117,22 @@ Result<json::Value> CellJson(const Column& column, int64_t i) {
   OUPS_ASSIGN_OR_RETURN(Table one, Table::Make(Schema({Field{"v", column.type(), true}}),
                                                {column.Slice(i, 1)}));
   OUPS_ASSIGN_OR_RETURN(auto rows, RenderRows(one));
-  if (rows.size() != 1 || rows[0].size() != 1) return Status::Internal("rendering one value");
+  if (rows.size() != 1 || rows[0].size() != 1)
+    return Status::Internal("rendering one value");
   return std::move(rows[0][0]);
 }
 
 std::string CellText(const json::Value& v) {
   switch (v.kind()) {
-    case json::Value::Kind::kNull: return "null";
-    case json::Value::Kind::kBool: return v.bool_value() ? "true" : "false";
+    case json::Value::Kind::kNull:
+      return "null";
+    case json::Value::Kind::kBool:
+      return v.bool_value() ? "true" : "false";
     case json::Value::Kind::kNumber:
-    case json::Value::Kind::kString: return v.string_value();
-    default: return json::Serialize(v);
+    case json::Value::Kind::kString:
+      return v.string_value();
+    default:
+      return json::Serialize(v);
   }
 }
 

@@ -47,7 +47,8 @@ std::optional<ParsedArgs> ParseOrExit(Env& env, std::string_view command,
 // number, string, bool or null).
 [[nodiscard]] Result<json::Value> CellJson(const Column& column, int64_t i);
 // Every row of `table` as rendered JSON values (row-major).
-[[nodiscard]] Result<std::vector<std::vector<json::Value>>> RenderRows(const Table& table);
+[[nodiscard]] Result<std::vector<std::vector<json::Value>>> RenderRows(
+    const Table& table);
 // Text of a rendered value for a text table ("null" for null).
 std::string CellText(const json::Value& value);
 

@@ -35,10 +35,14 @@ std::optional<TimeUnit> ParseUnit(std::string_view s) {
 
 int64_t NanosPerUnit(TimeUnit unit) {
   switch (unit) {
-    case TimeUnit::kSecond: return 1'000'000'000;
-    case TimeUnit::kMilli: return 1'000'000;
-    case TimeUnit::kMicro: return 1'000;
-    case TimeUnit::kNano: return 1;
+    case TimeUnit::kSecond:
+      return 1'000'000'000;
+    case TimeUnit::kMilli:
+      return 1'000'000;
+    case TimeUnit::kMicro:
+      return 1'000;
+    case TimeUnit::kNano:
+      return 1;
   }
   return 1;
 }
@@ -97,7 +101,8 @@ Result<int64_t> TimestampValue(std::string_view text, const DataType& type) {
     if (!zone.ok()) return zone.status();
     const TimeZone::LocalInstants inst = (*zone)->LocalToUtc(dt->local_seconds);
     if (inst.kind == TimeZone::LocalInstants::Kind::kGap) {
-      return Expected(type, text, "this wall-clock time does not exist in " + type.timezone);
+      return Expected(type, text,
+                      "this wall-clock time does not exist in " + type.timezone);
     }
     if (inst.kind == TimeZone::LocalInstants::Kind::kAmbiguous) {
       return Expected(type, text,
@@ -121,7 +126,8 @@ Result<double> DoubleValue(std::string_view text, const DataType& type) {
   if (s.empty() || s[0] == ' ' || s[0] == '\t') return Expected(type, text);
   const std::string low = Lower(s);
   if (low == "nan") return std::nan("");
-  if (low == "inf" || low == "infinity" || low == "+inf" || low == "+infinity") return HUGE_VAL;
+  if (low == "inf" || low == "infinity" || low == "+inf" || low == "+infinity")
+    return HUGE_VAL;
   if (low == "-inf" || low == "-infinity") return -HUGE_VAL;
   // Only decimal notation (no hex floats, no "nan(...)").
   for (char c : low) {
@@ -195,8 +201,8 @@ Result<DataType> ParseTypeSpec(std::string_view text) {
       if (tz.empty()) return bad();
       auto loaded = TimeZone::Load(tz);
       if (!loaded.ok()) {
-        return Status::InvalidArgument("type '" + std::string(text) + "': " +
-                                       loaded.status().message());
+        return Status::InvalidArgument("type '" + std::string(text) +
+                                       "': " + loaded.status().message());
       }
     }
     auto unit = ParseUnit(Trim(unit_text));
@@ -274,22 +280,48 @@ Result<Scalar> ParseScalar(std::string_view text, const DataType& type) {
   Scalar s;
   s.type = type;
   switch (type.id) {
-    case TypeId::kBool: s.b = col.GetBool(0); break;
-    case TypeId::kInt8: s.i64 = col.data<int8_t>()[0]; break;
-    case TypeId::kInt16: s.i64 = col.data<int16_t>()[0]; break;
-    case TypeId::kInt32: s.i64 = col.data<int32_t>()[0]; break;
-    case TypeId::kDate32: s.i64 = col.data<int32_t>()[0]; break;
+    case TypeId::kBool:
+      s.b = col.GetBool(0);
+      break;
+    case TypeId::kInt8:
+      s.i64 = col.data<int8_t>()[0];
+      break;
+    case TypeId::kInt16:
+      s.i64 = col.data<int16_t>()[0];
+      break;
+    case TypeId::kInt32:
+      s.i64 = col.data<int32_t>()[0];
+      break;
+    case TypeId::kDate32:
+      s.i64 = col.data<int32_t>()[0];
+      break;
     case TypeId::kInt64:
     case TypeId::kTimestamp:
-    case TypeId::kDuration: s.i64 = col.data<int64_t>()[0]; break;
-    case TypeId::kUInt8: s.u64 = col.data<uint8_t>()[0]; break;
-    case TypeId::kUInt16: s.u64 = col.data<uint16_t>()[0]; break;
-    case TypeId::kUInt32: s.u64 = col.data<uint32_t>()[0]; break;
-    case TypeId::kUInt64: s.u64 = col.data<uint64_t>()[0]; break;
-    case TypeId::kFloat32: s.f64 = col.data<float>()[0]; break;
-    case TypeId::kFloat64: s.f64 = col.data<double>()[0]; break;
+    case TypeId::kDuration:
+      s.i64 = col.data<int64_t>()[0];
+      break;
+    case TypeId::kUInt8:
+      s.u64 = col.data<uint8_t>()[0];
+      break;
+    case TypeId::kUInt16:
+      s.u64 = col.data<uint16_t>()[0];
+      break;
+    case TypeId::kUInt32:
+      s.u64 = col.data<uint32_t>()[0];
+      break;
+    case TypeId::kUInt64:
+      s.u64 = col.data<uint64_t>()[0];
+      break;
+    case TypeId::kFloat32:
+      s.f64 = col.data<float>()[0];
+      break;
+    case TypeId::kFloat64:
+      s.f64 = col.data<double>()[0];
+      break;
     case TypeId::kString:
-    case TypeId::kBinary: s.bytes = std::string(col.GetView(0)); break;
+    case TypeId::kBinary:
+      s.bytes = std::string(col.GetView(0));
+      break;
     case TypeId::kDecimal:
       return Status::NotSupported("bounds on a decimal column are not supported");
   }
@@ -350,8 +382,9 @@ Status AppendText(ColumnBuilder& builder, std::string_view text) {
     }
     case TypeId::kDuration: {
       auto v = ParseInt64(text);
-      if (!v) return Expected(type, text, "an integer count of " +
-                                              std::string(TimeUnitName(type.unit)));
+      if (!v)
+        return Expected(type, text,
+                        "an integer count of " + std::string(TimeUnitName(type.unit)));
       return builder.Append(*v);
     }
     case TypeId::kDecimal:

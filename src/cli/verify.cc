@@ -1,4 +1,6 @@
 // `oups verify PATH`: checks every dataset under PATH against its files.
+#include <set>
+
 #include "cli/cli.h"
 #include "cli/progress.h"
 #include "cli/util.h"
@@ -6,8 +8,6 @@
 #include "dataset/metadata_file.h"
 #include "oups/parquet/file_reader.h"
 #include "oups/table/kernels.h"
-
-#include <set>
 
 namespace oups::cli {
 namespace {
@@ -106,13 +106,14 @@ void CheckRowGroup(FileSystem& fs, const dataset::DatasetMetadata& md, int64_t i
   if (!ord.ok() || ord->length() == 0) return;
   auto unsorted = FindFirstUnsorted(*ord);
   if (unsorted.ok() && *unsorted >= 0) {
-    add("rows not sorted on '" + *md.ordered_on + "' at row " + std::to_string(*unsorted));
+    add("rows not sorted on '" + *md.ordered_on + "' at row " +
+        std::to_string(*unsorted));
   }
   if (ord->type() != md.mins.type()) return;  // reported above
   const int64_t last = ord->length() - 1;
   if (CompareValues(*ord, 0, md.mins, i) != 0) {
-    add("first '" + *md.ordered_on + "' value " + Rendered(*ord, 0) + " differs from the min " +
-        Rendered(md.mins, i) + " in the metadata");
+    add("first '" + *md.ordered_on + "' value " + Rendered(*ord, 0) +
+        " differs from the min " + Rendered(md.mins, i) + " in the metadata");
   }
   if (CompareValues(*ord, last, md.maxs, i) != 0) {
     add("last '" + *md.ordered_on + "' value " + Rendered(*ord, last) +
@@ -127,7 +128,8 @@ std::vector<Problem> CheckDataset(Env& env, const std::string& path, ProgressBar
   const auto paths = dataset::DatasetPaths::Make(path);
   auto md = dataset::ReadMetadataFile(fs, paths->metadata);
   if (!md.ok()) {
-    problems.push_back({paths->metadata, "unreadable metadata: " + md.status().ToString()});
+    problems.push_back(
+        {paths->metadata, "unreadable metadata: " + md.status().ToString()});
     return problems;
   }
   if (Status st = dataset::CheckNoOverlap(*md, path); !st.ok()) {
@@ -147,7 +149,8 @@ std::vector<Problem> CheckDataset(Env& env, const std::string& path, ProgressBar
     referenced.insert(dataset::RowGroupFileName(id));
     CheckRowGroup(fs, *md, i, paths->RowGroupFile(id), &problems);
     *rows_done += static_cast<int64_t>(md->n_rows[static_cast<size_t>(i)]);
-    bar->Update(*rows_done, static_cast<double>(i + 1) / static_cast<double>(md->num_row_groups()));
+    bar->Update(*rows_done,
+                static_cast<double>(i + 1) / static_cast<double>(md->num_row_groups()));
   }
   // Leftovers in the dataset directory and temporary metadata files.
   auto entries = fs.ListDir(paths->dir);
@@ -156,10 +159,11 @@ std::vector<Problem> CheckDataset(Env& env, const std::string& path, ProgressBar
       if (referenced.count(e.name)) continue;
       const bool rg_file = dataset::ParseRowGroupFileName(e.name).has_value();
       problems.push_back({JoinPath(paths->dir, e.name),
-                          rg_file ? "leftover: row-group file not referenced by the metadata "
-                                    "(interrupted write or deferred deletion; the next write "
-                                    "removes it)"
-                                  : "leftover: not a row-group file of this dataset"});
+                          rg_file
+                              ? "leftover: row-group file not referenced by the metadata "
+                                "(interrupted write or deferred deletion; the next write "
+                                "removes it)"
+                              : "leftover: not a row-group file of this dataset"});
     }
   }
   if (auto parent = fs.ListDir(paths->ParentDir()); parent.ok()) {
@@ -184,7 +188,8 @@ void FindOrphans(FileSystem& fs, const std::string& dir, int depth,
   std::set<std::string> datasets;
   for (const FileInfo& e : *entries) {
     if (e.is_dir) continue;
-    if (auto name = dataset::DatasetNameFromMetadataFileName(e.name)) datasets.insert(*name);
+    if (auto name = dataset::DatasetNameFromMetadataFileName(e.name))
+      datasets.insert(*name);
   }
   for (const FileInfo& e : *entries) {
     const std::string path = JoinPath(dir, e.name);
@@ -282,8 +287,9 @@ int RunVerify(const std::vector<std::string>& args, Env& env) {
     doc.Add("orphans", std::move(orphan_list));
     *env.out << json::Serialize(doc) << "\n";
   } else {
-    *env.out << found->size() << " dataset" << (found->size() == 1 ? "" : "s") << " checked, "
-             << n_problems << " problem" << (n_problems == 1 ? "" : "s") << "\n";
+    *env.out << found->size() << " dataset" << (found->size() == 1 ? "" : "s")
+             << " checked, " << n_problems << " problem" << (n_problems == 1 ? "" : "s")
+             << "\n";
   }
   return n_problems == 0 ? kExitOk : kExitFailure;
 }

@@ -19,7 +19,8 @@ namespace {
 
 constexpr const char* kWriteUsage =
     "usage: oups write DATASET --ordered-on COL --from FILE.{csv,parquet}\n"
-    "       [--row-group-target-size N|PERIOD] [--duplicates-on a,b | --duplicates-on-all]\n"
+    "       [--row-group-target-size N|PERIOD] [--duplicates-on a,b | "
+    "--duplicates-on-all]\n"
     "       [--max-n-off-target-rgs N] [--kv key=value ...] [--kv-remove key ...]\n"
     "       [--types col=type,...] [--input-format csv|parquet] [--compression C]\n"
     "       [--lock-timeout SECONDS] [--json]\n"
@@ -87,7 +88,8 @@ RowGroupTargetSize ParseTarget(const std::string& text) {
 }
 
 // "a=x,b=y" -> {a: x, b: y}.
-Result<std::map<std::string, DataType>> ParseTypes(const std::vector<std::string>& specs) {
+Result<std::map<std::string, DataType>> ParseTypes(
+    const std::vector<std::string>& specs) {
   std::map<std::string, DataType> types;
   for (const std::string& spec : specs) {
     // Commas also appear inside "timestamp[ns,UTC]": split on commas outside [].
@@ -108,7 +110,8 @@ Result<std::map<std::string, DataType>> ParseTypes(const std::vector<std::string
     for (const std::string& item : items) {
       const size_t eq = item.find('=');
       if (eq == std::string::npos || eq == 0) {
-        return Status::InvalidArgument("--types: expected column=type, found '" + item + "'");
+        return Status::InvalidArgument("--types: expected column=type, found '" + item +
+                                       "'");
       }
       OUPS_ASSIGN_OR_RETURN(DataType t, ParseTypeSpec(item.substr(eq + 1)));
       types[item.substr(0, eq)] = t;
@@ -125,7 +128,8 @@ Result<double> ParseSeconds(const std::optional<std::string>& text) {
     if (used != text->size() || !(v >= 0)) throw std::invalid_argument("");
     return v;
   } catch (const std::exception&) {
-    return Status::InvalidArgument("--lock-timeout needs seconds >= 0, not '" + *text + "'");
+    return Status::InvalidArgument("--lock-timeout needs seconds >= 0, not '" + *text +
+                                   "'");
   }
 }
 
@@ -148,7 +152,8 @@ Result<Table> LoadInput(Env& env, const std::string& from, const std::string& fo
       }
     }
     options.progress = [&bar](int64_t rows, int64_t done, int64_t total) {
-      bar.Update(rows, total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0);
+      bar.Update(rows,
+                 total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0);
     };
     OUPS_ASSIGN_OR_RETURN(CsvTable csv, ReadCsv(*env.fs, from, options));
     bar.Finish();
@@ -165,19 +170,21 @@ Result<Table> LoadInput(Env& env, const std::string& from, const std::string& fo
     auto col = table.GetColumn(*ordered_on);
     if (!col.ok()) {
       std::string names;
-      for (const Field& f : table.schema().fields()) names += (names.empty() ? "" : ", ") + f.name;
-      return Status::NotFound(from + ": no column '" + *ordered_on + "' (ordered_on); columns: " +
-                              names);
+      for (const Field& f : table.schema().fields())
+        names += (names.empty() ? "" : ", ") + f.name;
+      return Status::NotFound(from + ": no column '" + *ordered_on +
+                              "' (ordered_on); columns: " + names);
     }
     auto where = [&](int64_t row) {
-      return row_lines.empty() ? from + ": row " + std::to_string(row + 1)
-                               : from + ":" + std::to_string(row_lines[static_cast<size_t>(row)]);
+      return row_lines.empty()
+                 ? from + ": row " + std::to_string(row + 1)
+                 : from + ":" + std::to_string(row_lines[static_cast<size_t>(row)]);
     };
     const int col_index = table.schema().IndexOf(*ordered_on) + 1;
     for (int64_t r = 0; r < col->length(); ++r) {
       if (col->IsNull(r)) {
-        return Status::InvalidArgument(where(r) + ": column " + std::to_string(col_index) +
-                                       " '" + *ordered_on +
+        return Status::InvalidArgument(where(r) + ": column " +
+                                       std::to_string(col_index) + " '" + *ordered_on +
                                        "': empty value in the ordered column");
       }
     }
@@ -187,14 +194,14 @@ Result<Table> LoadInput(Env& env, const std::string& from, const std::string& fo
       auto cur = CellJson(*col, r);
       const std::string cur_text = cur.ok() ? CellText(*cur) : std::string("value");
       if (r == 0 || cur_text == "NaN") {
-        return Status::InvalidArgument(where(r) + ": column " + std::to_string(col_index) +
-                                       " '" + *ordered_on + "': " + cur_text +
-                                       " cannot be ordered");
+        return Status::InvalidArgument(where(r) + ": column " +
+                                       std::to_string(col_index) + " '" + *ordered_on +
+                                       "': " + cur_text + " cannot be ordered");
       }
       auto prev = CellJson(*col, r - 1);
       return Status::InvalidArgument(
-          where(r) + ": column " + std::to_string(col_index) + " '" + *ordered_on + "': " +
-          cur_text + " is before the previous row's " +
+          where(r) + ": column " + std::to_string(col_index) + " '" + *ordered_on +
+          "': " + cur_text + " is before the previous row's " +
           (prev.ok() ? CellText(*prev) : std::string("value")) +
           "; rows must be sorted in ascending order on '" + *ordered_on + "'");
     }
@@ -245,7 +252,8 @@ int RunWrite(const std::vector<std::string>& args, Env& env) {
     } else if (lower.ends_with(".parquet") || lower.ends_with(".pq")) {
       format = "parquet";
     } else {
-      return usage("cannot tell the format of '" + *from + "': use --input-format csv|parquet");
+      return usage("cannot tell the format of '" + *from +
+                   "': use --input-format csv|parquet");
     }
   }
   if (format != "csv" && format != "parquet") {
@@ -260,7 +268,8 @@ int RunWrite(const std::vector<std::string>& args, Env& env) {
   }
   if (auto d = parsed->Get("--duplicates-on")) {
     options.duplicates_on = SplitList(*d);
-    if (options.duplicates_on->empty()) return usage("--duplicates-on needs column names");
+    if (options.duplicates_on->empty())
+      return usage("--duplicates-on needs column names");
   }
   if (parsed->Has("--duplicates-on-all")) options.duplicates_on = Columns{};
   if (auto m = parsed->Get("--max-n-off-target-rgs")) {
@@ -270,16 +279,19 @@ int RunWrite(const std::vector<std::string>& args, Env& env) {
   }
   for (const std::string& kv : parsed->GetAll("--kv")) {
     const size_t eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) return usage("--kv needs key=value, not '" + kv + "'");
+    if (eq == std::string::npos || eq == 0)
+      return usage("--kv needs key=value, not '" + kv + "'");
     options.key_value_metadata[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
   for (const std::string& k : parsed->GetAll("--kv-remove")) {
-    if (options.key_value_metadata.count(k)) return usage("--kv and --kv-remove both name '" + k + "'");
+    if (options.key_value_metadata.count(k))
+      return usage("--kv and --kv-remove both name '" + k + "'");
     options.key_value_metadata[k] = std::nullopt;
   }
   if (auto c = parsed->Get("--compression")) {
     if (!parquet::ParseCompression(*c).ok()) {
-      return usage("unknown --compression '" + *c + "' (snappy, zstd, gzip, lz4, brotli, none)");
+      return usage("unknown --compression '" + *c +
+                   "' (snappy, zstd, gzip, lz4, brotli, none)");
     }
     options.compression = *c;
   }
@@ -308,7 +320,8 @@ int RunWrite(const std::vector<std::string>& args, Env& env) {
   {
     ProgressBar bar(env.err, env.progress, "writing " + path);
     options.progress = [&bar](int64_t done, int64_t total) {
-      bar.Update(done, total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1);
+      bar.Update(done,
+                 total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1);
     };
     st = ds->Write(*table, options);
   }
@@ -370,7 +383,8 @@ int RunCompact(const std::vector<std::string>& args, Env& env) {
   {
     ProgressBar bar(env.err, env.progress, "compacting " + path);
     options.progress = [&bar](int64_t done, int64_t total) {
-      bar.Update(done, total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1);
+      bar.Update(done,
+                 total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1);
     };
     st = ds->Write(options);
   }

@@ -12,8 +12,8 @@ const std::vector<FlagSpec> kSpecs = {{"--columns", "", true},
                                       {"--kv", "", true, true}};
 
 TEST(ParseArgs, FlagsValuesAndPositionals) {
-  auto p = ParseArgs({"ds", "--columns", "a,b", "--json", "-n", "5", "--kv=a=1", "--kv", "b=2"},
-                     kSpecs);
+  auto p = ParseArgs(
+      {"ds", "--columns", "a,b", "--json", "-n", "5", "--kv=a=1", "--kv", "b=2"}, kSpecs);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   EXPECT_EQ(p->positional, std::vector<std::string>{"ds"});
   EXPECT_EQ(p->Get("--columns"), "a,b");

@@ -76,7 +76,8 @@ TEST(Binary, WriteListVerifyOnDisk) {
     std::ofstream csv(dir.Sub("bad.csv"));
     csv << "ts,v\n2024-01-02 00:00:00,1\n2024-01-01,2\n";
   }
-  Process bad = RunBinary("write " + dir.Sub("store/ds") + " --from " + dir.Sub("bad.csv"), err);
+  Process bad =
+      RunBinary("write " + dir.Sub("store/ds") + " --from " + dir.Sub("bad.csv"), err);
   EXPECT_EQ(bad.code, 1);
   EXPECT_EQ(Slurp(err),
             "oups write: Invalid argument: " + dir.Sub("bad.csv") +

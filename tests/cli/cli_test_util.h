@@ -23,7 +23,8 @@ struct CliResult {
   std::string err;
 };
 
-inline CliResult RunCli(const std::shared_ptr<FileSystem>& fs, std::vector<std::string> args) {
+inline CliResult RunCli(const std::shared_ptr<FileSystem>& fs,
+                        std::vector<std::string> args) {
   std::ostringstream out, err;
   cli::Env env;
   env.fs = fs;
@@ -70,7 +71,8 @@ inline void WriteText(FileSystem& fs, const std::string& path, const std::string
 inline std::string ReadText(FileSystem& fs, const std::string& path) {
   auto b = fs.ReadFile(path);
   if (!b.ok()) return "<" + b.status().ToString() + ">";
-  return std::string(reinterpret_cast<const char*>((*b)->data()), static_cast<size_t>((*b)->size()));
+  return std::string(reinterpret_cast<const char*>((*b)->data()),
+                     static_cast<size_t>((*b)->size()));
 }
 
 // Table ts (int64) = ts, x (int64) = ts * 10, s (string) = "s<ts>".

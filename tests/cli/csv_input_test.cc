@@ -66,10 +66,12 @@ TEST_F(CsvTest, NullsQuotedEmptyAndMultiLineFields) {
 
 TEST_F(CsvTest, GivenTypesAndCrlf) {
   CsvOptions o;
-  o.types = {{"q", DataType::Int32()}, {"ts", DataType::Timestamp(TimeUnit::kSecond, "UTC")}};
+  o.types = {{"q", DataType::Int32()},
+             {"ts", DataType::Timestamp(TimeUnit::kSecond, "UTC")}};
   auto t = Read("ts,q,b\r\n1970-01-01T00:01:00Z,5,x\r\n", o);
   ASSERT_TRUE(t.ok()) << t.status().ToString();
-  EXPECT_EQ(t->table.schema().field(0).type, DataType::Timestamp(TimeUnit::kSecond, "UTC"));
+  EXPECT_EQ(t->table.schema().field(0).type,
+            DataType::Timestamp(TimeUnit::kSecond, "UTC"));
   EXPECT_EQ(t->table.column(0).data<int64_t>()[0], 60);
   EXPECT_EQ(t->table.schema().field(1).type, DataType::Int32());
   EXPECT_EQ(t->table.column(2).GetView(0), "x");
@@ -105,10 +107,12 @@ TEST_F(CsvTest, ValueErrorsNameFileLineAndColumn) {
 TEST_F(CsvTest, StructureErrors) {
   auto fields = Read("a,b\n1,2\n3\n");
   ASSERT_FALSE(fields.ok());
-  EXPECT_EQ(fields.status().message(), "/in.csv:3: expected 2 fields (as the header), found 1");
+  EXPECT_EQ(fields.status().message(),
+            "/in.csv:3: expected 2 fields (as the header), found 1");
   auto more = Read("a,b\n1,2,3\n");
   ASSERT_FALSE(more.ok());
-  EXPECT_EQ(more.status().message(), "/in.csv:2: expected 2 fields (as the header), found 3");
+  EXPECT_EQ(more.status().message(),
+            "/in.csv:2: expected 2 fields (as the header), found 3");
   auto quote = Read("a,b\n1,x\"y\n");
   ASSERT_FALSE(quote.ok());
   EXPECT_NE(quote.status().message().find("/in.csv:2: malformed CSV"), std::string::npos)
@@ -124,7 +128,8 @@ TEST_F(CsvTest, StructureErrors) {
   EXPECT_EQ(unnamed.status().message(), "/in.csv:1: column 2 of the header has no name");
   auto empty = Read("");
   ASSERT_FALSE(empty.ok());
-  EXPECT_EQ(empty.status().message(), "/in.csv:1: no header line (expected the column names)");
+  EXPECT_EQ(empty.status().message(),
+            "/in.csv:1: no header line (expected the column names)");
   CsvOptions o;
   o.types = {{"zz", DataType::Int64()}};
   auto unknown = Read("a\n1\n", o);
@@ -147,7 +152,8 @@ TEST_F(CsvTest, ManyChunksAndProgress) {
   // > 1 MiB so that the reader feeds several chunks; lines stay exact.
   std::string text = "i,s\n";
   const int n = 60000;
-  for (int i = 0; i < n; ++i) text += std::to_string(i) + ",\"value " + std::to_string(i) + "\"\n";
+  for (int i = 0; i < n; ++i)
+    text += std::to_string(i) + ",\"value " + std::to_string(i) + "\"\n";
   text += "bad,x\n";
   int64_t calls = 0, last_done = 0;
   CsvOptions o;
@@ -160,8 +166,9 @@ TEST_F(CsvTest, ManyChunksAndProgress) {
   };
   auto t = Read(text, o);
   ASSERT_FALSE(t.ok());
-  EXPECT_EQ(t.status().message(), "/in.csv:" + std::to_string(n + 2) +
-                                      ": column 1 'i': expected int64, found 'bad' (an integer)");
+  EXPECT_EQ(t.status().message(),
+            "/in.csv:" + std::to_string(n + 2) +
+                ": column 1 'i': expected int64, found 'bad' (an integer)");
   EXPECT_GE(calls, 2);
   EXPECT_EQ(last_done, static_cast<int64_t>(text.size()));
 }

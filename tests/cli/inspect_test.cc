@@ -112,7 +112,8 @@ TEST_F(InspectTest, InfoJson) {
   EXPECT_EQ(StrMember(doc, "ordered_on"), "ts");
   EXPECT_EQ(IntMember(doc, "rows"), 10);
   EXPECT_EQ(IntMember(doc, "num_row_groups"), 3);
-  EXPECT_EQ(IntMember(doc, "bytes"), DirBytes(*fs_, "/store/a/day", "/store/a/day_opdmd"));
+  EXPECT_EQ(IntMember(doc, "bytes"),
+            DirBytes(*fs_, "/store/a/day", "/store/a/day_opdmd"));
   const auto& schema = Member(doc, "schema").items();
   ASSERT_EQ(schema.size(), 3u);
   EXPECT_EQ(StrMember(schema[0], "name"), "ts");

@@ -16,7 +16,8 @@ class ParquetCmdTest : public ::testing::Test {
   void SetUp() override {
     parquet::WriterOptions o;
     o.row_group_size = 2;  // three row groups
-    ASSERT_TRUE(parquet::WriteTable(*fs_, "/f.parquet", TsTable({1, 2, 3, 4, 5}), o).ok());
+    ASSERT_TRUE(
+        parquet::WriteTable(*fs_, "/f.parquet", TsTable({1, 2, 3, 4, 5}), o).ok());
   }
   std::shared_ptr<MemoryFileSystem> fs_ = NewMemoryFileSystem();
 };
@@ -27,11 +28,11 @@ TEST_F(ParquetCmdTest, CatPrintsAsThePrinter) {
   CliResult r = RunCli(fs_, {"parquet", "cat", "/f.parquet"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, expected.str());
-  CliResult csv = RunCli(fs_, {"parquet", "cat", "/f.parquet", "--columns", "s,ts", "--format",
-                               "csv"});
+  CliResult csv = RunCli(
+      fs_, {"parquet", "cat", "/f.parquet", "--columns", "s,ts", "--format", "csv"});
   EXPECT_EQ(csv.out, "s,ts\ns1,1\ns2,2\ns3,3\ns4,4\ns5,5\n");
-  CliResult table = RunCli(fs_, {"parquet", "cat", "/f.parquet", "--columns", "x", "--format",
-                                 "table"});
+  CliResult table = RunCli(
+      fs_, {"parquet", "cat", "/f.parquet", "--columns", "x", "--format", "table"});
   EXPECT_EQ(table.out, " x\n--\n10\n20\n30\n40\n50\n");
 }
 
@@ -79,12 +80,13 @@ TEST(RunCli, TopLevelUsageAndUnknownCommand) {
   EXPECT_EQ(unknown.code, 2);
   EXPECT_EQ(unknown.err.substr(0, 33), "oups: unknown command 'frobnicate");
   // Every command answers --help on stdout with exit 0.
-  for (const char* cmd : {"ls", "info", "cat", "head", "tail", "write", "verify", "compact",
-                          "rm", "parquet"}) {
+  for (const char* cmd : {"ls", "info", "cat", "head", "tail", "write", "verify",
+                          "compact", "rm", "parquet"}) {
     CliResult r = RunCli(fs, {cmd, "--help"});
     EXPECT_EQ(r.code, 0) << cmd;
     EXPECT_EQ(r.err, "") << cmd;
-    EXPECT_EQ(r.out.substr(0, 12 + std::string(cmd).size()), std::string("usage: oups ") + cmd);
+    EXPECT_EQ(r.out.substr(0, 12 + std::string(cmd).size()),
+              std::string("usage: oups ") + cmd);
   }
 }
 

@@ -10,8 +10,9 @@ namespace oups::cli {
 namespace {
 
 TEST(ProgressBar, RenderShowsRowsRateAndEta) {
-  EXPECT_EQ(ProgressBar::Render("reading a.csv", 2'500'000, 0.25, 2.0),
-            "reading a.csv [######                  ]  25%  2.50M rows  1.25M rows/s  ETA 6s");
+  EXPECT_EQ(
+      ProgressBar::Render("reading a.csv", 2'500'000, 0.25, 2.0),
+      "reading a.csv [######                  ]  25%  2.50M rows  1.25M rows/s  ETA 6s");
   EXPECT_EQ(ProgressBar::Render("x", 500, 1.0, 1.0),
             "x [########################] 100%  500 rows  500 rows/s");
   EXPECT_EQ(ProgressBar::Render("x", 12'000, 0.5, 120.0),

@@ -52,12 +52,14 @@ TEST_F(ReadTest, HeadAndTail) {
   CliResult head = RunCli(fs_, {"head", "/ds", "--json"});
   ASSERT_EQ(head.code, 0) << head.err;
   EXPECT_EQ(TsOf(head.out), Range(0, 10));
-  CliResult head3 = RunCli(fs_, {"head", "/ds", "-n", "3", "--start", "5", "--format", "jsonl"});
+  CliResult head3 =
+      RunCli(fs_, {"head", "/ds", "-n", "3", "--start", "5", "--format", "jsonl"});
   EXPECT_EQ(TsOf(head3.out), Range(5, 8));
   CliResult tail = RunCli(fs_, {"tail", "/ds", "-n", "6", "--json"});
   ASSERT_EQ(tail.code, 0) << tail.err;
   EXPECT_EQ(TsOf(tail.out), Range(19, 25));
-  CliResult tail_range = RunCli(fs_, {"tail", "/ds", "-n", "5", "--end-excl", "11", "--json"});
+  CliResult tail_range =
+      RunCli(fs_, {"tail", "/ds", "-n", "5", "--end-excl", "11", "--json"});
   EXPECT_EQ(TsOf(tail_range.out), Range(6, 11));
   CliResult tail_all = RunCli(fs_, {"tail", "/ds", "-n", "100", "--json"});
   EXPECT_EQ(TsOf(tail_all.out), Range(0, 25));
@@ -76,11 +78,13 @@ TEST_F(ReadTest, ColumnsInTheGivenOrder) {
   EXPECT_EQ(ranged.out, "{\"x\":240}\n");
   CliResult missing = RunCli(fs_, {"cat", "/ds", "--columns", "x,nope,zz"});
   EXPECT_EQ(missing.code, 1);
-  EXPECT_EQ(missing.err, "oups cat: Not found: dataset '/ds' has no column 'nope', 'zz'\n");
+  EXPECT_EQ(missing.err,
+            "oups cat: Not found: dataset '/ds' has no column 'nope', 'zz'\n");
 }
 
 TEST_F(ReadTest, CsvHasOneHeaderAcrossRowGroups) {
-  CliResult r = RunCli(fs_, {"cat", "/ds", "--format", "csv", "--start", "2", "--end-excl", "7"});
+  CliResult r =
+      RunCli(fs_, {"cat", "/ds", "--format", "csv", "--start", "2", "--end-excl", "7"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "ts,x,s\n2,20,s2\n3,30,s3\n4,40,s4\n5,50,s5\n6,60,s6\n");
   CliResult empty = RunCli(fs_, {"cat", "/ds", "--format", "csv", "--start", "99"});
@@ -101,8 +105,8 @@ TEST_F(ReadTest, TableIsAligned) {
 }
 
 TEST_F(ReadTest, ParquetOutputReadsBackEqual) {
-  CliResult r = RunCli(fs_, {"cat", "/ds", "--format", "parquet", "--output", "/out.parquet",
-                             "--start", "3", "--end-excl", "20"});
+  CliResult r = RunCli(fs_, {"cat", "/ds", "--format", "parquet", "--output",
+                             "/out.parquet", "--start", "3", "--end-excl", "20"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "");
   auto table = parquet::ReadTable(*fs_, "/out.parquet");
@@ -161,8 +165,9 @@ TEST_F(ReadTest, UsageAndMissingDataset) {
   EXPECT_EQ(RunCli(fs_, {"cat", "/ds", "--columns", ","}).code, 2);
   CliResult missing = RunCli(fs_, {"tail", "/none"});
   EXPECT_EQ(missing.code, 1);
-  EXPECT_EQ(missing.err,
-            "oups tail: Not found: no dataset at '/none' (no metadata file '/none_opdmd')\n");
+  EXPECT_EQ(
+      missing.err,
+      "oups tail: Not found: no dataset at '/none' (no metadata file '/none_opdmd')\n");
   for (const char* cmd : {"cat", "head", "tail"}) {
     CliResult help = RunCli(fs_, {cmd, "-h"});
     EXPECT_EQ(help.code, 0);

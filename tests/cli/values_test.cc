@@ -16,15 +16,16 @@ TEST(ParseTypeSpec, AcceptedForms) {
   EXPECT_EQ(*ParseTypeSpec("string"), DataType::String());
   EXPECT_EQ(*ParseTypeSpec("date"), DataType::Date32());
   EXPECT_EQ(*ParseTypeSpec("timestamp[ms]"), DataType::Timestamp(TimeUnit::kMilli));
-  EXPECT_EQ(*ParseTypeSpec("timestamp[ns,UTC]"), DataType::Timestamp(TimeUnit::kNano, "UTC"));
+  EXPECT_EQ(*ParseTypeSpec("timestamp[ns,UTC]"),
+            DataType::Timestamp(TimeUnit::kNano, "UTC"));
   EXPECT_EQ(*ParseTypeSpec("timestamp[us, tz=Europe/Paris]"),
             DataType::Timestamp(TimeUnit::kMicro, "Europe/Paris"));
   EXPECT_EQ(*ParseTypeSpec("duration[s]"), DataType::Duration(TimeUnit::kSecond));
 }
 
 TEST(ParseTypeSpec, RefusedForms) {
-  for (const char* bad : {"int", "timestamp", "timestamp[]", "timestamp[h]", "duration[s,UTC]",
-                          "timestamp[ns,]", "uint64x"}) {
+  for (const char* bad : {"int", "timestamp", "timestamp[]", "timestamp[h]",
+                          "duration[s,UTC]", "timestamp[ns,]", "uint64x"}) {
     auto t = ParseTypeSpec(bad);
     ASSERT_FALSE(t.ok()) << bad;
     EXPECT_NE(t.status().message().find(bad), std::string::npos) << t.status().message();
@@ -63,10 +64,10 @@ TEST(ParseIsoDateTime, Forms) {
   ASSERT_TRUE(neg);
   EXPECT_EQ(neg->offset_seconds, -7200);
   EXPECT_EQ(neg->local_seconds, 3600);
-  for (const char* bad : {"2023-02-29", "2024-13-01", "2024-01-01T24:00:00", "2024-1-01",
-                          "2024-01-01T10", "2024-01-01T10:00:00.", "2024-01-01T10:00:00.1234567891",
-                          "2024-01-01X10:00:00", "2024-01-01T10:00:00+", "2024-01-01 ",
-                          "20240101", "x"}) {
+  for (const char* bad :
+       {"2023-02-29", "2024-13-01", "2024-01-01T24:00:00", "2024-1-01", "2024-01-01T10",
+        "2024-01-01T10:00:00.", "2024-01-01T10:00:00.1234567891", "2024-01-01X10:00:00",
+        "2024-01-01T10:00:00+", "2024-01-01 ", "20240101", "x"}) {
     EXPECT_FALSE(ParseIsoDateTime(bad)) << bad;
   }
   EXPECT_EQ(ParseIsoDate("1970-01-11"), 10);
@@ -80,7 +81,8 @@ Result<Column> Convert(const DataType& type, std::vector<std::string> texts) {
 }
 
 TEST(AppendText, TimestampsInUnitsAndZones) {
-  auto naive = Convert(DataType::Timestamp(TimeUnit::kNano), {"1970-01-01T00:00:01.000000002"});
+  auto naive =
+      Convert(DataType::Timestamp(TimeUnit::kNano), {"1970-01-01T00:00:01.000000002"});
   ASSERT_TRUE(naive.ok());
   EXPECT_EQ(naive->data<int64_t>()[0], 1'000'000'002);
   auto utc = Convert(DataType::Timestamp(TimeUnit::kSecond, "UTC"),
@@ -97,17 +99,21 @@ TEST(AppendText, TimestampsInUnitsAndZones) {
   auto gap = Convert(DataType::Timestamp(TimeUnit::kSecond, "Europe/Paris"),
                      {"2024-03-31 02:30:00"});
   ASSERT_FALSE(gap.ok());
-  EXPECT_NE(gap.status().message().find("does not exist in Europe/Paris"), std::string::npos);
+  EXPECT_NE(gap.status().message().find("does not exist in Europe/Paris"),
+            std::string::npos);
   auto twice = Convert(DataType::Timestamp(TimeUnit::kSecond, "Europe/Paris"),
                        {"2024-10-27 02:30:00"});
   ASSERT_FALSE(twice.ok());
   EXPECT_NE(twice.status().message().find("ambiguous"), std::string::npos);
-  auto precise = Convert(DataType::Timestamp(TimeUnit::kMilli), {"1970-01-01T00:00:00.0001"});
+  auto precise =
+      Convert(DataType::Timestamp(TimeUnit::kMilli), {"1970-01-01T00:00:00.0001"});
   ASSERT_FALSE(precise.ok());
-  EXPECT_EQ(precise.status().message(),
-            "expected timestamp[ms], found '1970-01-01T00:00:00.0001' (more precision than the "
-            "unit)");
-  auto offset_in_naive = Convert(DataType::Timestamp(TimeUnit::kNano), {"2024-01-01T00:00Z"});
+  EXPECT_EQ(
+      precise.status().message(),
+      "expected timestamp[ms], found '1970-01-01T00:00:00.0001' (more precision than the "
+      "unit)");
+  auto offset_in_naive =
+      Convert(DataType::Timestamp(TimeUnit::kNano), {"2024-01-01T00:00Z"});
   ASSERT_FALSE(offset_in_naive.ok());
   EXPECT_NE(offset_in_naive.status().message().find("needs a column with a time zone"),
             std::string::npos);

@@ -103,8 +103,10 @@ TEST_F(VerifyTest, RowCountAndMinMaxDifferFromTheMetadata) {
 
   md = Metadata();
   md.n_rows[0] = 4;
-  md.mins = ColumnFromVector(DataType::Int64(), std::vector<int64_t>{0, 5, 8}).ValueOrDie();
-  md.maxs = ColumnFromVector(DataType::Int64(), std::vector<int64_t>{3, 7, 10}).ValueOrDie();
+  md.mins =
+      ColumnFromVector(DataType::Int64(), std::vector<int64_t>{0, 5, 8}).ValueOrDie();
+  md.maxs =
+      ColumnFromVector(DataType::Int64(), std::vector<int64_t>{3, 7, 10}).ValueOrDie();
   Rewrite(md);
   auto q = Problems();
   ASSERT_EQ(q.size(), 2u);
@@ -116,12 +118,14 @@ TEST_F(VerifyTest, RowCountAndMinMaxDifferFromTheMetadata) {
 
 TEST_F(VerifyTest, OverlappingRowGroups) {
   dataset::DatasetMetadata md = Metadata();
-  md.mins = ColumnFromVector(DataType::Int64(), std::vector<int64_t>{0, 2, 8}).ValueOrDie();
+  md.mins =
+      ColumnFromVector(DataType::Int64(), std::vector<int64_t>{0, 2, 8}).ValueOrDie();
   Rewrite(md);
   auto p = Problems();
   ASSERT_GE(p.size(), 2u);
   EXPECT_EQ(p[0].first, "/store/ds_opdmd");
-  EXPECT_NE(p[0].second.find("row groups must not overlap."), std::string::npos) << p[0].second;
+  EXPECT_NE(p[0].second.find("row groups must not overlap."), std::string::npos)
+      << p[0].second;
   EXPECT_EQ(p.back().first, "/store/ds/file_00000001.parquet");
   EXPECT_EQ(p.back().second, "first 'ts' value 4 differs from the min 2 in the metadata");
 }
@@ -130,8 +134,10 @@ TEST_F(VerifyTest, RowGroupsOutOfOrder) {
   dataset::DatasetMetadata md = Metadata();
   std::swap(md.file_ids[0], md.file_ids[2]);
   std::swap(md.n_rows[0], md.n_rows[2]);
-  md.mins = ColumnFromVector(DataType::Int64(), std::vector<int64_t>{8, 4, 0}).ValueOrDie();
-  md.maxs = ColumnFromVector(DataType::Int64(), std::vector<int64_t>{9, 7, 3}).ValueOrDie();
+  md.mins =
+      ColumnFromVector(DataType::Int64(), std::vector<int64_t>{8, 4, 0}).ValueOrDie();
+  md.maxs =
+      ColumnFromVector(DataType::Int64(), std::vector<int64_t>{9, 7, 3}).ValueOrDie();
   Rewrite(md);
   auto p = Problems();
   ASSERT_GE(p.size(), 1u);
@@ -144,7 +150,8 @@ TEST_F(VerifyTest, RowGroupsOutOfOrder) {
 }
 
 TEST_F(VerifyTest, LeftoversOfInterruptedWrites) {
-  WriteText(*fs_, "/store/ds/file_00000007.parquet", ReadText(*fs_, "/store/ds/file_00000000.parquet"));
+  WriteText(*fs_, "/store/ds/file_00000007.parquet",
+            ReadText(*fs_, "/store/ds/file_00000000.parquet"));
   WriteText(*fs_, "/store/ds/notes.txt", "x");
   const std::string tmp = "/store/" + dataset::TempMetadataFileName("ds", 0xbeef);
   WriteText(*fs_, tmp, "partial");
@@ -172,7 +179,8 @@ TEST_F(VerifyTest, OrphansOfInterruptedFirstWritesOrRemovals) {
   EXPECT_EQ(IntMember(doc, "num_problems"), 2);
   const auto& orphans = Member(doc, "orphans").items();
   ASSERT_EQ(orphans.size(), 2u) << r.out;
-  EXPECT_EQ(StrMember(orphans[0], "file"), "/store/sub/" + dataset::TempMetadataFileName("new", 7));
+  EXPECT_EQ(StrMember(orphans[0], "file"),
+            "/store/sub/" + dataset::TempMetadataFileName("new", 7));
   EXPECT_EQ(StrMember(orphans[0], "problem"),
             "leftover: temporary metadata file of an interrupted write");
   EXPECT_EQ(StrMember(orphans[1], "file"), "/store/sub/gone");
@@ -194,22 +202,24 @@ TEST_F(VerifyTest, CorruptMetadata) {
 
 TEST_F(VerifyTest, ColumnsOrTypesDifferFromTheSchema) {
   // Same rows, x as float64 instead of int64.
-  auto t = MakeTable({{"ts", ColumnFromVector(DataType::Int64(), std::vector<int64_t>{0, 1, 2, 3})
-                                  .ValueOrDie()},
-                      {"x", ColumnFromVector(DataType::Float64(),
-                                             std::vector<double>{0, 10, 20, 30})
-                                .ValueOrDie()},
-                      {"s", ColumnFromVector(DataType::String(),
-                                             std::vector<std::string>{"a", "b", "c", "d"})
-                                .ValueOrDie()}})
-               .ValueOrDie();
+  auto t =
+      MakeTable(
+          {{"ts", ColumnFromVector(DataType::Int64(), std::vector<int64_t>{0, 1, 2, 3})
+                      .ValueOrDie()},
+           {"x", ColumnFromVector(DataType::Float64(), std::vector<double>{0, 10, 20, 30})
+                     .ValueOrDie()},
+           {"s", ColumnFromVector(DataType::String(),
+                                  std::vector<std::string>{"a", "b", "c", "d"})
+                     .ValueOrDie()}})
+          .ValueOrDie();
   ASSERT_TRUE(parquet::WriteTable(*fs_, "/store/ds/file_00000000.parquet", t).ok());
   auto p = Problems();
   ASSERT_EQ(p.size(), 1u);
   EXPECT_EQ(p[0].first, "/store/ds/file_00000000.parquet");
   EXPECT_EQ(p[0].second.substr(0, 42), "column types differ from the stored schema");
   auto dropped = t.SelectColumns({"ts", "s"});
-  ASSERT_TRUE(parquet::WriteTable(*fs_, "/store/ds/file_00000000.parquet", *dropped).ok());
+  ASSERT_TRUE(
+      parquet::WriteTable(*fs_, "/store/ds/file_00000000.parquet", *dropped).ok());
   auto q = Problems();
   ASSERT_EQ(q.size(), 1u);
   EXPECT_EQ(q[0].second, "has no column 'x' (stored schema)");

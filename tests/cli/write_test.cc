@@ -44,8 +44,9 @@ TEST_F(WriteTest, CsvCreatesTheDataset) {
             "2024-01-01T09:00:00Z,A,1.5,10\n"
             "2024-01-01T09:00:01Z,B,2,20\n"
             "2024-01-01T09:00:02Z,A,,30\n");
-  CliResult r = RunCli(fs_, {"write", "/store/ticks", "--ordered-on", "ts", "--from", "/in.csv",
-                             "--row-group-target-size", "2", "--kv", "source=csv", "--json"});
+  CliResult r =
+      RunCli(fs_, {"write", "/store/ticks", "--ordered-on", "ts", "--from", "/in.csv",
+                   "--row-group-target-size", "2", "--kv", "source=csv", "--json"});
   ASSERT_EQ(r.code, 0) << r.err;
   json::Value doc = ParseJson(r.out);
   EXPECT_EQ(StrMember(doc, "dataset"), "/store/ticks");
@@ -64,12 +65,13 @@ TEST_F(WriteTest, CsvCreatesTheDataset) {
             "2024-01-01 09:00:00+00,A,1.5,10\n"
             "2024-01-01 09:00:01+00,B,2.0,20\n"
             "2024-01-01 09:00:02+00,A,,30\n");
-  CliResult text = RunCli(fs_, {"write", "/store/ticks", "--from", "/in.csv",
-                                "--duplicates-on-all"});
+  CliResult text =
+      RunCli(fs_, {"write", "/store/ticks", "--from", "/in.csv", "--duplicates-on-all"});
   ASSERT_EQ(text.code, 0) << text.err;
   // The same rows again, de-duplicated: still 3 rows, rewritten into one row
   // group of the default target size.
-  EXPECT_EQ(text.out, "wrote 3 rows from /in.csv to /store/ticks: now 3 rows in 1 row group\n");
+  EXPECT_EQ(text.out,
+            "wrote 3 rows from /in.csv to /store/ticks: now 3 rows in 1 row group\n");
 }
 
 TEST_F(WriteTest, MergesAndDeduplicatesWithNewRowsWinning) {
@@ -86,8 +88,8 @@ TEST_F(WriteTest, MergesAndDeduplicatesWithNewRowsWinning) {
 TEST_F(WriteTest, KeyValueRemoveAndTypes) {
   MakeDataset(fs_, "/ds", {1}, 3, {{"a", "1"}, {"b", "2"}});
   WriteText(*fs_, "/n.csv", "ts,x,s\n5,6,7\n");
-  CliResult r = RunCli(fs_, {"write", "/ds", "--from", "/n.csv", "--kv-remove", "a", "--kv",
-                             "c=3", "--types", "s=string"});
+  CliResult r = RunCli(fs_, {"write", "/ds", "--from", "/n.csv", "--kv-remove", "a",
+                             "--kv", "c=3", "--types", "s=string"});
   ASSERT_EQ(r.code, 0) << r.err;
   auto md = dataset::ReadMetadataFile(*fs_, "/ds_opdmd");
   ASSERT_TRUE(md.ok());
@@ -100,7 +102,8 @@ TEST_F(WriteTest, KeyValueRemoveAndTypes) {
 TEST_F(WriteTest, ParquetInput) {
   auto table = TsTable({7, 8, 9});
   ASSERT_TRUE(parquet::WriteTable(*fs_, "/in.parquet", table).ok());
-  CliResult r = RunCli(fs_, {"write", "/p", "--ordered-on", "ts", "--from", "/in.parquet"});
+  CliResult r =
+      RunCli(fs_, {"write", "/p", "--ordered-on", "ts", "--from", "/in.parquet"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(ReadAll("/p").Equals(table));
   // Unsorted Parquet input: the row (1-based) is named, nothing changes.
@@ -109,18 +112,21 @@ TEST_F(WriteTest, ParquetInput) {
   const auto before = Snapshot();
   CliResult unsorted = RunCli(fs_, {"write", "/p", "--from", "/unsorted.parquet"});
   EXPECT_EQ(unsorted.code, 1);
-  EXPECT_EQ(unsorted.err,
-            "oups write: Invalid argument: /unsorted.parquet: row 3: column 1 'ts': 11 is "
-            "before the previous row's 12; rows must be sorted in ascending order on 'ts'\n");
+  EXPECT_EQ(
+      unsorted.err,
+      "oups write: Invalid argument: /unsorted.parquet: row 3: column 1 'ts': 11 is "
+      "before the previous row's 12; rows must be sorted in ascending order on 'ts'\n");
   EXPECT_TRUE(Snapshot() == before);
   CliResult corrupt = RunCli(fs_, {"write", "/p", "--from", "/notparquet.parquet"});
   EXPECT_EQ(corrupt.code, 1);
   EXPECT_NE(corrupt.err.find("/notparquet.parquet"), std::string::npos) << corrupt.err;
   EXPECT_TRUE(Snapshot() == before);
-  CliResult typed = RunCli(fs_, {"write", "/p", "--from", "/in.parquet", "--types", "x=int64"});
+  CliResult typed =
+      RunCli(fs_, {"write", "/p", "--from", "/in.parquet", "--types", "x=int64"});
   EXPECT_EQ(typed.code, 1);
-  EXPECT_EQ(typed.err, "oups write: Invalid argument: --types applies to CSV input only "
-                       "('/in.parquet' is Parquet)\n");
+  EXPECT_EQ(typed.err,
+            "oups write: Invalid argument: --types applies to CSV input only "
+            "('/in.parquet' is Parquet)\n");
 }
 
 TEST_F(WriteTest, BadInputNamesFileLineAndColumnAndChangesNothing) {
@@ -132,32 +138,44 @@ TEST_F(WriteTest, BadInputNamesFileLineAndColumnAndChangesNothing) {
     std::string error;
   };
   const std::vector<Case> cases = {
-      {"ts,x,s\n4,40,a\n5,x,b\n", {"--types", "x=int64"},
+      {"ts,x,s\n4,40,a\n5,x,b\n",
+       {"--types", "x=int64"},
        "oups write: Invalid argument: /in.csv:3: column 2 'x': expected int64, found 'x' "
        "(an integer)\n"},
-      {"ts,x,s\n4,40,a\n5,50\n", {},
-       "oups write: Invalid argument: /in.csv:3: expected 3 fields (as the header), found 2\n"},
-      {"ts,x,s\n4,40,a\n6,60,b\n5,50,c\n", {},
+      {"ts,x,s\n4,40,a\n5,50\n",
+       {},
+       "oups write: Invalid argument: /in.csv:3: expected 3 fields (as the header), "
+       "found 2\n"},
+      {"ts,x,s\n4,40,a\n6,60,b\n5,50,c\n",
+       {},
        "oups write: Invalid argument: /in.csv:4: column 1 'ts': 5 is before the previous "
        "row's 6; rows must be sorted in ascending order on 'ts'\n"},
-      {"ts,x,s\n4,40,a\n,50,c\n", {},
-       "oups write: Invalid argument: /in.csv:3: column 1 'ts': empty value in the ordered "
+      {"ts,x,s\n4,40,a\n,50,c\n",
+       {},
+       "oups write: Invalid argument: /in.csv:3: column 1 'ts': empty value in the "
+       "ordered "
        "column\n"},
-      {"ts,x,s\n4,40,\"a\n", {},
+      {"ts,x,s\n4,40,\"a\n",
+       {},
        "oups write: Invalid argument: /in.csv:3: malformed CSV (error parsing data while "
        "strict checking enabled)\n"},
-      {"tt,x,s\n4,40,a\n", {},
-       "oups write: Not found: /in.csv: no column 'ts' (ordered_on); columns: tt, x, s\n"},
+      {"tt,x,s\n4,40,a\n",
+       {},
+       "oups write: Not found: /in.csv: no column 'ts' (ordered_on); columns: tt, x, "
+       "s\n"},
       // A value that does not fit the stored type of its column.
-      {"ts,x,s\n4,40,a\n5,4.5,a\n", {},
-       "oups write: Invalid argument: /in.csv:3: column 2 'x': expected int64, found '4.5' "
+      {"ts,x,s\n4,40,a\n5,4.5,a\n",
+       {},
+       "oups write: Invalid argument: /in.csv:3: column 2 'x': expected int64, found "
+       "'4.5' "
        "(an integer)\n"},
       // A column given another type than the stored one: the core's error.
       {"ts,x,s\n4,40,a\n", {"--types", "x=float64"}, "oups write: Type error: "},
   };
   for (const Case& c : cases) {
     WriteText(*fs_, "/in.csv", c.csv);
-    std::vector<std::string> args = {"write", "/ds", "--ordered-on", "ts", "--from", "/in.csv"};
+    std::vector<std::string> args = {"write", "/ds",    "--ordered-on",
+                                     "ts",    "--from", "/in.csv"};
     args.insert(args.end(), c.extra.begin(), c.extra.end());
     CliResult r = RunCli(fs_, args);
     EXPECT_EQ(r.code, 1) << c.csv;
@@ -169,10 +187,12 @@ TEST_F(WriteTest, BadInputNamesFileLineAndColumnAndChangesNothing) {
     expected.erase("/in.csv");
     EXPECT_EQ(after, expected) << c.csv;
   }
-  CliResult missing = RunCli(fs_, {"write", "/ds", "--ordered-on", "ts", "--from", "/no.csv"});
+  CliResult missing =
+      RunCli(fs_, {"write", "/ds", "--ordered-on", "ts", "--from", "/no.csv"});
   EXPECT_EQ(missing.code, 1);
   EXPECT_NE(missing.err.find("/no.csv"), std::string::npos) << missing.err;
-  CliResult other = RunCli(fs_, {"write", "/ds", "--ordered-on", "x", "--from", "/in.csv"});
+  CliResult other =
+      RunCli(fs_, {"write", "/ds", "--ordered-on", "x", "--from", "/in.csv"});
   EXPECT_EQ(other.code, 1);
   EXPECT_NE(other.err.find("'ordered_on' parameter value 'x' does not match 'ts'"),
             std::string::npos)
@@ -192,8 +212,8 @@ TEST_F(WriteTest, UsageErrors) {
       {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--kv", "novalue"},
       {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--types", "ts=int7"},
       {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--lock-timeout", "-1"},
-      {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--max-n-off-target-rgs",
-       "x"},
+      {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts",
+       "--max-n-off-target-rgs", "x"},
       {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--bogus"},
       {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--compression", "rar"},
   };
@@ -207,10 +227,11 @@ TEST_F(WriteTest, UsageErrors) {
   CliResult zero = RunCli(fs_, {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts",
                                 "--max-n-off-target-rgs", "0"});
   EXPECT_EQ(zero.code, 1);
-  EXPECT_NE(zero.err.find("'max_n_off_target_rgs' cannot be 0."), std::string::npos) << zero.err;
+  EXPECT_NE(zero.err.find("'max_n_off_target_rgs' cannot be 0."), std::string::npos)
+      << zero.err;
   EXPECT_FALSE(*fs_->Exists("/ds_opdmd"));
-  CliResult period = RunCli(fs_, {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts",
-                                  "--row-group-target-size", "1D"});
+  CliResult period = RunCli(fs_, {"write", "/ds", "--from", "/in.csv", "--ordered-on",
+                                  "ts", "--row-group-target-size", "1D"});
   EXPECT_EQ(period.code, 1);  // a period needs a time-ordered column
   EXPECT_FALSE(*fs_->Exists("/ds_opdmd"));
 }
@@ -242,17 +263,20 @@ TEST_F(WriteTest, TimePeriodsFromCsvAndCompaction) {
   for (const char* day : days) {
     for (const char* half : {"00,06", "12,18"}) {
       const std::string h(half);
-      WriteText(*fs_, "/in.csv", std::string("ts,v\n") + day + "T" + h.substr(0, 2) +
-                                     ":00:00Z,1\n" + day + "T" + h.substr(3, 2) + ":00:00Z,2\n");
-      CliResult r = RunCli(fs_, {"write", "/ds", "--ordered-on", "ts", "--from", "/in.csv",
-                                 "--row-group-target-size", "1D", "--compression", "zstd"});
+      WriteText(*fs_, "/in.csv",
+                std::string("ts,v\n") + day + "T" + h.substr(0, 2) + ":00:00Z,1\n" + day +
+                    "T" + h.substr(3, 2) + ":00:00Z,2\n");
+      CliResult r =
+          RunCli(fs_, {"write", "/ds", "--ordered-on", "ts", "--from", "/in.csv",
+                       "--row-group-target-size", "1D", "--compression", "zstd"});
       ASSERT_EQ(r.code, 0) << r.err;
     }
   }
   auto md = dataset::ReadMetadataFile(*fs_, "/ds_opdmd");
   ASSERT_TRUE(md.ok());
   ASSERT_EQ(md->num_row_groups(), 4);
-  CliResult c = RunCli(fs_, {"compact", "/ds", "--row-group-target-size", "1D", "--json"});
+  CliResult c =
+      RunCli(fs_, {"compact", "/ds", "--row-group-target-size", "1D", "--json"});
   ASSERT_EQ(c.code, 0) << c.err;
   json::Value doc = ParseJson(c.out);
   EXPECT_EQ(IntMember(doc, "num_row_groups_before"), 4);
@@ -260,7 +284,8 @@ TEST_F(WriteTest, TimePeriodsFromCsvAndCompaction) {
   md = dataset::ReadMetadataFile(*fs_, "/ds_opdmd");
   ASSERT_TRUE(md.ok());
   EXPECT_EQ(md->n_rows, (std::vector<uint64_t>{4, 4}));
-  CliResult head = RunCli(fs_, {"head", "/ds", "-n", "1", "--start", "2024-03-02", "--json"});
+  CliResult head =
+      RunCli(fs_, {"head", "/ds", "-n", "1", "--start", "2024-03-02", "--json"});
   EXPECT_EQ(head.out, "{\"ts\":\"2024-03-02 00:00:00+00\",\"v\":1}\n");
 }
 
@@ -273,8 +298,9 @@ TEST_F(WriteTest, RmRemovesTheDataset) {
   EXPECT_FALSE(*fs_->Exists("/s/ds"));
   CliResult again = RunCli(fs_, {"rm", "/s/ds"});
   EXPECT_EQ(again.code, 1);
-  EXPECT_EQ(again.err,
-            "oups rm: Not found: no dataset at '/s/ds' (no metadata file '/s/ds_opdmd')\n");
+  EXPECT_EQ(
+      again.err,
+      "oups rm: Not found: no dataset at '/s/ds' (no metadata file '/s/ds_opdmd')\n");
   EXPECT_EQ(RunCli(fs_, {"rm"}).code, 2);
   EXPECT_EQ(RunCli(fs_, {"rm", "/a", "/b"}).code, 2);
 }

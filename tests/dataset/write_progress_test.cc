@@ -13,7 +13,8 @@ namespace oups {
 namespace {
 
 Table Ts(const std::vector<int64_t>& ts) {
-  return MakeTable({{"ts", ColumnFromVector(DataType::Int64(), ts).ValueOrDie()}}).ValueOrDie();
+  return MakeTable({{"ts", ColumnFromVector(DataType::Int64(), ts).ValueOrDie()}})
+      .ValueOrDie();
 }
 
 using Calls = std::vector<std::pair<int64_t, int64_t>>;
