@@ -19,8 +19,8 @@ namespace {
 
 constexpr const char* kWriteUsage =
     "usage: oups write DATASET --ordered-on COL --from FILE.{csv,parquet}\n"
-    "       [--row-group-target-size N|PERIOD] [--duplicates-on a,b | "
-    "--duplicates-on-all]\n"
+    "       [--row-group-target-size N|PERIOD]\n"
+    "       [--duplicates-on a,b | --duplicates-on-all]\n"
     "       [--max-n-off-target-rgs N] [--kv key=value ...] [--kv-remove key ...]\n"
     "       [--types col=type,...] [--input-format csv|parquet] [--compression C]\n"
     "       [--lock-timeout SECONDS] [--json]\n"
