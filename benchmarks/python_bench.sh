@@ -5,19 +5,23 @@
 # the 1.3x target. Builds nothing: BUILD_DIR must hold benchmarks/dataset_ticks_bench
 # and the Python package is taken from $OUPS_PYTHONPATH, else BUILD_DIR/python.
 #
-#   benchmarks/python_bench.sh BUILD_DIR [ROWS] [REPEAT] [TARGET]
+#   [INNER=3] benchmarks/python_bench.sh BUILD_DIR [ROWS] [REPEAT] [TARGET]
 #
 # TARGET = row-group target size (rows) of both writes, default 6,345,000 (the
-# Python default). The two sides alternate, one write + one read each per round,
-# REPEAT rounds, and the best time of each side is kept, so that load changes on a
-# shared machine hit both sides alike. On a loaded machine the CPU ratios are the
-# meaningful ones.
+# Python default). The two sides alternate, REPEAT rounds of one process each, and
+# the best time of each side is kept, so that load changes on a shared machine hit
+# both sides alike. Within a process each side does INNER (default 3) write + read
+# pairs: the first read of a process pays for faulting in fresh memory (mostly
+# system time; far more in the Python process, whose heap the write did not warm),
+# the later ones measure the steady state. On a loaded machine the CPU ratios are
+# the meaningful ones.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:?usage: benchmarks/python_bench.sh BUILD_DIR [ROWS] [REPEAT] [TARGET]}" && pwd)
 rows=${2:-10000000}
 repeat=${3:-3}
 target=${4:-6345000}
+inner=${INNER:-3}
 pydir=${OUPS_PYTHONPATH:-$build/python}
 bench="$build/benchmarks/dataset_ticks_bench"
 if [[ ! -x "$bench" ]]; then
@@ -35,15 +39,16 @@ cpp_runs=()
 py_runs=()
 check=()
 for ((r = 0; r < repeat; r++)); do
-  cpp_runs+=("$("$bench" "$tmp/cpp" "$rows" --repeat 1 --target "$target")")
+  cpp_runs+=("$("$bench" "$tmp/cpp" "$rows" --repeat "$inner" --target "$target")")
   py_runs+=("$(PYTHONPATH="$pydir" /usr/bin/python3 "$here/python_ticks_bench.py" "$tmp/py" \
-                "$rows" --repeat 1 --target "$target" "${check[@]}")")
+                "$rows" --repeat "$inner" --target "$target" "${check[@]}")")
   check=(--no-check)  # the first Python round compared the frame read back with the one written
 done
-/usr/bin/python3 - "$load" "$repeat" "${cpp_runs[@]}" "${py_runs[@]}" <<'PY'
+/usr/bin/python3 - "$load" "$repeat" "$inner" "${cpp_runs[@]}" "${py_runs[@]}" <<'PY'
 import json, os, sys
 repeat = int(sys.argv[2])
-runs = [json.loads(x) for x in sys.argv[3:]]
+inner = int(sys.argv[3])
+runs = [json.loads(x) for x in sys.argv[4:]]
 keys = ("write_s", "read_s", "write_cpu_s", "read_cpu_s")
 c = {k: min(r[k] for r in runs[:repeat]) for k in keys}
 p = dict(runs[repeat], **{k: min(r[k] for r in runs[repeat:]) for k in keys})
@@ -55,7 +60,7 @@ for line in open("/proc/cpuinfo"):
         break
 print(f"machine: {cpu}, {os.cpu_count()} cores; pandas {p['pandas']}; rows={n:,}; "
       f"row-group target {p['target']:,} ({p['row_groups']} rgs); snappy; best of {repeat} "
-      f"alternating rounds; load average at start {sys.argv[1]}, at end "
+      f"alternating rounds x {inner} write+read pairs; load average at start {sys.argv[1]}, at end "
       f"{open('/proc/loadavg').read().split()[0]}")
 print(f"{'work':<30}{'Python':>12}{'C++':>12}{'ratio':>8}{'target':>9}{'status':>8}")
 def row(name, key):

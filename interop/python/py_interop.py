@@ -20,7 +20,6 @@ Prints one line per failure, and "N passed, M failed" last; exit status 1 on any
 import datetime
 import json
 import math
-import os
 import subprocess
 import sys
 import traceback

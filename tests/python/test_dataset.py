@@ -10,7 +10,7 @@ import pytest
 
 from oups.store import OrderedParquetDataset, write
 
-from conftest import msg, rg_files, write_rgs
+from conftest import msg, rg_files
 
 
 def df_ref(n=8):

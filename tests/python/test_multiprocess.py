@@ -1,7 +1,6 @@
 """Writer lock across processes and threads (behaviour.md §2.7, §2.8, §3.2 through Python):
 two Python processes writing the same dataset concurrently through the lock (final content = the
 union, no lost row), TimeoutError while another process holds the lock, readers never blocked."""
-import fcntl
 import os
 import subprocess
 import sys
