@@ -1,6 +1,7 @@
 """behaviour.md §8: the rows of the error table not already exercised by the section files,
 each with its exception type and (where §8 quotes one) its message start; bad input leaves the
 stored data intact."""
+import numpy as np
 import pandas as pd
 import pandas.testing as pdt
 import pytest
@@ -199,3 +200,37 @@ def test_invalid_writes_and_reads_of_missing_dataset_create_nothing(tmp_path):
     assert Key("ds") not in store and len(store[Key("ds")]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == []
     assert_no_dataset(tmp_path)
+
+
+def test_dataset_of_the_original_oups_refused(tmp_path):
+    # §2.10: the original's metadata file has file_ids uint16 and n_rows uint32. Build such a
+    # Parquet file with the package itself (a dataset whose only rg has those 4 columns), and
+    # place it as the metadata file of a dataset with 5-digit rg file names.
+    src = tmp_path / "src"
+    cols = pd.DataFrame({"file_ids": np.array([0, 1], dtype="uint16"),
+                         "n_rows": np.array([2, 2], dtype="uint32"),
+                         "ordered_on_mins": np.array([1, 3], dtype="int64"),
+                         "ordered_on_maxs": np.array([2, 4], dtype="int64")})
+    write(src, ordered_on="file_ids", df=cols)
+    legacy = tmp_path / "legacy"
+    legacy.mkdir()
+    (tmp_path / "legacy_opdmd").write_bytes((src / rg_files(src)[0]).read_bytes())
+    (legacy / "file_00000.parquet").write_bytes((src / rg_files(src)[0]).read_bytes())
+    with pytest.raises(ValueError) as ei:
+        OrderedParquetDataset(legacy)
+    text = str(ei.value)
+    assert "legacy" in text and "original" in text
+    # The store discovers it (names only) but any access says the same.
+    store = Store(tmp_path, Key)
+    assert Key("legacy") in store
+    with pytest.raises(ValueError):
+        store[Key("legacy")].to_pandas()
+
+
+def test_metadata_file_without_oups_key(tmp_path):
+    src = tmp_path / "src"
+    write(src, ordered_on="a", df=df([1, 2]))
+    (tmp_path / "bad_opdmd").write_bytes((src / rg_files(src)[0]).read_bytes())
+    with pytest.raises(ValueError) as ei:
+        OrderedParquetDataset(tmp_path / "bad")
+    assert "bad_opdmd" in str(ei.value)
