@@ -198,3 +198,40 @@ def test_threads_serialise_writes_in_one_process(tmp_path):
     assert not errors, errors
     expected = sorted(k * 100 + i * 4 + t for t in range(4) for k in range(10) for i in range(5))
     assert list(OrderedParquetDataset(path).to_pandas()["a"]) == expected
+
+
+def test_writers_race_with_parent_pruning(tmp_path):
+    # §5.4: `del store[k]` prunes now-empty parents; a writer of a sibling dataset racing with
+    # the pruning re-creates the missing parent directories and retries, never fails.
+    from oups.store import sublevel
+
+    @sublevel
+    class Leaf:
+        name: str
+
+    @toplevel
+    class Top:
+        city: str
+        leaf: Leaf
+
+    store = Store(tmp_path / "base", Top)
+    errors = []
+
+    def churn(name):
+        key = Top("berlin", Leaf(name))
+        try:
+            for i in range(30):
+                store[key].write(ordered_on="a", df=frame([i, i + 1]))
+                assert len(store[key].to_pandas()) == 2
+                del store[key]
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=churn, args=(n,)) for n in ("x", "y", "z")]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(120)
+    assert not errors, errors
+    assert store.keys == []
+    assert not (tmp_path / "base" / "berlin").exists()
