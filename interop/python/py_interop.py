@@ -79,6 +79,9 @@ def matrix_frame(n, start):
                                                      "timedelta64[ns]")))
     cols["object_str"] = pd.Series([None if m else f"s{x}-é€😀" * (x % 3) for m, x in zip(miss, i)],
                                    dtype=object)
+    cols["object_str_lengths"] = pd.Series(
+        [None if m else ("a" if x % 2 else "é" if x % 3 == 0 else "L" * (50 + x * 37 % 2000))
+         for m, x in zip(miss, i)], dtype=object)
     cols["string"] = pd.Series([None if m else f"t{x}" for m, x in zip(miss, i)], dtype="string")
     cols["category"] = pd.Categorical([None if m else ["lo", "mid", "hi"][x % 3]
                                        for m, x in zip(miss, i)], categories=["lo", "mid", "hi"])
