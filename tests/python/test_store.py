@@ -215,3 +215,50 @@ def test_delete_then_write_again(tmp_path):
     assert len(h) == 0 and h.is_newly_initialized
     store[k].write(ordered_on="ts", df=frame(2))
     pdt.assert_frame_equal(store[k].to_pandas(), frame(2))
+
+
+# ---------------------------------------------------------------------------- §7.5 seed, asserted
+
+@toplevel
+class CityYearIndex:
+    city: str
+    year: str
+
+
+def test_seed_write_params_stored_entries(tmp_path):
+    store = Store(tmp_path / "data", CityYearIndex)
+    key = CityYearIndex("berlin", "2023")
+    df = pd.DataFrame({"timestamp": pd.date_range("2023-01-01", periods=2, freq="D"),
+                       "temperature": [20, 21]})
+    store[key].write(df=df, ordered_on="timestamp", row_group_target_size="1D",
+                     duplicates_on=["timestamp"],
+                     key_value_metadata={"source": "weather_station", "version": "2.1",
+                                         "processed_by": "stateful_loop"})
+    new_df = pd.DataFrame({"timestamp": pd.date_range("2023-01-03", periods=1, freq="D"),
+                           "temperature": [22]})
+    store[key].write(df=new_df, ordered_on="timestamp",
+                     key_value_metadata={"version": "2.2", "last_updated": "2023-12-01",
+                                         "processed_by": None})
+    assert store[key].key_value_metadata == {"source": "weather_station", "version": "2.2",
+                                             "last_updated": "2023-12-01"}
+    assert list(store[key].to_pandas()["temperature"]) == [20, 21, 22]
+    assert len(store[key]) == 3  # "1D": one rg per day, then an appended rg
+
+
+def test_seed_helper_incremental_and_basic_usage(tmp_path):
+    path = tmp_path / "ds"
+    df = pd.DataFrame({"timestamp": pd.date_range("2023-01-01", periods=2, freq="D"),
+                       "v": [1, 2]})
+    write(path, ordered_on="timestamp", df=df, row_group_target_size="1D",
+          duplicates_on=["timestamp"])
+    assert len(OrderedParquetDataset(path).to_pandas()) == 2
+    write(path, ordered_on="timestamp", df=df.assign(timestamp=df.timestamp + pd.Timedelta("2D")))
+    pdt.assert_frame_equal(OrderedParquetDataset(path).to_pandas(), pd.DataFrame({
+        "timestamp": pd.date_range("2023-01-01", periods=4, freq="D"), "v": [1, 2, 1, 2]}))
+    store = Store(tmp_path / "data", CityYearIndex)
+    k = CityYearIndex("paris", "2024")
+    store[k].write(df=pd.DataFrame({"timestamp": pd.date_range("2024-01-01", periods=3),
+                                    "v": [1, 2, 3]}), ordered_on="timestamp")
+    assert len(store[k].to_pandas()) == 3
+    assert (tmp_path / "data" / "paris-2024_opdmd").is_file()
+    assert (tmp_path / "data" / "paris-2024").is_dir()
