@@ -101,7 +101,8 @@ def test_schema_errors_list_columns(tmp_path):
     assert "b" in str(ei.value) and "zz" in str(ei.value)
     with pytest.raises(TypeError) as ei:
         write(tmp_path / "ds", ordered_on="a", df=pd.DataFrame({"a": [2], "b": [2.5]}))
-    assert "b" in str(ei.value)
+    assert "'b'" in str(ei.value) and "float64" in str(ei.value)  # column and given type
+    assert "str" in str(ei.value)  # the stored (string) type
     pdt.assert_frame_equal(OrderedParquetDataset(tmp_path / "ds").to_pandas(), df([1]))
 
 
@@ -234,3 +235,21 @@ def test_metadata_file_without_oups_key(tmp_path):
     with pytest.raises(ValueError) as ei:
         OrderedParquetDataset(tmp_path / "bad")
     assert "bad_opdmd" in str(ei.value)
+
+
+def test_unsupported_dtype_names_column_and_dtype(tmp_path):
+    for values, dtype_text in (([1 + 2j, 3j], "complex128"),
+                               (pd.period_range("2024-01", periods=2, freq="M"), "period")):
+        with pytest.raises(TypeError) as ei:
+            write(tmp_path / "ds", ordered_on="a", df=pd.DataFrame({"a": [1, 2], "bad": values}))
+        assert "'bad'" in str(ei.value) and dtype_text in str(ei.value)
+
+
+def test_label_errors_name_labels(tmp_path):
+    with pytest.raises(TypeError) as ei:
+        write(tmp_path / "ds", ordered_on="a", df=pd.DataFrame({"a": [1], 12345: [2]}))
+    assert "12345" in str(ei.value)
+    with pytest.raises(ValueError) as ei:
+        write(tmp_path / "ds", ordered_on="a",
+              df=pd.DataFrame([[1, 2, 3]], columns=["a", "dup", "dup"]))
+    assert "dup" in str(ei.value)
