@@ -2,6 +2,7 @@
 
 #include <Python.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -139,58 +140,49 @@ Column VarLengthFromPy(const DataType& type, const py::array& a, const std::stri
   const int64_t n = a.size();
   PyObject* const* objs = static_cast<PyObject* const*>(a.data());
   const bool is_string = type.id == TypeId::kString;
-  // Pass 1: total size, nulls and type checks (repeated objects are seen once).
-  int64_t total = 0, nulls = 0;
-  PyObject* last = nullptr;
-  int64_t last_len = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    PyObject* o = objs[i];
-    if (o == last) {
-      total += last_len;
-      continue;
-    }
-    if (IsNullObject(o, na)) {
-      ++nulls;
-      continue;
-    }
-    std::string_view v;
-    if (!Utf8Of(o, is_string, &v)) {
-      Fail(StatusCode::kTypeError,
-           "column '" + name + "': row " + std::to_string(i) + " holds a value of type '" +
-               Py_TYPE(o)->tp_name + "', expected " + (is_string ? "str" : "bytes"));
-    }
-    last = o;
-    last_len = static_cast<int64_t>(v.size());
-    total += last_len;
-  }
+  // One pass: type checks, nulls and copy (a repeated object is inspected once).
   auto offsets = ValueOrThrow(MutableBuffer::Make((n + 1) * 8));
-  auto bytes = ValueOrThrow(MutableBuffer::Make(total));
-  std::shared_ptr<MutableBuffer> validity;
-  if (nulls > 0) validity = ValueOrThrow(MutableBuffer::Make((n + 7) / 8, /*zero=*/true));
+  auto bytes = ValueOrThrow(MutableBuffer::Make(0));
+  // Large buffers are lazily mapped and grow without copying: reserve generously.
+  ThrowIfError(bytes->Reserve(std::max<int64_t>(64, n * 8)));
+  std::shared_ptr<MutableBuffer> validity;  // made at the first null
   int64_t* off = offsets->mutable_data_as<int64_t>();
-  uint8_t* out = bytes->mutable_data();
-  int64_t pos = 0;
+  int64_t pos = 0, nulls = 0;
   off[0] = 0;
-  last = nullptr;
+  PyObject* last = nullptr;
   std::string_view last_view;
   for (int64_t i = 0; i < n; ++i) {
     PyObject* o = objs[i];
-    std::string_view v;
-    if (o == last) {
-      v = last_view;
-    } else if (IsNullObject(o, na)) {
-      off[i + 1] = pos;
-      continue;
-    } else {
-      Utf8Of(o, is_string, &v);
+    if (o != last) {
+      if (IsNullObject(o, na)) {
+        if (validity == nullptr) {
+          validity = ValueOrThrow(MutableBuffer::Make((n + 7) / 8, /*zero=*/true));
+          uint8_t* bits = validity->mutable_data();
+          std::memset(bits, 0xFF, static_cast<size_t>(i / 8));
+          for (int64_t j = i / 8 * 8; j < i; ++j) SetBit(bits, j);
+        }
+        ++nulls;
+        off[i + 1] = pos;
+        continue;
+      }
+      if (!Utf8Of(o, is_string, &last_view)) {
+        Fail(StatusCode::kTypeError,
+             "column '" + name + "': row " + std::to_string(i) + " holds a value of type '" +
+                 Py_TYPE(o)->tp_name + "', expected " + (is_string ? "str" : "bytes"));
+      }
       last = o;
-      last_view = v;
     }
+    const int64_t len = static_cast<int64_t>(last_view.size());
+    if (pos + len > bytes->capacity()) {
+      ThrowIfError(bytes->Resize(pos));  // growth keeps only size() bytes
+      ThrowIfError(bytes->Reserve(std::max(bytes->capacity() * 2, pos + len)));
+    }
+    if (len > 0) std::memcpy(bytes->mutable_data() + pos, last_view.data(), last_view.size());
     if (validity != nullptr) SetBit(validity->mutable_data(), i);
-    if (!v.empty()) std::memcpy(out + pos, v.data(), v.size());
-    pos += static_cast<int64_t>(v.size());
+    pos += len;
     off[i + 1] = pos;
   }
+  ThrowIfError(bytes->Resize(pos));
   return Column(type, n, validity, bytes, offsets, nulls);
 }
 
