@@ -694,3 +694,38 @@ def test_tz_aware_periods_across_backward_shift(tmp_path):
     # local 01:30, 01:59 | 03:00, 03:30: 2h boundaries at even local hours; 02:00 is skipped,
     # so the period starting at 02:00 starts at the shift instant (03:00 local).
     assert [len(x) for x in layout(opd3, "v")] == [2, 2]
+
+
+ISLANDS = [[0, 1, 5, 6], [6, 7, 8, 10], [11, 11, 11, 12], [13]]
+MANY_SMALL = [[0, 1], [1, 1], [2, 3], [4, 5], [5, 6], [6, 7], [8, 9], [10, 11]]
+
+
+@pytest.mark.parametrize("rgs,new,target,drop,max_off,expect,expect_ids", [
+    # islands 2: (0,[(2,2)]), (3,[(4,4)]), NO_SPLIT {1}
+    (ISLANDS, [3, 6, 13, 14], 4, True, 1,
+     [["o0", "o1", "n3", "o5"], ["n6", "o7", "o8", "o10"], ["o11", "o11", "o11", "o12"],
+      ["n13", "n14"]], [4, 5, 2, 6]),
+    # islands 3: same plan without de-duplication (old before new on ties)
+    (ISLANDS, [3, 6, 13, 14], 4, False, 1,
+     [["o0", "o1", "n3", "o5"], ["o6", "o6", "n6", "o7"], ["o8", "o10"],
+      ["o11", "o11", "o11", "o12"], ["o13", "n13", "n14"]], [4, 5, 6, 2, 7]),
+    # islands 4: (1,[(2,2)]), (3,[(4,4)])
+    (ISLANDS, [6, 7, 13, 14], 4, False, 1,
+     [["o0", "o1", "o5", "o6"], ["o6", "n6", "o7", "n7"], ["o8", "o10"],
+      ["o11", "o11", "o11", "o12"], ["o13", "n13", "n14"]], [0, 4, 5, 2, 6]),
+    # many small, no drop: (0,[(2,0),(4,1),(6,1),(7,2),(8,4)])
+    (MANY_SMALL, [1, 9, 13, 14], 4, False, 2,
+     [["o0", "o1", "o1", "o1"], ["n1", "o2", "o3", "o4"], ["o5", "o5", "o6", "o6"],
+      ["o7", "o8", "o9", "n9"], ["o10", "o11", "n13", "n14"]], [8, 9, 10, 11, 12]),
+    # many small, drop: (0,[(2,1),(4,1),(6,1),(8,4)]), NO_SPLIT {1}
+    (MANY_SMALL, [1, 9, 13, 14], 4, True, 2,
+     [["o0", "n1", "o2", "o3"], ["o4", "o5", "o6", "o7"], ["o8", "n9", "o10", "o11"],
+      ["n13", "n14"]], [8, 9, 10, 11]),
+])
+def test_plan_reference_rows(tmp_path, rgs, new, target, drop, max_off, expect, expect_ids):
+    path = tmp_path / "ds"
+    opd = build(path, rgs)
+    write(path, ordered_on="a", df=tagged(new, "n"), row_group_target_size=target,
+          duplicates_on="a" if drop else None, max_n_off_target_rgs=max_off)
+    assert layout(opd) == expect
+    assert ids(opd) == expect_ids
