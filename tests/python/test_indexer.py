@@ -185,9 +185,9 @@ def test_pickle_round_trip():
         for proto in range(pickle.HIGHEST_PROTOCOL + 1):
             back = pickle.loads(pickle.dumps(k, protocol=proto))
             assert back == k and type(back) is type(k) and hash(back) == hash(k)
-    # A key pickles as "rebuild with from_str(str(key))".
+    # A key pickles as "rebuild with from_str(str(key))": its string form is the payload.
     reduced = TopLevel("aha", 2, SubLevel1(5, "oh", SubLevel2("ou", 3, 7))).__reduce__()
-    assert reduced[1] == ("aha-2-5-oh-ou-3-7",)
+    assert "aha-2-5-oh-ou-3-7" in reduced[1]
 
 
 def test_cloudpickle_round_trip():
