@@ -322,8 +322,8 @@ Dictionary Encode(const Column& c) {
 }
 
 // An object array of the column's values (None for nulls) holding one Python
-// object per distinct value. The array is filled without the GIL (no other
-// thread can see it yet); each shared object's reference count is then raised
+// object per distinct value. The slots are filled without the GIL (no other
+// thread can see them yet); each shared object's reference count is then raised
 // once by the number of rows holding it.
 py::object VarLengthToPy(const Column& c) {
   const int64_t n = c.length();
@@ -346,13 +346,16 @@ py::object VarLengthToPy(const Column& c) {
     for (PyObject* o : objs) Py_XDECREF(o);
     throw;
   }
-  std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(n)};
-  py::array out(py::dtype("O"), shape);
-  PyObject** slots = static_cast<PyObject**>(out.mutable_data());
-  for (int64_t i = 0; i < n && slots[i] != nullptr; ++i) {  // in case numpy pre-fills
-    Py_DECREF(slots[i]);
-    slots[i] = nullptr;
-  }
+  // The slots live in a core buffer (large ones are recycled by the core, so a
+  // read does not pay page faults for them again); the array does not own them,
+  // so the capsule that does releases every slot's reference when the array and
+  // all its views are gone.
+  struct Slots {
+    std::shared_ptr<MutableBuffer> buffer;
+    int64_t n;
+  };
+  auto slots_buffer = ValueOrThrow(MutableBuffer::Make(std::max<int64_t>(n, 1) * 8));
+  PyObject** slots = slots_buffer->mutable_data_as<PyObject*>();
   {
     py::gil_scoped_release nogil;
     const int32_t* codes = d.codes.data();
@@ -362,6 +365,15 @@ py::object VarLengthToPy(const Column& c) {
       slots[i] = k < 0 ? Py_None : table[k];
     }
   }
+  auto* owner = new Slots{std::move(slots_buffer), n};
+  py::capsule base(owner, [](void* p) {
+    auto* s = static_cast<Slots*>(p);
+    PyObject** objects = s->buffer->mutable_data_as<PyObject*>();
+    for (int64_t i = 0; i < s->n; ++i) Py_XDECREF(objects[i]);
+    delete s;
+  });
+  py::array out(py::dtype("O"), {static_cast<py::ssize_t>(n)},
+                {static_cast<py::ssize_t>(sizeof(PyObject*))}, slots, base);
   for (size_t k = 0; k < objs.size(); ++k) {
     // One reference was ours (from creation); the array now holds counts[k].
     Py_SET_REFCNT(objs[k], Py_REFCNT(objs[k]) + d.counts[k] - 1);
