@@ -49,7 +49,14 @@ if [[ -x "$B/tools/oups" ]]; then
   "$B/tools/oups" ls "$STORE"
   echo
   echo "== $B/tools/oups info $STORE/$first"
-  "$B/tools/oups" info "$STORE/$first"
+  # The row-group table has one line per week: show its first lines only.
+  info="$("$B/tools/oups" info "$STORE/$first")"
+  shown=32
+  total="$(printf '%s\n' "$info" | wc -l)"
+  printf '%s\n' "$info" | sed -n "1,${shown}p"
+  if ((total > shown)); then
+    echo "... ($((total - shown)) more lines: $B/tools/oups info $STORE/$first)"
+  fi
 else
   echo
   echo "(the oups command-line tool is not built yet: no $B/tools/oups; once it is,"
