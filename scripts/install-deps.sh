@@ -13,6 +13,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   pybind11-dev python3-dev python3-numpy python3-pandas python3-pytest
   python3-venv python3-pip python3-setuptools python3-wheel
+  python3-cloudpickle
   clang libclang-rt-14-dev
   tzdata
   libcsv-dev

@@ -195,6 +195,23 @@ def test_cloudpickle_round_trip():
     k = TopLevel("aha", 2, SubLevel1(5, "oh", SubLevel2("ou", 3, 7)))
     assert cloudpickle.loads(cloudpickle.dumps(k)) == k
 
+    # A class defined in a function is pickled by value by cloudpickle (as for the workers of a
+    # process pool): the copy is a key of an equivalent class, with the same fields and paths.
+    @sublevel
+    class LocalSub:
+        n: int
+
+    @toplevel(fields_sep=".")
+    class Local:
+        s: str
+        sub: LocalSub
+
+    local = Local("x", LocalSub(3))
+    back = cloudpickle.loads(cloudpickle.dumps(local))
+    assert str(back) == "x.3" and back.to_path() == local.to_path()
+    assert dataclasses.astuple(back) == dataclasses.astuple(local)
+    assert type(back).from_str("y.4").sub.n == 4
+
 
 def test_sublevel_is_plain_frozen_ordered_dataclass():
     s = Sub2Fields(1, "x")
