@@ -235,3 +235,48 @@ def test_writers_race_with_parent_pruning(tmp_path):
     assert not errors, errors
     assert store.keys == []
     assert not (tmp_path / "base" / "berlin").exists()
+
+
+KILLED_WRITER = textwrap.dedent("""
+    import sys
+    import numpy as np, pandas as pd
+    from oups.store import write
+    path = sys.argv[1]
+    k = 0
+    while True:
+        a = np.arange(k * 20000, (k + 1) * 20000, dtype="int64")
+        write(path, ordered_on="a", df=pd.DataFrame({"a": a, "s": a.astype(str)}),
+              row_group_target_size=7000, max_n_off_target_rgs=2)
+        print(k, flush=True)
+        k += 1
+""")
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.03, 0.1, 0.2])
+def test_writer_killed_leaves_whole_batches(tmp_path, delay):
+    # §2.9 with a real process: SIGKILL at an arbitrary instant leaves the dataset as it was
+    # before or after the write in progress (whole batches only), and the next write succeeds
+    # and removes the leftovers.
+    path = tmp_path / "ds"
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(path)], env=child_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = proc.stdout.readline()  # the first batch is committed
+    assert first.strip() == "0", proc.stderr.read()
+    time.sleep(delay)
+    proc.kill()
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == -9, err
+    done = 1 + len(out.split())
+    df = OrderedParquetDataset(path).to_pandas()
+    n = len(df)
+    assert n % 20000 == 0 and n // 20000 in (done, done + 1)
+    assert (df["a"].to_numpy() == np.arange(n)).all()
+    assert (df["s"] == df["a"].astype(str)).all()
+    a = np.arange(n, n + 100, dtype="int64")
+    write(path, ordered_on="a", df=pd.DataFrame({"a": a, "s": a.astype(str)}),
+          row_group_target_size=7000, max_n_off_target_rgs=2)
+    opd = OrderedParquetDataset(path)
+    assert len(opd.to_pandas()) == n + 100
+    ids = sorted(int(i) for i in opd.row_group_stats["file_ids"])
+    assert sorted(f.name for f in path.iterdir()) == [f"file_{i:08d}.parquet" for i in ids]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
