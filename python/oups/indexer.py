@@ -23,7 +23,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import pathlib
+import sys
 import typing
+import weakref
 
 from . import _oups
 
@@ -45,12 +47,19 @@ class _ToplevelMeta(type):
 
     @property
     def depth(cls) -> int:
-        return cls._oups_depth()
+        return _depth_of(cls)
 
     def __setattr__(cls, name, value):
+        # Rebuilding the class from its dict (cloudpickle pickles local classes by value)
+        # re-installs the instance properties made by @toplevel; any other assignment is
+        # refused.
         if name in _READ_ONLY:
+            if _is_own_property(cls, name, value):
+                return  # already in the class dict (the class was made with it)
             raise AttributeError(f"cannot set attribute '{name}' of {cls.__name__}: read-only.")
         super().__setattr__(name, value)
+        if name == "__dataclass_fields__":
+            _repair_fields(cls)
 
     def __delattr__(cls, name):
         if name in _READ_ONLY:
@@ -58,8 +67,69 @@ class _ToplevelMeta(type):
         super().__delattr__(name)
 
 
+_FIELD_KINDS = {repr(s): s for s in (dataclasses._FIELD, dataclasses._FIELD_CLASSVAR,
+                                     dataclasses._FIELD_INITVAR)}
+
+
+def _repair_fields(cls, seen=None) -> None:
+    """Re-attach unpickled dataclass fields to the dataclasses module's field kinds.
+
+    A class pickled by value (cloudpickle < 3 does so for local classes) comes back with
+    copies of the private field-kind markers, so dataclasses.fields() sees no field. This
+    repairs `cls` and the record classes its fields declare, in place."""
+    seen = set() if seen is None else seen
+    for f in getattr(cls, "__dataclass_fields__", {}).values():
+        kind = getattr(f, "_field_type", None)
+        real = _FIELD_KINDS.get(repr(kind))
+        if real is not None and kind is not real:
+            f._field_type = real
+        t = f.type
+        if isinstance(t, type) and dataclasses.is_dataclass(t) and t not in seen:
+            seen.add(t)
+            _repair_fields(t, seen)
+
+
+def _is_own_property(cls, name, value) -> bool:
+    """True when `value` is the property @toplevel installs as `name` (or a copy of it)."""
+    if not isinstance(value, property) or value.fget is None:
+        return False
+    current = cls.__dict__.get(name)
+    return isinstance(current, property) and current.fget is not None and \
+        current.fget.__qualname__ == value.fget.__qualname__
+
+
 def _is_record_instance(value) -> bool:
     return dataclasses.is_dataclass(value) and not isinstance(value, type)
+
+
+def _resolve_annotations(cls, localns) -> None:
+    """Replace postponed (string) annotations of dataclass `cls` by the objects they name,
+    looked up in its module and in `localns` (the namespace where it was decorated), so
+    that local classes resolve and a copy pickled by value (cloudpickle) keeps them."""
+    module = sys.modules.get(cls.__module__)
+    globalns = dict(vars(module)) if module is not None else {}
+    namespace = dict(localns or {})
+    annotations = cls.__dict__.get("__annotations__", {})
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    for name, ann in list(annotations.items()):
+        if not isinstance(ann, str):
+            continue
+        try:
+            value = eval(ann, globalns, namespace)  # noqa: S307 (the class's own annotation)
+        except Exception:
+            continue
+        annotations[name] = value
+        if name in fields:
+            fields[name].type = value
+
+
+def _caller_namespace(depth: int) -> dict:
+    """Locals of the frame `depth` levels above the caller (the decoration site)."""
+    try:
+        frame = sys._getframe(depth + 1)
+    except ValueError:
+        return {}
+    return dict(frame.f_locals)
 
 
 def _hints(cls) -> dict:
@@ -130,7 +200,7 @@ def _runtime_levels(key, schema) -> tuple:
 
 def _runtime_schema(cls, shapes):
     """Core schema of a key's runtime value types (cached per class and shape)."""
-    cache = cls._oups_runtime_schemas
+    cache = _cache(cls)["runtime"]
     schema = cache.get(shapes)
     if schema is None:
         fields = None
@@ -169,7 +239,7 @@ def _make_toplevel(cls, sep: str):
     def __post_init__(self):
         if user_post_init is not None:
             user_post_init(self)
-        levels, shapes = _runtime_levels(self, type(self)._oups_text_schema())
+        levels, shapes = _runtime_levels(self, _text_schema(type(self)))
         key = _runtime_schema(type(self), shapes).make_key(levels)
         object.__setattr__(self, "_oups_key", key)
 
@@ -194,7 +264,7 @@ def _make_toplevel(cls, sep: str):
                 raise TypeError(f"'path' must be a str or os.PathLike of str, not {type(text)}.")
         else:
             raise TypeError(f"'path' must be a str or os.PathLike, not {type(path)}.")
-        schema = klass._oups_declared_schema()
+        schema = _declared_schema(klass)
         if schema is None:
             return None
         key = schema.from_path(text)
@@ -205,7 +275,7 @@ def _make_toplevel(cls, sep: str):
         """The key of a flat string (all fields joined by the separator), or None."""
         if not isinstance(string, str):
             raise TypeError(f"'string' must be a str, not {type(string)}.")
-        schema = klass._oups_declared_schema()
+        schema = _declared_schema(klass)
         if schema is None:
             return None
         key = schema.from_string(string)
@@ -215,7 +285,7 @@ def _make_toplevel(cls, sep: str):
         return type(self)._oups_sep
 
     def _depth(self) -> int:
-        return type(self)._oups_depth()
+        return _depth_of(type(self))
 
     namespace.update(
         __post_init__=__post_init__,
@@ -231,33 +301,46 @@ def _make_toplevel(cls, sep: str):
     new_cls = _ToplevelMeta(cls.__name__, cls.__bases__, namespace)
     new_cls = dataclasses.dataclass(order=True, frozen=True)(new_cls)
     type.__setattr__(new_cls, "_oups_sep", sep)
-    type.__setattr__(new_cls, "_oups_runtime_schemas", {})
-    state = {}
-
-    def declared_schema():
-        """The core schema of the declared fields, or None if they are not a valid indexer."""
-        if "declared" not in state:
-            try:
-                state["declared"] = _oups.IndexerSchema.make(
-                    new_cls.__name__, _declared_fields(new_cls), sep)
-            except (TypeError, ValueError):
-                state["declared"] = None
-        return state["declared"]
-
-    def text_schema():
-        """A one-field schema with this separator: the core's value-text rules."""
-        if "text" not in state:
-            state["text"] = _oups.IndexerSchema.make(new_cls.__name__, [("v", "str")], sep)
-        return state["text"]
-
-    def depth():
-        schema = declared_schema()
-        return schema.depth if schema is not None else _declared_depth(new_cls)
-
-    type.__setattr__(new_cls, "_oups_declared_schema", staticmethod(declared_schema))
-    type.__setattr__(new_cls, "_oups_text_schema", staticmethod(text_schema))
-    type.__setattr__(new_cls, "_oups_depth", staticmethod(depth))
     return new_cls
+
+
+# Core schemas of each toplevel class, built lazily and kept out of the class itself
+# (so that pickling a class by value, as cloudpickle does for local classes, carries
+# only plain data).
+_SCHEMAS: "weakref.WeakKeyDictionary[type, dict]" = weakref.WeakKeyDictionary()
+
+
+def _cache(cls) -> dict:
+    cache = _SCHEMAS.get(cls)
+    if cache is None:
+        _repair_fields(cls)
+        cache = _SCHEMAS[cls] = {"runtime": {}}
+    return cache
+
+
+def _declared_schema(cls):
+    """The core schema of the declared fields, or None if they are not a valid indexer."""
+    cache = _cache(cls)
+    if "declared" not in cache:
+        try:
+            cache["declared"] = _oups.IndexerSchema.make(cls.__name__, _declared_fields(cls),
+                                                         cls._oups_sep)
+        except (TypeError, ValueError):
+            cache["declared"] = None
+    return cache["declared"]
+
+
+def _text_schema(cls):
+    """A one-field schema with the class's separator: the core's value-text rules."""
+    cache = _cache(cls)
+    if "text" not in cache:
+        cache["text"] = _oups.IndexerSchema.make(cls.__name__, [("v", "str")], cls._oups_sep)
+    return cache["text"]
+
+
+def _depth_of(cls) -> int:
+    schema = _declared_schema(cls)
+    return schema.depth if schema is not None else _declared_depth(cls)
 
 
 def toplevel(cls=None, *, field_sep=None, fields_sep=None):
@@ -275,16 +358,22 @@ def toplevel(cls=None, *, field_sep=None, fields_sep=None):
         raise ValueError(f"'{name}' must be a non-empty str without '/', not {sep!r}.")
 
     def wrap(c):
-        return _make_toplevel(c, sep)
+        new_cls = _make_toplevel(c, sep)
+        _resolve_annotations(new_cls, _caller_namespace(1))
+        return new_cls
 
     if cls is None:
         return wrap
-    return wrap(cls)
+    new_cls = _make_toplevel(cls, sep)
+    _resolve_annotations(new_cls, _caller_namespace(1))
+    return new_cls
 
 
 def sublevel(cls):
     """A nested level of an indexer: ``dataclass(order=True, frozen=True)``."""
-    return dataclasses.dataclass(order=True, frozen=True)(cls)
+    new_cls = dataclasses.dataclass(order=True, frozen=True)(cls)
+    _resolve_annotations(new_cls, _caller_namespace(1))
+    return new_cls
 
 
 def is_toplevel(obj) -> bool:

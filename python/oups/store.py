@@ -21,7 +21,7 @@ from . import _oups
 from . import _pandas
 from ._pandas import check_cmidx, conform_cmidx
 from .dataset import OrderedParquetDataset, _ordered_type_of, _parse_details, write
-from .indexer import _build_key, is_toplevel, sublevel, toplevel
+from .indexer import _build_key, _declared_schema, is_toplevel, sublevel, toplevel
 
 __all__ = ["toplevel", "sublevel", "is_toplevel", "OrderedParquetDataset", "Store", "write",
            "check_cmidx", "conform_cmidx"]
@@ -38,7 +38,7 @@ class Store:
             raise TypeError(f"'basepath' must be a str or os.PathLike, not {basepath!r}.")
         self._basepath = pathlib.Path(os.path.abspath(os.fspath(basepath)))
         self._indexer = indexer
-        schema = indexer._oups_declared_schema()
+        schema = _declared_schema(indexer)
         if schema is None:
             raise TypeError(f"{indexer.__name__} is not a valid indexer: its declared fields "
                             "do not form levels (a sub-level must be the last field of a "
@@ -65,7 +65,7 @@ class Store:
         return self._store_schema().from_path(key.to_path().as_posix())
 
     def _store_schema(self):
-        return self._indexer._oups_declared_schema()
+        return _declared_schema(self._indexer)
 
     @property
     def keys(self) -> list:
