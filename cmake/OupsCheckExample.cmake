@@ -2,7 +2,8 @@
 # OUPS_BUILD_DIR into OUPS_PREFIX, configures and builds examples/cpp
 # (OUPS_EXAMPLE_SOURCE) in OUPS_EXAMPLE_BUILD with CMAKE_PREFIX_PATH set to the
 # prefix only, runs the quick start on a fresh directory and checks its output:
-# the rows from 2023-01-02 on, as CSV.
+# the rows from 2023-01-02 on, as CSV; then, when the `oups` tool is built, that
+# the installed one lists the quick start's dataset.
 foreach(v OUPS_BUILD_DIR OUPS_PREFIX OUPS_EXAMPLE_SOURCE OUPS_EXAMPLE_BUILD)
   if(NOT DEFINED ${v})
     message(FATAL_ERROR "OupsCheckExample.cmake: -D${v}=... is required")
@@ -42,5 +43,16 @@ if(NOT run_output STREQUAL expected)
 endif()
 if(NOT EXISTS ${data}/berlin-2023_opdmd OR NOT EXISTS ${data}/berlin-2023/file_00000000.parquet)
   message(FATAL_ERROR "quickstart did not write the dataset berlin-2023 under ${data}")
+endif()
+# The command-line tool is installed with the library when it is built.
+if(EXISTS ${OUPS_BUILD_DIR}/tools/oups)
+  if(NOT EXISTS ${OUPS_PREFIX}/bin/oups)
+    message(FATAL_ERROR "install did not create ${OUPS_PREFIX}/bin/oups")
+  endif()
+  run("installed oups ls" ${OUPS_PREFIX}/bin/oups ls ${data})
+  string(FIND "${run_output}" "berlin-2023" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "the installed 'oups ls ${data}' does not list berlin-2023:\n${run_output}")
+  endif()
 endif()
 message(STATUS "examples/cpp built against ${OUPS_PREFIX} and printed the expected rows")
