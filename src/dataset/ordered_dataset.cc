@@ -116,9 +116,23 @@ Result<Committed> LoadCommitted(const OrderedDataset::State& st) {
   return snap;
 }
 
+Result<std::unique_ptr<FileLock>> TakeWriterLockOnce(const OrderedDataset::State& st,
+                                                     const std::optional<double>& timeout);
+
 // Takes the writer lock with the §2.7 timeout message.
 Result<std::unique_ptr<FileLock>> TakeWriterLock(const OrderedDataset::State& st,
                                                  const std::optional<double>& timeout) {
+  // A Store deleting a sibling dataset may prune the (then empty) parent
+  // directory between its creation here and the lock file's (§5.4): the lock
+  // then fails with NotFound, and the parents are created again.
+  for (int attempt = 0;; ++attempt) {
+    auto lock = TakeWriterLockOnce(st, timeout);
+    if (lock.ok() || !lock.status().IsNotFound() || attempt >= 100) return lock;
+  }
+}
+
+Result<std::unique_ptr<FileLock>> TakeWriterLockOnce(const OrderedDataset::State& st,
+                                                     const std::optional<double>& timeout) {
   if (!st.paths.parent.empty()) {
     OUPS_ASSIGN_OR_RETURN(bool exists, st.fs->Exists(st.paths.parent));
     if (!exists) {
