@@ -38,7 +38,8 @@ step "unit tests"
 (cd "$B" && ctest --output-on-failure -j 2)
 
 step "pip install in a venv (Python package, no network)"
-V="$B/venv-pip"
+mkdir -p "$B"
+V="$(cd "$B" && pwd)/venv-pip"
 rm -rf "$V"
 quiet "$B/logs/venv.log" /usr/bin/python3 -m venv --system-site-packages "$V"
 quiet "$B/logs/pip-install.log" "$V/bin/pip" install --no-build-isolation --no-index "$PWD"
