@@ -612,6 +612,12 @@ def bound_scalar(value, column: str, kind: str, unit: str, tz: str):
             raise incomparable(f" ({e})") from None
         if ts is pd.NaT:
             raise incomparable()
+        if isinstance(value, str) and tz and ts.tz is None:
+            # As pandas compares a text with a tz-aware column: wall time in the column's zone.
+            try:
+                ts = ts.tz_localize(tz)
+            except Exception as e:  # unknown zone name, time skipped or repeated by a DST change
+                raise incomparable(f" (as a time in {tz}: {e})") from None
         if bool(tz) != (ts.tz is not None):
             raise incomparable(" (tz-naive and tz-aware values cannot be compared)")
         return ("timestamp", _ceil_div(int(ts.value), _NS[unit]), unit, tz)

@@ -391,6 +391,25 @@ def test_to_pandas_timestamp_bounds(tmp_path):
         opd.to_pandas(start=pd.Timestamp("2024-01-02", tz="UTC"))
 
 
+def test_to_pandas_text_bounds_on_tz_aware_column(tmp_path):
+    # A text bound is read as a wall time in the column's zone, as pandas compares text with a
+    # tz-aware column; a tz-naive Timestamp stays incomparable.
+    path = tmp_path / "ds"
+    df = pd.DataFrame({"ts": pd.date_range("2024-03-30", periods=6, freq="12h", tz="Europe/Paris"),
+                       "v": range(6)})
+    write(path, ordered_on="ts", df=df, row_group_target_size=2)
+    opd = OrderedParquetDataset(path)
+    exp = df[(df.ts >= "2024-03-31") & (df.ts < "2024-04-01 12:00")].reset_index(drop=True)
+    assert len(exp) == 3
+    pdt.assert_frame_equal(opd.to_pandas(start="2024-03-31", end_excl="2024-04-01 12:00"), exp)
+    pdt.assert_frame_equal(opd.to_pandas(start="2024-03-30T23:00:00Z",
+                                         end_excl="2024-04-01 12:00"), exp)
+    with pytest.raises(TypeError, match="Europe/Paris"):
+        opd.to_pandas(start="2024-03-31 02:30")  # skipped by the DST change
+    with pytest.raises(TypeError):
+        opd.to_pandas(start=pd.Timestamp("2024-03-31"))
+
+
 def test_to_pandas_incomparable_bounds(tmp_path):
     path = tmp_path / "ds"
     write(path, ordered_on="a", df=df_ref(3))
