@@ -56,6 +56,28 @@ Status CheckLockTimeout(const std::optional<double>& t) {
   return Status::OK();
 }
 
+// Key-value pairs of every rg file a write creates (WriteOptions::
+// schema_extra_json): the members of its object member
+// "file_key_value_metadata", a string value as is, any other JSON value as its
+// compact text. None when the extra is unset, not an object or has no such
+// member; InvalidArgument when that member is not an object.
+Result<std::vector<parquet::KeyValue>> FileKeyValues(const std::optional<std::string>& extra) {
+  std::vector<parquet::KeyValue> kv;
+  if (!extra) return kv;
+  OUPS_ASSIGN_OR_RETURN(json::Value root, json::Parse(*extra));
+  const json::Value* member = root.Find("file_key_value_metadata");
+  if (member == nullptr) return kv;
+  if (!member->is_object()) {
+    return Status::InvalidArgument(
+        "'schema_extra_json': member 'file_key_value_metadata' must be a JSON object");
+  }
+  for (const auto& [key, value] : member->members()) {
+    kv.push_back(parquet::KeyValue{
+        key, value.is_string() ? value.string_value() : json::Serialize(value)});
+  }
+  return kv;
+}
+
 Status OrderedOnMismatch(const std::string& given, const std::string& stored) {
   return Status::InvalidArgument("'ordered_on' parameter value '" + given +
                                  "' does not match '" + stored + "' in record dataset.");
@@ -284,6 +306,7 @@ Result<ValidatedWrite> ValidateWrite(const OrderedDataset::State& st, const Tabl
     return Status::InvalidArgument("'schema_extra_json' is not valid JSON: " +
                                    json::Parse(*o.schema_extra_json).status().message());
   }
+  OUPS_RETURN_NOT_OK(FileKeyValues(o.schema_extra_json).status());
   if (table == nullptr) {
     if (o.duplicates_on && !o.duplicates_on->empty()) {
       // Checked against the stored schema later.
@@ -523,6 +546,7 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
     wopts.compression = w.compression;
     wopts.compression_level = w.compression_level;
     wopts.sorting_column = w.ordered_on;
+    OUPS_ASSIGN_OR_RETURN(wopts.key_value_metadata, FileKeyValues(out.schema_extra_json));
     struct Produced {
       uint64_t id;
       uint64_t n_rows;

@@ -194,6 +194,44 @@ TEST_F(OrderedDatasetTest, KeyValueMetadataUpdates) {
   EXPECT_EQ(ds.key_value_metadata().ValueOrDie().count("q"), 0u);
 }
 
+// The key-value pairs of rg file `name` (sorted by key).
+std::map<std::string, std::optional<std::string>> FileKv(FileSystem& fs, const std::string& name) {
+  auto reader = parquet::FileReader::Open(fs, JoinPath(kDir, name)).ValueOrDie();
+  std::map<std::string, std::optional<std::string>> out;
+  for (const auto& kv : reader->metadata().key_value_metadata) out[kv.key] = kv.value;
+  return out;
+}
+
+TEST_F(OrderedDatasetTest, SchemaExtraFileKeyValuesGoToEveryRgFile) {
+  using Kv = std::map<std::string, std::optional<std::string>>;
+  auto ds = Open({.ordered_on = "a"});
+  // Without the member, rg files carry no key-value pair.
+  ASSERT_TRUE(ds.Write(AB({1, 3}, {"a", "c"}), {.row_group_target_size = 2, .schema_extra_json = "[1]"}).ok());
+  EXPECT_EQ(RgFiles(*fs), (std::vector<std::string>{"file_00000000.parquet"}));
+  EXPECT_EQ(FileKv(*fs, "file_00000000.parquet"), Kv{});
+  const std::string extra =
+      R"({"pandas":{"version":1},"file_key_value_metadata":{"pandas":{"columns":[{"name":"a"}]},"s":"text"}})";
+  // 2 falls inside rg 0: it is rewritten as {1, 2} and {3}, both new files with the pairs.
+  ASSERT_TRUE(ds.Write(AB({2}, {"b"}), {.row_group_target_size = 2, .schema_extra_json = extra}).ok());
+  EXPECT_EQ(RgValues(ds), (std::vector<std::vector<int64_t>>{{1, 2}, {3}}));
+  const Kv expected{{"pandas", R"({"columns":[{"name":"a"}]})"}, {"s", "text"}};
+  EXPECT_EQ(RgFiles(*fs), (std::vector<std::string>{"file_00000001.parquet", "file_00000002.parquet"}));
+  EXPECT_EQ(FileKv(*fs, "file_00000001.parquet"), expected);
+  EXPECT_EQ(FileKv(*fs, "file_00000002.parquet"), expected);
+  // A later write without schema_extra_json (e.g. the CLI's) that rewrites rg 0:
+  // the stored extra gives the new file the same pairs.
+  ASSERT_TRUE(ds.Write(AB({2}, {"B"}), {.row_group_target_size = 2, .duplicates_on = Columns{"a"}}).ok());
+  EXPECT_EQ(RgStrings(ds, "b"), (std::vector<std::vector<std::string>>{{"a", "B"}, {"c"}}));
+  EXPECT_EQ(RgFiles(*fs), (std::vector<std::string>{"file_00000002.parquet", "file_00000003.parquet"}));
+  EXPECT_EQ(FileKv(*fs, "file_00000003.parquet"), expected);
+  // A member that is not an object is refused before anything is touched.
+  const auto before = Dump(*fs);
+  Status st = ds.Write(AB({7}, {"g"}), {.schema_extra_json = R"({"file_key_value_metadata":[1]})"});
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("file_key_value_metadata"), std::string::npos) << st.ToString();
+  EXPECT_EQ(Dump(*fs), before);
+}
+
 TEST_F(OrderedDatasetTest, ZeroRowTableRecordsSchema) {
   auto ds = Open();
   ASSERT_TRUE(ds.Write(AB({}, {}), {.ordered_on = "a"}).ok());

@@ -98,6 +98,13 @@ struct WriteOptions {
   std::optional<double> lock_timeout{};
   // Opaque JSON stored with the schema (the Python layer's pandas dtype
   // details); nullopt keeps the stored one. Must be valid JSON.
+  // One member is not opaque: when the schema extra in force (this one, else
+  // the stored one) is an object with a member "file_key_value_metadata", that
+  // member must be an object, and each of its members becomes a key-value pair
+  // of every rg file the write creates, new or rewritten (a string value as
+  // is, any other JSON value as its compact text). Python sets "pandas" there
+  // (pyarrow's pandas metadata), so rg files rewritten later by a write that
+  // passes no schema extra (e.g. the CLI's) keep it.
   std::optional<std::string> schema_extra_json{};
   // Progress of the merge (e.g. the CLI's progress bar): called on the
   // writing thread after each row group written, with the rows written so far
