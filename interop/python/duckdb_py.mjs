@@ -62,10 +62,14 @@ async function dump(con) {
         .filter(([n]) => n !== 'filename' && n !== 'file_row_number');
       out.rows = await renderedRows(con, from, out.columns,
                                     `ORDER BY list_position(${list}, filename), file_row_number`);
-      const kv = await rows(con, `SELECT decode(key) AS k, decode(value) AS v
-                                  FROM parquet_kv_metadata(${lit(files[0])})`);
-      const pandas = kv.find((r) => r.k === 'pandas');
-      out.pandas = pandas ? pandas.v : null;
+      // The `pandas` key-value metadata of every rg file, in row order (null when absent).
+      out.pandas = [];
+      for (const file of files) {
+        const kv = await rows(con, `SELECT decode(key) AS k, decode(value) AS v
+                                    FROM parquet_kv_metadata(${lit(file)})`);
+        const pandas = kv.find((r) => r.k === 'pandas');
+        out.pandas.push(pandas ? pandas.v : null);
+      }
     }
     fs.writeFileSync(path.join(dir, `${name}.duckdb.json`), bigintSafe(out));
   }

@@ -15,6 +15,10 @@ Stored details (JSON, member ``"pandas"``)::
                 "columns": {<stored name>: {"dtype": <tag>, ...}},
                 "multiindex": null | {"names": [<level names>]}}}
 
+plus, for the core to write into every row-group file as the ``pandas`` key,
+``"file_key_value_metadata": {"pandas": <pyarrow's pandas metadata>}`` (see
+:func:`pandas_metadata`).
+
 Tags: numpy dtype names (``int64``, ``float32``, ``bool``, ``datetime64[ns]``,
 ``timedelta64[ns]``), ``datetime64tz`` (+ ``tz``), nullable ``Int8``..``UInt64``,
 ``Float32``/``Float64``, ``boolean``, ``object`` (str), ``string``, ``bytes``,
@@ -449,12 +453,129 @@ def merge_details(stored: dict | None, new: dict, table_names) -> dict | None:
     return out
 
 
+# ------------------------------------------------------------------ rg files' "pandas" key
+
+# Stored dtype tag -> (pandas_type, numpy_type) of pyarrow's pandas metadata (the
+# pandas "Storing pandas DataFrame objects in Apache Parquet format" spec). Tags
+# with a unit, datetime64tz and category are handled in _pandas_column_types.
+_PANDAS_TYPES = {
+    **{t: (t, t) for t in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+                           "uint64", "float32", "float64", "bool")},
+    **{t: (t.lower(), t) for t in ("Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16",
+                                   "UInt32", "UInt64", "Float32", "Float64")},
+    "boolean": ("bool", "boolean"),
+    "object": ("unicode", "object"),
+    "string": ("unicode", "string"),
+    "bytes": ("bytes", "object"),
+    "date": ("date", "object"),
+}
+
+# Core type kind (binding's schema) -> (pandas_type, numpy_type), for a column
+# without stored details (a dataset first written by another tool).
+_CORE_PANDAS_TYPES = {
+    "string": ("unicode", "object"),
+    "binary": ("bytes", "object"),
+    "date32": ("date", "object"),
+    "duration": ("timedelta", "timedelta64[ns]"),
+}
+
+
+def _codes_dtype(n_categories: int) -> str:
+    """numpy dtype of the codes pandas uses for `n_categories` categories."""
+    for bits in (8, 16, 32):
+        if n_categories < 2 ** (bits - 1):
+            return f"int{bits}"
+    return "int64"
+
+
+def _pandas_column_types(info: dict | None, core_type) -> tuple[str, str, dict | None]:
+    """(pandas_type, numpy_type, metadata) of one column."""
+    if info is None:
+        kind, _unit, tz = core_type if core_type is not None else ("", "", "")
+        if kind == "timestamp":
+            return (("datetimetz", "datetime64[ns]", {"timezone": tz}) if tz
+                    else ("datetime", "datetime64[ns]", None))
+        pandas_type, numpy_type = _CORE_PANDAS_TYPES.get(kind, (kind, kind) if kind
+                                                          else ("object", "object"))
+        return pandas_type, numpy_type, None
+    tag = str(info.get("dtype"))
+    if tag == "category":
+        n = len(info.get("categories", []))
+        return ("categorical", _codes_dtype(n),
+                {"num_categories": n, "ordered": bool(info.get("ordered"))})
+    if tag == "datetime64tz":
+        return "datetimetz", "datetime64[ns]", {"timezone": info.get("tz")}
+    if tag.startswith("datetime64"):
+        return "datetime", tag, None
+    if tag.startswith("timedelta64"):
+        return "timedelta", tag, None
+    pandas_type, numpy_type = _PANDAS_TYPES.get(tag, ("object", "object"))
+    return pandas_type, numpy_type, None
+
+
+def _level_descriptor(name) -> dict:
+    """Entry of "column_indexes" for one level of str labels named `name`."""
+    return {"name": name, "field_name": name, "pandas_type": "unicode",
+            "numpy_type": "object", "metadata": {"encoding": "UTF-8"}}
+
+
+def pandas_metadata(details: dict, schema) -> dict:
+    """pyarrow's ``pandas`` metadata of the frames a dataset returns (what ``to_pandas``
+    gives back: no index stored, a fresh RangeIndex).
+
+    `details`: the stored details (module docstring); `schema`: the stored schema as
+    the binding gives it, ``[(stored name, (kind, unit, tz)), ...]``, in stored order.
+    A MultiIndex column is named as pyarrow names it (the ``str`` of its tuple), with
+    its stored name as ``field_name``.
+    """
+    pdet = details.get("pandas", {})
+    infos = pdet.get("columns", {})
+    mi = pdet.get("multiindex")
+    columns = []
+    for name, core_type in schema:
+        pandas_type, numpy_type, meta = _pandas_column_types(infos.get(name), core_type)
+        label = name_to_label(name, mi is not None)
+        columns.append({"name": str(label) if isinstance(label, tuple) else label,
+                        "field_name": name, "pandas_type": pandas_type,
+                        "numpy_type": numpy_type, "metadata": meta})
+    if mi is not None:
+        column_indexes = [_level_descriptor(n) for n in mi.get("names", [])]
+    elif columns:
+        column_indexes = [_level_descriptor(None)]
+    else:
+        column_indexes = [{"name": None, "field_name": None, "pandas_type": "empty",
+                           "numpy_type": "object", "metadata": None}]
+    return {"index_columns": [], "column_indexes": column_indexes, "columns": columns,
+            "creator": {"library": "oups", "version": _oups.__version__},
+            "pandas_version": pd.__version__}
+
+
+FILE_KV = "file_key_value_metadata"  # member of the details the core writes to rg files
+
+
+def with_file_metadata(details: dict, schema) -> dict:
+    """`details` whose rg-file key-value member carries the ``pandas`` metadata."""
+    kv = dict(details.get(FILE_KV) or {})
+    kv["pandas"] = pandas_metadata(details, schema)
+    return dict(details, **{FILE_KV: kv})
+
+
 # ------------------------------------------------------------------ read side
 
 def _to_ns(values, unit):
     if unit in ("", "ns"):
         return values
     return values * _NS[unit]
+
+
+def _ns_with_nat(values, unit, missing):
+    """int64 nanosecond counts of `values` (in `unit`), NaT (int64 min) where `missing`;
+    never modifies `values`."""
+    ns = _to_ns(values, unit)
+    if missing is not None:
+        ns = ns.copy() if ns is values else ns
+        ns[missing] = _INT64_MIN
+    return ns
 
 
 def _restore(values, valid, kind, unit, tz, info):
@@ -510,21 +631,13 @@ def _restore(values, valid, kind, unit, tz, info):
                                           if missing is None else missing)
         return values
     if kind == "timestamp":
-        ns = _to_ns(values, unit)
-        if missing is not None:
-            ns = ns.copy() if ns is values else ns
-            ns[missing] = _INT64_MIN
-        dt = ns.view("M8[ns]")
+        dt = _ns_with_nat(values, unit, missing).view("M8[ns]")
         if tz:
             zone = _make_tz(info.get("tz", tz), info.get("tz_lib", "")) if info else tz
             return pd.arrays.DatetimeArray(dt, dtype=pd.DatetimeTZDtype("ns", zone))
         return dt
     if kind == "duration":
-        ns = _to_ns(values, unit)
-        if missing is not None:
-            ns = ns.copy() if ns is values else ns
-            ns[missing] = _INT64_MIN
-        return ns.view("m8[ns]")
+        return _ns_with_nat(values, unit, missing).view("m8[ns]")
     if kind == "date32":
         out = values.astype("M8[D]").astype(object)
         if missing is not None:

@@ -366,17 +366,25 @@ class OrderedParquetDataset:
         if df is not None:
             table, details = _pandas.frame_to_table(df)
             _pandas.check_ordered_column(details, ordered_name)
-            if self._ds.schema() is None:
+            schema = self._ds.schema()
+            stored = _parse_details(self._ds.schema_extra_json())
+            if schema is None:
                 extra = details
+                schema = [(n, None) for n in table.names]
             else:
-                extra = _pandas.merge_details(_parse_details(self._ds.schema_extra_json()),
-                                              details, table.names)
+                extra = _pandas.merge_details(stored, details, table.names)
+            # The core writes this member into every rg file as the "pandas" key; it
+            # is refreshed when it differs from the stored one (older datasets).
+            base = _pandas.stored_details(extra) if extra is not None else stored
+            if base is not None:
+                refreshed = _pandas.with_file_metadata(base, schema)
+                if extra is not None or refreshed != stored:
+                    extra = refreshed
         self._ds.write(table, ordered_on=name, target_rows=rows, target_period=period,
                        duplicates_on=dups, max_n_off_target_rgs=max_off, key_value_metadata=kv,
                        compression=comp, compression_level=level,
                        lock_timeout=timeout if timeout is not None else self._lock_timeout,
-                       schema_extra_json=None if extra is None
-                       else json.dumps(_pandas.stored_details(extra)))
+                       schema_extra_json=None if extra is None else json.dumps(extra))
 
     def remove_from_disk(self, preserve_metadata=False, release_lock=None) -> None:
         """Remove the dataset from disk (§3.7); a no-op when it does not exist."""
