@@ -27,7 +27,6 @@
 #include <time.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -49,16 +48,6 @@
 using namespace oups;
 
 namespace {
-
-double WallNow() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-double CpuNow() {
-  timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
-}
 
 [[noreturn]] void Die(const std::string& what) {
   std::fprintf(stderr, "dataset_bench: %s\n", what.c_str());
@@ -93,10 +82,10 @@ struct Samples {
 
 template <typename F>
 Timing Time(F&& f) {
-  const double w0 = WallNow();
-  const double c0 = CpuNow();
+  const double w0 = bench::WallSeconds();
+  const double c0 = bench::CpuSeconds();
   f();
-  return {WallNow() - w0, CpuNow() - c0};
+  return {bench::WallSeconds() - w0, bench::CpuSeconds() - c0};
 }
 
 std::string LoadAvg() {
@@ -212,7 +201,7 @@ int main(int argc, char** argv) {
     Die("bad arguments");
   }
   const std::string load_start = LoadAvg();
-  const double run_start = WallNow();
+  const double run_start = bench::WallSeconds();
 
   // Temporary directory on the local file system, removed at exit.
   std::string tmpl = (base_dir.empty() ? std::filesystem::temp_directory_path().string()
@@ -364,7 +353,7 @@ int main(int argc, char** argv) {
     rows.push_back({buf, o, bl, pct / 100.0, rt, "<= 2%", pct <= 2.0, pct <= 2.0 ? "met" : "MISSED"});
   }
   const std::string load_end = LoadAvg();
-  const double total_s = WallNow() - run_start;
+  const double total_s = bench::WallSeconds() - run_start;
 
   std::printf("dataset_bench: row_group_target_size %lld rows, duplicates_on all columns, snappy; "
               "medians of %d appends, %d manual runs\n",

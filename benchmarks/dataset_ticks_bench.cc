@@ -8,10 +8,8 @@
 //
 // DIR must not hold anything else: the dataset DIR/ticks is removed before each
 // write.
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <string>
 
@@ -22,15 +20,6 @@
 using namespace oups;
 
 namespace {
-double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-double CpuNow() {
-  timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
-}
 [[noreturn]] void Die(const std::string& what) {
   std::fprintf(stderr, "dataset_ticks_bench: %s\n", what.c_str());
   std::exit(1);
@@ -85,19 +74,19 @@ int main(int argc, char** argv) {
     wo.ordered_on = "ts";
     wo.row_group_target_size = target;
     wo.compression = compression;
-    double t0 = Now(), c0 = CpuNow();
+    double t0 = bench::WallSeconds(), c0 = bench::CpuSeconds();
     Status st = ds->Write(ticks, wo);
-    write_s = std::min(write_s, Now() - t0);
-    write_cpu_s = std::min(write_cpu_s, CpuNow() - c0);
+    write_s = std::min(write_s, bench::WallSeconds() - t0);
+    write_cpu_s = std::min(write_cpu_s, bench::CpuSeconds() - c0);
     if (!st.ok()) Die(st.ToString());
     // A fresh handle, as Python's OrderedParquetDataset(path).to_pandas().
     auto reader = OrderedDataset::Open(fs, path);
     if (!reader.ok()) Die(reader.status().ToString());
-    t0 = Now();
-    c0 = CpuNow();
+    t0 = bench::WallSeconds();
+    c0 = bench::CpuSeconds();
     auto t = reader->Read();
-    read_s = std::min(read_s, Now() - t0);
-    read_cpu_s = std::min(read_cpu_s, CpuNow() - c0);
+    read_s = std::min(read_s, bench::WallSeconds() - t0);
+    read_cpu_s = std::min(read_cpu_s, bench::CpuSeconds() - c0);
     if (!t.ok()) Die(t.status().ToString());
     if (t->num_rows() != n || (r == 0 && !t->Equals(ticks))) {
       Die("the table read back differs from the one written");

@@ -1,13 +1,28 @@
 // The standard tick table of the benchmarks (benchmarks/README.md), generated
-// bit for bit as benchmarks/duckdb_ticks.mjs generates it in DuckDB.
+// bit for bit as benchmarks/duckdb_ticks.mjs generates it in DuckDB, and the
+// clocks the tick benchmarks time it with.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <string>
 
 #include "oups/table/column.h"
 
 namespace oups::bench {
+
+// Wall-clock seconds (steady clock, arbitrary origin).
+inline double WallSeconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+// CPU seconds of the process (all threads).
+inline double CpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
 
 inline Table MakeTicks(int64_t n) {
   auto ts = MutableBuffer::Make(n * 8).ValueOrDie();

@@ -3,8 +3,6 @@
 // benchmarks/duckdb_ticks.mjs, which measures DuckDB on the same data).
 //
 //   ticks_bench FILE [ROWS] [--repeat R] [--compression snappy]
-#include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -17,15 +15,6 @@
 using namespace oups;
 
 namespace {
-double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-double CpuNow() {
-  timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
-}
 [[noreturn]] void Die(const Status& st) {
   std::fprintf(stderr, "ticks_bench: %s\n", st.ToString().c_str());
   std::exit(1);
@@ -63,9 +52,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto fs = LocalFileSystem();
-  double t0 = Now();
+  double t0 = bench::WallSeconds();
   Table ticks = bench::MakeTicks(n);
-  const double generate_s = Now() - t0;
+  const double generate_s = bench::WallSeconds() - t0;
   parquet::WriterOptions opt;
   auto codec = parquet::ParseCompression(compression);
   if (!codec.ok()) Die(codec.status());
@@ -76,21 +65,21 @@ int main(int argc, char** argv) {
   int64_t read_rows = 0;
   for (int r = 0; r < repeat; ++r) {
     if (!read_only) {
-      t0 = Now();
-      double c0 = CpuNow();
+      t0 = bench::WallSeconds();
+      double c0 = bench::CpuSeconds();
       auto md = parquet::WriteTable(*fs, file, ticks, opt);
       if (!md.ok()) Die(md.status());
-      write_s = std::min(write_s, Now() - t0);
-      write_cpu_s = std::min(write_cpu_s, CpuNow() - c0);
+      write_s = std::min(write_s, bench::WallSeconds() - t0);
+      write_cpu_s = std::min(write_cpu_s, bench::CpuSeconds() - c0);
     }
-    t0 = Now();
-    double c1 = CpuNow();
+    t0 = bench::WallSeconds();
+    double c1 = bench::CpuSeconds();
     parquet::ReadOptions ro;
     ro.num_threads = threads;
     auto t = parquet::ReadTable(*fs, file, ro);
     if (!t.ok()) Die(t.status());
-    read_s = std::min(read_s, Now() - t0);
-    read_cpu_s = std::min(read_cpu_s, CpuNow() - c1);
+    read_s = std::min(read_s, bench::WallSeconds() - t0);
+    read_cpu_s = std::min(read_cpu_s, bench::CpuSeconds() - c1);
     read_rows = t->num_rows();
     if (r == 0 && !t->Equals(ticks)) {
       std::fprintf(stderr, "ticks_bench: the table read back differs from the one written\n");
