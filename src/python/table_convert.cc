@@ -225,33 +225,21 @@ Column ColumnFromPy(const std::string& name, const py::tuple& spec, PyObject* na
   return Column(info.type, n, validity, data, nullptr, nulls);
 }
 
-// Codes of the distinct values of a string/binary column, computed without
-// the GIL: codes[i] = index of row i's value in `uniques` (-1 for nulls), and
-// counts[k] = number of rows holding uniques[k]. Values of at most 7 bytes are
-// probed by a packed 64-bit key (bytes + length) in an open-addressing table,
-// longer ones through an unordered_map (a run of equal long values costs one
-// compare).
-struct Dictionary {
-  std::vector<int32_t> codes;
-  std::vector<std::string_view> uniques;  // view the column's bytes
-  std::vector<int64_t> counts;
-  int64_t nulls = 0;
-};
-
-Dictionary Encode(const Column& c) {
+// Visits the rows of a string/binary column in one pass, giving each distinct
+// value a code: on_new(view) is called once per distinct value and returns its
+// code (or -1 to stop), on_row(i, code) once per non-null row, on_null(i) once
+// per null row. Values of at most 7 bytes are probed by a packed 64-bit key
+// (bytes + length) in an open-addressing table, longer ones through an
+// unordered_map (a run of equal long values costs one compare). Returns false
+// when on_new stopped the visit.
+template <typename OnNew, typename OnRow, typename OnNull>
+bool VisitCodes(const Column& c, OnNew&& on_new, OnRow&& on_row, OnNull&& on_null) {
   // Long values memoized at most; beyond, new ones get a code (and an object) each.
   constexpr size_t kMaxLongValues = size_t{1} << 16;
-  Dictionary d;
   const int64_t n = c.length();
-  d.codes.resize(static_cast<size_t>(n));
   int bits = 10;
   std::vector<std::pair<uint64_t, int32_t>> table(size_t{1} << bits, {0, -1});
   std::unordered_map<std::string_view, int32_t> long_values;
-  auto add = [&](std::string_view v) {
-    d.uniques.push_back(v);
-    d.counts.push_back(0);
-    return static_cast<int32_t>(d.uniques.size() - 1);
-  };
   auto probe = [&](uint64_t key) -> std::pair<uint64_t, int32_t>& {
     size_t i = static_cast<size_t>((key * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
     const size_t mask = table.size() - 1;
@@ -267,8 +255,7 @@ Dictionary Encode(const Column& c) {
   const bool has_nulls = c.has_nulls();
   for (int64_t i = 0; i < n; ++i) {
     if (has_nulls && c.IsNull(i)) {
-      d.codes[static_cast<size_t>(i)] = -1;
-      ++d.nulls;
+      on_null(i);
       continue;
     }
     const char* p = base + off[i];
@@ -286,7 +273,9 @@ Dictionary Encode(const Column& c) {
       key |= uint64_t{len} << 56;
       auto* slot = &probe(key);
       if (slot->second < 0) {
-        *slot = {key, add(std::string_view(p, len))};
+        const int32_t fresh = on_new(std::string_view(p, len));
+        if (fresh < 0) return false;
+        *slot = {key, fresh};
         if (++short_count * 2 > table.size()) {  // grow and rehash
           std::vector<std::pair<uint64_t, int32_t>> old(table.size() * 2, {0, -1});
           old.swap(table);
@@ -303,49 +292,32 @@ Dictionary Encode(const Column& c) {
       if (last_code >= 0 && v == last) {
         code = last_code;
       } else {
-        if (long_values.size() < kMaxLongValues) {
-          auto [it, inserted] = long_values.try_emplace(v, 0);
-          if (inserted) it->second = add(v);
+        auto it = long_values.find(v);
+        if (it != long_values.end()) {
           code = it->second;
         } else {
-          auto it = long_values.find(v);  // high cardinality: stop memoizing
-          code = it != long_values.end() ? it->second : add(v);
+          code = on_new(v);
+          if (code < 0) return false;
+          // High cardinality: stop memoizing, later values get their own object.
+          if (long_values.size() < kMaxLongValues) long_values.emplace(v, code);
         }
         last = v;
         last_code = code;
       }
     }
-    d.codes[static_cast<size_t>(i)] = code;
-    ++d.counts[static_cast<size_t>(code)];
+    on_row(i, code);
   }
-  return d;
+  return true;
 }
 
 // An object array of the column's values (None for nulls) holding one Python
-// object per distinct value. The slots are filled without the GIL (no other
-// thread can see them yet); each shared object's reference count is then raised
-// once by the number of rows holding it.
+// object per distinct value, built in one pass over the rows (with the GIL: it
+// creates objects; the Parquet decoding before it ran without). Each shared
+// object's reference count is raised once, at the end, by the number of rows
+// holding it.
 py::object VarLengthToPy(const Column& c) {
   const int64_t n = c.length();
   const bool binary = c.type().id == TypeId::kBinary;
-  Dictionary d;
-  {
-    py::gil_scoped_release nogil;
-    d = Encode(c);
-  }
-  std::vector<PyObject*> objs(d.uniques.size(), nullptr);
-  try {
-    for (size_t k = 0; k < objs.size(); ++k) {
-      const std::string_view s = d.uniques[k];
-      objs[k] = binary ? PyBytes_FromStringAndSize(s.data(), static_cast<Py_ssize_t>(s.size()))
-                       : PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()),
-                                              "surrogateescape");
-      if (objs[k] == nullptr) throw py::error_already_set();
-    }
-  } catch (...) {
-    for (PyObject* o : objs) Py_XDECREF(o);
-    throw;
-  }
   // The slots live in a core buffer (large ones are recycled by the core, so a
   // read does not pay page faults for them again); the array does not own them,
   // so the capsule that does releases every slot's reference when the array and
@@ -356,14 +328,32 @@ py::object VarLengthToPy(const Column& c) {
   };
   auto slots_buffer = ValueOrThrow(MutableBuffer::Make(std::max<int64_t>(n, 1) * 8));
   PyObject** slots = slots_buffer->mutable_data_as<PyObject*>();
-  {
-    py::gil_scoped_release nogil;
-    const int32_t* codes = d.codes.data();
-    PyObject* const* table = objs.data();
-    for (int64_t i = 0; i < n; ++i) {
-      const int32_t k = codes[i];
-      slots[i] = k < 0 ? Py_None : table[k];
-    }
+  std::vector<PyObject*> objs;
+  std::vector<int64_t> counts;
+  int64_t nulls = 0;
+  const bool complete = VisitCodes(
+      c,
+      [&](std::string_view s) -> int32_t {
+        PyObject* o =
+            binary ? PyBytes_FromStringAndSize(s.data(), static_cast<Py_ssize_t>(s.size()))
+                   : PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()),
+                                          "surrogateescape");
+        if (o == nullptr) return -1;
+        objs.push_back(o);
+        counts.push_back(0);
+        return static_cast<int32_t>(objs.size() - 1);
+      },
+      [&](int64_t i, int32_t k) {
+        slots[i] = objs[static_cast<size_t>(k)];
+        ++counts[static_cast<size_t>(k)];
+      },
+      [&](int64_t i) {
+        slots[i] = Py_None;
+        ++nulls;
+      });
+  if (!complete) {
+    for (PyObject* o : objs) Py_DECREF(o);
+    throw py::error_already_set();
   }
   auto* owner = new Slots{std::move(slots_buffer), n};
   py::capsule base(owner, [](void* p) {
@@ -372,14 +362,15 @@ py::object VarLengthToPy(const Column& c) {
     for (int64_t i = 0; i < s->n; ++i) Py_XDECREF(objects[i]);
     delete s;
   });
-  py::array out(py::dtype("O"), {static_cast<py::ssize_t>(n)},
-                {static_cast<py::ssize_t>(sizeof(PyObject*))}, slots, base);
+  // From here the capsule releases one reference per slot: give each object
+  // (and None) exactly that many, before anything can fail.
   for (size_t k = 0; k < objs.size(); ++k) {
-    // One reference was ours (from creation); the array now holds counts[k].
-    Py_SET_REFCNT(objs[k], Py_REFCNT(objs[k]) + d.counts[k] - 1);
+    // One reference was ours (from creation); the array holds counts[k].
+    Py_SET_REFCNT(objs[k], Py_REFCNT(objs[k]) + counts[k] - 1);
   }
-  if (d.nulls > 0) Py_SET_REFCNT(Py_None, Py_REFCNT(Py_None) + d.nulls);
-  return out;
+  if (nulls > 0) Py_SET_REFCNT(Py_None, Py_REFCNT(Py_None) + nulls);
+  return py::array(py::dtype("O"), {static_cast<py::ssize_t>(n)},
+                   {static_cast<py::ssize_t>(sizeof(PyObject*))}, slots, base);
 }
 
 py::object BoolsToPy(const uint8_t* bits, int64_t offset, int64_t n) {
