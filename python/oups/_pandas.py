@@ -219,6 +219,22 @@ def _valid_or_none(mask):
     return ~mask
 
 
+def _nat_valid(ints):
+    """Validity of int64 timestamps/durations (NaT = INT64_MIN) or None: one reduction
+    pass, the mask only built when a NaT exists."""
+    if len(ints) == 0 or ints.min() != _INT64_MIN:
+        return None
+    return ints != _INT64_MIN
+
+
+def _nan_valid(values):
+    """Validity of a float array (NaN = missing) or None: min propagates NaN, so one
+    reduction pass, the mask only built when a NaN exists."""
+    if len(values) == 0 or not np.isnan(values.min()):
+        return None
+    return ~np.isnan(values)
+
+
 def _unsupported(label, dtype, detail=""):
     return TypeError(f"column {label!r} has unsupported dtype '{dtype}'{detail}.")
 
@@ -305,7 +321,7 @@ def column_spec(label, series):
         if getattr(dtype, "unit", "ns") not in _NS:
             raise _unsupported(label, dtype)
         values = np.ascontiguousarray(series.array.asi8)
-        valid = _valid_or_none(values == _INT64_MIN)
+        valid = _nat_valid(values)
         tz = _tz_name(dtype.tz)
         return (("timestamp", values, valid, dtype.unit, tz),
                 {"dtype": "datetime64tz", "tz": tz, "tz_lib": _tz_lib(dtype.tz),
@@ -343,14 +359,14 @@ def column_spec(label, series):
         if dtype.itemsize not in (4, 8):
             raise _unsupported(label, dtype)
         values = np.ascontiguousarray(values)
-        return ((dtype.name, values, _valid_or_none(np.isnan(values)), None, None),
+        return ((dtype.name, values, _nan_valid(values), None, None),
                 {"dtype": dtype.name})
     if k in "Mm":
         unit = np.datetime_data(dtype)[0]
         if unit not in _NS:
             raise _unsupported(label, dtype)
         ints = np.ascontiguousarray(values).view(np.int64)
-        valid = _valid_or_none(ints == _INT64_MIN)
+        valid = _nat_valid(ints)
         if k == "M":
             return ("timestamp", ints, valid, unit, ""), {"dtype": dtype.name}
         # Durations are stored as an INT64 count of the unit, the unit in the details

@@ -131,6 +131,29 @@ inline bool Utf8Of(PyObject* o, bool is_string, std::string_view* out) {
   return true;
 }
 
+// memcpy for the short values of typical string columns (symbols, codes):
+// overlapping fixed-size moves instead of a library call; never reads or
+// writes outside [src, src + n) and [dst, dst + n).
+inline void CopySmall(uint8_t* dst, const char* src, size_t n) {
+  if (n >= 8 && n <= 16) {
+    uint64_t a, b;
+    std::memcpy(&a, src, 8);
+    std::memcpy(&b, src + n - 8, 8);
+    std::memcpy(dst, &a, 8);
+    std::memcpy(dst + n - 8, &b, 8);
+  } else if (n >= 4 && n < 8) {
+    uint32_t a, b;
+    std::memcpy(&a, src, 4);
+    std::memcpy(&b, src + n - 4, 4);
+    std::memcpy(dst, &a, 4);
+    std::memcpy(dst + n - 4, &b, 4);
+  } else if (n > 16) {
+    std::memcpy(dst, src, n);
+  } else {
+    for (size_t i = 0; i < n; ++i) dst[i] = static_cast<uint8_t>(src[i]);
+  }
+}
+
 Column VarLengthFromPy(const DataType& type, const py::array& a, const std::string& name,
                        PyObject* na) {
   if (a.dtype().kind() != 'O') {
@@ -177,7 +200,7 @@ Column VarLengthFromPy(const DataType& type, const py::array& a, const std::stri
       ThrowIfError(bytes->Resize(pos));  // growth keeps only size() bytes
       ThrowIfError(bytes->Reserve(std::max(bytes->capacity() * 2, pos + len)));
     }
-    if (len > 0) std::memcpy(bytes->mutable_data() + pos, last_view.data(), last_view.size());
+    CopySmall(bytes->mutable_data() + pos, last_view.data(), last_view.size());
     if (validity != nullptr) SetBit(validity->mutable_data(), i);
     pos += len;
     off[i + 1] = pos;
