@@ -732,7 +732,8 @@ def bound_scalar(value, column: str, kind: str, unit: str, tz: str):
         if isinstance(value, bytes):
             return ("binary", value)
         raise incomparable()
-    if kind == "timestamp":
+
+    def as_timestamp():
         if isinstance(value, (bool, int, float, np.number)):
             raise incomparable()
         try:
@@ -741,6 +742,9 @@ def bound_scalar(value, column: str, kind: str, unit: str, tz: str):
             raise incomparable(f" ({e})") from None
         if ts is pd.NaT:
             raise incomparable()
+        return ts
+    if kind == "timestamp":
+        ts = as_timestamp()
         if isinstance(value, str) and tz and ts.tz is None:
             # As pandas compares a text with a tz-aware column: wall time in the column's zone.
             try:
@@ -753,13 +757,8 @@ def bound_scalar(value, column: str, kind: str, unit: str, tz: str):
     if kind == "date32":
         if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
             return ("date32", value.toordinal() - _EPOCH_ORDINAL)
-        if isinstance(value, (bool, int, float, np.number)):
-            raise incomparable()
-        try:
-            ts = pd.Timestamp(value)
-        except (TypeError, ValueError) as e:
-            raise incomparable(f" ({e})") from None
-        if ts is pd.NaT or ts.tz is not None:
+        ts = as_timestamp()
+        if ts.tz is not None:
             raise incomparable()
         return ("date32", _ceil_div(int(ts.value), 86_400 * 10**9))
     if kind == "duration":
