@@ -410,6 +410,12 @@ Result<Column> AsStoredType(const Column& column, const DataType& type,
     return Column(type, column.length(), column.validity(), column.values(), column.offsets(),
                   column.null_count(), column.offset());
   }
+  // Parquet has no duration type: durations are stored as a plain INT64 count of
+  // their unit (the unit is in the dataset's schema), and take it back here.
+  if (column.type().id == TypeId::kInt64 && type.id == TypeId::kDuration) {
+    return Column(type, column.length(), column.validity(), column.values(), column.offsets(),
+                  column.null_count(), column.offset());
+  }
   if (both_ts && same_zone_kind && column.type().unit == TimeUnit::kMilli &&
       type.unit == TimeUnit::kSecond) {
     ColumnBuilder b(type);

@@ -495,6 +495,40 @@ TEST_F(OrderedDatasetTest, TimeZoneAwareOrderedColumn) {
   EXPECT_EQ(day2->num_rows(), 23);
 }
 
+TEST_F(OrderedDatasetTest, DurationColumnsReadBackAsDurations) {
+  // Parquet has no duration type (stored as INT64): reads, range reads, rg reads
+  // and rewrites by a later merge give durations of the stored unit back.
+  auto ds = Open();
+  const DataType ms = DataType::Duration(TimeUnit::kMilli);
+  Table t = MakeTable({{"a", ColumnFromVector(DataType::Int64(), std::vector<int64_t>{1, 2, 3})
+                                 .ValueOrDie()},
+                       {"d", ColumnFromVector(ms, std::vector<int64_t>{-5, 0, 86'400'000})
+                                 .ValueOrDie()}})
+                .ValueOrDie();
+  Status st = ds.Write(t, {.ordered_on = "a", .row_group_target_size = int64_t{2}});
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  auto back = ds.Read();
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->column(1).type(), ms);
+  EXPECT_TRUE(back->Equals(t));
+  auto rg = ds.ReadRowGroup(1);
+  ASSERT_TRUE(rg.ok()) << rg.status().ToString();
+  EXPECT_EQ(rg->column(1).type(), ms);
+  EXPECT_EQ(rg->column(1).data<int64_t>()[0], 86'400'000);
+  // A merge into the existing rgs reads them back as durations, then rewrites them.
+  Table more = MakeTable({{"a", ColumnFromVector(DataType::Int64(), std::vector<int64_t>{2})
+                                    .ValueOrDie()},
+                          {"d", ColumnFromVector(ms, std::vector<int64_t>{7}).ValueOrDie()}})
+                   .ValueOrDie();
+  st = ds.Write(more, {.ordered_on = "a", .row_group_target_size = int64_t{2}});
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  back = ds.Read({.start = Scalar::Int(2, DataType::Int64())});
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_EQ(back->num_rows(), 3);
+  EXPECT_EQ(back->column(1).type(), ms);
+  EXPECT_EQ(back->column(1).data<int64_t>()[1], 7);
+}
+
 TEST_F(OrderedDatasetTest, CorruptMetadataAndMissingFiles) {
   ASSERT_TRUE(fs->CreateDirs("/data").ok());
   ASSERT_TRUE(fs->WriteFile("/data/ds_opdmd", "garbage").ok());
