@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   int64_t target = kDefaultRowGroupTargetSize;
   std::string compression = "snappy";
   int positional = 0;
+  bool bad = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--repeat" && i + 1 < argc) {
@@ -46,6 +47,8 @@ int main(int argc, char** argv) {
       target = std::atoll(argv[++i]);
     } else if (a == "--compression" && i + 1 < argc) {
       compression = argv[++i];
+    } else if (!a.empty() && a[0] == '-') {
+      bad = true;  // --help or an unknown option: never a directory name
     } else if (positional == 0) {
       dir = a;
       ++positional;
@@ -54,7 +57,7 @@ int main(int argc, char** argv) {
       ++positional;
     }
   }
-  if (dir.empty() || n < 1 || repeat < 1 || target < 1) {
+  if (bad || dir.empty() || n < 1 || repeat < 1 || target < 1) {
     std::fprintf(stderr,
                  "usage: dataset_ticks_bench DIR [ROWS] [--repeat R] [--target ROWS] "
                  "[--compression C]\n");
