@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <random>
 #include <set>
 #include <string>
@@ -12,6 +11,7 @@
 
 #include "oups/table/builder.h"
 #include "oups/table/kernels.h"
+#include "ordered_column.h"
 
 namespace oups::dataset {
 namespace {
@@ -56,24 +56,7 @@ Rows R(std::initializer_list<const char*> items) {
   return rows;
 }
 
-Column OrderedColumn(const std::vector<int64_t>& values, const DataType& type) {
-  Result<Column> c = Status::OK();
-  if (type.is_floating()) {
-    c = ColumnFromVector(type, std::vector<double>(values.begin(), values.end()));
-  } else if (type.is_var_length()) {
-    std::vector<std::string> s;
-    for (int64_t v : values) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%06lld", static_cast<long long>(v));
-      s.emplace_back(buf);
-    }
-    c = ColumnFromVector(type, s);
-  } else {
-    c = ColumnFromVector(type, values);
-  }
-  EXPECT_TRUE(c.ok()) << c.status().ToString();
-  return *c;
-}
+using oups::testing::OrderedColumn;
 
 int64_t OrderedValue(const Column& col, int64_t i) {
   switch (col.type().id) {

@@ -3,13 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "oups/table/builder.h"
+#include "ordered_column.h"
 
 namespace oups::dataset {
 namespace {
@@ -21,23 +21,7 @@ using V = std::vector<int64_t>;
 // A column of `type` holding `values` (ordered-type mapping that keeps order:
 // strings are zero-padded decimals).
 Column Col(const V& values, const DataType& type = DataType::Int64()) {
-  Result<Column> c = Status::OK();
-  if (type.is_floating()) {
-    std::vector<double> d(values.begin(), values.end());
-    c = ColumnFromVector(type, d);
-  } else if (type.is_var_length()) {
-    std::vector<std::string> s;
-    for (int64_t v : values) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%06lld", static_cast<long long>(v));
-      s.emplace_back(buf);
-    }
-    c = ColumnFromVector(type, s);
-  } else {
-    c = ColumnFromVector(type, values);
-  }
-  EXPECT_TRUE(c.ok()) << c.status().ToString();
-  return *c;
+  return oups::testing::OrderedColumn(values, type);
 }
 
 struct Case {
