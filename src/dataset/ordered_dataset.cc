@@ -61,11 +61,9 @@ Status CheckLockTimeout(const std::optional<double>& t) {
 // "file_key_value_metadata", a string value as is, any other JSON value as its
 // compact text. None when the extra is unset, not an object or has no such
 // member; InvalidArgument when that member is not an object.
-Result<std::vector<parquet::KeyValue>> FileKeyValues(const std::optional<std::string>& extra) {
+Result<std::vector<parquet::KeyValue>> FileKeyValues(const json::Value& extra) {
   std::vector<parquet::KeyValue> kv;
-  if (!extra) return kv;
-  OUPS_ASSIGN_OR_RETURN(json::Value root, json::Parse(*extra));
-  const json::Value* member = root.Find("file_key_value_metadata");
+  const json::Value* member = extra.Find("file_key_value_metadata");
   if (member == nullptr) return kv;
   if (!member->is_object()) {
     return Status::InvalidArgument(
@@ -76,6 +74,11 @@ Result<std::vector<parquet::KeyValue>> FileKeyValues(const std::optional<std::st
         key, value.is_string() ? value.string_value() : json::Serialize(value)});
   }
   return kv;
+}
+Result<std::vector<parquet::KeyValue>> FileKeyValues(const std::optional<std::string>& extra) {
+  if (!extra) return std::vector<parquet::KeyValue>{};
+  OUPS_ASSIGN_OR_RETURN(json::Value root, json::Parse(*extra));
+  return FileKeyValues(root);
 }
 
 Status OrderedOnMismatch(const std::string& given, const std::string& stored) {
@@ -302,11 +305,14 @@ Result<ValidatedWrite> ValidateWrite(const OrderedDataset::State& st, const Tabl
     w.compression = *c;
   }
   if (o.compression_level) w.compression_level = *o.compression_level;
-  if (o.schema_extra_json && !json::Parse(*o.schema_extra_json).ok()) {
-    return Status::InvalidArgument("'schema_extra_json' is not valid JSON: " +
-                                   json::Parse(*o.schema_extra_json).status().message());
+  if (o.schema_extra_json) {
+    Result<json::Value> extra = json::Parse(*o.schema_extra_json);
+    if (!extra.ok()) {
+      return Status::InvalidArgument("'schema_extra_json' is not valid JSON: " +
+                                     extra.status().message());
+    }
+    OUPS_RETURN_NOT_OK(FileKeyValues(*extra).status());
   }
-  OUPS_RETURN_NOT_OK(FileKeyValues(o.schema_extra_json).status());
   if (table == nullptr) {
     if (o.duplicates_on && !o.duplicates_on->empty()) {
       // Checked against the stored schema later.

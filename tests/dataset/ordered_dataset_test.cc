@@ -230,6 +230,12 @@ TEST_F(OrderedDatasetTest, SchemaExtraFileKeyValuesGoToEveryRgFile) {
   EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(st.message().find("file_key_value_metadata"), std::string::npos) << st.ToString();
   EXPECT_EQ(Dump(*fs), before);
+  // So is an extra that is not JSON.
+  st = ds.Write(AB({7}, {"g"}), {.schema_extra_json = "{not json"});
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("'schema_extra_json' is not valid JSON"), std::string::npos)
+      << st.ToString();
+  EXPECT_EQ(Dump(*fs), before);
 }
 
 TEST_F(OrderedDatasetTest, ZeroRowTableRecordsSchema) {
