@@ -1,37 +1,47 @@
-#!/usr/bin/python3
-"""Interop of the Python package with DuckDB, both directions.
+#!/usr/bin/env python3
+"""Interop of the Python package with DuckDB (both directions) and pyarrow.
 
-    PYTHONPATH=<build>/python /usr/bin/python3 interop/python/py_interop.py WORKDIR
+    PYTHONPATH=<build>/python $OUPS_PYTHON interop/python/py_interop.py WORKDIR
 
 1. pandas -> oups -> DuckDB: datasets holding every dtype of the matrix (behaviour.md §3.8),
    tz-aware timestamps in several zones (also as the ordered column, with "D" periods) and a column
    MultiIndex are written through oups.store.write in several writes (rewrites included); DuckDB
-   (node interop/python/duckdb_py.mjs dump) reads each metadata file and the row-group files in the
+   (interop/python/duckdb_py.py dump) reads each metadata file and the row-group files in the
    metadata's row order; every value must equal what pandas wrote: integers, floats (bit-exact,
    NaN/inf included), strings, bytes, dates, timestamps as instants (TIMESTAMP WITH TIME ZONE for
    tz-aware columns, whose zone must be recorded in the files' `pandas` metadata), durations as
    integer counts, nulls where pandas had NaN/NaT/None/NA.
 2. DuckDB -> oups -> pandas: DuckDB writes flat Parquet files of every flat type, with nulls, in
-   every codec and both Parquet versions (node interop/python/duckdb_py.mjs write), each wrapped
+   every codec and both Parquet versions (interop/python/duckdb_py.py write), each wrapped
    as a one-row-group dataset (its metadata file written by DuckDB too); OrderedParquetDataset.
    to_pandas() must return DuckDB's values.
+3. pandas -> oups -> pyarrow: the datasets of 1 read by pyarrow, an engine independent of
+   DuckDB: the metadata file's columns; every row-group file, in the metadata's row order,
+   read with pandas.read_parquet (pyarrow, through the files' `pandas` key-value metadata)
+   gives back the rows pandas wrote, with their dtypes and column labels; and every column
+   chunk's statistics match the values pyarrow reads (interop/pyarrow_check.py).
 Prints one line per failure, and "N passed, M failed" last; exit status 1 on any failure.
 """
 import datetime
 import json
 import math
-import subprocess
 import sys
 import traceback
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from oups.store import OrderedParquetDataset, write
 
-ROOT = Path(__file__).resolve().parents[2]
-NODE_SCRIPT = ROOT / "interop" / "python" / "duckdb_py.mjs"
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+import duckdb_py  # noqa: E402
+from lib import open_duckdb  # noqa: E402
+from pyarrow_check import check_statistics  # noqa: E402
+
 ZONES = ["UTC", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe",
          "Pacific/Chatham", "America/St_Johns"]
 META_COLUMNS = ["file_ids", "n_rows", "ordered_on_mins", "ordered_on_maxs"]
@@ -132,7 +142,7 @@ def python_datasets(work):
 # ------------------------------------------------------------------------------- rendering
 
 def render(value, duck_type):
-    """What duckdb_py.mjs gives for pandas `value` read as `duck_type`: None for null (pandas
+    """What duckdb_py.py gives for pandas `value` read as `duck_type`: None for null (pandas
     NaN/NaT/None/NA: §3.8 stores numpy NaN as null), ("num", x) for floats, else text."""
     if value is None or value is pd.NA or value is pd.NaT or (
             isinstance(value, (float, np.floating)) and math.isnan(value)):
@@ -172,8 +182,12 @@ def expected_duck_type(series):
     if isinstance(dt, pd.CategoricalDtype):
         return expected_duck_type(pd.Series(dt.categories))
     if isinstance(dt, pd.DatetimeTZDtype):
-        return "TIMESTAMP WITH TIME ZONE"
+        # DuckDB 2.0 reads NANOS adjusted-to-UTC columns as TIMESTAMPTZ_NS.
+        return "TIMESTAMPTZ_NS" if dt.unit == "ns" else "TIMESTAMP WITH TIME ZONE"
     name = str(dt).lower()
+    if name.startswith("datetime64["):
+        # Parquet MILLIS and MICROS columns are TIMESTAMP for DuckDB, NANOS TIMESTAMP_NS.
+        return "TIMESTAMP_NS" if name == "datetime64[ns]" else "TIMESTAMP"
     table = {"int8": "TINYINT", "int16": "SMALLINT", "int32": "INTEGER", "int64": "BIGINT",
              "uint8": "UTINYINT", "uint16": "USMALLINT", "uint32": "UINTEGER",
              "uint64": "UBIGINT", "float32": "FLOAT", "float64": "DOUBLE", "bool": "BOOLEAN",
@@ -244,7 +258,8 @@ def check_pandas_key(name, frame, values, problems):
 
 def check_python_to_duckdb(work, counts):
     expected = python_datasets(work)
-    subprocess.run(["node", str(NODE_SCRIPT), "dump", str(work)], check=True, cwd=ROOT)
+    EXPECTED_FRAMES.update(expected)
+    duckdb_py.dump(open_duckdb(), str(work))
     for name, frame in sorted(expected.items()):
         problems = []
         try:
@@ -276,7 +291,7 @@ def check_python_to_duckdb(work, counts):
 
 
 def check_duckdb_to_python(work, counts):
-    subprocess.run(["node", str(NODE_SCRIPT), "write", str(work)], check=True, cwd=ROOT)
+    duckdb_py.write(open_duckdb(), str(work))
     for f in sorted(work.glob("*.duckdb.json")):
         name = f.name[:-len(".duckdb.json")]
         duck = json.loads(f.read_text())
@@ -301,7 +316,7 @@ def check_duckdb_to_python(work, counts):
         else:
             for j, (col, duck_type) in enumerate(duck["columns"]):
                 s = frame[col]
-                if duck_type == "TIMESTAMP WITH TIME ZONE" and not isinstance(
+                if duck_type in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ_NS") and not isinstance(
                         s.dtype, pd.DatetimeTZDtype):
                     problems.append(f"{name}.{col}: dtype {s.dtype}, expected a tz-aware one")
                 if duck_type in ("TIMESTAMP", "TIMESTAMP_NS") and str(s.dtype) != "datetime64[ns]":
@@ -316,6 +331,40 @@ def check_duckdb_to_python(work, counts):
                                         f"{duck['rows'][r][j]!r}")
                         break
         report(f"DuckDB -> pandas {name}", problems, counts)
+
+
+def check_python_to_pyarrow(work, counts):
+    """Reads the datasets check_python_to_duckdb wrote (in `work`) with pyarrow."""
+    for name, frame in sorted(EXPECTED_FRAMES.items()):
+        problems = []
+        try:
+            meta = pq.read_table(work / f"{name}_opdmd")
+            if meta.column_names != META_COLUMNS:
+                problems.append(f"{name}_opdmd: pyarrow sees columns {meta.column_names}")
+            files = [work / name / f"file_{int(i):08d}.parquet"
+                     for i in meta.column("file_ids").to_pylist()]
+            parts = []
+            for f, n in zip(files, meta.column("n_rows").to_pylist()):
+                part = pd.read_parquet(f, engine="pyarrow")
+                if len(part) != n:
+                    problems.append(f"{f.name}: pandas.read_parquet gives {len(part)} rows, "
+                                    f"the metadata says {n}")
+                parts.append(part)
+                stat_problems = []
+                check_statistics(str(f), stat_problems)
+                problems.extend(f"{f.name}: {p}" for p in stat_problems)
+            got = pd.concat(parts, ignore_index=True) if parts else None
+            try:
+                pd.testing.assert_frame_equal(got, frame)
+            except AssertionError as e:
+                problems.append(f"{name}: pandas.read_parquet of the rg files differs from what "
+                                f"was written: {str(e)[:400]}")
+        except Exception as e:  # noqa: BLE001 - reported as a failure
+            problems.append(f"{name}: reading with pyarrow failed: {type(e).__name__}: {e}")
+        report(f"pandas -> pyarrow {name}", problems, counts)
+
+
+EXPECTED_FRAMES = {}
 
 
 def report(what, problems, counts):
@@ -337,6 +386,7 @@ def main():
     (work / "duck").mkdir(parents=True, exist_ok=True)
     counts = [0, 0]
     for step in (lambda: check_python_to_duckdb(work / "py", counts),
+                 lambda: check_python_to_pyarrow(work / "py", counts),
                  lambda: check_duckdb_to_python(work / "duck", counts)):
         try:
             step()
