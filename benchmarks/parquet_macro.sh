@@ -1,21 +1,33 @@
 #!/usr/bin/env bash
-# Macro benchmark of the Parquet engine: the standard tick table written and read
-# by oups and by DuckDB (SET threads=1) in the same run; prints rows/s, file
-# sizes and the ratios. Usage: benchmarks/parquet_macro.sh [BUILD_DIR] [ROWS] [REPEAT]
+# Macro benchmark of the Parquet engine: the standard tick table written and read by oups,
+# by DuckDB (SET threads=1) and by pyarrow (one thread, then every core) in the same run;
+# prints rows/s, file sizes and the ratios to oups.
+# Usage: benchmarks/parquet_macro.sh [BUILD_DIR] [ROWS] [REPEAT]
+# The baselines (benchmarks/duckdb_ticks.py) run with $OUPS_PYTHON (default: the project's
+# venv, .venv/bin/python).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 build=${1:-$root/build}
 rows=${2:-10000000}
 repeat=${3:-3}
+py=${OUPS_PYTHON:-$root/.venv/bin/python}
+if [[ ! -x "$py" ]]; then
+  echo "parquet_macro: $py not found (create the venv with scripts/install-deps.sh or set OUPS_PYTHON)" >&2
+  exit 2
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 oups_json=$("$build/benchmarks/ticks_bench" "$tmp/oups.parquet" "$rows" --repeat "$repeat")
-duck_json=$(cd "$root" && node benchmarks/duckdb_ticks.mjs "$tmp/duckdb.parquet" "$rows" --repeat "$repeat")
+duck_json=$("$py" "$here/duckdb_ticks.py" "$tmp/duckdb.parquet" "$rows" --repeat "$repeat")
+pa1_json=$("$py" "$here/duckdb_ticks.py" "$tmp/pyarrow1.parquet" "$rows" --repeat "$repeat" \
+  --engine pyarrow --threads 1)
+paall_json=$("$py" "$here/duckdb_ticks.py" "$tmp/pyarrow.parquet" "$rows" --repeat "$repeat" \
+  --engine pyarrow --threads 0)
 oups2_json=$("$build/benchmarks/ticks_bench" "$tmp/oups2.parquet" "$rows" --repeat "$repeat" --threads 2)
-/usr/bin/python3 - "$oups_json" "$duck_json" "$oups2_json" <<'PY'
-import json, sys, platform, os
-o = json.loads(sys.argv[1]); d = json.loads(sys.argv[2])
+"$py" - "$oups_json" "$duck_json" "$pa1_json" "$paall_json" "$oups2_json" <<'PY'
+import json, sys, os
+o, d, p1, pn, t = (json.loads(a) for a in sys.argv[1:6])
 n = o["rows"]
 cpu = "?"
 try:
@@ -24,18 +36,29 @@ try:
             cpu = line.split(":", 1)[1].strip(); break
 except OSError:
     pass
-print(f"machine: {cpu}, {os.cpu_count()} cores; {d['version']}; rows={n:,}; snappy; 1 thread;"
-      f" best of the repeats; load average at start {os.getloadavg()[0]:.2f}")
-print(f"{'work':<26}{'oups':>14}{'DuckDB':>14}{'ratio':>9}{'target':>10}")
-def row(name, a, b, ratio, target):
-    print(f"{name:<26}{a:>14}{b:>14}{ratio:>9.2f}{target:>10}")
-row("write rows/s (wall)", f"{n/o['write_s']:,.0f}", f"{n/d['write_s']:,.0f}", d['write_s']/o['write_s'], ">= 2")
-row("read rows/s (wall)", f"{n/o['read_s']:,.0f}", f"{n/d['read_s']:,.0f}", d['read_s']/o['read_s'], ">= 2")
-row("write rows/CPU-s", f"{n/o['write_cpu_s']:,.0f}", f"{n/d['write_cpu_s']:,.0f}", d['write_cpu_s']/o['write_cpu_s'], ">= 2")
-row("read rows/CPU-s", f"{n/o['read_cpu_s']:,.0f}", f"{n/d['read_cpu_s']:,.0f}", d['read_cpu_s']/o['read_cpu_s'], ">= 2")
-row("file bytes", f"{o['bytes']:,}", f"{d['bytes']:,}", o['bytes']/d['bytes'], "<= 1.05")
-if len(sys.argv) > 3:
-    t = json.loads(sys.argv[3])
-    print(f"{'oups, 2 threads':<26}write {n/t['write_s']:,.0f} rows/s ({o['write_s']/t['write_s']:.2f}x 1 thread),"
-          f" read {n/t['read_s']:,.0f} rows/s ({o['read_s']/t['read_s']:.2f}x 1 thread)")
+print(f"machine: {cpu}, {os.cpu_count()} cores; {d['version']}; {p1['version']}; rows={n:,};"
+      f" snappy; best of the repeats; load average at start {os.getloadavg()[0]:.2f}")
+print("ratio = baseline time / oups time (bytes: oups / baseline); target: of the DuckDB ratio;"
+      f" oups, DuckDB and pyarrow 1t run one thread, pyarrow {pn['threads']}t every core")
+base = [("DuckDB", d), ("pyarrow 1t", p1), (f"pyarrow {pn['threads']}t", pn)]
+head = f"{'work':<20}{'oups':>13}"
+for name, _ in base:
+    head += f"{name:>13}{'ratio':>7}"
+print(head + f"{'target':>9}")
+def line(label, key, target, rate=True):
+    s = f"{label:<20}"
+    s += f"{n / o[key]:>13,.0f}" if rate else f"{o[key]:>13,}"
+    for _, b in base:
+        if rate:
+            s += f"{n / b[key]:>13,.0f}{b[key] / o[key]:>7.2f}"
+        else:
+            s += f"{b[key]:>13,}{o[key] / b[key]:>7.2f}"
+    print(s + f"{target:>9}")
+line("write rows/s (wall)", "write_s", ">= 2")
+line("read rows/s (wall)", "read_s", ">= 2")
+line("write rows/CPU-s", "write_cpu_s", ">= 2")
+line("read rows/CPU-s", "read_cpu_s", ">= 2")
+line("file bytes", "bytes", "<= 1.05", rate=False)
+print(f"{'oups, 2 threads':<20}write {n/t['write_s']:,.0f} rows/s ({o['write_s']/t['write_s']:.2f}x 1 thread),"
+      f" read {n/t['read_s']:,.0f} rows/s ({o['read_s']/t['read_s']:.2f}x 1 thread)")
 PY
