@@ -319,6 +319,17 @@ Result<std::unique_ptr<WritableFile>> MemoryFileSystem::OpenForWrite(
   return std::unique_ptr<WritableFile>(new MemoryWritableFile(path, impl_, slot));
 }
 
+Result<std::unique_ptr<WritableFile>> MemoryFileSystem::CreateNewFile(
+    const std::string& path) {
+  std::lock_guard<std::mutex> g(impl_->mu);
+  OUPS_ASSIGN_OR_RETURN(auto parent_name, impl_->FindParent(path, "create"));
+  auto& [parent, name] = parent_name;
+  NodePtr& slot = parent->entries[name];
+  if (slot) return Status::AlreadyExists("create " + path + ": File exists");
+  slot = std::make_shared<Node>(false);
+  return std::unique_ptr<WritableFile>(new MemoryWritableFile(path, impl_, slot));
+}
+
 Result<bool> MemoryFileSystem::Exists(const std::string& path) {
   std::lock_guard<std::mutex> g(impl_->mu);
   auto r = impl_->Find(path);

@@ -249,6 +249,14 @@ Result<std::unique_ptr<WritableFile>> FaultInjectionFileSystem::OpenForWrite(
   return std::unique_ptr<WritableFile>(new FaultWritableFile(std::move(file), state_));
 }
 
+Result<std::unique_ptr<WritableFile>> FaultInjectionFileSystem::CreateNewFile(
+    const std::string& path) {
+  auto d = state_->Count(kOpenForWrite, path);
+  if (d.fail) return State::FaultStatus(d.kind, "create", path);
+  OUPS_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file, base_->CreateNewFile(path));
+  return std::unique_ptr<WritableFile>(new FaultWritableFile(std::move(file), state_));
+}
+
 Result<bool> FaultInjectionFileSystem::Exists(const std::string& path) {
   OUPS_RETURN_NOT_OK(state_->CheckReadable("stat", path));
   return base_->Exists(path);

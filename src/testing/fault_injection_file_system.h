@@ -93,6 +93,8 @@ class FaultInjectionFileSystem : public FileSystemWrapper {
 
   Result<std::unique_ptr<RandomAccessFile>> OpenForRead(const std::string& path) override;
   Result<std::unique_ptr<WritableFile>> OpenForWrite(const std::string& path) override;
+  // Counted as an OpenForWrite operation (same Op type).
+  Result<std::unique_ptr<WritableFile>> CreateNewFile(const std::string& path) override;
   Result<bool> Exists(const std::string& path) override;
   Result<FileInfo> Stat(const std::string& path) override;
   Result<std::vector<FileInfo>> ListDir(const std::string& path) override;

@@ -113,6 +113,24 @@ TEST(FaultInjectionFileSystem, NoSpaceOnAppendWritesATornPrefix) {
   EXPECT_EQ(mem->Stat("f")->size, first_torn);
 }
 
+// CreateNewFile is counted (as an OpenForWrite), can fail, and keeps the
+// base's exclusive semantics.
+TEST(FaultInjectionFileSystem, CreateNewFileIsCountedAndExclusive) {
+  auto mem = NewMemoryFileSystem();
+  FIFS fs(mem, 7);
+  auto w = fs.CreateNewFile("f");
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->Append("x").ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  EXPECT_EQ(fs.operation_count(), 3u);
+  EXPECT_EQ(fs.operations()[0].op, FIFS::kOpenForWrite);
+  EXPECT_EQ(fs.CreateNewFile("f").status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(Read(*mem, "f"), "x");
+  fs.FailAt(5, FaultKind::kError);
+  EXPECT_TRUE(fs.CreateNewFile("g").status().IsIOError());
+  EXPECT_FALSE(mem->Exists("g").ValueOrDie());
+}
+
 TEST(FaultInjectionFileSystem, NoSpaceOnOtherCallsDoesNothing) {
   auto mem = NewMemoryFileSystem();
   FIFS fs(mem, 3);

@@ -95,6 +95,29 @@ TEST(LocalFileSystem, OpenForWriteTruncates) {
   EXPECT_EQ((*fs->ReadFile(dir.Sub("f")))->view(), "short");
 }
 
+// O_EXCL: an existing file (or directory) is never opened, truncated or
+// replaced; the error names it.
+TEST(LocalFileSystem, CreateNewFileNeverReplacesAnExistingEntry) {
+  TempDir dir;
+  auto fs = LocalFileSystem();
+  auto w = fs->CreateNewFile(dir.Sub("f"));
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  ASSERT_TRUE((*w)->Append("first").ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  auto again = fs->CreateNewFile(dir.Sub("f"));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_NE(again.status().message().find(dir.Sub("f")), std::string::npos);
+  EXPECT_EQ((*fs->ReadFile(dir.Sub("f")))->view(), "first");
+  ASSERT_TRUE(fs->CreateDirs(dir.Sub("d")).ok());
+  EXPECT_EQ(fs->CreateNewFile(dir.Sub("d")).status().code(), StatusCode::kAlreadyExists);
+  // A dangling symlink is an existing entry too: nothing is created through it.
+  ASSERT_EQ(::symlink(dir.Sub("target").c_str(), dir.Sub("link").c_str()), 0);
+  EXPECT_EQ(fs->CreateNewFile(dir.Sub("link")).status().code(), StatusCode::kAlreadyExists);
+  EXPECT_FALSE(fs->Exists(dir.Sub("target")).ValueOrDie());
+  EXPECT_TRUE(fs->CreateNewFile(dir.Sub("nodir/f")).status().IsNotFound());
+}
+
 TEST(LocalFileSystem, ShortReadIsAnErrorNamingTheFile) {
   TempDir dir;
   auto fs = LocalFileSystem();

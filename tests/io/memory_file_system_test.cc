@@ -286,5 +286,27 @@ TEST(MemoryFileSystem, ConcurrentWritersAndReaders) {
   EXPECT_EQ(fs->ListDir("d")->size(), 20u);
 }
 
+// O_EXCL semantics: an existing file or directory is left untouched.
+TEST(MemoryFileSystem, CreateNewFileNeverReplacesAnExistingEntry) {
+  auto fs = NewMemoryFileSystem();
+  ASSERT_TRUE(fs->CreateDirs("d").ok());
+  auto w = fs->CreateNewFile("d/f");
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  ASSERT_TRUE((*w)->Append("first").ok());
+  ASSERT_TRUE((*w)->Sync().ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  auto again = fs->CreateNewFile("d/f");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_NE(again.status().message().find("d/f"), std::string::npos);
+  EXPECT_EQ(Read(*fs, "d/f"), "first");
+  EXPECT_EQ(fs->CreateNewFile("d").status().code(), StatusCode::kAlreadyExists);
+  EXPECT_TRUE(fs->CreateNewFile("nodir/f").status().IsNotFound());
+  // Like any creation, the entry is durable only once its directory is synced.
+  ASSERT_TRUE(fs->CreateNewFile("d/g").ok());
+  fs->SimulateCrash();
+  EXPECT_FALSE(fs->Exists("d/g").ValueOrDie());
+}
+
 }  // namespace
 }  // namespace oups

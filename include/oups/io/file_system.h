@@ -89,6 +89,11 @@ class FileSystem {
   virtual Result<std::unique_ptr<RandomAccessFile>> OpenForRead(const std::string& path) = 0;
   // Creates or truncates `path` for writing. The parent directory must exist.
   virtual Result<std::unique_ptr<WritableFile>> OpenForWrite(const std::string& path) = 0;
+  // Creates `path` for writing only if nothing exists under that name (POSIX
+  // O_CREAT | O_EXCL): AlreadyExists naming the path otherwise, and the
+  // existing entry is left untouched. The parent directory must exist. Used for
+  // files that must never replace another one (row-group files).
+  virtual Result<std::unique_ptr<WritableFile>> CreateNewFile(const std::string& path) = 0;
 
   virtual Result<bool> Exists(const std::string& path) = 0;
   virtual Result<FileInfo> Stat(const std::string& path) = 0;

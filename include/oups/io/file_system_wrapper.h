@@ -30,6 +30,9 @@ class FileSystemWrapper : public FileSystem {
   Result<std::unique_ptr<WritableFile>> OpenForWrite(const std::string& path) override {
     return base_->OpenForWrite(path);
   }
+  Result<std::unique_ptr<WritableFile>> CreateNewFile(const std::string& path) override {
+    return base_->CreateNewFile(path);
+  }
   Result<bool> Exists(const std::string& path) override { return base_->Exists(path); }
   Result<FileInfo> Stat(const std::string& path) override { return base_->Stat(path); }
   Result<std::vector<FileInfo>> ListDir(const std::string& path) override {

@@ -25,6 +25,7 @@ class MemoryFileSystem : public FileSystem {
 
   Result<std::unique_ptr<RandomAccessFile>> OpenForRead(const std::string& path) override;
   Result<std::unique_ptr<WritableFile>> OpenForWrite(const std::string& path) override;
+  Result<std::unique_ptr<WritableFile>> CreateNewFile(const std::string& path) override;
   Result<bool> Exists(const std::string& path) override;
   Result<FileInfo> Stat(const std::string& path) override;
   Result<std::vector<FileInfo>> ListDir(const std::string& path) override;
