@@ -17,6 +17,8 @@
 # the meaningful ones.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# The project venv's interpreter (scripts/install-deps.sh), or $OUPS_PYTHON.
+py="${OUPS_PYTHON:-$here/../.venv/bin/python}"
 build=$(cd "${1:?usage: benchmarks/python_bench.sh BUILD_DIR [ROWS] [REPEAT] [TARGET]}" && pwd)
 rows=${2:-10000000}
 repeat=${3:-3}
@@ -28,7 +30,7 @@ if [[ ! -x "$bench" ]]; then
   echo "python_bench: $bench not built (make dataset_ticks_bench in $build)" >&2
   exit 2
 fi
-if ! PYTHONPATH="$pydir" /usr/bin/python3 -c 'import oups.store' 2>/dev/null; then
+if ! PYTHONPATH="$pydir" "$py" -c 'import oups.store' 2>/dev/null; then
   echo "python_bench: no importable oups package in $pydir (set OUPS_PYTHONPATH)" >&2
   exit 2
 fi
@@ -40,11 +42,11 @@ py_runs=()
 check=()
 for ((r = 0; r < repeat; r++)); do
   cpp_runs+=("$("$bench" "$tmp/cpp" "$rows" --repeat "$inner" --target "$target")")
-  py_runs+=("$(PYTHONPATH="$pydir" /usr/bin/python3 "$here/python_ticks_bench.py" "$tmp/py" \
+  py_runs+=("$(PYTHONPATH="$pydir" "$py" "$here/python_ticks_bench.py" "$tmp/py" \
                 "$rows" --repeat "$inner" --target "$target" "${check[@]}")")
   check=(--no-check)  # the first Python round compared the frame read back with the one written
 done
-/usr/bin/python3 - "$load" "$repeat" "$inner" "${cpp_runs[@]}" "${py_runs[@]}" <<'PY'
+"$py" - "$load" "$repeat" "$inner" "${cpp_runs[@]}" "${py_runs[@]}" <<'PY'
 import json, os, sys
 repeat = int(sys.argv[2])
 inner = int(sys.argv[3])

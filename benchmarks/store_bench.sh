@@ -4,6 +4,8 @@
 #   benchmarks/store_bench.sh [BUILD_DIR] [ROWS]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# The project venv's interpreter (scripts/install-deps.sh), or $OUPS_PYTHON.
+py="${OUPS_PYTHON:-$root/.venv/bin/python}"
 build=${1:-$root/build}
 rows=${2:-1000000}
 tmp=$(mktemp -d)
@@ -11,7 +13,7 @@ trap 'rm -rf "$tmp"' EXIT
 "$build/benchmarks/store_bench" create "$tmp/store" "$rows" > "$tmp/create.json"
 whole=$("$build/benchmarks/store_bench" whole "$tmp/store")
 iter=$("$build/benchmarks/store_bench" iterate "$tmp/store")
-/usr/bin/python3 - "$whole" "$iter" <<'PY'
+"$py" - "$whole" "$iter" <<'PY'
 import json, sys, os
 w = json.loads(sys.argv[1]); i = json.loads(sys.argv[2])
 print(f"10 datasets x {w['rows'] // 10:,} rows; load average {os.getloadavg()[0]:.2f}")

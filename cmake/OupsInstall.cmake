@@ -23,6 +23,8 @@ install(TARGETS oups_core EXPORT oupsTargets
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/oups
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
         FILES_MATCHING PATTERN "*.h")
+install(FILES ${PROJECT_BINARY_DIR}/generated/include/oups/version.h
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/oups)
 install(EXPORT oupsTargets NAMESPACE oups:: DESTINATION ${OUPS_INSTALL_CMAKEDIR})
 
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/oupsConfig.cmake.in

@@ -90,6 +90,8 @@ def check_statistics(file, problems):
             name = chunk.path_in_schema
             where = f"row group {g}, column {name}"
             arr = data.column(j).combine_chunks()
+            if pa.types.is_dictionary(arr.type):  # statistics are of the values
+                arr = arr.dictionary_decode()
             st = chunk.statistics
             if st is None:
                 problems.append(f"{where}: no statistics")

@@ -32,7 +32,9 @@ build_quietly() {
 
 echo "== build (Release, $B/; log in $LOG)"
 SECONDS=0
-build_quietly cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Release -DPython3_EXECUTABLE=/usr/bin/python3
+# shellcheck source=scripts/venv-cmake-args.sh
+source scripts/venv-cmake-args.sh
+build_quietly cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Release "${OUPS_VENV_CMAKE_ARGS[@]}"
 build_quietly cmake --build "$B" -j "$JOBS"
 echo "   built in ${SECONDS} s"
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds oups and runs every test: the C++ unit tests (Release), the DuckDB
-# interop tests in both directions, and the C++ unit tests again under
+# Builds oups and runs every test: the C++ unit tests and the Python suite
+# (Release, against the project venv .venv made by install-deps.sh), the pip
+# install of the package, the interop tests in both directions (DuckDB and
+# pyarrow, from the venv), and the C++ unit tests again under
 # AddressSanitizer + UndefinedBehaviorSanitizer.
 #
 #   bash scripts/test.sh          (after bash scripts/install-deps.sh)
@@ -29,9 +31,12 @@ quiet() {
 
 step() { echo "== $* ($(date +%H:%M:%S))"; }
 
+# shellcheck source=scripts/venv-cmake-args.sh
+source scripts/venv-cmake-args.sh
+
 step "configure and build (Release) in $B/"
 quiet "$B/logs/configure.log" cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Release \
-  -DOUPS_BUILD_PYTHON=ON -DPython3_EXECUTABLE=/usr/bin/python3
+  -DOUPS_BUILD_PYTHON=ON "${OUPS_VENV_CMAKE_ARGS[@]}"
 quiet "$B/logs/build.log" cmake --build "$B" -j "$JOBS"
 
 step "unit tests"
@@ -41,18 +46,18 @@ step "pip install in a venv (Python package, no network)"
 mkdir -p "$B"
 V="$(cd "$B" && pwd)/venv-pip"
 rm -rf "$V"
-quiet "$B/logs/venv.log" /usr/bin/python3 -m venv --system-site-packages "$V"
-quiet "$B/logs/pip-install.log" "$V/bin/pip" install --no-build-isolation --no-index "$PWD"
+quiet "$B/logs/venv.log" "$OUPS_PY" -m venv "$V"
+quiet "$B/logs/pip-install.log" "$V/bin/pip" install -r requirements/lock.txt "$PWD"
 (cd "$B" && "$V/bin/python" -c 'import oups, oups.store' &&
   "$V/bin/python" "$OLDPWD/tests/python/seed_examples/test_store_write_helper.py")
 
-step "interop with DuckDB"
-bash interop/run.sh "$B"
+step "interop with DuckDB and pyarrow"
+OUPS_PYTHON="$OUPS_PY" bash interop/run.sh "$B"
 
 step "configure and build with ASan + UBSan in $A/"
 quiet "$A/logs/configure.log" cmake -S . -B "$A" -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DOUPS_SANITIZE=ON -DOUPS_BUILD_BENCHMARKS=OFF \
-  -DOUPS_BUILD_PYTHON=OFF -DPython3_EXECUTABLE=/usr/bin/python3
+  -DOUPS_BUILD_PYTHON=OFF "${OUPS_VENV_CMAKE_ARGS[@]}"
 quiet "$A/logs/build.log" cmake --build "$A" -j "$JOBS"
 
 step "unit tests under ASan + UBSan"

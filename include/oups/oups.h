@@ -25,3 +25,4 @@
 #include "oups/table/kernels.h"
 #include "oups/table/scalar.h"
 #include "oups/table/types.h"
+#include "oups/version.h"

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from oups.store import OrderedParquetDataset, write
@@ -308,6 +309,12 @@ def check_duckdb_to_python(work, counts):
             report(f"DuckDB -> pandas {name}", problems, counts)
             continue
         cols = [c for c, _ in duck["columns"]]
+        rg_files = sorted((work / name).glob("*.parquet"))
+        # The file's timestamp units as pyarrow reads its schema (no data decoded: pyarrow
+        # cannot decompress DuckDB's brotli pages of data page v2).
+        pyarrow_dtypes = {f.name: f"datetime64[{f.type.unit}]"
+                          for f in (pq.read_schema(rg_files[0]) if rg_files else [])
+                          if pa.types.is_timestamp(f.type)}
         if list(frame.columns) != cols:
             problems.append(f"{name}: pandas columns {list(frame.columns)}, DuckDB wrote {cols}")
         elif len(frame) != len(duck["rows"]):
@@ -319,8 +326,13 @@ def check_duckdb_to_python(work, counts):
                 if duck_type in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ_NS") and not isinstance(
                         s.dtype, pd.DatetimeTZDtype):
                     problems.append(f"{name}.{col}: dtype {s.dtype}, expected a tz-aware one")
-                if duck_type in ("TIMESTAMP", "TIMESTAMP_NS") and str(s.dtype) != "datetime64[ns]":
-                    problems.append(f"{name}.{col}: dtype {s.dtype}, expected datetime64[ns]")
+                if duck_type in ("TIMESTAMP", "TIMESTAMP_NS"):
+                    # The stored unit, as pyarrow sees it (pandas 3 keeps s/ms/us/ns
+                    # units, as pandas.read_parquet does).
+                    want = pyarrow_dtypes.get(col)
+                    if str(s.dtype) != str(want):
+                        problems.append(f"{name}.{col}: dtype {s.dtype}, expected {want} "
+                                        "(the stored unit)")
                 for r, v in enumerate(s.astype(object).tolist()):
                     if isinstance(v, float) and math.isnan(v) and duck_type in (
                             "FLOAT", "DOUBLE") and duck_value(duck["rows"][r][j], duck_type) in (
@@ -354,11 +366,17 @@ def check_python_to_pyarrow(work, counts):
                 check_statistics(str(f), stat_problems)
                 problems.extend(f"{f.name}: {p}" for p in stat_problems)
             got = pd.concat(parts, ignore_index=True) if parts else None
+            # The bar: what pandas.read_parquet gives back for a Parquet file pyarrow wrote
+            # itself from the same frame (object-dtype text comes back as pandas 3's str,
+            # integer categoricals as integers, for example).
+            own = work / f"{name}.pyarrow-own.parquet"
+            frame.to_parquet(own, engine="pyarrow", index=None)
+            want = pd.read_parquet(own, engine="pyarrow")
             try:
-                pd.testing.assert_frame_equal(got, frame)
+                pd.testing.assert_frame_equal(got, want)
             except AssertionError as e:
-                problems.append(f"{name}: pandas.read_parquet of the rg files differs from what "
-                                f"was written: {str(e)[:400]}")
+                problems.append(f"{name}: pandas.read_parquet of the rg files differs from "
+                                f"pyarrow's own round trip of the frame: {str(e)[:400]}")
         except Exception as e:  # noqa: BLE001 - reported as a failure
             problems.append(f"{name}: reading with pyarrow failed: {type(e).__name__}: {e}")
         report(f"pandas -> pyarrow {name}", problems, counts)

@@ -212,6 +212,29 @@ def _make_tz(name: str, lib: str):
     return name
 
 
+def _na_is_nan(dtype) -> bool:
+    """True for a StringDtype whose missing value is NaN (pandas 3's default ``str``)."""
+    na = getattr(dtype, "na_value", pd.NA)
+    return isinstance(na, float) and na != na
+
+
+def _str_dtype(storage: str | None, nan: bool):
+    """The StringDtype of a stored string column (``str`` when `nan`, else ``string``)."""
+    if storage not in ("python", "pyarrow"):
+        storage = None
+    try:
+        return pd.StringDtype(storage, na_value=np.nan if nan else pd.NA)
+    except TypeError:  # pandas < 2.3: no na_value; "str" did not exist
+        return pd.StringDtype(storage)
+
+
+def _infers_str() -> bool:
+    """Whether this pandas gives text columns its ``str`` dtype by default (pandas 3)."""
+    if int(pd.__version__.split(".")[0]) >= 3:
+        return True
+    return bool(getattr(getattr(pd.options, "future", None), "infer_string", False))
+
+
 def _valid_or_none(mask):
     """`~mask` when any value is missing, else None."""
     if mask is None or not mask.any():
@@ -289,8 +312,9 @@ def column_spec(label, series):
         cats = cat.categories
         codes = np.asarray(cat.codes)
         missing = codes < 0
-        ckind = infer_dtype(cats, skipna=True) if cats.dtype == object else cats.dtype.kind
-        if cats.dtype == object and ckind in ("string", "empty"):
+        text = cats.dtype == object or isinstance(cats.dtype, pd.StringDtype)
+        ckind = infer_dtype(cats, skipna=True) if text else cats.dtype.kind
+        if text and ckind in ("string", "empty"):
             table = np.asarray(cats, dtype=object)
             values = table.take(np.where(missing, 0, codes)) if len(table) else \
                 np.full(len(codes), None, dtype=object)
@@ -325,15 +349,17 @@ def column_spec(label, series):
         tz = _tz_name(dtype.tz)
         return (("timestamp", values, valid, dtype.unit, tz),
                 {"dtype": "datetime64tz", "tz": tz, "tz_lib": _tz_lib(dtype.tz),
-                 "pandas": str(dtype)})
+                 "unit": dtype.unit, "pandas": str(dtype)})
     if isinstance(dtype, pd.StringDtype):
         arr = series.array
         values = getattr(arr, "_ndarray", None)
         if values is None or values.dtype != object:
             values = np.asarray(arr, dtype=object)
         values = np.ascontiguousarray(values)
-        return ("string", values, None, None, None), {"dtype": "string",
-                                                      "storage": dtype.storage}
+        # pandas 3's default "str" dtype (missing = NaN) and the opt-in "string" dtype
+        # (missing = pd.NA) are both StringDtype; the tag tells which one to restore.
+        tag = "str" if _na_is_nan(dtype) else "string"
+        return ("string", values, None, None, None), {"dtype": tag, "storage": dtype.storage}
     if isinstance(dtype, pd.BooleanDtype):
         arr = series.array
         return (("bool", np.ascontiguousarray(arr._data), _valid_or_none(arr._mask), None, None),
@@ -391,7 +417,8 @@ def stored_details(details: dict | None) -> dict | None:
 
 
 def frame_to_table(df):
-    """(core Table, stored details dict) of a DataFrame (index ignored)."""
+    """(core Table, stored details dict, [(name, (kind, unit, tz))]) of a DataFrame
+    (index ignored)."""
     names, mi = column_names(df)
     specs = []
     details = {}
@@ -401,7 +428,9 @@ def frame_to_table(df):
         specs.append(spec)
         details[name] = info
     table = _oups.make_table(names, specs, pd.NA)
-    return table, {"pandas": {"version": 1, "columns": details, "multiindex": mi}}
+    # The core type of each column, as the binding describes a stored schema.
+    core_types = [(n, (sp[0], sp[3] or "", sp[4] or "")) for n, sp in zip(names, specs)]
+    return table, {"pandas": {"version": 1, "columns": details, "multiindex": mi}}, core_types
 
 
 def check_ordered_column(details: dict, ordered_name: str | None) -> None:
@@ -482,6 +511,7 @@ _PANDAS_TYPES = {
     "boolean": ("bool", "boolean"),
     "object": ("unicode", "object"),
     "string": ("unicode", "string"),
+    "str": ("unicode", "str"),
     "bytes": ("bytes", "object"),
     "date": ("date", "object"),
 }
@@ -520,7 +550,8 @@ def _pandas_column_types(info: dict | None, core_type) -> tuple[str, str, dict |
         return ("categorical", _codes_dtype(n),
                 {"num_categories": n, "ordered": bool(info.get("ordered"))})
     if tag == "datetime64tz":
-        return "datetimetz", "datetime64[ns]", {"timezone": info.get("tz")}
+        return ("datetimetz", f"datetime64[{info.get('unit', 'ns')}]",
+                {"timezone": info.get("tz")})
     if tag.startswith("datetime64"):
         return "datetime", tag, None
     if tag.startswith("timedelta64"):
@@ -530,9 +561,11 @@ def _pandas_column_types(info: dict | None, core_type) -> tuple[str, str, dict |
 
 
 def _level_descriptor(name) -> dict:
-    """Entry of "column_indexes" for one level of str labels named `name`."""
+    """Entry of "column_indexes" for one level of str labels named `name` (the labels'
+    numpy_type is "str" where pandas gives str labels its str dtype, as pyarrow writes)."""
     return {"name": name, "field_name": name, "pandas_type": "unicode",
-            "numpy_type": "object", "metadata": {"encoding": "UTF-8"}}
+            "numpy_type": "str" if _infers_str() else "object",
+            "metadata": {"encoding": "UTF-8"}}
 
 
 def pandas_metadata(details: dict, schema) -> dict:
@@ -569,29 +602,100 @@ def pandas_metadata(details: dict, schema) -> dict:
 FILE_KV = "file_key_value_metadata"  # member of the details the core writes to rg files
 
 
+def _arrow_type(pa, kind: str, unit: str, tz: str, info: dict | None):
+    """The Arrow type pyarrow should give a stored column of core type (kind, unit, tz)."""
+    tag = str(info.get("dtype")) if info else ""
+    if kind == "int64" and tag.startswith("timedelta64["):
+        return pa.duration(_tag_unit(tag, "ns"))  # stored as a count of that unit
+    if tag == "category":
+        # Read as a dictionary column, so pandas.read_parquet gives a categorical (its
+        # categories are the values of each file, as for any Parquet dictionary).
+        values = {"string": pa.string(), "binary": pa.binary()}.get(kind)
+        if values is None and kind in ("int8", "int16", "int32", "int64", "uint8", "uint16",
+                                       "uint32", "uint64"):
+            values = pa.from_numpy_dtype(np.dtype(kind))
+        return None if values is None else pa.dictionary(pa.int32(), values)
+    simple = {"bool": pa.bool_(), "int8": pa.int8(), "int16": pa.int16(), "int32": pa.int32(),
+              "int64": pa.int64(), "uint8": pa.uint8(), "uint16": pa.uint16(),
+              "uint32": pa.uint32(), "uint64": pa.uint64(), "float32": pa.float32(),
+              "float64": pa.float64(), "string": pa.string(), "binary": pa.binary(),
+              "date32": pa.date32()}
+    if kind in simple:
+        return simple[kind]
+    if kind == "timestamp":
+        want = info.get("unit", "ns") if tag == "datetime64tz" else _tag_unit(tag, unit or "ns")
+        return pa.timestamp(want, tz=tz or None)
+    if kind == "duration":
+        return pa.duration(unit or "ns")
+    return None
+
+
+def arrow_schema(details: dict, schema, pandas_md: dict) -> str | None:
+    """The ``ARROW:schema`` key-value of the rg files (base64 of the Arrow IPC schema, as
+    pyarrow writes it), so that pyarrow and pandas.read_parquet give back the types
+    Parquet cannot say (durations, second/ns timestamp units); None without pyarrow or
+    when a column has no Arrow equivalent here."""
+    try:
+        import base64
+        import pyarrow as pa
+    except ImportError:
+        return None
+    infos = details.get("pandas", {}).get("columns", {})
+    fields = []
+    for name, core_type in schema:
+        if core_type is None:
+            return None
+        t = _arrow_type(pa, *core_type, infos.get(name))
+        if t is None:
+            return None
+        fields.append(pa.field(name, t))
+    # pyarrow takes the schema's key-values from here when the key exists: "pandas" too.
+    arrow = pa.schema(fields, metadata={"pandas": json.dumps(pandas_md)})
+    return base64.b64encode(arrow.serialize().to_pybytes()).decode("ascii")
+
+
 def with_file_metadata(details: dict, schema) -> dict:
-    """`details` whose rg-file key-value member carries the ``pandas`` metadata."""
+    """`details` whose rg-file key-value member carries the ``pandas`` metadata (and
+    ``ARROW:schema`` where it can be made)."""
     kv = dict(details.get(FILE_KV) or {})
     kv["pandas"] = pandas_metadata(details, schema)
+    arrow = arrow_schema(details, schema, kv["pandas"])
+    if arrow is not None:
+        kv["ARROW:schema"] = arrow
+    else:
+        kv.pop("ARROW:schema", None)
     return dict(details, **{FILE_KV: kv})
 
 
 # ------------------------------------------------------------------ read side
 
-def _to_ns(values, unit):
-    if unit in ("", "ns"):
+def _convert_unit(values, unit, want):
+    """int64 counts of `values` (in `unit`) in unit `want` (a multiple or a fraction:
+    stored values were written in `want`, so the division is exact)."""
+    unit = unit or "ns"
+    if unit == want:
         return values
-    return values * _NS[unit]
+    a, b = _NS[unit], _NS[want]
+    return values * (a // b) if a >= b else values // (b // a)
 
 
-def _ns_with_nat(values, unit, missing):
-    """int64 nanosecond counts of `values` (in `unit`), NaT (int64 min) where `missing`;
-    never modifies `values`."""
-    ns = _to_ns(values, unit)
+def _with_nat(values, unit, want, missing):
+    """int64 counts of `values` (in `unit`) in unit `want`, NaT (int64 min) where
+    `missing`; never modifies `values`."""
+    out = _convert_unit(values, unit, want)
     if missing is not None:
-        ns = ns.copy() if ns is values else ns
-        ns[missing] = _INT64_MIN
-    return ns
+        out = out.copy() if out is values else out
+        out[missing] = _INT64_MIN
+    return out
+
+
+def _tag_unit(tag, default):
+    """The unit of a "datetime64[us]"-like tag, else `default` (ns when unknown)."""
+    if tag and tag.endswith("]") and "[" in tag:
+        unit = tag[tag.index("[") + 1:-1].split(",")[0].strip()
+        if unit in _NS:
+            return unit
+    return default if default in _NS else "ns"
 
 
 def _restore(values, valid, kind, unit, tz, info):
@@ -623,11 +727,9 @@ def _restore(values, valid, kind, unit, tz, info):
         dtype = pd.CategoricalDtype(categories, ordered=info.get("ordered", False))
         return pd.Categorical(values, dtype=dtype)
     if kind == "int64" and tag and tag.startswith("timedelta64["):
-        ns = _to_ns(values, tag[len("timedelta64["):-1])
-        if missing is not None:
-            ns = ns.copy() if ns is values else ns
-            ns[missing] = _INT64_MIN
-        return ns.view("m8[ns]")
+        # Stored as a count of the tag's own unit.
+        want = _tag_unit(tag, "ns")
+        return _with_nat(values, want, want, missing).view(f"m8[{want}]")
     if kind in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"):
         if (tag and tag[0] in "IU") or missing is not None:
             return pd.arrays.IntegerArray(values, np.zeros(len(values), dtype=bool)
@@ -647,21 +749,31 @@ def _restore(values, valid, kind, unit, tz, info):
                                           if missing is None else missing)
         return values
     if kind == "timestamp":
-        dt = _ns_with_nat(values, unit, missing).view("M8[ns]")
+        # The unit pandas had (kept in the details; older details: ns), else the stored one.
+        if info and tag == "datetime64tz":
+            want = info.get("unit", "ns")
+        elif info and tag and tag.startswith("datetime64"):
+            want = _tag_unit(tag, "ns")
+        else:
+            want = unit if unit in _NS else "ns"
+        dt = _with_nat(values, unit, want, missing).view(f"M8[{want}]")
         if tz:
             zone = _make_tz(info.get("tz", tz), info.get("tz_lib", "")) if info else tz
-            return pd.arrays.DatetimeArray(dt, dtype=pd.DatetimeTZDtype("ns", zone))
+            return pd.DatetimeIndex(dt).tz_localize("UTC").tz_convert(zone).array
         return dt
     if kind == "duration":
-        return _ns_with_nat(values, unit, missing).view("m8[ns]")
+        want = unit if unit in _NS else "ns"
+        return _with_nat(values, unit, want, missing).view(f"m8[{want}]")
     if kind == "date32":
         out = values.astype("M8[D]").astype(object)
         if missing is not None:
             out[missing] = None
         return out
     if kind == "string":
-        if tag == "string":
-            return pd.array(values, dtype=pd.StringDtype(info.get("storage", "python")))
+        if tag in ("string", "str"):
+            return pd.array(values, dtype=_str_dtype(info.get("storage"), tag == "str"))
+        if tag is None and _infers_str():  # written by another tool: pandas' default for text
+            return pd.array(values, dtype=_str_dtype(None, True))
         return values
     if kind == "binary":
         return values
@@ -679,13 +791,17 @@ def table_to_frame(table, details: dict | None, multiindex_default: bool = False
     arrays = {}
     labels = []
     for i, (name, (kind, unit, tz), values, valid) in enumerate(columns):
-        arrays[i] = _restore(values, valid, kind, unit, tz, cols_info.get(name))
+        arr = _restore(values, valid, kind, unit, tz, cols_info.get(name))
+        if isinstance(arr, np.ndarray) and arr.dtype == object:
+            # Kept as object: pandas 3 would turn an object array of str into "str".
+            arr = pd.Series(arr, dtype=object, copy=False)
+        arrays[i] = arr
         labels.append(name_to_label(name, mi is not None))
     df = pd.DataFrame(arrays, copy=False)
     if mi is not None:
         df.columns = pd.MultiIndex.from_tuples(labels, names=mi.get("names"))
     else:
-        df.columns = pd.Index(labels, dtype=object)
+        df.columns = pd.Index(labels)  # str labels: pandas' default dtype for them
     return df
 
 

@@ -364,13 +364,13 @@ class OrderedParquetDataset:
         table = None
         extra = None
         if df is not None:
-            table, details = _pandas.frame_to_table(df)
+            table, details, core_types = _pandas.frame_to_table(df)
             _pandas.check_ordered_column(details, ordered_name)
             schema = self._ds.schema()
             stored = _parse_details(self._ds.schema_extra_json())
             if schema is None:
                 extra = details
-                schema = [(n, None) for n in table.names]
+                schema = core_types
             else:
                 extra = _pandas.merge_details(stored, details, table.names)
             # The core writes this member into every rg file as the "pandas" key; it

@@ -3,6 +3,7 @@
 
 #include "cli/cli.h"
 #include "cli/util.h"
+#include "oups/version.h"
 
 namespace oups::cli {
 
@@ -24,6 +25,8 @@ const std::string& MainUsage() {
       "  rm DATASET             remove a dataset\n"
       "  parquet cat|meta FILE  print a Parquet file's rows or metadata\n"
       "\n"
+      "  --version              print the version of oups\n"
+      "\n"
       "Run 'oups <command> --help' for a command's options. Commands that print\n"
       "data accept --json.\n"
       "\n"
@@ -40,6 +43,10 @@ int Run(const std::vector<std::string>& args, Env& env) {
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (command == "--help" || command == "-h" || command == "help") {
     *env.out << MainUsage();
+    return kExitOk;
+  }
+  if (command == "--version" || command == "version") {
+    *env.out << "oups " << Version() << "\n";
     return kExitOk;
   }
   if (command == "ls") return RunLs(rest, env);

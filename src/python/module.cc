@@ -7,10 +7,11 @@
 #include <pybind11/pybind11.h>
 
 #include "bindings.h"
+#include "oups/version.h"
 
 PYBIND11_MODULE(_oups, m) {
   m.doc() = "oups core binding (internal: use oups / oups.store).";
-  m.attr("__version__") = OUPS_VERSION;
+  m.attr("__version__") = oups::Version();
   oups::python::RegisterErrors(m);
   oups::python::RegisterTable(m);
   oups::python::RegisterDataset(m);

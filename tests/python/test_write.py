@@ -312,7 +312,7 @@ def test_frequency_spellings_daily(tmp_path, freq):
 def test_calendar_frequencies(tmp_path, freq, sizes):
     # MS on [Jan 1, Jan 1 12:00, Feb 1, Feb 2, Feb 29, Mar 1] -> 0, 2, 5 (§4.7)
     ts = pd.to_datetime(["2024-01-01", "2024-01-01 12:00", "2024-02-01", "2024-02-02",
-                         "2024-02-29", "2024-03-01"])
+                         "2024-02-29", "2024-03-01"], format="ISO8601")
     if freq in ("h", "90 minutes"):
         ts = pd.to_datetime(["2024-01-01 00:00", "2024-01-01 00:10", "2024-01-01 00:20",
                              "2024-01-01 00:30", "2024-01-01 00:40", "2024-01-01 00:50"])
@@ -322,7 +322,7 @@ def test_calendar_frequencies(tmp_path, freq, sizes):
     if freq == "2D":
         # days since epoch of 2024-01-01 = 19723 (odd): 2D boundaries at even day numbers
         ts = pd.to_datetime(["2023-12-31", "2024-01-01", "2024-01-02", "2024-01-04",
-                             "2024-01-05", "2024-01-05 10:00"])
+                             "2024-01-05", "2024-01-05 10:00"], format="ISO8601")
     df = pd.DataFrame({"ts": ts, "v": range(6)})
     opd = OrderedParquetDataset(tmp_path / "ds", ordered_on="ts")
     opd.write(df=df, row_group_target_size=freq)
@@ -666,7 +666,7 @@ def test_column_labels_must_be_str_and_unique(tmp_path):
                  "1970-01-01 03:00"], [1, 2, 1]),
 ])
 def test_calendar_anchors(tmp_path, freq, values, sizes):
-    df = pd.DataFrame({"ts": pd.to_datetime(values), "v": range(len(values))})
+    df = pd.DataFrame({"ts": pd.to_datetime(values, format="ISO8601"), "v": range(len(values))})
     opd = OrderedParquetDataset(tmp_path / "ds", ordered_on="ts")
     opd.write(df=df, row_group_target_size=freq)
     assert [len(x) for x in layout(opd, "v")] == sizes

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "oups/result.h"
+#include "oups/version.h"
 
 namespace oups::parquet {
 
@@ -85,7 +86,7 @@ struct WriterOptions {
   // levels stored uncompressed before the compressed values).
   int data_page_version = 1;
   // Written into FileMetaData.created_by.
-  std::string created_by = "oups version 0.1.0";
+  std::string created_by = "oups version " OUPS_VERSION_STRING;
 };
 
 }  // namespace oups::parquet
