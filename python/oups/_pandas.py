@@ -304,9 +304,45 @@ def _object_spec(label, values):
     raise _unsupported(label, "object", f" (values of kind '{kind}')")
 
 
+def _arrow_plain_dtype(label, dtype):
+    """The pandas (non-Arrow) dtype holding the values of an ArrowDtype column exactly."""
+    import pyarrow as pa
+    t = dtype.pyarrow_dtype
+    if pa.types.is_integer(t):
+        return ("Int" if pa.types.is_signed_integer(t) else "UInt") + str(t.bit_width)
+    if pa.types.is_floating(t) and t.bit_width in (32, 64):
+        return f"Float{t.bit_width}"
+    if pa.types.is_boolean(t):
+        return "boolean"
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return pd.StringDtype("python")
+    if pa.types.is_timestamp(t):
+        return pd.DatetimeTZDtype(t.unit, t.tz) if t.tz else f"datetime64[{t.unit}]"
+    if pa.types.is_duration(t):
+        return f"timedelta64[{t.unit}]"
+    if pa.types.is_date32(t) or pa.types.is_binary(t) or pa.types.is_large_binary(t):
+        return object
+    raise _unsupported(label, dtype)
+
+
+def _arrow_dtype(text: str):
+    """The ArrowDtype named `text` (str() of an ArrowDtype)."""
+    import pyarrow as pa
+    # pandas parses "string[pyarrow]" as its own StringDtype: the Arrow string types by hand.
+    texts = {"string[pyarrow]": pa.string(), "large_string[pyarrow]": pa.large_string()}
+    if text in texts:
+        return pd.ArrowDtype(texts[text])
+    return pd.api.types.pandas_dtype(text)
+
+
 def column_spec(label, series):
     """(core column spec, stored details) of one column."""
     dtype = series.dtype
+    if isinstance(dtype, pd.ArrowDtype):
+        # pyarrow-backed columns (int64[pyarrow], timestamp[ns, tz=...][pyarrow], ...):
+        # stored as the equivalent pandas dtype, restored as the same ArrowDtype.
+        spec, info = column_spec(label, series.astype(_arrow_plain_dtype(label, dtype)))
+        return spec, dict(info, arrow=str(dtype))
     if isinstance(dtype, pd.CategoricalDtype):
         cat = series.array
         cats = cat.categories
@@ -536,6 +572,9 @@ def _codes_dtype(n_categories: int) -> str:
 
 def _pandas_column_types(info: dict | None, core_type) -> tuple[str, str, dict | None]:
     """(pandas_type, numpy_type, metadata) of one column."""
+    if info and info.get("arrow"):  # a pyarrow-backed column: its ArrowDtype, as pyarrow says
+        pandas_type, _, _ = _pandas_column_types(dict(info, arrow=None), core_type)
+        return pandas_type, info["arrow"], None
     if info is None:
         kind, _unit, tz = core_type if core_type is not None else ("", "", "")
         if kind == "timestamp":
@@ -791,8 +830,11 @@ def table_to_frame(table, details: dict | None, multiindex_default: bool = False
     arrays = {}
     labels = []
     for i, (name, (kind, unit, tz), values, valid) in enumerate(columns):
-        arr = _restore(values, valid, kind, unit, tz, cols_info.get(name))
-        if isinstance(arr, np.ndarray) and arr.dtype == object:
+        info = cols_info.get(name)
+        arr = _restore(values, valid, kind, unit, tz, info)
+        if info and info.get("arrow"):  # written from a pyarrow-backed column
+            arr = pd.array(arr).astype(_arrow_dtype(info["arrow"]))
+        elif isinstance(arr, np.ndarray) and arr.dtype == object:
             # Kept as object: pandas 3 would turn an object array of str into "str".
             arr = pd.Series(arr, dtype=object, copy=False)
         arrays[i] = arr

@@ -51,6 +51,34 @@ def col_cases():
     ii["date"] = pd.Series([datetime.date(2024, 1, 1), None, datetime.date(1, 1, 1),
                             datetime.date(9999, 12, 31), datetime.date(1970, 1, 1),
                             datetime.date(2000, 2, 29)], dtype=object)
+    # pyarrow-backed dtypes (pandas.ArrowDtype): stored as their pandas equivalents,
+    # restored as the same ArrowDtype.
+    import pyarrow as pa
+    ii["arrow_int64"] = pd.Series([1, None, -3, 2**62, 0, 5], dtype="int64[pyarrow]")
+    ii["arrow_uint8"] = pd.Series([1, None, 255, 0, 0, 5], dtype="uint8[pyarrow]")
+    ii["arrow_double"] = pd.Series([1.5, None, -2.0, 1e300, 0.0, 3.0], dtype="double[pyarrow]")
+    ii["arrow_bool"] = pd.Series([True, None, False, True, False, True], dtype="bool[pyarrow]")
+    ii["arrow_string"] = pd.Series(["a", None, "", "é€😀", "z", "b"], dtype=pd.ArrowDtype(pa.string()))
+    ii["arrow_timestamp_tz"] = pd.Series(pd.to_datetime(
+        ["2024-03-31 01:30", None, "2024-10-27 02:30", "2000-01-01", "2024-07-01 12:00",
+         "2030-12-31 23:59:59.999999999"], format="ISO8601").tz_localize("UTC")).astype(
+        "timestamp[ns, tz=Europe/Paris][pyarrow]")
+    ii["arrow_timestamp_us"] = pd.Series(pd.to_datetime(
+        ["2024-03-31 01:30", None, "2024-10-27 02:30", "2000-01-01", "2024-07-01 12:00",
+         "2030-12-31"], format="ISO8601")).astype("timestamp[us][pyarrow]")
+    ii["arrow_duration"] = pd.Series(pd.to_timedelta([1, None, -5, 10**9, 0, 86400], unit="s")
+                                     ).astype("duration[ms][pyarrow]")
+    ii["arrow_date32"] = pd.Series([datetime.date(2024, 1, 1), None, datetime.date(1, 1, 1),
+                                    datetime.date(9999, 12, 31), datetime.date(1970, 1, 1),
+                                    datetime.date(2000, 2, 29)], dtype="date32[day][pyarrow]")
+    # pandas 3's default text dtype, and datetimes in each non-ns unit.
+    ii["str_default"] = pd.Series(["a", None, "", "é€😀", "z", "b"], dtype="str")
+    for unit in ("s", "ms", "us"):
+        ii[f"datetime_{unit}"] = pd.Series(pd.to_datetime(
+            ["2024-01-01", None, "1000-01-01", "2900-04-11", "1970-01-01", "2024-07-01 12:34:56"],
+            format="ISO8601")).astype(f"datetime64[{unit}]")
+        ii[f"timedelta_{unit}"] = pd.Series(pd.to_timedelta([1, None, -5, 10**6, 0, 86400],
+                                                            unit="s")).astype(f"timedelta64[{unit}]")
     return ii
 
 

@@ -55,11 +55,24 @@ def expected_types(name):
     if name in ("Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64",
                 "Float32", "Float64"):
         return name.lower(), name, None
+    series = CASES[name]
+    if name.startswith("arrow_"):  # pyarrow-backed: numpy_type is the ArrowDtype's name
+        base = {"arrow_int64": "int64", "arrow_uint8": "uint8", "arrow_double": "float64",
+                "arrow_bool": "bool", "arrow_string": "unicode", "arrow_timestamp_tz": "datetimetz",
+                "arrow_timestamp_us": "datetime", "arrow_duration": "timedelta",
+                "arrow_date32": "date"}[name]
+        return base, str(series.dtype), None
+    if name in ("datetime_s", "datetime_ms", "datetime_us"):
+        return "datetime", str(series.dtype), None
+    if name.startswith("timedelta_"):
+        return "timedelta", str(series.dtype), None
     if name.startswith("datetime_") and name != "datetime_naive":
-        return "datetimetz", "datetime64[ns]", {"timezone": name[len("datetime_"):]}
+        return ("datetimetz", f"datetime64[{series.dtype.unit}]",
+                {"timezone": name[len("datetime_"):]})
     return {
-        "datetime_naive": ("datetime", "datetime64[ns]", None),
-        "timedelta": ("timedelta", "timedelta64[ns]", None),
+        "datetime_naive": ("datetime", str(series.dtype), None),
+        "timedelta": ("timedelta", str(series.dtype), None),
+        "str_default": ("unicode", "str", None),
         "object_str": ("unicode", "object", None),
         "string": ("unicode", "string", None),
         "boolean": ("bool", "boolean", None),
@@ -77,7 +90,7 @@ def physical_dtype(series) -> str:
     if isinstance(dtype, pd.CategoricalDtype):
         return str(series.cat.codes.dtype)
     if isinstance(dtype, pd.DatetimeTZDtype):
-        return "datetime64[ns]"
+        return f"datetime64[{dtype.unit}]"
     return str(dtype)
 
 
