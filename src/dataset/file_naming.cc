@@ -103,6 +103,14 @@ bool IsTempMetadataFileName(std::string_view file_name, std::string_view dataset
   return true;
 }
 
+std::string LeftoversRecordFileName(std::string_view dataset_name) {
+  std::string out = ".";
+  out += dataset_name;
+  out += kMetadataSuffix;
+  out += ".leftovers";
+  return out;
+}
+
 std::optional<DatasetPaths> DatasetPaths::Make(std::string_view dataset_dir) {
   std::string_view name = BaseName(dataset_dir);
   if (name.empty() || name == "." || name == "..") return std::nullopt;
@@ -113,6 +121,7 @@ std::optional<DatasetPaths> DatasetPaths::Make(std::string_view dataset_dir) {
   p.metadata = JoinPath(p.parent, MetadataFileName(p.name));
   p.lock = JoinPath(p.parent, LockFileName(p.name));
   p.readers = JoinPath(p.parent, ReaderLockFileName(p.name));
+  p.leftovers = JoinPath(p.parent, LeftoversRecordFileName(p.name));
   return p;
 }
 

@@ -12,6 +12,10 @@
 //   <parent>/.<name>_opdmd.<hex>.tmp    temporary metadata file of a write in
 //                                       progress: starts with '.', never ends
 //                                       with "_opdmd".
+//   <parent>/.<name>_opdmd.leftovers    leftovers record of a dataset without
+//                                       metadata file (removed, or whose first
+//                                       write has not committed): a metadata
+//                                       file whose ids are all leftovers.
 //
 // Thread-safety: pure functions. Ownership: plain values.
 #pragma once
@@ -50,6 +54,9 @@ std::string TempMetadataFileName(std::string_view dataset_name, uint64_t token);
 // (and of no other dataset).
 bool IsTempMetadataFileName(std::string_view file_name, std::string_view dataset_name);
 
+// ".<name>_opdmd.leftovers".
+std::string LeftoversRecordFileName(std::string_view dataset_name);
+
 // Paths of one dataset, from its directory path (trailing '/' ignored).
 struct DatasetPaths {
   std::string dir;       // <parent>/<name>
@@ -58,6 +65,7 @@ struct DatasetPaths {
   std::string metadata;  // <parent>/<name>_opdmd
   std::string lock;      // <parent>/<name>.lock
   std::string readers;   // <parent>/<name>.readers
+  std::string leftovers;  // <parent>/.<name>_opdmd.leftovers
 
   // InvalidArgument-worthy paths (empty, "/", ending in "." or "..") give
   // nullopt.

@@ -150,6 +150,9 @@ std::optional<uint64_t> DatasetMetadata::max_known_file_id() const {
   for (uint64_t id : file_ids) {
     if (!m || id > *m) m = id;
   }
+  for (uint64_t id : obsolete_file_ids) {
+    if (!m || id > *m) m = id;
+  }
   return m;
 }
 
@@ -199,6 +202,11 @@ std::string EncodeOupsJson(const DatasetMetadata& md) {
   }
   root.Add("max_used_file_id", md.max_used_file_id ? json::Value::UInt(*md.max_used_file_id)
                                                    : json::Value::Null());
+  if (!md.obsolete_file_ids.empty()) {
+    json::Value ids = json::Value::Array();
+    for (uint64_t id : md.obsolete_file_ids) ids.Push(json::Value::UInt(id));
+    root.Add("obsolete_file_ids", std::move(ids));
+  }
   return json::Serialize(root);
 }
 
@@ -273,6 +281,17 @@ Status DecodeOupsJson(const std::string& text, DatasetMetadata* md) {
     auto h = hwm->AsUInt64();
     if (!h.ok()) return Status::Corruption("max_used_file_id is not a uint64");
     md->max_used_file_id = *h;
+  }
+  const json::Value* obsolete = root.Find("obsolete_file_ids");
+  if (obsolete != nullptr && !obsolete->is_null()) {
+    if (!obsolete->is_array()) return Status::Corruption("obsolete_file_ids is not an array");
+    std::set<uint64_t> ids;
+    for (const auto& item : obsolete->items()) {
+      auto id = item.AsUInt64();
+      if (!id.ok()) return Status::Corruption("obsolete_file_ids holds a value that is not a uint64");
+      ids.insert(*id);
+    }
+    md->obsolete_file_ids.assign(ids.begin(), ids.end());
   }
   if (md->schema && md->ordered_on && md->schema->IndexOf(*md->ordered_on) < 0) {
     return Status::Corruption("ordered column '" + *md->ordered_on + "' is not in the schema");
@@ -355,6 +374,8 @@ Result<DatasetMetadata> ReadMetadataFile(FileSystem& fs, const std::string& path
       return corrupt("row group " + std::to_string(i) + " has its min after its max");
     }
   }
+  // A listed file is never obsolete, whatever the JSON says.
+  std::erase_if(md.obsolete_file_ids, [&](uint64_t id) { return ids.count(id) > 0; });
   return md;
 }
 
@@ -388,8 +409,13 @@ Status WriteMetadataFile(FileSystem& fs, const std::string& path, const DatasetM
 
 Status WriteParquetFileDurably(FileSystem& fs, const std::string& path, const Table& table,
                                parquet::WriterOptions options) {
-  options.row_group_size = std::max<int64_t>(table.num_rows(), 1);
   OUPS_ASSIGN_OR_RETURN(auto file, fs.OpenForWrite(path));
+  return WriteParquetFileDurably(std::move(file), table, std::move(options));
+}
+
+Status WriteParquetFileDurably(std::unique_ptr<WritableFile> file, const Table& table,
+                               parquet::WriterOptions options) {
+  options.row_group_size = std::max<int64_t>(table.num_rows(), 1);
   auto wrapped = std::make_unique<SyncOnCloseFile>(std::move(file));
   OUPS_ASSIGN_OR_RETURN(auto writer,
                         parquet::FileWriter::Open(std::move(wrapped), table.schema(), options));

@@ -13,8 +13,10 @@
 //    "key_value_metadata": {"k": "v", ...},
 //    "schema": null | {"fields": [{"name": ..., "type": ..., "nullable": ...}],
 //                      "pandas": <opaque JSON, stored and returned untouched>},
-//    "max_used_file_id": null | <uint64>}      (id high-water mark, §2.2)
-// Readers ignore unknown members and refuse a format_version above 1.
+//    "max_used_file_id": null | <uint64>,      (id high-water mark, §2.2)
+//    "obsolete_file_ids": [<uint64>, ...]}     (only when not empty)
+// Readers ignore unknown members and refuse a format_version above 1, so a
+// reader that does not know "obsolete_file_ids" still reads the dataset.
 //
 // Column MultiIndex (§3.9): a stored column name that is the compact JSON
 // array of strings (e.g. `["ts",""]`) is written in "ordered_on" as that
@@ -53,6 +55,11 @@ struct DatasetMetadata {
   std::optional<std::string> schema_extra_json;
   // Largest file id ever used by this dataset (high-water mark, §2.2).
   std::optional<uint64_t> max_used_file_id;
+  // Ids of files that were this dataset's and that no committed state lists
+  // any more, whose deletion is not yet known to be durable (a reader of an
+  // older snapshot may still read them; a later write deletes them). Never
+  // holds an id of `file_ids`. Sorted, unique.
+  std::vector<uint64_t> obsolete_file_ids;
 
   // One entry per rg, in row order.
   std::vector<uint64_t> file_ids;
@@ -63,7 +70,8 @@ struct DatasetMetadata {
 
   int64_t num_row_groups() const { return static_cast<int64_t>(file_ids.size()); }
   int64_t total_rows() const;
-  // Largest id referenced by the rgs, or by the high-water mark; nullopt if none.
+  // Largest id referenced by the rgs, the obsolete ids or the high-water mark;
+  // nullopt if none.
   std::optional<uint64_t> max_known_file_id() const;
   // Type of the mins/maxs columns: the ordered column's type in the schema
   // when both are known, else the int64 placeholder.
@@ -117,6 +125,10 @@ namespace oups::dataset {
 // all its rows in ONE row group, then syncs and closes it: when this returns
 // OK the file's content is durable (its directory entry is not: SyncDir).
 [[nodiscard]] Status WriteParquetFileDurably(FileSystem& fs, const std::string& path,
+                                             const Table& table,
+                                             parquet::WriterOptions options);
+// The same into a file the caller opened (e.g. with FileSystem::CreateNewFile).
+[[nodiscard]] Status WriteParquetFileDurably(std::unique_ptr<WritableFile> file,
                                              const Table& table,
                                              parquet::WriterOptions options);
 

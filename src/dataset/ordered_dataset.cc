@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <mutex>
 #include <random>
 #include <set>
@@ -16,6 +17,7 @@
 #include "common/json.h"
 #include "dataset/file_naming.h"
 #include "dataset/frequency.h"
+#include "dataset/leftovers.h"
 #include "dataset/merge_executor.h"
 #include "dataset/metadata_file.h"
 #include "dataset/write_planner.h"
@@ -213,14 +215,17 @@ ReaderCheck CheckNoReader(const OrderedDataset::State& st) {
 }
 
 // Ids of the row-group files present in the dataset directory (none if the
-// directory does not exist).
-Result<std::vector<uint64_t>> ListRowGroupFiles(FileSystem& fs, const DatasetPaths& paths) {
+// directory does not exist; `dir_exists` tells which).
+Result<std::vector<uint64_t>> ListRowGroupFiles(FileSystem& fs, const DatasetPaths& paths,
+                                                bool* dir_exists) {
   std::vector<uint64_t> ids;
+  *dir_exists = false;
   auto entries = fs.ListDir(paths.dir);
   if (!entries.ok()) {
     if (entries.status().IsNotFound()) return ids;
     return entries.status();
   }
+  *dir_exists = true;
   for (const FileInfo& e : *entries) {
     if (e.is_dir) continue;
     if (auto id = dataset::ParseRowGroupFileName(e.name)) ids.push_back(*id);
@@ -228,24 +233,61 @@ Result<std::vector<uint64_t>> ListRowGroupFiles(FileSystem& fs, const DatasetPat
   return ids;
 }
 
-// Deletes temp metadata files of this dataset and rg files not referenced by
-// `md` (leftovers of interrupted writes or deferred deletions). Best effort.
-void SweepLeftovers(const OrderedDataset::State* st_for_sweep, const DatasetMetadata& md,
-                    const std::vector<uint64_t>& present) {
-  FileSystem& fs = *st_for_sweep->fs;
-  const DatasetPaths& paths = st_for_sweep->paths;
-  if (auto entries = fs.ListDir(paths.ParentDir()); entries.ok()) {
-    for (const FileInfo& e : *entries) {
-      if (!e.is_dir && dataset::IsTempMetadataFileName(e.name, paths.name)) {
-        fs.DeleteFile(JoinPath(paths.parent, e.name)).IgnoreError();
-      }
+// Deletes the temp metadata files of this dataset (interrupted commits) and,
+// when `stale_record` (a committed metadata file exists), its leftovers
+// record, which that metadata supersedes. Best effort.
+void SweepTempFiles(FileSystem& fs, const DatasetPaths& paths, bool stale_record) {
+  auto entries = fs.ListDir(paths.ParentDir());
+  if (!entries.ok()) return;
+  const std::string record = dataset::LeftoversRecordFileName(paths.name);
+  for (const FileInfo& e : *entries) {
+    if (e.is_dir) continue;
+    if (dataset::IsTempMetadataFileName(e.name, paths.name) || (stale_record && e.name == record)) {
+      fs.DeleteFile(JoinPath(paths.parent, e.name)).IgnoreError();
     }
   }
-  std::set<uint64_t> referenced(md.file_ids.begin(), md.file_ids.end());
-  if (!CheckNoReader(*st_for_sweep).free) return;  // a reader may need them
-  for (uint64_t id : present) {
-    if (!referenced.count(id)) fs.DeleteFile(paths.RowGroupFile(id)).IgnoreError();
+}
+
+// Deletes the proven leftovers of `own` (see dataset/leftovers.h) and returns
+// the ids now absent. The run above the mark goes from its top down and stops
+// at the first failure, so that what remains is still a run right above the
+// mark; obsolete files only when no reader is registered (a reader of an older
+// snapshot may need them; `no_reader` when the caller holds the check's lock).
+// Best effort.
+std::set<uint64_t> DeleteLeftovers(const OrderedDataset::State& st,
+                                   const dataset::RowGroupFileOwnership& own,
+                                   bool no_reader = false) {
+  FileSystem& fs = *st.fs;
+  std::set<uint64_t> gone;
+  auto remove = [&](uint64_t id) {
+    Status s = fs.DeleteFile(st.paths.RowGroupFile(id));
+    if (s.ok() || s.IsNotFound()) gone.insert(id);
+    return s.ok() || s.IsNotFound();
+  };
+  for (auto it = own.interrupted.rbegin(); it != own.interrupted.rend(); ++it) {
+    if (!remove(*it)) break;
   }
+  if (!own.obsolete.empty()) {
+    ReaderCheck readers;
+    if (!no_reader) readers = CheckNoReader(st);
+    if (no_reader || readers.free) {
+      for (uint64_t id : own.obsolete) remove(id);
+    }
+  }
+  return gone;
+}
+
+// A write refuses to start a dataset over row-group files that no metadata
+// file or leftovers record accounts for.
+Status UnaccountedFilesError(const DatasetPaths& paths, const std::vector<uint64_t>& present) {
+  return Status::AlreadyExists(
+      "dataset directory '" + paths.dir + "' holds " + std::to_string(present.size()) +
+      " row-group file(s) (" + paths.RowGroupFile(present.front()) +
+      (present.size() > 1 ? ", ..." : "") + ") but its metadata file '" + paths.metadata +
+      "' does not exist, so nothing proves they are leftovers of this dataset; they are kept "
+      "and nothing is written. If the directory was moved, copied or restored without its "
+      "metadata file, put that file back at '" + paths.metadata +
+      "'; to start a new dataset here, first move the row-group files (or the directory) away.");
 }
 
 struct ValidatedWrite {
@@ -432,24 +474,51 @@ const std::shared_ptr<FileSystem>& OrderedDataset::file_system() const { return 
 
 namespace {
 
-// Files created by one write attempt: deleted (best effort) unless committed.
+// Files created by one write attempt: deleted (best effort) unless committed,
+// the last created first, stopping at the first failure so that the row-group
+// files left behind stay a run of ids right above the high-water mark.
 struct CreatedFiles {
   FileSystem* fs = nullptr;
   std::vector<std::string> paths;
   bool committed = false;
   ~CreatedFiles() {
     if (committed) return;
-    for (const auto& p : paths) fs->DeleteFile(p).IgnoreError();
+    for (auto it = paths.rbegin(); it != paths.rend(); ++it) {
+      Status s = fs->DeleteFile(*it);
+      if (!s.ok() && !s.IsNotFound()) break;
+    }
   }
 };
+
+uint64_t RandomToken() {
+  std::random_device rd;
+  return (static_cast<uint64_t>(rd()) << 32) ^ rd() ^
+         static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+}
+
+// Writes `record` as the leftovers record of the dataset, durably: through a
+// temp file (listed in `created` while it exists), renamed over the record,
+// then the parent directory synced.
+Status WriteLeftoversRecord(const OrderedDataset::State& st, const DatasetMetadata& record,
+                            CreatedFiles* created) {
+  FileSystem& fs = *st.fs;
+  const std::string temp = st.paths.TempMetadata(RandomToken());
+  created->paths.push_back(temp);
+  OUPS_RETURN_NOT_OK(dataset::WriteMetadataFile(fs, temp, record));
+  OUPS_RETURN_NOT_OK(fs.Rename(temp, st.paths.leftovers));
+  created->paths.pop_back();
+  return fs.SyncDir(st.paths.ParentDir());
+}
 
 Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions& o) {
   FileSystem& fs = *st.fs;
   const DatasetPaths& paths = st.paths;
   // §2.5 step 2: lock.
   OUPS_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> lock, TakeWriterLock(st, w.lock_timeout));
-  // Step 3: committed state (never a cached copy).
+  // Step 3: committed state (never a cached copy). Without a metadata file,
+  // the leftovers record (if any) says which files are this dataset's.
   Committed snap;
+  bool from_record = false;
   {
     auto md = dataset::ReadMetadataFile(fs, paths.metadata);
     if (md.ok()) {
@@ -458,6 +527,17 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
     } else if (!md.status().IsNotFound()) {
       return md.status();
     } else {
+      auto record = dataset::ReadMetadataFile(fs, paths.leftovers);
+      if (record.ok()) {
+        snap.md = dataset::AsLeftoversOnly(*record);
+        from_record = true;
+      } else if (!record.status().IsNotFound()) {
+        return Status(record.status().code(),
+                      "leftovers record of dataset '" + paths.dir +
+                          "' is unreadable, so no file of its directory is known to be a "
+                          "leftover (delete the record to start afresh once the directory holds "
+                          "no row-group file): " + record.status().message());
+      }
       std::lock_guard<std::mutex> g(st.mu);
       if (st.preserved_kv) snap.md.key_value_metadata = *st.preserved_kv;
     }
@@ -467,9 +547,21 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
     return OrderedOnMismatch(w.ordered_on, *md.ordered_on);
   }
   OUPS_RETURN_NOT_OK(dataset::CheckNoOverlap(md, paths.dir));
-  // Leftovers of interrupted writes (under the lock, before anything new).
-  OUPS_ASSIGN_OR_RETURN(std::vector<uint64_t> present, ListRowGroupFiles(fs, paths));
-  SweepLeftovers(&st, md, present);
+  // Leftovers (under the lock, before anything new): only files the committed
+  // state proves to be this dataset's (dataset/leftovers.h).
+  bool dir_exists = false;
+  OUPS_ASSIGN_OR_RETURN(std::vector<uint64_t> present, ListRowGroupFiles(fs, paths, &dir_exists));
+  if (!snap.exists && !from_record && !present.empty()) {
+    return UnaccountedFilesError(paths, present);
+  }
+  const dataset::RowGroupFileOwnership own = dataset::ClassifyRowGroupFiles(md, present);
+  SweepTempFiles(fs, paths, snap.exists);
+  const std::set<uint64_t> gone = DeleteLeftovers(st, own);
+  // Interrupted files that could not be deleted: the new ids go above them.
+  std::vector<uint64_t> kept_run;
+  for (uint64_t id : own.interrupted) {
+    if (!gone.count(id)) kept_run.push_back(id);
+  }
 
   // Schema: check, or record.
   std::optional<Schema> schema = md.schema;
@@ -508,9 +600,7 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
   out.schema = schema;
   out.schema_extra_json = o.schema_extra_json ? o.schema_extra_json : md.schema_extra_json;
   out.max_used_file_id = md.max_known_file_id();
-  for (uint64_t id : present) {
-    if (!out.max_used_file_id || id > *out.max_used_file_id) out.max_used_file_id = id;
-  }
+  if (!kept_run.empty()) out.max_used_file_id = kept_run.back();
   for (const auto& [k, v] : o.key_value_metadata) {
     if (v) {
       out.key_value_metadata[k] = *v;
@@ -521,6 +611,9 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
 
   CreatedFiles created{&fs, {}, false};
   std::vector<uint64_t> obsolete;
+  bool record_written = false;     // this write wrote the leftovers record
+  bool any_file = false;           // this write created a row-group file
+  bool deletions_durable = false;  // the directory was synced after the deletions
   const int64_t R = md.num_row_groups();
   const bool has_rows = w.rows.num_rows() > 0;
   if (!schema || (R == 0 && !has_rows)) {
@@ -545,8 +638,9 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
     in.ordered_on = w.ordered_on;
     OUPS_ASSIGN_OR_RETURN(dataset::WritePlan plan, dataset::PlanWrite(in));
 
-    // Step 6: execute, each produced rg to a fresh file.
-    uint64_t next_id = out.max_used_file_id ? *out.max_used_file_id + 1 : 0;
+    // Step 6: execute, each produced rg to a fresh file (created exclusively:
+    // an existing file is never replaced).
+    std::optional<uint64_t> next_id = dataset::FirstIdAboveMark(out);
     bool dir_ready = false;
     parquet::WriterOptions wopts;
     wopts.compression = w.compression;
@@ -591,6 +685,13 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
       }
     }
     auto emit = [&](size_t k, Table rg) -> Status {
+      if (!next_id) return dataset::NoIdLeft(paths);
+      if (!snap.exists && !from_record && !record_written) {
+        // A first write: record (durably) that the files it is about to
+        // create are leftovers until it commits.
+        OUPS_RETURN_NOT_OK(WriteLeftoversRecord(st, DatasetMetadata{}, &created));
+        record_written = true;
+      }
       if (!dir_ready) {
         OUPS_ASSIGN_OR_RETURN(bool exists, fs.Exists(paths.dir));
         if (!exists) {
@@ -600,10 +701,23 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
         dir_ready = true;
       }
       OUPS_ASSIGN_OR_RETURN(Table conformed, WithSchema(rg, *schema));
-      const uint64_t id = next_id++;
+      const uint64_t id = *next_id;
+      next_id = id == std::numeric_limits<uint64_t>::max() ? std::nullopt
+                                                           : std::optional<uint64_t>(id + 1);
       const std::string file = paths.RowGroupFile(id);
+      auto opened = fs.CreateNewFile(file);
+      if (!opened.ok()) {
+        if (opened.status().code() != StatusCode::kAlreadyExists) return opened.status();
+        return Status::AlreadyExists(
+            "cannot write a row group of dataset '" + paths.dir + "': '" + file +
+            "' already exists, and the committed metadata '" + paths.metadata +
+            "' neither lists it nor proves it to be a leftover of this dataset, so it is never "
+            "replaced; move it out of the dataset directory, then write again");
+      }
       created.paths.push_back(file);
-      OUPS_RETURN_NOT_OK(dataset::WriteParquetFileDurably(fs, file, conformed, wopts));
+      any_file = true;
+      OUPS_RETURN_NOT_OK(
+          dataset::WriteParquetFileDurably(std::move(opened).ValueOrDie(), conformed, wopts));
       OUPS_ASSIGN_OR_RETURN(Column oc, conformed.GetColumn(w.ordered_on));
       produced[k].push_back(Produced{id, static_cast<uint64_t>(conformed.num_rows()),
                                      oc.Slice(0, 1), oc.Slice(oc.length() - 1, 1)});
@@ -616,9 +730,14 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
     eo.dedup_subset = w.dedup_subset;
     eo.target = w.target;
     OUPS_RETURN_NOT_OK(dataset::ExecuteWritePlan(plan, w.rows, eo, load, emit));
-    if (dir_ready) OUPS_RETURN_NOT_OK(fs.SyncDir(paths.dir));
-    if (next_id > 0 && (!out.max_used_file_id || next_id - 1 > *out.max_used_file_id)) {
-      out.max_used_file_id = next_id - 1;
+    if (dir_ready) {
+      // Also makes this write's deletions of leftovers durable.
+      OUPS_RETURN_NOT_OK(fs.SyncDir(paths.dir));
+      deletions_durable = true;
+    }
+    if (any_file) {
+      const uint64_t last = next_id ? *next_id - 1 : std::numeric_limits<uint64_t>::max();
+      if (!out.max_used_file_id || last > *out.max_used_file_id) out.max_used_file_id = last;
     }
 
     // Step 7: the new rg list (§4.9).
@@ -649,12 +768,33 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
     }
   }
 
+  // Obsolete files the new state records: those this commit stops listing,
+  // plus those of the old state (and interrupted files) not known to be gone
+  // for good. An absence becomes durable with a sync of the directory.
+  {
+    const std::set<uint64_t> now(present.begin(), present.end());
+    std::set<uint64_t> keep(obsolete.begin(), obsolete.end());
+    std::vector<uint64_t> candidates = md.obsolete_file_ids;
+    candidates.insert(candidates.end(), own.interrupted.begin(), own.interrupted.end());
+    bool any_absence = !gone.empty();
+    for (uint64_t id : md.obsolete_file_ids) any_absence |= !now.count(id);
+    if (any_absence && !deletions_durable) {
+      deletions_durable = !dir_exists || fs.SyncDir(paths.dir).ok();
+    }
+    for (uint64_t id : candidates) {
+      const bool absent = !now.count(id) || gone.count(id);
+      if (!absent || !deletions_durable) keep.insert(id);
+    }
+    for (uint64_t id : out.file_ids) keep.erase(id);
+    out.obsolete_file_ids.assign(keep.begin(), keep.end());
+    if (!out.obsolete_file_ids.empty() &&
+        (!out.max_used_file_id || out.obsolete_file_ids.back() > *out.max_used_file_id)) {
+      out.max_used_file_id = out.obsolete_file_ids.back();
+    }
+  }
+
   // Commit: temp metadata file, fsync, rename, fsync parent.
-  std::random_device rd;
-  const uint64_t token = (static_cast<uint64_t>(rd()) << 32) ^ rd() ^
-                         static_cast<uint64_t>(
-                             std::chrono::steady_clock::now().time_since_epoch().count());
-  const std::string temp = paths.TempMetadata(token);
+  const std::string temp = paths.TempMetadata(RandomToken());
   created.paths.push_back(temp);
   OUPS_RETURN_NOT_OK(dataset::WriteMetadataFile(fs, temp, out, w.compression));
   OUPS_RETURN_NOT_OK(fs.Rename(temp, paths.metadata));
@@ -680,6 +820,8 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
       for (uint64_t id : obsolete) fs.DeleteFile(paths.RowGroupFile(id)).IgnoreError();
     }
   }
+  // The new metadata file now accounts for every file the record did.
+  if (from_record || record_written) fs.DeleteFile(paths.leftovers).IgnoreError();
   (void)lock;
   return Status::OK();
 }
@@ -926,8 +1068,15 @@ Status OrderedDataset::Remove(const RemoveOptions& options) {
   if (!md.ok() && md.status().IsNotFound()) return Status::OK();  // removed meanwhile
   std::map<std::string, std::string> kv;
   if (md.ok()) kv = md->key_value_metadata;
-  // Commit point: the metadata file is gone (a corrupt one is removed too).
-  OUPS_RETURN_NOT_OK(fs.DeleteFile(paths.metadata));
+  // Commit point: the metadata file is gone. It becomes the leftovers record,
+  // which proves to a later write that the files it lists are leftovers of
+  // this dataset. A corrupt one proves nothing: it is deleted, and its files
+  // are kept (a later write then refuses to start a dataset over them).
+  if (md.ok()) {
+    OUPS_RETURN_NOT_OK(fs.Rename(paths.metadata, paths.leftovers));
+  } else {
+    OUPS_RETURN_NOT_OK(fs.DeleteFile(paths.metadata));
+  }
   OUPS_RETURN_NOT_OK(fs.SyncDir(paths.ParentDir()));
   {
     std::lock_guard<std::mutex> g(st.mu);
@@ -937,25 +1086,25 @@ Status OrderedDataset::Remove(const RemoveOptions& options) {
       st.preserved_kv.reset();
     }
   }
-  // Best effort from here: every file of the directory, the directory, temp
-  // files, the reader and lock files; rg files only when no reader may still
-  // need them (otherwise the next write or removal sweeps them).
+  // Best effort from here: the dataset's row-group files, the directory, temp
+  // files, the record, the reader and lock files; row-group files only when no
+  // reader may still need them (otherwise the record stays and the next write
+  // sweeps them). Files the record does not account for are kept.
+  SweepTempFiles(fs, paths, false);
   ReaderCheck readers = CheckNoReader(st);
-  if (!readers.free) {
-    DatasetMetadata none;
-    SweepLeftovers(&st, none, {});
-    return Status::OK();
+  if (!readers.free) return Status::OK();
+  if (md.ok()) {
+    bool dir_exists = false;
+    auto present = ListRowGroupFiles(fs, paths, &dir_exists);
+    if (!present.ok()) return Status::OK();
+    const auto own = dataset::ClassifyRowGroupFiles(dataset::AsLeftoversOnly(*md), *present);
+    const std::set<uint64_t> gone = DeleteLeftovers(st, own, /*no_reader=*/true);
+    // The record goes only once every file it accounts for is durably gone.
+    if (gone.size() != own.obsolete.size() + own.interrupted.size()) return Status::OK();
+    if (!gone.empty() && !fs.SyncDir(paths.dir).ok()) return Status::OK();
+    if (dir_exists) fs.DeleteDir(paths.dir).IgnoreError();
+    if (!fs.DeleteFile(paths.leftovers).ok()) return Status::OK();
   }
-  if (auto entries = fs.ListDir(paths.dir); entries.ok()) {
-    for (const FileInfo& e : *entries) {
-      if (!e.is_dir && dataset::ParseRowGroupFileName(e.name)) {
-        fs.DeleteFile(JoinPath(paths.dir, e.name)).IgnoreError();
-      }
-    }
-    fs.DeleteDir(paths.dir).IgnoreError();
-  }
-  DatasetMetadata none;
-  SweepLeftovers(&st, none, {});
   // Safe under the locks: lockers re-check that the path names what they locked.
   fs.DeleteFile(paths.readers).IgnoreError();
   readers.lock.reset();

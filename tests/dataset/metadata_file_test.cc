@@ -90,6 +90,35 @@ TEST(MetadataFile, EmptyDatasetWithoutSchema) {
   EXPECT_EQ(back->max_known_file_id(), std::nullopt);
 }
 
+// Obsolete ids (files a commit stopped listing, not yet known deleted): a
+// JSON member only when there are some, so that other datasets' metadata is
+// unchanged and older readers (which ignore unknown members) read it.
+TEST(MetadataFile, ObsoleteFileIdsOnlyWhenAny) {
+  DatasetMetadata md;
+  md.max_used_file_id = 7;
+  EXPECT_EQ(EncodeOupsJson(md).find("obsolete_file_ids"), std::string::npos);
+  md.obsolete_file_ids = {3, 6};
+  const std::string json = EncodeOupsJson(md);
+  EXPECT_NE(json.find(R"("max_used_file_id":7,"obsolete_file_ids":[3,6]})"), std::string::npos)
+      << json;
+  DatasetMetadata back;
+  ASSERT_TRUE(DecodeOupsJson(json, &back).ok());
+  EXPECT_EQ(back.obsolete_file_ids, (std::vector<uint64_t>{3, 6}));
+  EXPECT_EQ(back.max_known_file_id(), 7u);
+  DatasetMetadata bad;
+  EXPECT_TRUE(DecodeOupsJson(R"({"format_version":1,"ordered_on":null,"key_value_metadata":{},)"
+                             R"("obsolete_file_ids":[-1]})",
+                             &bad)
+                  .IsCorruption());
+  // A listed file is never obsolete, whatever the file says.
+  auto fs = NewMemoryFileSystem();
+  DatasetMetadata listed = Sample();
+  listed.obsolete_file_ids = {listed.file_ids[0], 100};
+  ASSERT_TRUE(WriteMetadataFile(*fs, "m", listed).ok());
+  EXPECT_EQ(ReadMetadataFile(*fs, "m").ValueOrDie().obsolete_file_ids,
+            (std::vector<uint64_t>{100}));
+}
+
 TEST(MetadataFile, MultiIndexOrderedOnIsAJsonArray) {
   DatasetMetadata md;
   md.ordered_on = R"(["ts",""])";

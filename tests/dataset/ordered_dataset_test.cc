@@ -362,22 +362,31 @@ TEST_F(OrderedDatasetTest, LockTimeout) {
 TEST_F(OrderedDatasetTest, LeftoversSweptAndIdsAboveThem) {
   auto ds = Open();
   ASSERT_TRUE(ds.Write(AB({1, 2}, {"a", "b"}), {.ordered_on = "a"}).ok());
-  // Leftovers of an interrupted write: an unreferenced rg file with a high id
-  // and a temp metadata file; plus another dataset's files that must survive.
-  ASSERT_TRUE(fs->WriteFile("/data/ds/file_00000007.parquet", "partial").ok());
+  // Leftovers of an interrupted write: unreferenced rg files right above the
+  // high-water mark (0) and a temp metadata file; plus a file with a high id
+  // that no write of this dataset created and another dataset's files, which
+  // must survive (docs/format.md, leftover rule).
+  ASSERT_TRUE(fs->WriteFile("/data/ds/file_00000001.parquet", "partial").ok());
+  ASSERT_TRUE(fs->WriteFile("/data/ds/file_00000002.parquet", "partial").ok());
+  ASSERT_TRUE(fs->WriteFile("/data/ds/file_00000007.parquet", "not ours").ok());
   ASSERT_TRUE(fs->WriteFile("/data/" + dataset::TempMetadataFileName("ds", 0xabc), "tmp").ok());
   ASSERT_TRUE(fs->WriteFile("/data/" + dataset::TempMetadataFileName("ds2", 0xabc), "tmp").ok());
   ASSERT_TRUE(fs->WriteFile("/data/ds2_opdmd", "x").ok());
   // Readers never see leftovers.
   EXPECT_EQ(Ints(ds.Read().ValueOrDie(), "a"), (std::vector<int64_t>{1, 2}));
   ASSERT_TRUE(ds.Write(AB({3}, {"c"})).ok());
-  EXPECT_EQ(RgFiles(*fs), (std::vector<std::string>{"file_00000000.parquet", "file_00000008.parquet"}));
+  // Id 1 was never committed: the new row group takes it.
+  EXPECT_EQ(RgFiles(*fs), (std::vector<std::string>{"file_00000000.parquet", "file_00000001.parquet",
+                                                    "file_00000007.parquet"}));
+  EXPECT_EQ(Ints(ds.Read().ValueOrDie(), "a"), (std::vector<int64_t>{1, 2, 3}));
+  EXPECT_EQ(fs->ReadFile("/data/ds/file_00000007.parquet").ValueOrDie()->view(), "not ours");
   EXPECT_FALSE(fs->Exists("/data/" + dataset::TempMetadataFileName("ds", 0xabc)).ValueOrDie());
   EXPECT_TRUE(fs->Exists("/data/" + dataset::TempMetadataFileName("ds2", 0xabc)).ValueOrDie());
   EXPECT_TRUE(fs->Exists("/data/ds2_opdmd").ValueOrDie());
-  // The high-water mark survives the deletion of the leftover.
+  // The high-water mark (1) is committed: the next id is 2.
   ASSERT_TRUE(ds.Write(AB({4}, {"d"})).ok());
-  EXPECT_EQ(RgFiles(*fs).back(), "file_00000009.parquet");
+  EXPECT_EQ(RgFiles(*fs), (std::vector<std::string>{"file_00000000.parquet", "file_00000001.parquet",
+                                                    "file_00000002.parquet", "file_00000007.parquet"}));
 }
 
 TEST_F(OrderedDatasetTest, RangeReadsPruneRowGroups) {
