@@ -1,5 +1,5 @@
 // The standard tick table of the benchmarks (benchmarks/README.md), generated
-// bit for bit as benchmarks/duckdb_ticks.mjs generates it in DuckDB, and the
+// bit for bit as benchmarks/duckdb_ticks.py generates it in DuckDB, and the
 // clocks the tick benchmarks time it with.
 #pragma once
 

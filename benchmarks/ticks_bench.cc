@@ -1,6 +1,6 @@
 // Macro benchmark, oups side: writes and reads the standard tick table with the
 // oups Parquet engine and prints the timings as one JSON object (same shape as
-// benchmarks/duckdb_ticks.mjs, which measures DuckDB on the same data).
+// benchmarks/duckdb_ticks.py, which measures DuckDB on the same data).
 //
 //   ticks_bench FILE [ROWS] [--repeat R] [--compression snappy]
 #include <cstdio>

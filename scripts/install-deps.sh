@@ -65,7 +65,13 @@ else
     "$PYTHON" -m venv "$VENV"
   fi
   echo "install-deps: pip: installing $LOCK into $VENV"
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$LOCK"
+  mkdir -p "$VENV"
+  if ! "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$LOCK" \
+    >"$VENV/pip-install.log" 2>&1; then
+    grep -v "^WARNING: Location" "$VENV/pip-install.log" | tail -n 40
+    echo "install-deps: pip install failed (full log: $VENV/pip-install.log)" >&2
+    exit 1
+  fi
   cp "$LOCK" "$stamp"
 fi
 "$VENV/bin/python" -c 'import sys, numpy, pandas, pyarrow, duckdb

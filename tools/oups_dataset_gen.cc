@@ -1,5 +1,5 @@
 // oups-dataset-gen: writes, with OrderedDataset, the datasets that
-// interop/duckdb_check_dataset.mjs has DuckDB read back.
+// interop/check_dataset.py has DuckDB read back (and interop/pyarrow_check.py, pyarrow).
 //
 //   oups-dataset-gen DIR
 //

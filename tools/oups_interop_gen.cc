@@ -1,5 +1,5 @@
 // oups-interop-gen: writes, with oups's own Parquet writer, the corpus that
-// interop/duckdb_check_ours.mjs has DuckDB read back.
+// interop/check_ours.py has DuckDB read back (and interop/pyarrow_check.py, pyarrow).
 //
 //   oups-interop-gen OUTDIR
 //

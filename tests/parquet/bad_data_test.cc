@@ -24,7 +24,7 @@ struct BadFile {
 };
 
 // Files of the directory that are not corpus entries.
-const std::set<std::string> kNotCorpus = {"README.md", "make_bad_data.py", "make_base.mjs",
+const std::set<std::string> kNotCorpus = {"README.md", "make_bad_data.py", "make_base.py",
                                           "base"};
 
 constexpr StatusCode kCorrupt = StatusCode::kCorruption;

@@ -4,9 +4,8 @@
     /usr/bin/python3 tests/data/bad_data/make_bad_data.py
 
 Every file is a small valid Parquet file of base/ (written by DuckDB 1.5.6
-through make_base.mjs, a Node script that no longer runs since the project
-dropped Node; the files are committed, so that the corpus does not depend on
-any DuckDB install) mutated in one precise way: truncated, a magic or length changed, a
+through what is now make_base.py, DuckDB's Python package; the files are
+committed, so that the corpus does not depend on any DuckDB install) mutated in one precise way: truncated, a magic or length changed, a
 footer or page-header field rewritten (through the generic thrift compact
 codec below, so the rest of the structure stays intact), or page bytes
 replaced. Fuzz regressions (fuzz_*.parquet) are not generated: they are the
@@ -573,7 +572,7 @@ def build():
 
 def main():
     build()
-    keep = set(CORPUS) | {"README.md", "make_bad_data.py", "make_base.mjs", "base"}
+    keep = set(CORPUS) | {"README.md", "make_bad_data.py", "make_base.py", "base"}
     for name, data in sorted(CORPUS.items()):
         with open(os.path.join(HERE, name), "wb") as f:
             f.write(data)
