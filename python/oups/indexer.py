@@ -232,6 +232,29 @@ def _build_key(cls, levels):
         return None
 
 
+class _KeyProperties:
+    """Read-only properties of every key, from a base class importable by reference: a
+    class pickled by value (cloudpickle, for classes of ``__main__`` or defined in a
+    function) then carries no read-only attribute that unpickling would have to set."""
+
+    __slots__ = ()
+
+    @property
+    def field_sep(self) -> str:
+        """The separator between fields in ``str(key)`` and ``to_path()``."""
+        return type(self)._oups_sep
+
+    @property
+    def fields_sep(self) -> str:
+        """Same as :attr:`field_sep`."""
+        return type(self)._oups_sep
+
+    @property
+    def depth(self) -> int:
+        """The number of directory levels of the key's class."""
+        return _depth_of(type(self))
+
+
 def _make_toplevel(cls, sep: str):
     namespace = {k: v for k, v in cls.__dict__.items() if k not in ("__dict__", "__weakref__")}
     user_post_init = namespace.get("__post_init__")
@@ -281,12 +304,6 @@ def _make_toplevel(cls, sep: str):
         key = schema.from_string(string)
         return None if key is None else _build_key(klass, key.levels())
 
-    def _field_sep(self) -> str:
-        return type(self)._oups_sep
-
-    def _depth(self) -> int:
-        return _depth_of(type(self))
-
     namespace.update(
         __post_init__=__post_init__,
         to_path=to_path,
@@ -294,11 +311,11 @@ def _make_toplevel(cls, sep: str):
         __reduce__=__reduce__,
         from_path=from_path,
         from_str=from_str,
-        field_sep=property(_field_sep),
-        fields_sep=property(_field_sep),
-        depth=property(_depth),
     )
-    new_cls = _ToplevelMeta(cls.__name__, cls.__bases__, namespace)
+    bases = cls.__bases__ if _KeyProperties in cls.__mro__ else (_KeyProperties,) + cls.__bases__
+    if bases[-1:] == (object,) and len(bases) > 1:
+        bases = bases[:-1]
+    new_cls = _ToplevelMeta(cls.__name__, bases, namespace)
     new_cls = dataclasses.dataclass(order=True, frozen=True)(new_cls)
     type.__setattr__(new_cls, "_oups_sep", sep)
     return new_cls

@@ -545,3 +545,42 @@ def test_different_classes_not_comparable_nor_equal():
     with pytest.raises(TypeError):
         a < b
     assert len({a, b}) == 2
+
+
+def test_main_module_key_class_unpickles_in_another_process(tmp_path):
+    # A key class defined in __main__ (a script, a notebook) is pickled by value by
+    # cloudpickle, as Dask does to send it to workers; the other process rebuilds the class
+    # and the key. (GitHub issue 15: "cannot set attribute 'field_sep' ... read-only".)
+    import subprocess
+    import sys
+    import textwrap
+    blob = tmp_path / "key.pkl"
+    writer = textwrap.dedent(f"""
+        import cloudpickle
+        from oups.store import toplevel
+
+        @toplevel(field_sep="-")
+        class SymYear:
+            sym: str
+            year: int
+
+        with open({str(blob)!r}, "wb") as f:
+            cloudpickle.dump((SymYear, SymYear("AAPL", 2024)), f)
+    """)
+    reader = textwrap.dedent(f"""
+        import pickle
+        with open({str(blob)!r}, "rb") as f:
+            cls, key = pickle.load(f)
+        assert type(key) is cls and cls.__name__ == "SymYear"
+        assert (key.sym, key.year) == ("AAPL", 2024)
+        assert str(key) == "AAPL-2024" and key.field_sep == "-" and cls.field_sep == "-"
+        assert key.depth == cls.depth == 1
+        assert cls.from_str("MSFT-2025") == cls("MSFT", 2025)
+        print("ok")
+    """)
+    env = dict(os.environ)
+    for code in (writer, reader):
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                           cwd=tmp_path)
+        assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip() == "ok"
