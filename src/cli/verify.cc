@@ -1,10 +1,14 @@
 // `oups verify PATH`: checks every dataset under PATH against its files.
+#include <optional>
 #include <set>
+#include <string_view>
+#include <vector>
 
 #include "cli/cli.h"
 #include "cli/progress.h"
 #include "cli/util.h"
 #include "dataset/file_naming.h"
+#include "dataset/leftovers.h"
 #include "dataset/metadata_file.h"
 #include "oups/parquet/file_reader.h"
 #include "oups/table/kernels.h"
@@ -24,7 +28,10 @@ constexpr const char* kVerifyUsage =
     "    ordered values the metadata records as min and max;\n"
     "  - no leftovers: files in the dataset directory that the metadata does not\n"
     "    reference, temporary metadata files of interrupted writes, directories\n"
-    "    of row-group files without a metadata file (\"orphans\").\n"
+    "    of row-group files without a metadata file (\"orphans\"). Each says\n"
+    "    whether the next write removes it: only files the metadata (or the\n"
+    "    leftovers record of a removed dataset) proves to be the dataset's own\n"
+    "    leftovers are removed; any other file is kept.\n"
     "Each problem is reported with its file.\n"
     "\n"
     "  --json   one JSON document: {\"path\", \"num_problems\", \"datasets\":\n"
@@ -152,25 +159,53 @@ std::vector<Problem> CheckDataset(Env& env, const std::string& path, ProgressBar
     bar->Update(*rows_done,
                 static_cast<double>(i + 1) / static_cast<double>(md->num_row_groups()));
   }
-  // Leftovers in the dataset directory and temporary metadata files.
+  // Unreferenced files in the dataset directory, by what the metadata proves
+  // about them (dataset/leftovers.h), and temporary metadata files.
   auto entries = fs.ListDir(paths->dir);
   if (entries.ok()) {
+    std::vector<uint64_t> present;
+    for (const FileInfo& e : *entries) {
+      if (e.is_dir) continue;
+      if (auto id = dataset::ParseRowGroupFileName(e.name)) present.push_back(*id);
+    }
+    const auto own = dataset::ClassifyRowGroupFiles(*md, present);
+    const std::set<uint64_t> obsolete(own.obsolete.begin(), own.obsolete.end());
+    const std::set<uint64_t> interrupted(own.interrupted.begin(), own.interrupted.end());
+    const auto mark = md->max_known_file_id();
     for (const FileInfo& e : *entries) {
       if (referenced.count(e.name)) continue;
-      const bool rg_file = dataset::ParseRowGroupFileName(e.name).has_value();
-      problems.push_back({JoinPath(paths->dir, e.name),
-                          rg_file
-                              ? "leftover: row-group file not referenced by the metadata "
-                                "(interrupted write or deferred deletion; the next write "
-                                "removes it)"
-                              : "leftover: not a row-group file of this dataset"});
+      const auto id = dataset::ParseRowGroupFileName(e.name);
+      std::string text;
+      if (!id || e.is_dir) {
+        text = "leftover: not a row-group file of this dataset";
+      } else if (obsolete.count(*id)) {
+        text = "leftover: row-group file not referenced by the metadata, which records it as "
+               "obsolete (deferred deletion; the next write removes it)";
+      } else if (interrupted.count(*id)) {
+        text = "leftover: row-group file not referenced by the metadata (interrupted write: "
+               "its id is right above the high-water mark " +
+               (mark ? std::to_string(*mark) : std::string("(none)")) +
+               "; the next write removes it)";
+      } else {
+        text = "not part of the dataset: row-group file neither referenced by the metadata nor "
+               "a leftover of it (not right above the high-water mark " +
+               (mark ? std::to_string(*mark) : std::string("(none)")) +
+               ", not recorded as obsolete); no write removes it, move it out of the dataset "
+               "directory";
+      }
+      problems.push_back({JoinPath(paths->dir, e.name), std::move(text)});
     }
   }
   if (auto parent = fs.ListDir(paths->ParentDir()); parent.ok()) {
+    const std::string record = dataset::LeftoversRecordFileName(paths->name);
     for (const FileInfo& e : *parent) {
       if (!e.is_dir && dataset::IsTempMetadataFileName(e.name, paths->name)) {
         problems.push_back({JoinPath(paths->ParentDir(), e.name),
                             "leftover: temporary metadata file of an interrupted write"});
+      } else if (!e.is_dir && e.name == record) {
+        problems.push_back({JoinPath(paths->ParentDir(), e.name),
+                            "leftover: leftovers record superseded by the metadata file (the "
+                            "next write removes it)"});
       }
     }
   }
@@ -178,19 +213,24 @@ std::vector<Problem> CheckDataset(Env& env, const std::string& path, ProgressBar
 }
 
 // Leftovers that belong to no dataset: a directory of row-group files whose
-// metadata file does not exist (a first write or a removal interrupted), and
-// temporary metadata files of such a dataset.
+// metadata file does not exist, temporary metadata files and leftovers
+// records of such a dataset. Only the files a leftovers record accounts for
+// (a removal, or a first write, that did not finish) are removed by the next
+// write; without a record, a write refuses to start a dataset over the files.
 void FindOrphans(FileSystem& fs, const std::string& dir, int depth,
                  std::vector<Problem>* problems) {
   if (depth > 64) return;
   auto entries = fs.ListDir(dir);
   if (!entries.ok()) return;
   std::set<std::string> datasets;
+  std::set<std::string> names;  // every entry name of `dir`
   for (const FileInfo& e : *entries) {
+    names.insert(e.name);
     if (e.is_dir) continue;
     if (auto name = dataset::DatasetNameFromMetadataFileName(e.name))
       datasets.insert(*name);
   }
+  constexpr std::string_view kRecordSuffix = "_opdmd.leftovers";
   for (const FileInfo& e : *entries) {
     const std::string path = JoinPath(dir, e.name);
     if (!e.is_dir) {
@@ -205,22 +245,65 @@ void FindOrphans(FileSystem& fs, const std::string& dir, int depth,
           }
         }
       }
+      // ".<name>_opdmd.leftovers" of a dataset without metadata file and
+      // without directory (its files are gone).
+      if (e.name.starts_with(".") && e.name.ends_with(kRecordSuffix) &&
+          e.name.size() > 1 + kRecordSuffix.size()) {
+        const std::string name = e.name.substr(1, e.name.size() - 1 - kRecordSuffix.size());
+        if (!datasets.count(name) && !names.count(name)) {
+          problems->push_back({path, "leftover: leftovers record of a removed dataset whose "
+                                     "files are gone (the next write to it removes it)"});
+        }
+      }
       continue;
     }
     if (e.name.starts_with(".")) continue;
     if (!datasets.count(e.name)) {
       auto inner = fs.ListDir(path);
       if (inner.ok()) {
-        int64_t rg_files = 0;
+        std::vector<uint64_t> present;
         for (const FileInfo& f : *inner) {
-          rg_files += !f.is_dir && dataset::ParseRowGroupFileName(f.name).has_value();
+          if (f.is_dir) continue;
+          if (auto id = dataset::ParseRowGroupFileName(f.name)) present.push_back(*id);
         }
-        if (rg_files > 0) {
+        const std::string md_path = JoinPath(dir, dataset::MetadataFileName(e.name));
+        const std::string record_path = JoinPath(dir, dataset::LeftoversRecordFileName(e.name));
+        std::optional<dataset::DatasetMetadata> record;
+        if (names.count(dataset::LeftoversRecordFileName(e.name))) {
+          auto r = dataset::ReadMetadataFile(fs, record_path);
+          if (r.ok()) {
+            record = dataset::AsLeftoversOnly(*r);
+          } else {
+            problems->push_back({record_path, "unreadable leftovers record: " +
+                                                  r.status().ToString()});
+          }
+        }
+        size_t proven = 0;
+        if (record && !present.empty()) {
+          const auto own = dataset::ClassifyRowGroupFiles(*record, present);
+          proven = own.obsolete.size() + own.interrupted.size();
+          if (proven > 0) {
+            problems->push_back(
+                {path, "leftover: " + std::to_string(proven) +
+                           " row-group file(s) of a removed dataset or of a first write that "
+                           "did not commit, recorded in '" + record_path +
+                           "' (the next write to the dataset removes them)"});
+          }
+        } else if (record) {
+          problems->push_back({record_path, "leftover: leftovers record of a removed dataset "
+                                            "whose files are gone (the next write to it "
+                                            "removes it)"});
+        }
+        if (present.size() > proven) {
           problems->push_back(
-              {path, "leftover: " + std::to_string(rg_files) +
-                         " row-group file(s) of a dataset without metadata file '" +
-                         JoinPath(dir, dataset::MetadataFileName(e.name)) +
-                         "' (interrupted first write or removal)"});
+              {path, std::to_string(present.size() - proven) +
+                         " row-group file(s) without metadata file '" + md_path + "'" +
+                         (record ? " and not recorded as leftovers" : "") +
+                         ": not known to be a dataset's leftovers (a directory moved or copied "
+                         "without its metadata file, or a lost metadata file); no write removes "
+                         "them" +
+                         (record ? "" : " nor starts a dataset over them") +
+                         ": put the metadata file back, or move the files away"});
         }
       }
     }

@@ -150,20 +150,44 @@ TEST_F(VerifyTest, RowGroupsOutOfOrder) {
 }
 
 TEST_F(VerifyTest, LeftoversOfInterruptedWrites) {
-  WriteText(*fs_, "/store/ds/file_00000007.parquet",
+  // Right above the high-water mark (ids 0..2 used): an interrupted write's.
+  WriteText(*fs_, "/store/ds/file_00000003.parquet",
             ReadText(*fs_, "/store/ds/file_00000000.parquet"));
   WriteText(*fs_, "/store/ds/notes.txt", "x");
   const std::string tmp = "/store/" + dataset::TempMetadataFileName("ds", 0xbeef);
   WriteText(*fs_, tmp, "partial");
   auto p = Problems();
   ASSERT_EQ(p.size(), 3u);
-  EXPECT_EQ(p[0].first, "/store/ds/file_00000007.parquet");
+  EXPECT_EQ(p[0].first, "/store/ds/file_00000003.parquet");
   EXPECT_EQ(p[0].second.substr(0, 60),
             "leftover: row-group file not referenced by the metadata (int");
   EXPECT_EQ(p[1].first, "/store/ds/notes.txt");
   EXPECT_EQ(p[1].second, "leftover: not a row-group file of this dataset");
   EXPECT_EQ(p[2].first, tmp);
   EXPECT_EQ(p[2].second, "leftover: temporary metadata file of an interrupted write");
+}
+
+// GitHub issue 11: only files that the committed metadata proves to be
+// leftovers of this dataset are called leftovers that the next write removes;
+// a stray file far above the high-water mark is not one (no write removes it).
+TEST_F(VerifyTest, StrayRowGroupFileIsNotCalledALeftoverOfTheDataset) {
+  const std::string stray = "/store/ds/file_18446744073709551615.parquet";
+  WriteText(*fs_, stray, "x");
+  auto p = Problems();
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].first, stray);
+  EXPECT_EQ(p[0].second.find("next write removes"), std::string::npos) << p[0].second;
+  EXPECT_EQ(p[0].second.substr(0, 23), "not part of the dataset") << p[0].second;
+}
+
+// A file right above the high-water mark (ids 0..2 used) is what an
+// interrupted write leaves: the next write removes it.
+TEST_F(VerifyTest, FileRightAboveTheHighWaterMarkIsALeftover) {
+  WriteText(*fs_, "/store/ds/file_00000003.parquet", "partial");
+  auto p = Problems();
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].first, "/store/ds/file_00000003.parquet");
+  EXPECT_NE(p[0].second.find("the next write removes it"), std::string::npos) << p[0].second;
 }
 
 TEST_F(VerifyTest, OrphansOfInterruptedFirstWritesOrRemovals) {
@@ -184,12 +208,42 @@ TEST_F(VerifyTest, OrphansOfInterruptedFirstWritesOrRemovals) {
   EXPECT_EQ(StrMember(orphans[0], "problem"),
             "leftover: temporary metadata file of an interrupted write");
   EXPECT_EQ(StrMember(orphans[1], "file"), "/store/sub/gone");
+  // Without a leftovers record nothing proves the files to be leftovers
+  // (GitHub issue 11): they are not called ones.
   EXPECT_EQ(StrMember(orphans[1], "problem"),
-            "leftover: 1 row-group file(s) of a dataset without metadata file "
-            "'/store/sub/gone_opdmd' (interrupted first write or removal)");
+            "1 row-group file(s) without metadata file '/store/sub/gone_opdmd': not known to "
+            "be a dataset's leftovers (a directory moved or copied without its metadata file, "
+            "or a lost metadata file); no write removes them nor starts a dataset over them: "
+            "put the metadata file back, or move the files away");
   for (const json::Value& d : Member(doc, "datasets").items()) {
     EXPECT_TRUE(Member(d, "ok").bool_value());
   }
+}
+
+// A removal that could not delete its files (a reader was registered) leaves
+// the leftovers record: those files are leftovers the next write removes; a
+// file the record does not account for is not.
+TEST_F(VerifyTest, OrphansRecordedByALeftoversRecord) {
+  MakeDataset(fs_, "/store/sub/gone", Range(0, 10), 4);  // ids 0..2
+  ASSERT_TRUE(fs_->Rename("/store/sub/gone_opdmd",
+                          "/store/sub/" + dataset::LeftoversRecordFileName("gone"))
+                  .ok());
+  WriteText(*fs_, "/store/sub/gone/file_00000009.parquet", "x");
+  CliResult r = RunCli(fs_, {"verify", "/store", "--json"});
+  EXPECT_EQ(r.code, 1);
+  json::Value doc = ParseJson(r.out);
+  const auto& orphans = Member(doc, "orphans").items();
+  ASSERT_EQ(orphans.size(), 2u) << r.out;
+  EXPECT_EQ(StrMember(orphans[0], "file"), "/store/sub/gone");
+  EXPECT_EQ(StrMember(orphans[0], "problem"),
+            "leftover: 3 row-group file(s) of a removed dataset or of a first write that did "
+            "not commit, recorded in '/store/sub/.gone_opdmd.leftovers' (the next write to the "
+            "dataset removes them)");
+  EXPECT_EQ(StrMember(orphans[1], "file"), "/store/sub/gone");
+  const std::string expected =
+      "1 row-group file(s) without metadata file '/store/sub/gone_opdmd' and not recorded as "
+      "leftovers";
+  EXPECT_EQ(StrMember(orphans[1], "problem").substr(0, expected.size()), expected);
 }
 
 TEST_F(VerifyTest, CorruptMetadata) {
