@@ -317,3 +317,36 @@ TEST_F(LeftoverRuleTest, FirstWriteLeavesNoRecordOnceCommitted) {
 
 }  // namespace
 }  // namespace oups
+
+#include <stdlib.h>
+
+#include <filesystem>
+
+namespace oups {
+namespace {
+
+// The same on the local file system (O_EXCL for real): `mv a b` of the
+// directory alone, and a stray file with the largest id.
+TEST(LeftoverRuleLocalTest, MovedDirectoryAndStrayFile) {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "oups_leftovers_XXXXXX").string();
+  ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+  const std::string root = tmpl;
+  auto fs = LocalFileSystem();
+  auto a = OrderedDataset::Open(fs, root + "/a").ValueOrDie();
+  ASSERT_TRUE(a.Write(A({1, 2}), {.ordered_on = "a", .row_group_target_size = 1}).ok());
+  ASSERT_TRUE(fs->WriteFile(RgPath(root + "/a", kMaxId), "stray").ok());
+  ASSERT_TRUE(a.Write(A({3}), {.row_group_target_size = 1}).ok());
+  EXPECT_EQ(Ints(a.Read().ValueOrDie()), (std::vector<int64_t>{1, 2, 3}));
+  EXPECT_EQ(Text(*fs, RgPath(root + "/a", kMaxId)), "stray");
+  std::filesystem::rename(root + "/a", root + "/b");
+  auto b = OrderedDataset::Open(fs, root + "/b").ValueOrDie();
+  Status st = b.Write(A({9}), {.ordered_on = "a"});
+  EXPECT_EQ(st.code(), StatusCode::kAlreadyExists) << st.ToString();
+  EXPECT_NE(st.message().find(root + "/b_opdmd"), std::string::npos) << st.ToString();
+  for (uint64_t id : {0, 1, 2}) EXPECT_TRUE(fs->Exists(RgPath(root + "/b", id)).ValueOrDie()) << id;
+  std::error_code ec;
+  std::filesystem::remove_all(root, ec);
+}
+
+}  // namespace
+}  // namespace oups
