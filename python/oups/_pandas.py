@@ -32,6 +32,7 @@ Stored name of a MultiIndex tuple: its compact JSON array (``("ts", "")`` ->
 from __future__ import annotations
 
 import datetime
+import decimal
 import json
 import math
 
@@ -277,7 +278,50 @@ def _is_missing(v) -> bool:
     return v is None or v is pd.NA or (isinstance(v, float) and v != v)
 
 
-def _object_spec(label, values):
+def _decimal_spec(label, values, stored):
+    """Spec of an object column of decimal.Decimal values: unscaled 16-byte integers at the
+    stored (precision, scale), or the smallest ones that hold every value exactly."""
+    present = [(i, v) for i, v in enumerate(values) if not _is_missing(v)]
+    bad = next(((i, v) for i, v in present if not isinstance(v, decimal.Decimal)
+                or not v.is_finite()), None)
+    if bad is not None:
+        raise TypeError(f"column {label!r}: row {bad[0]} holds {bad[1]!r}, expected a finite "
+                        "decimal.Decimal (or None).")
+    if stored is not None:
+        precision, scale = stored
+    else:
+        scale = max([max(0, -v.as_tuple().exponent) for _, v in present] or [0])
+        digits = max([len(v.scaleb(scale).to_integral_value().as_tuple().digits)
+                      for _, v in present] or [1])
+        precision = max(1, digits, scale)
+    limit = 10 ** precision
+    out = bytearray(16 * len(values))
+    valid = np.ones(len(values), dtype=bool)
+    for i, v in enumerate(values):
+        if _is_missing(v):
+            valid[i] = False
+            continue
+        sign, digits, exponent = v.as_tuple()
+        shift = exponent + scale
+        if shift >= 0:
+            unscaled = int("".join(map(str, digits)) or "0") * 10 ** shift
+        else:
+            whole, rest = divmod(int("".join(map(str, digits)) or "0"), 10 ** -shift)
+            if rest:
+                raise TypeError(f"column {label!r}: row {i} value {v} has more than {scale} "
+                                f"decimal places (stored as decimal({precision}, {scale})).")
+            unscaled = whole
+        if unscaled >= limit:
+            raise TypeError(f"column {label!r}: row {i} value {v} does not fit "
+                            f"decimal({precision}, {scale}).")
+        out[16 * i:16 * i + 16] = (-unscaled if sign else unscaled).to_bytes(
+            16, "little", signed=True)
+    arr = np.frombuffer(bytes(out), dtype="V16")
+    return (("decimal", arr, None if valid.all() else valid, f"{precision},{scale}", None),
+            {"dtype": "decimal", "precision": precision, "scale": scale})
+
+
+def _object_spec(label, values, stored=None):
     # Fast path (no scan in Python): the first value decides str or bytes; the core
     # checks every row while converting and raises a TypeError naming the column, the
     # row and the type of any other value.
@@ -286,6 +330,8 @@ def _object_spec(label, values):
         return ("string", values, None, None, None), {"dtype": "object"}
     if type(first) is bytes:
         return ("binary", values, None, None, None), {"dtype": "bytes"}
+    if isinstance(first, decimal.Decimal) or stored is not None:
+        return _decimal_spec(label, values, stored)
     kind = infer_dtype(values, skipna=True)
     if kind in ("string", "empty"):
         return ("string", values, None, None, None), {"dtype": "object"}
@@ -320,7 +366,8 @@ def _arrow_plain_dtype(label, dtype):
         return pd.DatetimeTZDtype(t.unit, t.tz) if t.tz else f"datetime64[{t.unit}]"
     if pa.types.is_duration(t):
         return f"timedelta64[{t.unit}]"
-    if pa.types.is_date32(t) or pa.types.is_binary(t) or pa.types.is_large_binary(t):
+    if (pa.types.is_date32(t) or pa.types.is_binary(t) or pa.types.is_large_binary(t)
+            or pa.types.is_decimal(t)):
         return object
     raise _unsupported(label, dtype)
 
@@ -335,13 +382,15 @@ def _arrow_dtype(text: str):
     return pd.api.types.pandas_dtype(text)
 
 
-def column_spec(label, series):
-    """(core column spec, stored details) of one column."""
+def column_spec(label, series, stored_decimal=None):
+    """(core column spec, stored details) of one column; `stored_decimal`: the (precision,
+    scale) of the stored column when it is a decimal one."""
     dtype = series.dtype
     if isinstance(dtype, pd.ArrowDtype):
         # pyarrow-backed columns (int64[pyarrow], timestamp[ns, tz=...][pyarrow], ...):
         # stored as the equivalent pandas dtype, restored as the same ArrowDtype.
-        spec, info = column_spec(label, series.astype(_arrow_plain_dtype(label, dtype)))
+        spec, info = column_spec(label, series.astype(_arrow_plain_dtype(label, dtype)),
+                                 stored_decimal)
         return spec, dict(info, arrow=str(dtype))
     if isinstance(dtype, pd.CategoricalDtype):
         cat = series.array
@@ -435,7 +484,7 @@ def column_spec(label, series):
         # (§3.8); the core's duration type does not survive its row-group reader.
         return ("int64", ints, valid, None, None), {"dtype": f"timedelta64[{unit}]"}
     if k == "O":
-        return _object_spec(label, np.ascontiguousarray(values))
+        return _object_spec(label, np.ascontiguousarray(values), stored_decimal)
     raise _unsupported(label, dtype)
 
 
@@ -452,15 +501,21 @@ def stored_details(details: dict | None) -> dict | None:
     return dict(details, pandas=dict(pdet, columns=cols))
 
 
-def frame_to_table(df):
+def frame_to_table(df, stored_schema=None):
     """(core Table, stored details dict, [(name, (kind, unit, tz))]) of a DataFrame
-    (index ignored)."""
+    (index ignored); `stored_schema`: the dataset's schema as the binding gives it, if any
+    (decimal columns are converted to its precision and scale)."""
     names, mi = column_names(df)
+    decimals = {}
+    for name, core_type in stored_schema or []:
+        if core_type is not None and core_type[0] == "decimal":
+            p, sc = core_type[1].split(",")
+            decimals[name] = (int(p), int(sc))
     specs = []
     details = {}
     for i, name in enumerate(names):
         label = df.columns[i]
-        spec, info = column_spec(label, df.iloc[:, i])
+        spec, info = column_spec(label, df.iloc[:, i], decimals.get(name))
         specs.append(spec)
         details[name] = info
     table = _oups.make_table(names, specs, pd.NA)
@@ -555,6 +610,7 @@ _PANDAS_TYPES = {
 # Core type kind (binding's schema) -> (pandas_type, numpy_type), for a column
 # without stored details (a dataset first written by another tool).
 _CORE_PANDAS_TYPES = {
+    "decimal": ("decimal", "object"),
     "string": ("unicode", "object"),
     "binary": ("bytes", "object"),
     "date32": ("date", "object"),
@@ -588,6 +644,9 @@ def _pandas_column_types(info: dict | None, core_type) -> tuple[str, str, dict |
         n = len(info.get("categories", []))
         return ("categorical", _codes_dtype(n),
                 {"num_categories": n, "ordered": bool(info.get("ordered"))})
+    if tag == "decimal":
+        return ("decimal", "object",
+                {"precision": info.get("precision"), "scale": info.get("scale")})
     if tag == "datetime64tz":
         return ("datetimetz", f"datetime64[{info.get('unit', 'ns')}]",
                 {"timezone": info.get("tz")})
@@ -666,6 +725,9 @@ def _arrow_type(pa, kind: str, unit: str, tz: str, info: dict | None):
         return pa.timestamp(want, tz=tz or None)
     if kind == "duration":
         return pa.duration(unit or "ns")
+    if kind == "decimal":
+        precision, scale = (int(x) for x in unit.split(","))
+        return pa.decimal128(precision, scale)
     return None
 
 
@@ -816,6 +878,18 @@ def _restore(values, valid, kind, unit, tz, info):
         return values
     if kind == "binary":
         return values
+    if kind == "decimal":  # decimal.Decimal objects (None for nulls), as pyarrow gives them
+        scale = int(unit.split(",")[1])
+        raw = values.tobytes()
+        out = np.empty(len(values), dtype=object)
+        for i in range(len(values)):
+            if missing is not None and missing[i]:
+                out[i] = None
+                continue
+            n = int.from_bytes(raw[16 * i:16 * i + 16], "little", signed=True)
+            digits = tuple(int(c) for c in str(abs(n)))
+            out[i] = decimal.Decimal((1 if n < 0 else 0, digits, -scale))
+        return out
     raise TypeError(f"stored column type '{kind}' is not supported by the Python binding.")
 
 

@@ -364,9 +364,9 @@ class OrderedParquetDataset:
         table = None
         extra = None
         if df is not None:
-            table, details, core_types = _pandas.frame_to_table(df)
-            _pandas.check_ordered_column(details, ordered_name)
             schema = self._ds.schema()
+            table, details, core_types = _pandas.frame_to_table(df, schema)
+            _pandas.check_ordered_column(details, ordered_name)
             stored = _parse_details(self._ds.schema_extra_json())
             if schema is None:
                 extra = details

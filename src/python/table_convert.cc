@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -53,6 +54,23 @@ KindInfo KindFromPy(const std::string& kind, const std::string& unit, const std:
   if (kind == "timestamp") return {DataType::Timestamp(UnitFromPy(unit), tz), 8};
   if (kind == "duration") return {DataType::Duration(UnitFromPy(unit)), 8};
   if (kind == "date32") return {DataType::Date32(), 4};
+  if (kind == "decimal") {
+    // unit "P,S": precision and scale; values are 16-byte two's complement (little-endian).
+    const size_t comma = unit.find(',');
+    int precision = 0, scale = -1;
+    try {
+      if (comma != std::string::npos) {
+        precision = std::stoi(unit.substr(0, comma));
+        scale = std::stoi(unit.substr(comma + 1));
+      }
+    } catch (const std::exception&) {
+      precision = 0;
+    }
+    if (precision < 1 || precision > 38 || scale < 0 || scale > precision) {
+      Fail(StatusCode::kInvalidArgument, "bad decimal precision,scale '" + unit + "'");
+    }
+    return {DataType::Decimal(precision, scale), 16};
+  }
   if (kind == "string") return {DataType::String(), 0};
   if (kind == "binary") return {DataType::Binary(), 0};
   Fail(StatusCode::kTypeError, "unknown column kind '" + kind + "'");
@@ -424,9 +442,12 @@ py::tuple TypeToPy(const DataType& t) {
     case TypeId::kDecimal: kind = "decimal"; break;
     default: kind = t.ToString(); break;
   }
-  const bool has_unit = t.id == TypeId::kTimestamp || t.id == TypeId::kDuration;
-  return py::make_tuple(kind, has_unit ? std::string(TimeUnitName(t.unit)) : std::string(),
-                        t.timezone);
+  std::string unit;
+  if (t.id == TypeId::kTimestamp || t.id == TypeId::kDuration) unit = TimeUnitName(t.unit);
+  if (t.id == TypeId::kDecimal) {
+    unit = std::to_string(t.precision) + "," + std::to_string(t.scale);  // "P,S"
+  }
+  return py::make_tuple(kind, unit, t.timezone);
 }
 
 Scalar ScalarFromPy(const py::handle& h) {
@@ -489,9 +510,7 @@ py::list TableToPy(const Table& table) {
       case TypeId::kDate32: values = FixedToPy(c, "int32", 4); break;
       case TypeId::kString:
       case TypeId::kBinary: values = VarLengthToPy(c); break;
-      case TypeId::kDecimal:
-        Fail(StatusCode::kTypeError, "column '" + f.name + "' of type " + c.type().ToString() +
-                                         " is not supported by the Python binding");
+      case TypeId::kDecimal: values = FixedToPy(c, "V16", 16); break;
     }
     py::object valid = py::none();
     if (c.has_nulls()) valid = BoolsToPy(c.validity()->data(), c.offset(), c.length());

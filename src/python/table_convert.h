@@ -5,7 +5,9 @@
 //   kind    "bool", "int8".."int64", "uint8".."uint64", "float32", "float64",
 //           "timestamp" (int64 counts of `unit`, `tz` "" = naive), "duration"
 //           (int64 counts of `unit`), "date32" (int32 days), "string" / "binary"
-//           (object array of str / bytes; None, NaN and the `na` object are null);
+//           (object array of str / bytes; None, NaN and the `na` object are null),
+//           "decimal" (16-byte little-endian two's complement unscaled values, numpy
+//           dtype V16; `unit` is "PRECISION,SCALE", also on the way back);
 //   valid   None (no null) or a bool array, True = value present.
 // Fixed-width values are wrapped without copying (the core's Buffer keeps the
 // numpy array alive, releasing it under the GIL); bools are bit-packed and
