@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "oups/result.h"
@@ -79,6 +80,15 @@ Result<Table> DropDuplicatesKeepLast(const Table& table, const std::string& orde
 // A null scalar sorts first. TypeError when the scalar cannot be compared.
 Result<int64_t> LowerBound(const Column& sorted, const Scalar& value);
 Result<int64_t> UpperBound(const Column& sorted, const Scalar& value);
+
+// UTF-8 validation (RFC 3629: no overlong forms, no surrogates U+D800..DFFF,
+// nothing above U+10FFFF). IsValidUtf8 checks one byte string. FindInvalidUtf8
+// checks every non-null value of a string column and returns the first row
+// whose value is not valid UTF-8, or -1; a column of another type (binary
+// included) is TypeError. Both take a word-at-a-time path over ASCII bytes:
+// an all-ASCII column is checked in one pass over its bytes buffer.
+bool IsValidUtf8(std::string_view bytes);
+Result<int64_t> FindInvalidUtf8(const Column& column);
 
 // The value of slot i as a Scalar of the column's type (null if the slot is).
 Scalar GetScalar(const Column& column, int64_t i);
