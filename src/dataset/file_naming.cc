@@ -71,6 +71,12 @@ std::string ReaderLockFileName(std::string_view dataset_name) {
   return out;
 }
 
+std::string AltReaderLockFileName(std::string_view dataset_name) {
+  std::string out(dataset_name);
+  out += ".alt.readers";
+  return out;
+}
+
 std::string TempMetadataFileName(std::string_view dataset_name, uint64_t token) {
   char hex[24];
   std::snprintf(hex, sizeof(hex), "%llx", static_cast<unsigned long long>(token));
@@ -121,6 +127,7 @@ std::optional<DatasetPaths> DatasetPaths::Make(std::string_view dataset_dir) {
   p.metadata = JoinPath(p.parent, MetadataFileName(p.name));
   p.lock = JoinPath(p.parent, LockFileName(p.name));
   p.readers = JoinPath(p.parent, ReaderLockFileName(p.name));
+  p.readers_alt = JoinPath(p.parent, AltReaderLockFileName(p.name));
   p.leftovers = JoinPath(p.parent, LeftoversRecordFileName(p.name));
   return p;
 }

@@ -9,6 +9,8 @@
 //   <parent>/<name>.lock                writer lock (exclusive advisory lock);
 //   <parent>/<name>.readers             reader registration (shared advisory
 //                                       lock held by reads, behaviour.md §2.8);
+//   <parent>/<name>.alt.readers         second reader registration file, used
+//                                       while a writer locks the first one;
 //   <parent>/.<name>_opdmd.<hex>.tmp    temporary metadata file of a write in
 //                                       progress: starts with '.', never ends
 //                                       with "_opdmd".
@@ -47,6 +49,8 @@ std::string LockFileName(std::string_view dataset_name);
 
 // "<name>.readers".
 std::string ReaderLockFileName(std::string_view dataset_name);
+// "<name>.alt.readers".
+std::string AltReaderLockFileName(std::string_view dataset_name);
 
 // ".<name>_opdmd.<token as lower-case hex>.tmp".
 std::string TempMetadataFileName(std::string_view dataset_name, uint64_t token);
@@ -65,6 +69,7 @@ struct DatasetPaths {
   std::string metadata;  // <parent>/<name>_opdmd
   std::string lock;      // <parent>/<name>.lock
   std::string readers;   // <parent>/<name>.readers
+  std::string readers_alt;  // <parent>/<name>.alt.readers
   std::string leftovers;  // <parent>/.<name>_opdmd.leftovers
 
   // InvalidArgument-worthy paths (empty, "/", ending in "." or "..") give

@@ -1,14 +1,18 @@
 #include "dataset/metadata_file.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 #include <set>
 #include <utility>
+
+#include <zlib.h>
 
 #include "common/json.h"
 #include "oups/io/file_system_wrapper.h"
 #include "oups/parquet/file_reader.h"
 #include "oups/parquet/file_writer.h"
+#include "oups/parquet/statistics.h"
 #include "oups/table/builder.h"
 #include "oups/table/kernels.h"
 
@@ -29,6 +33,28 @@ class SyncOnCloseFile final : public WritableFileWrapper {
     OUPS_RETURN_NOT_OK(base_->Sync());
     return base_->Close();
   }
+};
+
+// Computes the CRC-32 of every byte appended.
+class Crc32File final : public WritableFileWrapper {
+ public:
+  Crc32File(std::unique_ptr<WritableFile> base, uint32_t* crc)
+      : WritableFileWrapper(std::move(base)), crc_(crc) {
+    *crc_ = static_cast<uint32_t>(::crc32(0L, Z_NULL, 0));
+  }
+  using WritableFileWrapper::Append;
+  Status Append(const void* data, int64_t n) override {
+    const auto* p = static_cast<const Bytef*>(data);
+    for (int64_t done = 0; done < n;) {
+      const uInt chunk = static_cast<uInt>(std::min<int64_t>(n - done, 1 << 30));
+      *crc_ = static_cast<uint32_t>(::crc32(*crc_, p + done, chunk));
+      done += chunk;
+    }
+    return base_->Append(data, n);
+  }
+
+ private:
+  uint32_t* crc_;
 };
 
 struct TypeName {
@@ -207,6 +233,11 @@ std::string EncodeOupsJson(const DatasetMetadata& md) {
     for (uint64_t id : md.obsolete_file_ids) ids.Push(json::Value::UInt(id));
     root.Add("obsolete_file_ids", std::move(ids));
   }
+  if (!md.file_crc32.empty()) {
+    json::Value crcs = json::Value::Object();
+    for (const auto& [id, crc] : md.file_crc32) crcs.Add(std::to_string(id), json::Value::UInt(crc));
+    root.Add("file_crc32", std::move(crcs));
+  }
   return json::Serialize(root);
 }
 
@@ -293,6 +324,26 @@ Status DecodeOupsJson(const std::string& text, DatasetMetadata* md) {
     }
     md->obsolete_file_ids.assign(ids.begin(), ids.end());
   }
+  const json::Value* crcs = root.Find("file_crc32");
+  if (crcs != nullptr && !crcs->is_null()) {
+    if (!crcs->is_object()) return Status::Corruption("file_crc32 is not an object");
+    for (const auto& [key, val] : crcs->members()) {
+      uint64_t id = 0;
+      const bool digits = !key.empty() && key.size() <= 20 &&
+                          std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (!digits) return Status::Corruption("file_crc32 has a key that is not a file id: '" + key + "'");
+      try {
+        id = std::stoull(key);
+      } catch (...) {
+        return Status::Corruption("file_crc32 has a key that is not a file id: '" + key + "'");
+      }
+      auto crc = val.AsUInt64();
+      if (!crc.ok() || *crc > 0xFFFFFFFFULL) {
+        return Status::Corruption("file_crc32 of file id " + key + " is not a uint32");
+      }
+      md->file_crc32[id] = static_cast<uint32_t>(*crc);
+    }
+  }
   if (md->schema && md->ordered_on && md->schema->IndexOf(*md->ordered_on) < 0) {
     return Status::Corruption("ordered column '" + *md->ordered_on + "' is not in the schema");
   }
@@ -376,6 +427,8 @@ Result<DatasetMetadata> ReadMetadataFile(FileSystem& fs, const std::string& path
   }
   // A listed file is never obsolete, whatever the JSON says.
   std::erase_if(md.obsolete_file_ids, [&](uint64_t id) { return ids.count(id) > 0; });
+  // Checksums only of listed files.
+  std::erase_if(md.file_crc32, [&](const auto& entry) { return ids.count(entry.first) == 0; });
   return md;
 }
 
@@ -414,13 +467,29 @@ Status WriteParquetFileDurably(FileSystem& fs, const std::string& path, const Ta
 }
 
 Status WriteParquetFileDurably(std::unique_ptr<WritableFile> file, const Table& table,
-                               parquet::WriterOptions options) {
+                               parquet::WriterOptions options, uint32_t* crc32) {
   options.row_group_size = std::max<int64_t>(table.num_rows(), 1);
+  if (crc32 != nullptr) file = std::make_unique<Crc32File>(std::move(file), crc32);
   auto wrapped = std::make_unique<SyncOnCloseFile>(std::move(file));
   OUPS_ASSIGN_OR_RETURN(auto writer,
                         parquet::FileWriter::Open(std::move(wrapped), table.schema(), options));
   if (table.num_rows() > 0) OUPS_RETURN_NOT_OK(writer->WriteRowGroup(table));
   return writer->Close().status();
+}
+
+Result<uint32_t> FileCrc32(FileSystem& fs, const std::string& path) {
+  OUPS_ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> file, fs.OpenForRead(path));
+  OUPS_ASSIGN_OR_RETURN(int64_t size, file->Size());
+  constexpr int64_t kChunk = 4 << 20;
+  std::vector<uint8_t> buf(static_cast<size_t>(std::min<int64_t>(size, kChunk)));
+  uLong crc = ::crc32(0L, Z_NULL, 0);
+  for (int64_t at = 0; at < size;) {
+    const int64_t n = std::min<int64_t>(size - at, kChunk);
+    OUPS_RETURN_NOT_OK(file->ReadAt(at, n, buf.data()));
+    crc = ::crc32(crc, buf.data(), static_cast<uInt>(n));
+    at += n;
+  }
+  return static_cast<uint32_t>(crc);
 }
 
 Result<Column> AsStoredType(const Column& column, const DataType& type,
@@ -474,6 +543,179 @@ Result<Table> AsStoredTypes(const Table& table, const Schema& schema, const std:
     cols.push_back(std::move(c));
   }
   return Table::Make(Schema(std::move(fields)), std::move(cols));
+}
+
+bool ReadsAsStoredType(const DataType& file_type, const DataType& stored) {
+  if (file_type == stored) return true;
+  const bool both_ts = file_type.id == TypeId::kTimestamp && stored.id == TypeId::kTimestamp;
+  const bool same_zone_kind = file_type.timezone == stored.timezone ||
+                              (!file_type.timezone.empty() && !stored.timezone.empty());
+  if (both_ts && same_zone_kind &&
+      (file_type.unit == stored.unit ||
+       (file_type.unit == TimeUnit::kMilli && stored.unit == TimeUnit::kSecond))) {
+    return true;
+  }
+  return file_type.id == TypeId::kInt64 && stored.id == TypeId::kDuration;
+}
+
+namespace {
+
+// Printable text of value i of `c` (for error messages).
+std::string ValueText(const Column& c, int64_t i) {
+  if (c.IsNull(i)) return "null";
+  const Scalar s = GetScalar(c, i);
+  switch (s.type.id) {
+    case TypeId::kUInt8:
+    case TypeId::kUInt16:
+    case TypeId::kUInt32:
+    case TypeId::kUInt64: return std::to_string(s.u64);
+    case TypeId::kFloat32:
+    case TypeId::kFloat64: {
+      char buf[40];
+      std::snprintf(buf, sizeof(buf), "%.17g", s.f64);
+      return buf;
+    }
+    case TypeId::kString:
+    case TypeId::kBinary: return "'" + s.bytes + "'";
+    case TypeId::kBool: return s.b ? "true" : "false";
+    default: return std::to_string(s.i64);
+  }
+}
+
+// `s` as a one-row column of its type.
+Result<Column> OneRowColumn(const Scalar& s) {
+  ColumnBuilder b(s.type);
+  switch (s.type.id) {
+    case TypeId::kUInt8:
+    case TypeId::kUInt16:
+    case TypeId::kUInt32:
+    case TypeId::kUInt64: OUPS_RETURN_NOT_OK(b.Append(s.u64)); break;
+    case TypeId::kFloat32:
+    case TypeId::kFloat64: OUPS_RETURN_NOT_OK(b.Append(s.f64)); break;
+    case TypeId::kString:
+    case TypeId::kBinary: OUPS_RETURN_NOT_OK(b.Append(std::string_view(s.bytes))); break;
+    case TypeId::kBool: OUPS_RETURN_NOT_OK(b.Append(s.b)); break;
+    case TypeId::kDecimal: OUPS_RETURN_NOT_OK(b.AppendDecimal(s.u64, s.i64)); break;
+    default: OUPS_RETURN_NOT_OK(b.Append(s.i64)); break;
+  }
+  return b.Finish();
+}
+
+Status RowGroupMismatch(const std::string& file, int64_t i, const std::string& what) {
+  return Status::Corruption("row-group file " + file + " (row group " + std::to_string(i) +
+                            " of the metadata) " + what +
+                            "; the file does not match the metadata and is not read");
+}
+
+}  // namespace
+
+Status CheckRowGroupFooter(const parquet::FileMetadata& footer, const DatasetMetadata& md,
+                           int64_t i, const std::string& file) {
+  const size_t k = static_cast<size_t>(i);
+  const int64_t expected = static_cast<int64_t>(md.n_rows[k]);
+  if (footer.num_rows != expected) {
+    return RowGroupMismatch(file, i, "holds " + std::to_string(footer.num_rows) +
+                                         " rows, the metadata says " + std::to_string(expected));
+  }
+  if (!md.schema) return Status::OK();
+  const Schema& stored = *md.schema;
+  std::vector<std::string> missing, unexpected;
+  for (const Field& f : stored.fields()) {
+    if (footer.ColumnIndex(f.name) < 0) missing.push_back("'" + f.name + "'");
+  }
+  for (const parquet::ColumnDescriptor& c : footer.columns) {
+    if (stored.IndexOf(c.name) < 0) unexpected.push_back("'" + c.name + "'");
+  }
+  if (!missing.empty() || !unexpected.empty()) {
+    std::string what = "has other columns than the stored schema:";
+    auto join = [](const std::vector<std::string>& v) {
+      std::string out;
+      for (const auto& n : v) out += (out.empty() ? "" : ", ") + n;
+      return out;
+    };
+    if (!missing.empty()) what += " missing " + join(missing);
+    if (!unexpected.empty()) what += (missing.empty() ? " " : "; ") + std::string("unexpected ") + join(unexpected);
+    return RowGroupMismatch(file, i, what);
+  }
+  for (const parquet::ColumnDescriptor& c : footer.columns) {
+    const DataType& want = stored.field(stored.IndexOf(c.name)).type;
+    if (!ReadsAsStoredType(c.logical, want)) {
+      return RowGroupMismatch(file, i, "has column '" + c.name + "' of type " +
+                                           c.logical.ToString() + ", the stored schema says " +
+                                           want.ToString());
+    }
+  }
+  if (!md.ordered_on || footer.row_groups.empty() || expected == 0) return Status::OK();
+  const int oc = footer.ColumnIndex(*md.ordered_on);
+  const parquet::ColumnDescriptor& desc = footer.columns[static_cast<size_t>(oc)];
+  const DataType& otype = stored.field(stored.IndexOf(*md.ordered_on)).type;
+  // Rows are sorted: the file's min is the first row group's, its max the last's.
+  const auto& first = footer.row_groups.front().columns;
+  const auto& last = footer.row_groups.back().columns;
+  if (static_cast<size_t>(oc) >= first.size() || static_cast<size_t>(oc) >= last.size()) {
+    return Status::OK();  // the reader reports the malformed footer
+  }
+  const auto& lo_stats = first[static_cast<size_t>(oc)].statistics;
+  const auto& hi_stats = last[static_cast<size_t>(oc)].statistics;
+  auto check = [&](const std::optional<parquet::ColumnStatistics>& stats, bool is_min) -> Status {
+    if (!stats) return Status::OK();
+    const std::optional<std::string>& plain = is_min ? stats->min_value : stats->max_value;
+    if (!plain || !(is_min ? stats->is_min_value_exact : stats->is_max_value_exact)) {
+      return Status::OK();
+    }
+    auto value = parquet::DecodeStatistic(desc, *plain);
+    if (!value.ok()) return RowGroupMismatch(file, i, value.status().message());
+    OUPS_ASSIGN_OR_RETURN(Column col, OneRowColumn(*value));
+    auto as_stored = AsStoredType(col, otype, file);
+    if (!as_stored.ok()) return RowGroupMismatch(file, i, as_stored.status().message());
+    const Column& recorded = is_min ? md.mins : md.maxs;
+    if (recorded.type() != otype) return Status::OK();
+    if (CompareValues(*as_stored, 0, recorded, i) != 0) {
+      return RowGroupMismatch(file, i,
+                              std::string("has ") + (is_min ? "min" : "max") + " '" +
+                                  *md.ordered_on + "' " + ValueText(*as_stored, 0) +
+                                  " (footer statistics), the metadata says " +
+                                  ValueText(recorded, i));
+    }
+    return Status::OK();
+  };
+  OUPS_RETURN_NOT_OK(check(lo_stats, true));
+  return check(hi_stats, false);
+}
+
+Result<Table> ReadCheckedRowGroup(FileSystem& fs, const DatasetMetadata& md, int64_t i,
+                                  const std::string& file, const parquet::ReadOptions& options) {
+  OUPS_ASSIGN_OR_RETURN(std::unique_ptr<parquet::FileReader> reader,
+                        parquet::FileReader::Open(fs, file));
+  OUPS_RETURN_NOT_OK(CheckRowGroupFooter(reader->metadata(), md, i, file));
+  OUPS_ASSIGN_OR_RETURN(Table t, reader->Read(options));
+  if (md.schema) {
+    OUPS_ASSIGN_OR_RETURN(t, AsStoredTypes(t, *md.schema, file));
+  }
+  const int64_t expected = static_cast<int64_t>(md.n_rows[static_cast<size_t>(i)]);
+  if (t.num_rows() != expected) {
+    return RowGroupMismatch(file, i, "holds " + std::to_string(t.num_rows()) +
+                                         " rows, the metadata says " + std::to_string(expected));
+  }
+  // Footers without statistics: the first and last values, when decoded anyway.
+  if (md.ordered_on && expected > 0) {
+    const int oc = t.schema().IndexOf(*md.ordered_on);
+    if (oc >= 0 && t.column(oc).type() == md.mins.type() &&
+        md.maxs.type() == md.mins.type()) {
+      const Column& c = t.column(oc);
+      if (CompareValues(c, 0, md.mins, i) != 0) {
+        return RowGroupMismatch(file, i, "has first '" + *md.ordered_on + "' " +
+                                             ValueText(c, 0) + ", the metadata's min is " +
+                                             ValueText(md.mins, i));
+      }
+      if (CompareValues(c, expected - 1, md.maxs, i) != 0) {
+        return RowGroupMismatch(file, i, "has last '" + *md.ordered_on + "' " +
+                                             ValueText(c, expected - 1) +
+                                             ", the metadata's max is " + ValueText(md.maxs, i));
+      }
+    }
+  }
+  return t;
 }
 
 Status CheckNoOverlap(const DatasetMetadata& md, const std::string& dataset) {

@@ -14,9 +14,11 @@
 //    "schema": null | {"fields": [{"name": ..., "type": ..., "nullable": ...}],
 //                      "pandas": <opaque JSON, stored and returned untouched>},
 //    "max_used_file_id": null | <uint64>,      (id high-water mark, §2.2)
-//    "obsolete_file_ids": [<uint64>, ...]}     (only when not empty)
+//    "obsolete_file_ids": [<uint64>, ...],     (only when not empty)
+//    "file_crc32": {"<file id>": <uint32>, ...}}  (only when not empty)
 // Readers ignore unknown members and refuse a format_version above 1, so a
-// reader that does not know "obsolete_file_ids" still reads the dataset.
+// reader that does not know "obsolete_file_ids" or "file_crc32" still reads
+// the dataset.
 //
 // Column MultiIndex (§3.9): a stored column name that is the compact JSON
 // array of strings (e.g. `["ts",""]`) is written in "ordered_on" as that
@@ -35,6 +37,8 @@
 #include <vector>
 
 #include "oups/io/file_system.h"
+#include "oups/parquet/file_reader.h"
+#include "oups/parquet/metadata.h"
 #include "oups/parquet/properties.h"
 #include "oups/result.h"
 #include "oups/table/column.h"
@@ -60,6 +64,11 @@ struct DatasetMetadata {
   // older snapshot may still read them; a later write deletes them). Never
   // holds an id of `file_ids`. Sorted, unique.
   std::vector<uint64_t> obsolete_file_ids;
+
+  // CRC-32 (zlib's crc32) of the whole content of listed rg files, by file id,
+  // recorded by the write that created each file; files created before
+  // checksums were recorded have none. Only ids of `file_ids`.
+  std::map<uint64_t, uint32_t> file_crc32;
 
   // One entry per rg, in row order.
   std::vector<uint64_t> file_ids;
@@ -121,15 +130,45 @@ namespace oups::dataset {
 [[nodiscard]] Result<Table> AsStoredTypes(const Table& table, const Schema& schema,
                                           const std::string& file);
 
+// Whether a column a Parquet file reads as `file_type` reads back as `stored`
+// through AsStoredType (equal types, a relabelled time zone, milliseconds for
+// seconds, int64 for a duration).
+bool ReadsAsStoredType(const DataType& file_type, const DataType& stored);
+
+// Checks the footer of `file`, the file of rg `i` of `md`, against the
+// metadata, from footer values only (nothing is decoded): its number of rows,
+// its columns (the stored schema's names, each of a type that reads as the
+// stored one) and, when the footer has statistics of the ordered column, their
+// min and max against the rg's recorded min and max. Corruption naming the
+// file and what differs. Every read of an rg file calls it, so that a file
+// swapped, replaced or truncated under its name is refused instead of read.
+[[nodiscard]] Status CheckRowGroupFooter(const parquet::FileMetadata& footer,
+                                         const DatasetMetadata& md, int64_t i,
+                                         const std::string& file);
+
+// Reads the columns `options.columns` of rg `i` of `md` from its file `file`,
+// checked against the metadata: CheckRowGroupFooter before decoding, then the
+// decoded row count and, when the ordered column is read, its first and last
+// values against the recorded min and max. Columns take the stored types
+// (AsStoredTypes). Corruption naming the file for any difference.
+[[nodiscard]] Result<Table> ReadCheckedRowGroup(FileSystem& fs, const DatasetMetadata& md,
+                                                int64_t i, const std::string& file,
+                                                const parquet::ReadOptions& options);
+
 // Writes `table` as one Parquet file at `path` (created or truncated), with
 // all its rows in ONE row group, then syncs and closes it: when this returns
 // OK the file's content is durable (its directory entry is not: SyncDir).
 [[nodiscard]] Status WriteParquetFileDurably(FileSystem& fs, const std::string& path,
                                              const Table& table,
                                              parquet::WriterOptions options);
-// The same into a file the caller opened (e.g. with FileSystem::CreateNewFile).
+// The same into a file the caller opened (e.g. with FileSystem::CreateNewFile);
+// when `crc32` is set, it receives the CRC-32 of every byte written.
 [[nodiscard]] Status WriteParquetFileDurably(std::unique_ptr<WritableFile> file,
                                              const Table& table,
-                                             parquet::WriterOptions options);
+                                             parquet::WriterOptions options,
+                                             uint32_t* crc32 = nullptr);
+
+// CRC-32 (zlib's crc32) of the whole content of `path`, read in chunks.
+[[nodiscard]] Result<uint32_t> FileCrc32(FileSystem& fs, const std::string& path);
 
 }  // namespace oups::dataset

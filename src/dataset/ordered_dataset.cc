@@ -5,6 +5,7 @@
 #include "oups/dataset/ordered_dataset.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <thread>
 #include <utility>
 
 #include "common/json.h"
@@ -186,32 +188,53 @@ Result<std::unique_ptr<FileLock>> TakeWriterLockOnce(const OrderedDataset::State
   return lock;
 }
 
-// §2.8: a read registers with a shared lock on <name>.readers, taken before
-// loading the metadata and held until its last rg file is read. Best effort:
-// without a parent directory there is no dataset to protect; a file system
-// without shared locks leaves reads unregistered.
-std::unique_ptr<FileLock> RegisterReader(const OrderedDataset::State& st) {
-  auto lock = st.fs->LockShared(st.paths.readers, std::chrono::milliseconds(-1));
-  if (!lock.ok()) return nullptr;
-  return std::move(lock).ValueOrDie();
+// The two reader registration files of a dataset (docs/format.md, "Readers
+// and writers"): a reader holds a shared lock on one of them; a writer's check
+// locks each exclusively for an instant, one after the other, never both.
+std::array<const std::string*, 2> RegistrationFiles(const DatasetPaths& paths) {
+  return {&paths.readers, &paths.readers_alt};
 }
 
-// Non-blocking check, made after a commit, that no reader is registered. While
-// the returned lock is held no new reader can register (readers registering
-// afterwards load the committed metadata). `free` is false when some reader
-// may still need files of an older snapshot.
-struct ReaderCheck {
-  bool free = false;
-  std::unique_ptr<FileLock> lock;
-};
-ReaderCheck CheckNoReader(const OrderedDataset::State& st) {
-  ReaderCheck c;
-  auto lock = st.fs->Lock(st.paths.readers, std::chrono::milliseconds(0));
-  if (lock.ok()) {
-    c.free = true;
-    c.lock = std::move(lock).ValueOrDie();
+// §2.8: a read registers with a shared lock on a registration file, taken
+// before loading the metadata and held until its last rg file is read.
+// Never waits for a writer: only non-blocking attempts, on the first file,
+// then on the second. A writer holds at most one of them (for an instant, or
+// for as long as it is stopped there), so a round fails only when a writer's
+// check moved from the first file to the second between the two attempts;
+// each failed round needs another check by a running writer. Best effort as
+// before: without a parent directory there is no dataset to protect, and a
+// file system without shared locks leaves reads unregistered (nullptr).
+Result<std::unique_ptr<FileLock>> RegisterReader(const OrderedDataset::State& st) {
+  constexpr int kRounds = 20000;
+  auto pause = std::chrono::microseconds(20);
+  for (int round = 0; round < kRounds; ++round) {
+    for (const std::string* file : RegistrationFiles(st.paths)) {
+      auto lock = st.fs->LockShared(*file, std::chrono::milliseconds(0));
+      if (lock.ok()) return std::move(lock).ValueOrDie();
+      if (lock.status().code() != StatusCode::kTimeout) return std::unique_ptr<FileLock>();
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min<std::chrono::microseconds>(pause * 2, std::chrono::milliseconds(1));
   }
-  return c;
+  return Status::Timeout("could not register as a reader of dataset '" + st.paths.dir +
+                         "': writers kept locking both '" + st.paths.readers + "' and '" +
+                         st.paths.readers_alt + "' at every attempt");
+}
+
+// Non-blocking check, made after a commit point, that no reader is
+// registered: an exclusive lock on each registration file, taken and released
+// at once, one file after the other (so that readers can always register on
+// the other one). True when both were free: every reader that registered
+// before the commit point has then finished, and readers registering later
+// load the committed metadata (or a later one), which lists none of the files
+// this commit, or an earlier one, stopped listing; those can be deleted after
+// the locks are released (the argument is in docs/format.md).
+bool NoReaderRegistered(const OrderedDataset::State& st) {
+  for (const std::string* file : RegistrationFiles(st.paths)) {
+    auto lock = st.fs->Lock(*file, std::chrono::milliseconds(0));
+    if (!lock.ok()) return false;
+  }
+  return true;
 }
 
 // Ids of the row-group files present in the dataset directory (none if the
@@ -252,7 +275,8 @@ void SweepTempFiles(FileSystem& fs, const DatasetPaths& paths, bool stale_record
 // the ids now absent. The run above the mark goes from its top down and stops
 // at the first failure, so that what remains is still a run right above the
 // mark; obsolete files only when no reader is registered (a reader of an older
-// snapshot may need them; `no_reader` when the caller holds the check's lock).
+// snapshot may need them; `no_reader` when the caller checked that, after the
+// commit point that made them obsolete).
 // Best effort.
 std::set<uint64_t> DeleteLeftovers(const OrderedDataset::State& st,
                                    const dataset::RowGroupFileOwnership& own,
@@ -267,12 +291,8 @@ std::set<uint64_t> DeleteLeftovers(const OrderedDataset::State& st,
   for (auto it = own.interrupted.rbegin(); it != own.interrupted.rend(); ++it) {
     if (!remove(*it)) break;
   }
-  if (!own.obsolete.empty()) {
-    ReaderCheck readers;
-    if (!no_reader) readers = CheckNoReader(st);
-    if (no_reader || readers.free) {
-      for (uint64_t id : own.obsolete) remove(id);
-    }
+  if (!own.obsolete.empty() && (no_reader || NoReaderRegistered(st))) {
+    for (uint64_t id : own.obsolete) remove(id);
   }
   return gone;
 }
@@ -377,6 +397,18 @@ Result<ValidatedWrite> ValidateWrite(const OrderedDataset::State& st, const Tabl
     if (!names.insert(f.name).second) dups.push_back(f.name);
   }
   if (!dups.empty()) return Status::InvalidArgument("duplicate column labels: " + JoinNames(dups));
+  // String columns hold UTF-8 text (Parquet's STRING): refuse anything else
+  // before it reaches a file. Binary columns hold any bytes.
+  for (int i = 0; i < table->num_columns(); ++i) {
+    if (schema.field(i).type.id != TypeId::kString) continue;
+    OUPS_ASSIGN_OR_RETURN(int64_t bad, FindInvalidUtf8(table->column(i)));
+    if (bad >= 0) {
+      return Status::InvalidArgument("column '" + schema.field(i).name + "', row " +
+                                     std::to_string(bad) +
+                                     ": the value is not valid UTF-8 (a string column holds "
+                                     "UTF-8 text; store other bytes in a binary column)");
+    }
+  }
   const int oi = schema.IndexOf(w.ordered_on);
   if (oi < 0) {
     return Status::NotFound("ordered column '" + w.ordered_on +
@@ -651,6 +683,7 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
       uint64_t id;
       uint64_t n_rows;
       Column min, max;
+      uint32_t crc32;
     };
     std::vector<std::vector<Produced>> produced(plan.sequences.size());
     const std::vector<std::string> names = [&] {
@@ -661,20 +694,12 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
     dataset::RowGroupLoader load = [&](int64_t rg) -> Result<Table> {
       parquet::ReadOptions ro;
       ro.columns = names;
-      OUPS_ASSIGN_OR_RETURN(Table t, parquet::ReadTable(fs, paths.RowGroupFile(
-                                                                md.file_ids[static_cast<size_t>(rg)]),
-                                                       ro));
+      // Checked against the committed metadata: a write never merges rows of
+      // a file that is not the one the metadata describes.
       OUPS_ASSIGN_OR_RETURN(
-          t, dataset::AsStoredTypes(t, *schema,
-                                    paths.RowGroupFile(md.file_ids[static_cast<size_t>(rg)])));
-      if (t.num_rows() != static_cast<int64_t>(md.n_rows[static_cast<size_t>(rg)])) {
-        return Status::Corruption("row-group file " +
-                                  paths.RowGroupFile(md.file_ids[static_cast<size_t>(rg)]) +
-                                  " holds " + std::to_string(t.num_rows()) +
-                                  " rows, the metadata says " +
-                                  std::to_string(md.n_rows[static_cast<size_t>(rg)]));
-      }
-      return t;
+          Table t, dataset::ReadCheckedRowGroup(
+                       fs, md, rg, paths.RowGroupFile(md.file_ids[static_cast<size_t>(rg)]), ro));
+      return WithSchema(t, *schema);
     };
     // Progress: rows merged = new rows + rows of the rgs the plan rewrites.
     int64_t rows_done = 0;
@@ -716,11 +741,12 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
       }
       created.paths.push_back(file);
       any_file = true;
-      OUPS_RETURN_NOT_OK(
-          dataset::WriteParquetFileDurably(std::move(opened).ValueOrDie(), conformed, wopts));
+      uint32_t crc = 0;
+      OUPS_RETURN_NOT_OK(dataset::WriteParquetFileDurably(std::move(opened).ValueOrDie(),
+                                                          conformed, wopts, &crc));
       OUPS_ASSIGN_OR_RETURN(Column oc, conformed.GetColumn(w.ordered_on));
       produced[k].push_back(Produced{id, static_cast<uint64_t>(conformed.num_rows()),
-                                     oc.Slice(0, 1), oc.Slice(oc.length() - 1, 1)});
+                                     oc.Slice(0, 1), oc.Slice(oc.length() - 1, 1), crc});
       rows_done += conformed.num_rows();
       if (o.progress) o.progress(rows_done, rows_total);
       return Status::OK();
@@ -747,12 +773,16 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
         const size_t i = static_cast<size_t>(slot.index);
         out.file_ids.push_back(md.file_ids[i]);
         out.n_rows.push_back(md.n_rows[i]);
+        if (auto crc = md.file_crc32.find(md.file_ids[i]); crc != md.file_crc32.end()) {
+          out.file_crc32.insert(*crc);
+        }
         mins.push_back(md.mins.Slice(slot.index, 1));
         maxs.push_back(md.maxs.Slice(slot.index, 1));
       } else {
         for (const Produced& p : produced[static_cast<size_t>(slot.index)]) {
           out.file_ids.push_back(p.id);
           out.n_rows.push_back(p.n_rows);
+          out.file_crc32[p.id] = p.crc32;
           mins.push_back(p.min);
           maxs.push_back(p.max);
         }
@@ -814,11 +844,8 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
   }
   // Step 6 of §2.5: obsolete files, unless a reader may still need them
   // (best effort, errors not reported; otherwise a later writer deletes them).
-  if (!obsolete.empty()) {
-    ReaderCheck readers = CheckNoReader(st);
-    if (readers.free) {
-      for (uint64_t id : obsolete) fs.DeleteFile(paths.RowGroupFile(id)).IgnoreError();
-    }
+  if (!obsolete.empty() && NoReaderRegistered(st)) {
+    for (uint64_t id : obsolete) fs.DeleteFile(paths.RowGroupFile(id)).IgnoreError();
   }
   // The new metadata file now accounts for every file the record did.
   if (from_record || record_written) fs.DeleteFile(paths.leftovers).IgnoreError();
@@ -884,7 +911,7 @@ Result<DatasetSnapshot> OrderedDataset::Snapshot() const {
   impl->paths = state_->paths;
   // Registered before the metadata is loaded: a writer committing after the
   // load sees this reader and keeps the files the loaded state references.
-  impl->registration = RegisterReader(*state_);
+  OUPS_ASSIGN_OR_RETURN(impl->registration, RegisterReader(*state_));
   OUPS_ASSIGN_OR_RETURN(impl->committed, LoadCommitted(*state_));
   return DatasetSnapshot(std::move(impl));
 }
@@ -947,8 +974,7 @@ Result<Table> DatasetSnapshot::Read(const ReadOptions& options) const {
     ro.columns = read_cols;
     ro.num_threads = options.num_threads;
     const std::string file = impl_->paths.RowGroupFile(md.file_ids[static_cast<size_t>(i)]);
-    OUPS_ASSIGN_OR_RETURN(Table t, parquet::ReadTable(*impl_->fs, file, ro));
-    OUPS_ASSIGN_OR_RETURN(t, dataset::AsStoredTypes(t, *md.schema, file));
+    OUPS_ASSIGN_OR_RETURN(Table t, dataset::ReadCheckedRowGroup(*impl_->fs, md, i, file, ro));
     if (ranged) {
       OUPS_ASSIGN_OR_RETURN(Column oc, t.GetColumn(oo));
       int64_t lo = 0, hi = t.num_rows();
@@ -996,8 +1022,7 @@ Result<Table> DatasetSnapshot::ReadRowGroup(int64_t index, const Columns& column
   parquet::ReadOptions ro;
   ro.columns = cols;
   const std::string file = impl_->paths.RowGroupFile(md.file_ids[static_cast<size_t>(i)]);
-  OUPS_ASSIGN_OR_RETURN(Table t, parquet::ReadTable(*impl_->fs, file, ro));
-  return dataset::AsStoredTypes(t, *md.schema, file);
+  return dataset::ReadCheckedRowGroup(*impl_->fs, md, i, file, ro);
 }
 
 Result<Table> OrderedDataset::Read(const ReadOptions& options) const {
@@ -1091,8 +1116,7 @@ Status OrderedDataset::Remove(const RemoveOptions& options) {
   // reader may still need them (otherwise the record stays and the next write
   // sweeps them). Files the record does not account for are kept.
   SweepTempFiles(fs, paths, false);
-  ReaderCheck readers = CheckNoReader(st);
-  if (!readers.free) return Status::OK();
+  if (!NoReaderRegistered(st)) return Status::OK();
   if (md.ok()) {
     bool dir_exists = false;
     auto present = ListRowGroupFiles(fs, paths, &dir_exists);
@@ -1105,9 +1129,13 @@ Status OrderedDataset::Remove(const RemoveOptions& options) {
     if (dir_exists) fs.DeleteDir(paths.dir).IgnoreError();
     if (!fs.DeleteFile(paths.leftovers).ok()) return Status::OK();
   }
-  // Safe under the locks: lockers re-check that the path names what they locked.
-  fs.DeleteFile(paths.readers).IgnoreError();
-  readers.lock.reset();
+  // Each registration file only under its exclusive lock, so that no reader
+  // holds a lock on a deleted file (lockers re-check that the path still
+  // names what they locked); one a reader registered on since is kept.
+  for (const std::string* file : RegistrationFiles(paths)) {
+    auto held = fs.Lock(*file, std::chrono::milliseconds(0));
+    if (held.ok()) fs.DeleteFile(*file).IgnoreError();
+  }
   fs.DeleteFile(paths.lock).IgnoreError();
   return Status::OK();
 }
