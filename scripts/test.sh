@@ -42,7 +42,7 @@ quiet "$B/logs/build.log" cmake --build "$B" -j "$JOBS"
 step "unit tests"
 (cd "$B" && ctest --output-on-failure -j 2)
 
-step "pip install in a venv (Python package, no network)"
+step "pip install . in a fresh venv (the wheel build, scikit-build-core)"
 mkdir -p "$B"
 V="$(cd "$B" && pwd)/venv-pip"
 rm -rf "$V"

@@ -278,6 +278,25 @@ def _is_missing(v) -> bool:
     return v is None or v is pd.NA or (isinstance(v, float) and v != v)
 
 
+def _arrow_text_spec(series):
+    """Core spec of an Arrow-backed text column: its large_string buffers (offsets, data)
+    as numpy views (no copy when pandas holds one large_string chunk, as pandas 3 does)."""
+    import pyarrow as pa
+    arr = pa.array(series.array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not pa.types.is_large_string(arr.type):
+        arr = arr.cast(pa.large_string())
+    n = len(arr)
+    _, off_buf, data_buf = arr.buffers()
+    offsets = np.frombuffer(off_buf, dtype=np.int64)[arr.offset:arr.offset + n + 1] \
+        if off_buf is not None else np.zeros(n + 1, dtype=np.int64)
+    data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None and \
+        data_buf.size else np.zeros(0, dtype=np.uint8)
+    valid = arr.is_valid().to_numpy(zero_copy_only=False) if arr.null_count else None
+    return ("string", (offsets, data), valid, None, None)
+
+
 def _decimal_spec(label, values, stored):
     """Spec of an object column of decimal.Decimal values: unscaled 16-byte integers at the
     stored (precision, scale), or the smallest ones that hold every value exactly."""
@@ -386,6 +405,9 @@ def column_spec(label, series, stored_decimal=None):
     """(core column spec, stored details) of one column; `stored_decimal`: the (precision,
     scale) of the stored column when it is a decimal one."""
     dtype = series.dtype
+    if isinstance(dtype, pd.ArrowDtype) and str(dtype) in _ARROW_STRING_TEXTS:
+        return (_arrow_text_spec(series),
+                {"dtype": "string", "storage": "python", "arrow": str(dtype)})
     if isinstance(dtype, pd.ArrowDtype):
         # pyarrow-backed columns (int64[pyarrow], timestamp[ns, tz=...][pyarrow], ...):
         # stored as the equivalent pandas dtype, restored as the same ArrowDtype.
@@ -435,6 +457,11 @@ def column_spec(label, series, stored_decimal=None):
         return (("timestamp", values, valid, dtype.unit, tz),
                 {"dtype": "datetime64tz", "tz": tz, "tz_lib": _tz_lib(dtype.tz),
                  "unit": dtype.unit, "pandas": str(dtype)})
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        # Arrow-backed text (pandas 3's default str): its buffers go to the core as they
+        # are, without a Python object per row.
+        tag = "str" if _na_is_nan(dtype) else "string"
+        return _arrow_text_spec(series), {"dtype": tag, "storage": dtype.storage}
     if isinstance(dtype, pd.StringDtype):
         arr = series.array
         values = getattr(arr, "_ndarray", None)
@@ -893,18 +920,76 @@ def _restore(values, valid, kind, unit, tz, info):
     raise TypeError(f"stored column type '{kind}' is not supported by the Python binding.")
 
 
+_ARROW_STRING_TEXTS = ("string[pyarrow]", "large_string[pyarrow]")
+
+
+def _wants_arrow_strings(info: dict | None) -> bool:
+    """Whether a stored text column becomes an Arrow-backed pandas array: pandas 3's str
+    dtype, the string dtype with pyarrow storage, an ArrowDtype string, or (without
+    details) pandas' default for text where that is str."""
+    if info is None:
+        return _infers_str()
+    if info.get("arrow") in _ARROW_STRING_TEXTS:
+        return True
+    return info.get("dtype") in ("str", "string") and info.get("storage") in (None, "pyarrow")
+
+
+def _arrow_string_columns(names, cols_info) -> list:
+    """Names of the columns whose text the binding should hand over as Arrow buffers
+    (none without pyarrow)."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return []
+    return [n for n in names if _wants_arrow_strings(cols_info.get(n))]
+
+
+def _arrow_text_array(values, valid, binary: bool):
+    """A pyarrow large_string (large_binary) array over the core's (offsets, data) buffers,
+    without copying them; nulls where `valid` is False."""
+    import pyarrow as pa
+    offsets, data = values
+    n = len(offsets) - 1
+    if valid is None:
+        bitmap, nulls = None, 0
+    else:
+        bitmap, nulls = pa.py_buffer(np.packbits(valid, bitorder="little")), n - int(valid.sum())
+    return pa.Array.from_buffers(pa.large_binary() if binary else pa.large_string(), n,
+                                 [bitmap, pa.py_buffer(offsets), pa.py_buffer(data)],
+                                 null_count=nulls)
+
+
+def _arrow_string_pandas(values, valid, info):
+    """The pandas array of a text column handed over as Arrow buffers (no str objects)."""
+    arr = _arrow_text_array(values, valid, binary=False)
+    if info and info.get("arrow") in _ARROW_STRING_TEXTS:
+        import pyarrow as pa
+        if info["arrow"] == "string[pyarrow]":
+            arr = arr.cast(pa.string())
+        return pd.arrays.ArrowExtensionArray(arr)
+    nan = info is None or info.get("dtype") == "str"
+    return pd.arrays.ArrowStringArray(arr, dtype=_str_dtype("pyarrow", nan))
+
+
 def table_to_frame(table, details: dict | None, multiindex_default: bool = False):
     """DataFrame (RangeIndex from 0) of a core Table, with the stored details."""
     pdet = (details or {}).get("pandas") or {}
     cols_info = pdet.get("columns") or {}
     mi = pdet.get("multiindex")
-    columns = table.columns()
+    columns = table.columns(arrow_strings=_arrow_string_columns(table.names, cols_info))
     if not columns:
         return pd.DataFrame()
     arrays = {}
     labels = []
     for i, (name, (kind, unit, tz), values, valid) in enumerate(columns):
         info = cols_info.get(name)
+        if isinstance(values, tuple) and kind == "string":
+            # Text handed over as Arrow buffers (_arrow_string_columns): no str objects.
+            arrays[i] = _arrow_string_pandas(values, valid, info)
+            labels.append(name_to_label(name, mi is not None))
+            continue
+        if isinstance(values, tuple):  # binary data asked for as text: bytes objects
+            values = _arrow_text_array(values, valid, True).to_numpy(zero_copy_only=False)
         arr = _restore(values, valid, kind, unit, tz, info)
         if info and info.get("arrow"):  # written from a pyarrow-backed column
             arr = pd.array(arr).astype(_arrow_dtype(info["arrow"]))

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include <pybind11/stl.h>
+
 #include "errors.h"
 #include "oups/common/buffer.h"
 
@@ -233,6 +235,34 @@ Column ColumnFromPy(const std::string& name, const py::tuple& spec, PyObject* na
   const std::string unit = spec[3].is_none() ? std::string() : spec[3].cast<std::string>();
   const std::string tz = spec[4].is_none() ? std::string() : spec[4].cast<std::string>();
   KindInfo info = KindFromPy(kind, unit, tz);
+  if (info.type.is_var_length() && py::isinstance<py::tuple>(spec[1])) {
+    // Arrow large_string/large_binary buffers (offsets int64[n + 1], data uint8), wrapped
+    // without copying: the core's buffers keep the arrays alive.
+    py::tuple parts = py::reinterpret_borrow<py::tuple>(spec[1]);
+    if (parts.size() != 2) {
+      Fail(StatusCode::kInvalidArgument, "bad text buffers for '" + name + "'");
+    }
+    py::array offsets = py::reinterpret_borrow<py::array>(parts[0]);
+    py::array data = py::reinterpret_borrow<py::array>(parts[1]);
+    CheckVector(offsets, name, 8);
+    CheckVector(data, name, 1);
+    if (offsets.size() < 1) {
+      Fail(StatusCode::kInvalidArgument, "column '" + name + "': no offsets");
+    }
+    const int64_t n = offsets.size() - 1;
+    auto off = Buffer::Wrap(static_cast<const uint8_t*>(offsets.data()), offsets.size() * 8,
+                            PyOwner(offsets));
+    auto bytes = Buffer::Wrap(static_cast<const uint8_t*>(data.data()), data.size(),
+                              PyOwner(data));
+    int64_t nulls = 0;
+    auto validity = BitmapFromBools(spec[2], n, name, &nulls);
+    Column c(info.type, n, validity, bytes, off, nulls);
+    Status valid = c.Validate();
+    if (!valid.ok()) {
+      Fail(StatusCode::kInvalidArgument, "column '" + name + "': " + valid.message());
+    }
+    return c;
+  }
   py::array values = py::reinterpret_borrow<py::array>(spec[1]);
   if (info.type.is_var_length()) {
     Column c = VarLengthFromPy(info.type, values, name, na);
@@ -414,6 +444,28 @@ py::object VarLengthToPy(const Column& c) {
                    {static_cast<py::ssize_t>(sizeof(PyObject*))}, slots, base);
 }
 
+// A string/binary column as Arrow's large_string/large_binary layout, without copying:
+// (offsets, data), numpy arrays over the core's buffers (int64 offsets, n + 1 of them
+// from the column's first row; the bytes they point into), each owning its buffer
+// through a capsule. Arrow's offsets need not start at 0, so slices need no copy.
+py::object VarLengthToArrowBuffers(const Column& c) {
+  auto* off_owner = new std::shared_ptr<Buffer>(c.offsets());
+  py::capsule off_base(off_owner,
+                       [](void* p) { delete static_cast<std::shared_ptr<Buffer>*>(p); });
+  py::array offsets(py::dtype("int64"), {static_cast<py::ssize_t>(c.length() + 1)},
+                    {static_cast<py::ssize_t>(8)}, c.offsets_data(), off_base);
+  static const uint8_t kEmpty[8] = {};
+  const std::shared_ptr<Buffer>& bytes = c.values();
+  auto* data_owner = new std::shared_ptr<Buffer>(bytes);
+  py::capsule data_base(data_owner,
+                        [](void* p) { delete static_cast<std::shared_ptr<Buffer>*>(p); });
+  const bool has_bytes = bytes != nullptr && bytes->size() > 0;
+  py::array data(py::dtype("uint8"),
+                 {static_cast<py::ssize_t>(has_bytes ? bytes->size() : 0)},
+                 {static_cast<py::ssize_t>(1)}, has_bytes ? bytes->data() : kEmpty, data_base);
+  return py::make_tuple(offsets, data);
+}
+
 py::object BoolsToPy(const uint8_t* bits, int64_t offset, int64_t n) {
   py::array_t<bool> out(static_cast<py::ssize_t>(n));
   bool* d = out.mutable_data();
@@ -487,7 +539,7 @@ Table TableFromPy(const py::list& names, const py::list& specs, const py::handle
   return ValueOrThrow(Table::Make(Schema(std::move(fields)), std::move(columns)));
 }
 
-py::list TableToPy(const Table& table) {
+py::list TableToPy(const Table& table, const std::vector<std::string>& arrow_strings) {
   py::list out;
   for (int i = 0; i < table.num_columns(); ++i) {
     const Column& c = table.column(i);
@@ -509,7 +561,12 @@ py::list TableToPy(const Table& table) {
       case TypeId::kDuration: values = FixedToPy(c, "int64", 8); break;
       case TypeId::kDate32: values = FixedToPy(c, "int32", 4); break;
       case TypeId::kString:
-      case TypeId::kBinary: values = VarLengthToPy(c); break;
+      case TypeId::kBinary:
+        values = std::find(arrow_strings.begin(), arrow_strings.end(), f.name) !=
+                         arrow_strings.end()
+                     ? VarLengthToArrowBuffers(c)
+                     : VarLengthToPy(c);
+        break;
       case TypeId::kDecimal: values = FixedToPy(c, "V16", 16); break;
     }
     py::object valid = py::none();
@@ -529,7 +586,7 @@ void RegisterTable(py::module_& m) {
                                for (const Field& f : t.schema().fields()) l.append(f.name);
                                return l;
                              })
-      .def("columns", &TableToPy,
+      .def("columns", &TableToPy, py::arg("arrow_strings") = std::vector<std::string>{},
            "[(name, (kind, unit, tz), values, valid)] per column; see table_convert.h.");
   m.def("make_table", &TableFromPy, py::arg("names"), py::arg("columns"), py::arg("na"),
         "A Table from column specs (kind, values, valid, unit, tz); see table_convert.h.");

@@ -5,7 +5,9 @@
 //   kind    "bool", "int8".."int64", "uint8".."uint64", "float32", "float64",
 //           "timestamp" (int64 counts of `unit`, `tz` "" = naive), "duration"
 //           (int64 counts of `unit`), "date32" (int32 days), "string" / "binary"
-//           (object array of str / bytes; None, NaN and the `na` object are null),
+//           (object array of str / bytes; None, NaN and the `na` object are null;
+//           or a tuple (offsets int64[n + 1], data uint8) of Arrow large_string /
+//           large_binary buffers, wrapped without copying),
 //           "decimal" (16-byte little-endian two's complement unscaled values, numpy
 //           dtype V16; `unit` is "PRECISION,SCALE", also on the way back);
 //   valid   None (no null) or a bool array, True = value present.
@@ -22,6 +24,7 @@
 #include <pybind11/pybind11.h>
 
 #include <string>
+#include <vector>
 
 #include "oups/table/column.h"
 #include "oups/table/scalar.h"
@@ -37,7 +40,9 @@ Scalar ScalarFromPy(const pybind11::handle& spec);
 
 Table TableFromPy(const pybind11::list& names, const pybind11::list& specs,
                   const pybind11::handle& na);
-pybind11::list TableToPy(const Table& table);
+// String/binary columns named in arrow_strings give (offsets, data) numpy arrays over
+// the core's buffers in Arrow's large_string/large_binary layout (no Python object made).
+pybind11::list TableToPy(const Table& table, const std::vector<std::string>& arrow_strings = {});
 
 void RegisterTable(pybind11::module_& m);
 
