@@ -63,6 +63,9 @@ def _ordered_on_name(ordered_on):
     return _pandas.ordered_on_to_name(ordered_on)
 
 
+_INT64_MAX = 2**63 - 1
+
+
 def _target(row_group_target_size):
     """(target_rows, target_period) of a row_group_target_size argument (§4.1, §4.10)."""
     v = row_group_target_size
@@ -78,6 +81,9 @@ def _target(row_group_target_size):
     if isinstance(v, (int, np.integer)):
         if v <= 0:
             raise ValueError(f"'row_group_target_size' must be >= 1, not {int(v)}.")
+        if v > _INT64_MAX:
+            raise OverflowError(f"'row_group_target_size' must be at most {_INT64_MAX} "
+                                f"(a 64-bit row count), not {int(v)}.")
         return int(v), None
     if isinstance(v, str):
         return None, v

@@ -729,3 +729,17 @@ def test_plan_reference_rows(tmp_path, rgs, new, target, drop, max_off, expect, 
           duplicates_on="a" if drop else None, max_n_off_target_rgs=max_off)
     assert layout(opd) == expect
     assert ids(opd) == expect_ids
+
+
+def test_row_group_target_size_beyond_int64_is_a_clear_error(tmp_path):
+    """GitHub issue 11, point 12: 2**70 gave pybind11's 'incompatible function arguments'."""
+    for size in (2**70, 2**63, np.uint64(2**63)):
+        with pytest.raises(OverflowError, match=msg(
+                "'row_group_target_size' must be at most 9223372036854775807 (a 64-bit row "
+                f"count), not {int(size)}.")):
+            write(tmp_path / "ds", ordered_on="a", df=tagged([1, 2], "n"),
+                  row_group_target_size=size)
+        assert_no_dataset(tmp_path)
+    write(tmp_path / "ds", ordered_on="a", df=tagged([1, 2], "n"),
+          row_group_target_size=2**63 - 1)
+    assert len(OrderedParquetDataset(tmp_path / "ds")) == 1
