@@ -19,8 +19,8 @@ import shutil
 import sys
 import tempfile
 
-from lib import (Tally, describe, first_difference, lit, oups_select_list, open_duckdb,
-                 read_lines, rows, usage_dir)
+from lib import (Tally, check_file_list, describe, first_difference, lit, oups_select_list,
+                 open_duckdb, read_lines, rows, usage_dir)
 
 META_COLUMNS = ["file_ids", "n_rows", "ordered_on_mins", "ordered_on_maxs"]
 
@@ -45,14 +45,7 @@ def check_dataset(con, d, name, tmp, problems):
         return
     # 2. The dataset directory holds exactly the files the metadata names.
     expected_files = [file_name(r["id"]) for r in rgs]
-    on_disk = sorted(f for f in os.listdir(data_dir) if f.endswith(".parquet"))
-    missing = [f for f in expected_files if f not in on_disk]
-    extra = [f for f in on_disk if f not in expected_files]
-    if missing:
-        problems.append(f"files named by the metadata but missing: {', '.join(missing)}")
-    if extra:
-        problems.append(f"files not named by the metadata: {', '.join(extra)}")
-    if missing or extra:
+    if not check_file_list(expected_files, data_dir, problems):
         return
     glob = os.path.join(data_dir, "*.parquet")
     counts = {r["f"]: int(r["n"]) for r in rows(con, f"""

@@ -125,3 +125,16 @@ def usage_dir(argv, usage):
         print(f"usage: {usage}", file=sys.stderr)
         sys.exit(2)
     return argv[1]
+
+
+def check_file_list(expected_files, data_dir, problems):
+    """Appends to `problems` the row-group files named by the metadata but missing from
+    `data_dir`, and the *.parquet files there it does not name; True when both match."""
+    on_disk = sorted(f for f in os.listdir(data_dir) if f.endswith(".parquet"))
+    missing = [f for f in expected_files if f not in on_disk]
+    extra = [f for f in on_disk if f not in expected_files]
+    if missing:
+        problems.append(f"files named by the metadata but missing: {', '.join(missing)}")
+    if extra:
+        problems.append(f"files not named by the metadata: {', '.join(extra)}")
+    return not missing and not extra

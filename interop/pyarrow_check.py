@@ -31,7 +31,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from lib import Tally, export_jsonl, first_difference, open_duckdb, read_lines, show
+from lib import (Tally, check_file_list, export_jsonl, first_difference, open_duckdb,
+                 read_lines, show)
 
 META_COLUMNS = ["file_ids", "n_rows", "ordered_on_mins", "ordered_on_maxs"]
 
@@ -179,14 +180,7 @@ def check_dataset(con, d, name, tmp, problems):
         problems.append(f"{name}_opdmd: no row group")
         return
     expected_files = [f"file_{str(i).zfill(8)}.parquet" for i in ids]
-    on_disk = sorted(f for f in os.listdir(os.path.join(d, name)) if f.endswith(".parquet"))
-    missing = [f for f in expected_files if f not in on_disk]
-    extra = [f for f in on_disk if f not in expected_files]
-    if missing:
-        problems.append(f"files named by the metadata but missing: {', '.join(missing)}")
-    if extra:
-        problems.append(f"files not named by the metadata: {', '.join(extra)}")
-    if missing or extra:
+    if not check_file_list(expected_files, os.path.join(d, name), problems):
         return
     tables = []
     for f, n in zip(expected_files, n_rows):
