@@ -3,6 +3,10 @@
 #include <csv.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <set>
 
@@ -109,16 +113,69 @@ void OnRecordEnd(int, void* state_ptr) {
 
 int NoSpace(unsigned char) { return 0; }
 
-// Inferred type of a column over all its non-null values.
-DataType InferType(const RawColumn& col) {
+// Whether the integer `text` (IsIntegerText) is exactly a float64 value.
+bool IntegerExactInFloat64(std::string_view text) {
+  // The sign does not change exactness.
+  std::string digits(text);
+  if (!digits.empty() && (digits[0] == '+' || digits[0] == '-')) digits.erase(0, 1);
+  const size_t first = digits.find_first_not_of('0');
+  if (first == std::string::npos) return true;  // zero
+  digits.erase(0, first);
+  const double d = std::strtod(digits.c_str(), nullptr);
+  if (std::isinf(d)) return false;
+  // glibc prints the exact decimal value of a double.
+  char buf[400];
+  std::snprintf(buf, sizeof buf, "%.0f", d);
+  return digits == buf;
+}
+
+// Where a value of a column is, for inference errors: "in.csv:7: column 3 'qty'".
+struct ColumnPlace {
+  const std::string& path;
+  const std::vector<int64_t>& row_lines;
+  size_t index;
+  const std::string& name;
+  std::string At(size_t row) const {
+    return path + ":" + std::to_string(row_lines[row]) + ": column " +
+           std::to_string(index + 1) + " '" + name + "'";
+  }
+  std::string Line(size_t row) const { return "line " + std::to_string(row_lines[row]); }
+};
+
+// Inferred type of a column over all its non-null values. Integers never lose
+// precision silently: a column of integers is int64, or uint64 when some exceed
+// int64 and none is negative; integers that no such type holds, or that float64
+// cannot hold exactly in a column that also has non-integer numbers, are an
+// error that names the value and suggests --types.
+Result<DataType> InferType(const RawColumn& col, const ColumnPlace& place) {
   bool can_int = true, can_float = true, can_ts = true, can_date = true;
   bool any_value = false, any_time = false, any_offset = false, any_naive = false;
+  // First row of each kind of integer (SIZE_MAX: none).
+  constexpr size_t kNone = SIZE_MAX;
+  size_t negative_row = kNone;     // fits int64 only
+  size_t above_int64_row = kNone;  // fits uint64 only
+  size_t too_big_row = kNone;      // fits neither
+  size_t inexact_row = kNone;      // not exactly a float64
+  size_t non_integer_row = kNone;  // a float64 that is not integer text
   for (size_t i = 0; i < col.kind.size(); ++i) {
     if (col.kind[i] != 1) continue;
     any_value = true;
     const std::string_view f = col.Field(i);
-    if (can_int && !ParseInt64(f)) can_int = false;
-    if (!can_int && can_float && !IsFloat64Text(f)) can_float = false;
+    const bool is_integer = IsIntegerText(f);
+    if (is_integer) {
+      if (auto v = ParseInt64(f)) {
+        if (*v < 0 && negative_row == kNone) negative_row = i;
+      } else if (ParseUInt64(f)) {
+        if (above_int64_row == kNone) above_int64_row = i;
+      } else if (too_big_row == kNone) {
+        too_big_row = i;
+      }
+      if (inexact_row == kNone && !IntegerExactInFloat64(f)) inexact_row = i;
+    } else {
+      can_int = false;
+      if (can_float && !IsFloat64Text(f)) can_float = false;
+      if (can_float && non_integer_row == kNone) non_integer_row = i;
+    }
     // Every value is checked against every candidate still open (an early
     // integer must not let a later date through).
     if (can_ts || can_date) {
@@ -136,8 +193,32 @@ DataType InferType(const RawColumn& col) {
     if (!can_int && !can_float && !can_ts && !can_date) break;
   }
   if (!any_value) return DataType::String();
-  if (can_int) return DataType::Int64();
-  if (can_float) return DataType::Float64();
+  const std::string hint = "; give --types " + place.name + "=float64 (rounded) or " +
+                           place.name + "=string";
+  if (can_int) {
+    if (too_big_row != kNone) {
+      return Status::InvalidArgument(place.At(too_big_row) + ": integer '" +
+                                     std::string(col.Field(too_big_row)) +
+                                     "' does not fit in int64 or uint64" + hint);
+    }
+    if (above_int64_row == kNone) return DataType::Int64();
+    if (negative_row == kNone) return DataType::UInt64();
+    return Status::InvalidArgument(
+        place.At(above_int64_row) + ": integer '" +
+        std::string(col.Field(above_int64_row)) + "' needs uint64, but '" +
+        std::string(col.Field(negative_row)) + "' on " + place.Line(negative_row) +
+        " is negative: no integer type holds both" + hint);
+  }
+  if (can_float) {
+    if (inexact_row != kNone) {
+      return Status::InvalidArgument(
+          place.At(inexact_row) + ": integer '" + std::string(col.Field(inexact_row)) +
+          "' cannot be stored exactly as float64, the type that the non-integer '" +
+          std::string(col.Field(non_integer_row)) + "' on " +
+          place.Line(non_integer_row) + " needs" + hint);
+    }
+    return DataType::Float64();
+  }
   if (can_date && !any_time) return DataType::Date32();
   if (can_ts && !(any_offset && any_naive)) {
     return DataType::Timestamp(TimeUnit::kNano, any_offset ? "UTC" : "");
@@ -166,9 +247,11 @@ Result<CsvTable> ReadCsv(FileSystem& fs, const std::string& path,
     const int64_t n = std::min(kChunkBytes, size - offset);
     chunk.resize(static_cast<size_t>(n));
     OUPS_RETURN_NOT_OK(file->ReadAt(offset, n, reinterpret_cast<uint8_t*>(chunk.data())));
+    // A UTF-8 byte order mark (as spreadsheet programs write) is not part of
+    // the first column's name.
+    size_t pos = offset == 0 && chunk.starts_with("\xEF\xBB\xBF") ? 3 : 0;
     offset += n;
     // Feed one physical line at a time so that callbacks know their line.
-    size_t pos = 0;
     while (pos < chunk.size() && st.error.ok()) {
       size_t nl = chunk.find('\n', pos);
       const size_t end = nl == std::string::npos ? chunk.size() : nl + 1;
@@ -214,9 +297,15 @@ Result<CsvTable> ReadCsv(FileSystem& fs, const std::string& path,
     const RawColumn& raw = st.columns[c];
     auto given = options.types.find(st.names[c]);
     auto stored = options.default_types.find(st.names[c]);
-    const DataType type = given != options.types.end()            ? given->second
-                          : stored != options.default_types.end() ? stored->second
-                                                                  : InferType(raw);
+    DataType type;
+    if (given != options.types.end()) {
+      type = given->second;
+    } else if (stored != options.default_types.end()) {
+      type = stored->second;
+    } else {
+      OUPS_ASSIGN_OR_RETURN(type, InferType(raw, ColumnPlace{path, st.row_lines, c,
+                                                             st.names[c]}));
+    }
     ColumnBuilder builder(type);
     OUPS_RETURN_NOT_OK(builder.Reserve(static_cast<int64_t>(n_rows)));
     if (type.is_var_length()) {

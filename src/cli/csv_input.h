@@ -3,14 +3,19 @@
 //
 // Column types are given (`types`, then `default_types`) or inferred over the
 // whole file, in this
-// order: int64, float64, timestamp[ns] (ISO-8601 text, see values.h; with an
+// order: int64 (uint64 when some integers exceed int64 and none is negative),
+// float64, timestamp[ns] (ISO-8601 text, see values.h; with an
 // offset or Z in every value -> timestamp[ns, tz=UTC]), date (every value a
-// bare "YYYY-MM-DD"), else string. An empty unquoted field is null; a quoted
-// empty field ("") is an empty string in a string column and null elsewhere.
-// Fields are taken exactly as written (no trimming).
+// bare "YYYY-MM-DD"), else string. Inference never rounds silently: integers
+// that neither int64 nor uint64 holds (alone or together), and integers that
+// float64 cannot hold exactly in a column that also has non-integer numbers,
+// are an error naming the value and its line (give a type instead). An empty
+// unquoted field is null; a quoted empty field ("") is an empty string in a
+// string column and null elsewhere. Fields are taken exactly as written (no
+// trimming); a UTF-8 byte order mark at the start of the file is skipped.
 //
 // Errors name the file, the line (1 = the header) and the column, and say what
-// was expected: "in.csv:7: column 3 'qty': expected int64, found 'x'".
+// was expected: "in.csv:7: column 3 'qty': expected int64 (an integer), found 'x'".
 //
 // Thread-safety: one call per thread. Ownership: the returned Table owns its data.
 #pragma once

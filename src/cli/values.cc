@@ -80,10 +80,20 @@ bool ParseDatePart(std::string_view s, size_t* pos, int64_t* days) {
   return true;
 }
 
-Status Expected(const DataType& type, std::string_view text, std::string_view why = {}) {
-  std::string msg = "expected " + type.ToString() + ", found '" + std::string(text) + "'";
-  if (!why.empty()) msg += " (" + std::string(why) + ")";
+// "expected int64 (an integer), found 'abc'": `form` describes the text
+// expected for the type.
+Status Expected(const DataType& type, std::string_view text, std::string_view form = {}) {
+  std::string msg = "expected " + type.ToString();
+  if (!form.empty()) msg += " (" + std::string(form) + ")";
+  msg += ", found '" + std::string(text) + "'";
   return Status::InvalidArgument(std::move(msg));
+}
+
+// "expected int64, found '99999999999999999999': out of range": the text has
+// the expected form, but `reason` says why it is not a value of the type.
+Status Refused(const DataType& type, std::string_view text, std::string_view reason) {
+  return Status::InvalidArgument("expected " + type.ToString() + ", found '" +
+                                 std::string(text) + "': " + std::string(reason));
 }
 
 // The value of `text` as a count of `type.unit` since the epoch (timestamps).
@@ -93,7 +103,7 @@ Result<int64_t> TimestampValue(std::string_view text, const DataType& type) {
   int64_t utc_seconds = dt->local_seconds;
   if (dt->offset_seconds) {
     if (type.timezone.empty()) {
-      return Expected(type, text, "a UTC offset needs a column with a time zone");
+      return Refused(type, text, "a UTC offset needs a column with a time zone");
     }
     utc_seconds -= *dt->offset_seconds;
   } else if (!type.timezone.empty()) {
@@ -101,23 +111,23 @@ Result<int64_t> TimestampValue(std::string_view text, const DataType& type) {
     if (!zone.ok()) return zone.status();
     const TimeZone::LocalInstants inst = (*zone)->LocalToUtc(dt->local_seconds);
     if (inst.kind == TimeZone::LocalInstants::Kind::kGap) {
-      return Expected(type, text,
-                      "this wall-clock time does not exist in " + type.timezone);
+      return Refused(type, text,
+                     "this wall-clock time does not exist in " + type.timezone);
     }
     if (inst.kind == TimeZone::LocalInstants::Kind::kAmbiguous) {
-      return Expected(type, text,
-                      "this wall-clock time is ambiguous in " + type.timezone +
-                          "; give a UTC offset");
+      return Refused(type, text,
+                     "this wall-clock time is ambiguous in " + type.timezone +
+                         "; give a UTC offset");
     }
     utc_seconds = inst.earliest;
   }
   const int64_t per_unit = NanosPerUnit(type.unit);
   if (dt->nanos % per_unit != 0) {
-    return Expected(type, text, "more precision than the unit");
+    return Refused(type, text, "more precision than the unit");
   }
   const __int128 value = static_cast<__int128>(utc_seconds) * (1'000'000'000 / per_unit) +
                          dt->nanos / per_unit;
-  if (value > INT64_MAX || value < INT64_MIN) return Expected(type, text, "out of range");
+  if (value > INT64_MAX || value < INT64_MIN) return Refused(type, text, "out of range");
   return static_cast<int64_t>(value);
 }
 
@@ -139,7 +149,7 @@ Result<double> DoubleValue(std::string_view text, const DataType& type) {
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
   if (end != s.c_str() + s.size()) return Expected(type, text);
-  if (errno == ERANGE && std::isinf(v)) return Expected(type, text, "out of range");
+  if (errno == ERANGE && std::isinf(v)) return Refused(type, text, "out of range");
   return v;
 }
 
@@ -151,6 +161,24 @@ Result<bool> BoolValue(std::string_view text, const DataType& type) {
 }
 
 }  // namespace
+
+bool IsIntegerText(std::string_view text) {
+  if (!text.empty() && (text.front() == '+' || text.front() == '-')) text.remove_prefix(1);
+  if (text.empty()) return false;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+std::optional<uint64_t> ParseUInt64(std::string_view text) {
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  if (text.empty() || text.front() < '0' || text.front() > '9') return std::nullopt;
+  uint64_t v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+  return v;
+}
 
 bool IsFloat64Text(std::string_view text) {
   return DoubleValue(text, DataType::Float64()).ok();
@@ -171,11 +199,12 @@ Result<DataType> ParseTypeSpec(std::string_view text) {
   const auto bad = [&]() {
     return Status::InvalidArgument(
         "unknown type '" + std::string(text) +
-        "' (expected int64, int32, float64, bool, string, date, timestamp[unit], "
+        "' (expected int64, int32, uint64, float64, bool, string, date, timestamp[unit], "
         "timestamp[unit,TZ] or duration[unit], unit s|ms|us|ns)");
   };
   if (spec == "int64") return DataType::Int64();
   if (spec == "int32") return DataType::Int32();
+  if (spec == "uint64") return DataType::UInt64();
   if (spec == "float64" || spec == "double") return DataType::Float64();
   if (spec == "bool") return DataType::Bool();
   if (spec == "string") return DataType::String();
@@ -340,29 +369,32 @@ Status AppendText(ColumnBuilder& builder, std::string_view text) {
     case TypeId::kInt32:
     case TypeId::kInt64: {
       auto v = ParseInt64(text);
-      if (!v) return Expected(type, text, "an integer");
+      if (!v) {
+        if (IsIntegerText(text)) return Refused(type, text, "out of range");
+        return Expected(type, text, "an integer");
+      }
       Status st = builder.Append(*v);
-      if (!st.ok()) return Expected(type, text, "out of range");
+      if (!st.ok()) return Refused(type, text, "out of range");
       return st;
     }
     case TypeId::kUInt8:
     case TypeId::kUInt16:
     case TypeId::kUInt32:
     case TypeId::kUInt64: {
-      uint64_t v = 0;
-      auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-      if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) {
+      auto v = ParseUInt64(text);
+      if (!v) {
+        if (IsIntegerText(text)) return Refused(type, text, "out of range");
         return Expected(type, text, "an unsigned integer");
       }
-      Status st = builder.Append(v);
-      if (!st.ok()) return Expected(type, text, "out of range");
+      Status st = builder.Append(*v);
+      if (!st.ok()) return Refused(type, text, "out of range");
       return st;
     }
     case TypeId::kFloat32:
     case TypeId::kFloat64: {
       OUPS_ASSIGN_OR_RETURN(double v, DoubleValue(text, type));
       Status st = builder.Append(v);
-      if (!st.ok()) return Expected(type, text, "out of range");
+      if (!st.ok()) return Refused(type, text, "out of range");
       return st;
     }
     case TypeId::kString:

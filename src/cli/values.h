@@ -23,7 +23,7 @@
 
 namespace oups::cli {
 
-// "int64", "int32", "float64", "bool", "string", "date",
+// "int64", "int32", "uint64", "float64", "bool", "string", "date",
 // "timestamp[unit]", "timestamp[unit,TZ]" (also "timestamp[ns, tz=UTC]" as
 // DataType::ToString prints it), "duration[unit]"; unit s|ms|us|ns.
 // InvalidArgument naming the text and the accepted forms.
@@ -43,11 +43,18 @@ std::optional<int32_t> ParseIsoDate(std::string_view text);
 // Days since 1970-01-01 of a proleptic Gregorian date.
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
 
+// Whether `text` is a decimal integer: optional sign, then ASCII digits only
+// (whatever its size).
+bool IsIntegerText(std::string_view text);
+// A decimal integer in [0, 2^64) filling the whole text (optional '+'), or nullopt.
+std::optional<uint64_t> ParseUInt64(std::string_view text);
+
 // Whether `text` is a float64 as AppendText reads it (decimal notation, nan, inf).
 bool IsFloat64Text(std::string_view text);
 
 // Converts one non-null text field to a value of `type` and appends it.
-// InvalidArgument saying what was expected ("expected int64, found 'x'")
+// InvalidArgument saying what was expected ("expected int64 (an integer),
+// found 'x'"; "expected int64, found '99999999999999999999': out of range")
 // when the text does not parse or does not fit; the builder is unchanged then.
 [[nodiscard]] Status AppendText(ColumnBuilder& builder, std::string_view text);
 

@@ -96,12 +96,93 @@ TEST_F(CsvTest, ValueErrorsNameFileLineAndColumn) {
   auto t = Read("ts,qty\n1,5\n2,6\n3,x\n", o);
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().message(),
-            "/in.csv:4: column 2 'qty': expected int64, found 'x' (an integer)");
+            "/in.csv:4: column 2 'qty': expected int64 (an integer), found 'x'");
   o.types = {{"ts", DataType::Date32()}};
   auto d = Read("ts\n2024-01-01\n\"a\nb\"\n2024-02-30\n", o);
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.status().message(),
-            "/in.csv:3: column 1 'ts': expected date32, found 'a\nb' (YYYY-MM-DD)");
+            "/in.csv:3: column 1 'ts': expected date32 (YYYY-MM-DD), found 'a\nb'");
+}
+
+// GitHub issue 11, point 5: one integer beyond int64 turned the column into
+// float64 and 9223372036854775807 was stored as 9223372036854775808.0.
+TEST_F(CsvTest, IntegersBeyondInt64AreUInt64NeverRounded) {
+  auto t = Read("a,b\n9223372036854775807,1\n9223372036854775808,2\n"
+                "18446744073709551615,3\n");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->table.schema().field(0).type, DataType::UInt64());
+  EXPECT_EQ(t->table.schema().field(1).type, DataType::Int64());
+  const uint64_t* a = t->table.column(0).data<uint64_t>();
+  EXPECT_EQ(a[0], 9223372036854775807ull);
+  EXPECT_EQ(a[1], 9223372036854775808ull);
+  EXPECT_EQ(a[2], 18446744073709551615ull);
+}
+
+TEST_F(CsvTest, IntegersNoIntegerTypeHoldsAreAnError) {
+  auto mixed = Read("k,a\n1,-1\n2,9223372036854775808\n");
+  ASSERT_FALSE(mixed.ok());
+  EXPECT_EQ(mixed.status().message(),
+            "/in.csv:3: column 2 'a': integer '9223372036854775808' needs uint64, but "
+            "'-1' on line 2 is negative: no integer type holds both; give --types "
+            "a=float64 (rounded) or a=string");
+  auto big = Read("a\n1\n18446744073709551616\n");
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.status().message(),
+            "/in.csv:3: column 1 'a': integer '18446744073709551616' does not fit in "
+            "int64 or uint64; give --types a=float64 (rounded) or a=string");
+  // Given types decide: float64 accepts the rounding, string keeps the text.
+  CsvOptions o;
+  o.types = {{"a", DataType::Float64()}};
+  auto as_float = Read("a\n1\n18446744073709551616\n", o);
+  ASSERT_TRUE(as_float.ok()) << as_float.status().ToString();
+  EXPECT_EQ(as_float->table.column(0).data<double>()[1], 18446744073709551616.0);
+  o.types = {{"a", DataType::String()}};
+  auto as_text = Read("a\n-1\n9223372036854775808\n", o);
+  ASSERT_TRUE(as_text.ok()) << as_text.status().ToString();
+  EXPECT_EQ(as_text->table.column(0).GetView(1), "9223372036854775808");
+  // An integer that does not fit a given (or stored) integer type.
+  o.types = {{"a", DataType::Int64()}};
+  auto as_int = Read("a\n9223372036854775808\n", o);
+  ASSERT_FALSE(as_int.ok());
+  EXPECT_EQ(as_int.status().message(),
+            "/in.csv:2: column 1 'a': expected int64, found '9223372036854775808': out "
+            "of range");
+}
+
+TEST_F(CsvTest, IntegersAndFloatsAreFloat64OnlyWhenExact) {
+  auto exact = Read("a\n9007199254740992\n2.5\n-100000000000000000000\n");
+  ASSERT_TRUE(exact.ok()) << exact.status().ToString();
+  EXPECT_EQ(exact->table.schema().field(0).type, DataType::Float64());
+  EXPECT_EQ(exact->table.column(0).data<double>()[0], 9007199254740992.0);
+  EXPECT_EQ(exact->table.column(0).data<double>()[2], -1e20);
+  auto inexact = Read("a\n1.5\n9007199254740993\n");
+  ASSERT_FALSE(inexact.ok());
+  EXPECT_EQ(inexact.status().message(),
+            "/in.csv:3: column 1 'a': integer '9007199254740993' cannot be stored exactly "
+            "as float64, the type that the non-integer '1.5' on line 2 needs; give --types "
+            "a=float64 (rounded) or a=string");
+  auto big = Read("a\n9223372036854775807\n0.5\n");
+  ASSERT_FALSE(big.ok());
+  CsvOptions o;
+  o.types = {{"a", DataType::Float64()}};
+  auto given = Read("a\n1.5\n9007199254740993\n", o);
+  ASSERT_TRUE(given.ok()) << given.status().ToString();
+  EXPECT_EQ(given->table.column(0).data<double>()[1], 9007199254740992.0);
+}
+
+// GitHub issue 11, point 12: the byte order mark stayed in the first name.
+TEST_F(CsvTest, ByteOrderMarkIsNotPartOfTheFirstName) {
+  auto t = Read("\xEF\xBB\xBFts,x\n1,2\n");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->table.schema().field(0).name, "ts");
+  EXPECT_EQ(t->table.schema().field(0).type, DataType::Int64());
+  auto quoted = Read("\xEF\xBB\xBF\"ts\",x\n1,2\n");
+  ASSERT_TRUE(quoted.ok()) << quoted.status().ToString();
+  EXPECT_EQ(quoted->table.schema().field(0).name, "ts");
+  // Elsewhere the same bytes are data.
+  auto inside = Read("ts,x\n1,\xEF\xBB\xBFy\n");
+  ASSERT_TRUE(inside.ok()) << inside.status().ToString();
+  EXPECT_EQ(inside->table.column(1).GetView(0), "\xEF\xBB\xBFy");
 }
 
 TEST_F(CsvTest, StructureErrors) {
@@ -168,7 +249,7 @@ TEST_F(CsvTest, ManyChunksAndProgress) {
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().message(),
             "/in.csv:" + std::to_string(n + 2) +
-                ": column 1 'i': expected int64, found 'bad' (an integer)");
+                ": column 1 'i': expected int64 (an integer), found 'bad'");
   EXPECT_GE(calls, 2);
   EXPECT_EQ(last_done, static_cast<int64_t>(text.size()));
 }

@@ -152,7 +152,7 @@ TEST_F(ReadTest, TimestampBounds) {
   EXPECT_EQ(bad.code, 1);
   EXPECT_EQ(bad.err,
             "oups cat: Invalid argument: --start 'yesterday' for column 'ts': expected "
-            "timestamp[ns, tz=UTC], found 'yesterday' (ISO-8601 date or date-time)\n");
+            "timestamp[ns, tz=UTC] (ISO-8601 date or date-time), found 'yesterday'\n");
 }
 
 TEST_F(ReadTest, UsageAndMissingDataset) {

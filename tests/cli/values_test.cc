@@ -110,8 +110,8 @@ TEST(AppendText, TimestampsInUnitsAndZones) {
   ASSERT_FALSE(precise.ok());
   EXPECT_EQ(
       precise.status().message(),
-      "expected timestamp[ms], found '1970-01-01T00:00:00.0001' (more precision than the "
-      "unit)");
+      "expected timestamp[ms], found '1970-01-01T00:00:00.0001': more precision than the "
+      "unit");
   auto offset_in_naive =
       Convert(DataType::Timestamp(TimeUnit::kNano), {"2024-01-01T00:00Z"});
   ASSERT_FALSE(offset_in_naive.ok());
@@ -125,7 +125,7 @@ TEST(AppendText, NumbersBoolsDatesStrings) {
   EXPECT_EQ(i32->data<int32_t>()[1], 2147483647);
   auto big = Convert(DataType::Int32(), {"2147483648"});
   ASSERT_FALSE(big.ok());
-  EXPECT_EQ(big.status().message(), "expected int32, found '2147483648' (out of range)");
+  EXPECT_EQ(big.status().message(), "expected int32, found '2147483648': out of range");
   auto f = Convert(DataType::Float64(), {"1.5", "-2e3", "NaN", "-inf"});
   ASSERT_TRUE(f.ok());
   EXPECT_EQ(f->data<double>()[1], -2000.0);
@@ -165,7 +165,24 @@ TEST(ParseScalar, InTheColumnType) {
   EXPECT_EQ(s->bytes, "abc");
   auto bad = ParseScalar("abc", DataType::Int64());
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.status().message(), "expected int64, found 'abc' (an integer)");
+  // GitHub issue 11, point 12: the expected form goes with the type.
+  EXPECT_EQ(bad.status().message(), "expected int64 (an integer), found 'abc'");
+  auto big = ParseScalar("99999999999999999999", DataType::Int64());
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.status().message(),
+            "expected int64, found '99999999999999999999': out of range");
+  auto u = ParseScalar("18446744073709551615", DataType::UInt64());
+  ASSERT_TRUE(u.ok()) << u.status().ToString();
+  EXPECT_EQ(u->u64, 18446744073709551615ull);
+  auto neg = ParseScalar("-1", DataType::UInt64());
+  ASSERT_FALSE(neg.ok());
+  EXPECT_EQ(neg.status().message(), "expected uint64, found '-1': out of range");
+  auto word = ParseScalar("x", DataType::UInt64());
+  ASSERT_FALSE(word.ok());
+  EXPECT_EQ(word.status().message(), "expected uint64 (an unsigned integer), found 'x'");
+  auto type = ParseTypeSpec("uint64");
+  ASSERT_TRUE(type.ok());
+  EXPECT_EQ(*type, DataType::UInt64());
 }
 
 }  // namespace
