@@ -16,10 +16,18 @@ constexpr const char* kLsUsage =
     "(metadata file + dataset directory).\n"
     "\n"
     "  --json   one JSON document: {\"path\", \"datasets\": [{\"path\", \"rows\",\n"
-    "           \"num_row_groups\", \"ordered_on\", \"min\", \"max\", \"bytes\"}]}\n"
-    "           (\"error\" instead of the figures for an unreadable dataset)\n"
+    "           \"num_row_groups\", \"ordered_on\", \"min\", \"max\", \"bytes\"}],\n"
+    "           \"skipped\": [{\"path\", \"reason\", \"error\"}]} (\"error\"\n"
+    "           instead of the figures for an unreadable dataset)\n"
     "\n"
-    "exit status: 0 ok, 1 an unreadable store or dataset, 2 usage error\n";
+    "The listing goes on past bad entries, each reported on stderr (and in\n"
+    "--json): an unreadable dataset (metadata file or directory) gets an error\n"
+    "entry; a directory that cannot be listed is skipped with an error; a\n"
+    "symbolic link that leads back to a directory above it is not followed\n"
+    "(a note, not an error: nothing is missed).\n"
+    "\n"
+    "exit status: 0 ok, 1 an unreadable store, dataset or directory (the same\n"
+    "with or without --json), 2 usage error\n";
 
 constexpr const char* kInfoUsage =
     "usage: oups info DATASET [--json]\n"
@@ -60,6 +68,11 @@ Result<Summary> Summarize(FileSystem& fs, const std::string& path,
                           const std::string& shown) {
   OUPS_ASSIGN_OR_RETURN(dataset::DatasetMetadata md, LoadMetadata(fs, path));
   const auto paths = dataset::DatasetPaths::Make(path);
+  // The row-group files must be reachable (a directory without x permission).
+  if (auto entries = fs.ListDir(paths->dir);
+      !entries.ok() && !entries.status().IsNotFound()) {
+    return entries.status();
+  }
   json::Value min, max;
   if (md.num_row_groups() > 0) {
     OUPS_ASSIGN_OR_RETURN(min, CellJson(md.mins, 0));
@@ -98,8 +111,9 @@ int RunLs(const std::vector<std::string>& args, Env& env) {
                       kLsUsage);
   }
   const std::string root = parsed->positional[0];
-  auto found = FindDatasets(*env.fs, root);
-  if (!found.ok()) return Failure(env, "ls", found.status());
+  auto listing = ListDatasets(*env.fs, root);
+  if (!listing.ok()) return Failure(env, "ls", listing.status());
+  const std::vector<std::string>* found = &listing->datasets;
   json::Value list = json::Value::Array();
   TextTable table;
   table.header = {"dataset", "rows", "row_groups", "ordered_on", "min", "max", "bytes"};
@@ -121,10 +135,21 @@ int RunLs(const std::vector<std::string>& args, Env& env) {
     list.Push(std::move(summary->json));
     table.rows.push_back(std::move(summary->cells));
   }
+  json::Value skipped = json::Value::Array();
+  for (const SkippedEntry& e : listing->skipped) {
+    *env.err << "oups ls: " << e.path << ": " << e.reason << "\n";
+    if (e.error) exit_code = kExitFailure;
+    json::Value entry = json::Value::Object();
+    entry.Add("path", json::Value::String(RelativeTo(e.path, root)));
+    entry.Add("reason", json::Value::String(e.reason));
+    entry.Add("error", json::Value::Bool(e.error));
+    skipped.Push(std::move(entry));
+  }
   if (parsed->Has("--json")) {
     json::Value doc = json::Value::Object();
     doc.Add("path", json::Value::String(root));
     doc.Add("datasets", std::move(list));
+    doc.Add("skipped", std::move(skipped));
     *env.out << json::Serialize(doc) << "\n";
   } else if (table.rows.empty()) {
     *env.out << "no dataset under '" << root << "'\n";

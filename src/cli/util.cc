@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <functional>
+#include <set>
 #include <sstream>
 
 #include "dataset/file_naming.h"
 #include "oups/parquet/printer.h"
+#include "store/dir_walk.h"
 
 namespace oups::cli {
 
@@ -39,19 +41,50 @@ std::optional<ParsedArgs> ParseOrExit(Env& env, std::string_view command,
 
 namespace {
 
-Status Walk(FileSystem& fs, const std::string& dir, int depth,
-            std::vector<std::string>* found) {
-  if (depth > 64) return Status::OK();  // symlink loops: stop somewhere
-  OUPS_ASSIGN_OR_RETURN(auto entries, fs.ListDir(dir));
+constexpr size_t kMaxWalkDepth = 64;
+
+// Walks below stack->back() (listed). Dataset directories that cannot be
+// listed are left to the per-dataset checks; other bad entries are recorded
+// and skipped.
+void Walk(FileSystem& fs, std::vector<store_internal::WalkedDir>* stack,
+          DatasetListing* out) {
+  const std::string dir = stack->back().path;
+  const std::vector<FileInfo> entries = stack->back().entries;
+  std::set<std::string> dataset_names;
   for (const FileInfo& e : entries) {
-    if (e.is_dir) {
-      if (e.name.starts_with(".")) continue;
-      OUPS_RETURN_NOT_OK(Walk(fs, JoinPath(dir, e.name), depth + 1, found));
-    } else if (auto name = dataset::DatasetNameFromMetadataFileName(e.name)) {
-      found->push_back(JoinPath(dir, *name));
+    if (e.is_dir) continue;
+    if (auto name = dataset::DatasetNameFromMetadataFileName(e.name)) {
+      out->datasets.push_back(JoinPath(dir, *name));
+      dataset_names.insert(*name);
     }
   }
-  return Status::OK();
+  for (const FileInfo& e : entries) {
+    if (!e.is_dir || e.name.starts_with(".")) continue;
+    const std::string path = JoinPath(dir, e.name);
+    auto listed = fs.ListDir(path);
+    if (!listed.ok()) {
+      if (listed.status().IsNotFound()) continue;  // removed meanwhile
+      if (dataset_names.count(e.name)) continue;   // reported with its dataset
+      out->skipped.push_back({path, listed.status().ToString(), true});
+      continue;
+    }
+    store_internal::WalkedDir child{path, std::move(listed).ValueOrDie()};
+    if (auto target = store_internal::LoopTarget(fs, *stack, child)) {
+      out->skipped.push_back(
+          {path, "symbolic link loop back to '" + *target + "': not followed", false});
+      continue;
+    }
+    if (stack->size() > kMaxWalkDepth) {
+      out->skipped.push_back({path,
+                              "more than " + std::to_string(kMaxWalkDepth) +
+                                  " directory levels below the root: not listed",
+                              true});
+      continue;
+    }
+    stack->push_back(std::move(child));
+    Walk(fs, stack, out);
+    stack->pop_back();
+  }
 }
 
 std::string StripSlash(std::string path) {
@@ -61,23 +94,39 @@ std::string StripSlash(std::string path) {
 
 }  // namespace
 
-Result<std::vector<std::string>> FindDatasets(FileSystem& fs,
-                                              const std::string& root_in) {
+Result<DatasetListing> ListDatasets(FileSystem& fs, const std::string& root_in) {
   const std::string root = StripSlash(root_in);
-  std::vector<std::string> found;
+  DatasetListing listing;
+  bool root_is_dataset = false;
   if (auto paths = dataset::DatasetPaths::Make(root)) {
     auto exists = fs.Exists(paths->metadata);
-    if (exists.ok() && *exists) found.push_back(root);
+    root_is_dataset = exists.ok() && *exists;
+    if (root_is_dataset) listing.datasets.push_back(root);
   }
   auto info = fs.Stat(root);
   if (info.ok() && info->is_dir) {
-    OUPS_RETURN_NOT_OK(Walk(fs, root, 0, &found));
-  } else if (found.empty()) {
+    auto entries = fs.ListDir(root);
+    if (entries.ok()) {
+      std::vector<store_internal::WalkedDir> stack;
+      stack.push_back({root, std::move(entries).ValueOrDie()});
+      Walk(fs, &stack, &listing);
+    } else if (!root_is_dataset) {
+      // Nothing can be listed: the store itself is unreadable.
+      return entries.status();
+    }
+  } else if (!root_is_dataset) {
+    if (!info.ok() && !info.status().IsNotFound()) return info.status();
     return Status::NotFound("no store or dataset at '" + root + "'");
   }
-  std::sort(found.begin(), found.end());
-  found.erase(std::unique(found.begin(), found.end()), found.end());
-  return found;
+  std::sort(listing.datasets.begin(), listing.datasets.end());
+  listing.datasets.erase(std::unique(listing.datasets.begin(), listing.datasets.end()),
+                         listing.datasets.end());
+  return listing;
+}
+
+Result<std::vector<std::string>> FindDatasets(FileSystem& fs, const std::string& root) {
+  OUPS_ASSIGN_OR_RETURN(DatasetListing listing, ListDatasets(fs, root));
+  return std::move(listing.datasets);
 }
 
 Result<dataset::DatasetMetadata> LoadMetadata(FileSystem& fs,

@@ -32,9 +32,29 @@ std::optional<ParsedArgs> ParseOrExit(Env& env, std::string_view command,
                                       const std::vector<FlagSpec>& specs,
                                       std::string_view usage, int* exit_code);
 
+// An entry a listing did not descend into.
+struct SkippedEntry {
+  std::string path;
+  std::string reason;  // the error, or why it was not followed
+  bool error = false;  // true: something may be missed (unreadable directory)
+};
+
+struct DatasetListing {
+  std::vector<std::string> datasets;  // sorted
+  std::vector<SkippedEntry> skipped;  // in walk order
+};
+
 // Dataset directories (`<dir>/<name>` of every `<dir>/<name>_opdmd`) found
 // under `root` at any depth, sorted; `root` itself when `root_opdmd` exists.
-// NotFound when `root` exists neither as a directory nor as a dataset.
+// The walk goes on past bad entries and records each in `skipped`: a
+// directory that cannot be listed (an error; a dataset's own directory is
+// left to the checks of its dataset), a symbolic link loop back to a directory
+// of the walk (not followed, not an error: nothing is missed), a directory
+// more than 64 levels down (an error). Directories named ".*" are not entered.
+// NotFound when `root` exists neither as a directory nor as a dataset; the
+// error when `root` is a directory that cannot be listed and not a dataset.
+[[nodiscard]] Result<DatasetListing> ListDatasets(FileSystem& fs, const std::string& root);
+// ListDatasets' datasets only (skipped entries are left out).
 [[nodiscard]] Result<std::vector<std::string>> FindDatasets(FileSystem& fs,
                                                             const std::string& root);
 

@@ -7,32 +7,52 @@
 #include <vector>
 
 #include "dataset/file_naming.h"
+#include "store/dir_walk.h"
 
 namespace oups {
 
 namespace {
 
-// Directories exactly `depth` levels below `dir` (following symlinks), with
-// their path relative to `dir` ('/'-joined; "" for `dir` itself). A directory
-// that vanishes while listed is skipped.
-Status ListDirsAtDepth(FileSystem& fs, const std::string& dir, const std::string& rel,
-                       int depth, std::vector<std::pair<std::string, std::string>>* out) {
+using store_internal::WalkedDir;
+
+// Walks `depth` more levels below stack->back() (listed); at depth 0 takes the
+// keys of its metadata files. Directories that vanish meanwhile are skipped;
+// other bad entries are recorded and skipped.
+void Discover(FileSystem& fs, const IndexerSchema& schema, const std::string& rel,
+              int depth, std::vector<WalkedDir>* stack, StoreListing* out) {
+  const WalkedDir& here = stack->back();
   if (depth == 0) {
-    out->emplace_back(dir, rel);
-    return Status::OK();
+    for (const FileInfo& e : here.entries) {
+      if (e.is_dir) continue;
+      std::optional<std::string> name = dataset::DatasetNameFromMetadataFileName(e.name);
+      if (!name) continue;
+      Result<IndexKey> key = schema.FromPath(rel.empty() ? *name : rel + "/" + *name);
+      if (key.ok()) out->keys.push_back(*std::move(key));
+    }
+    return;
   }
-  Result<std::vector<FileInfo>> entries = fs.ListDir(dir);
-  if (!entries.ok()) {
-    if (entries.status().IsNotFound()) return Status::OK();
-    return entries.status();
-  }
-  for (const FileInfo& e : *entries) {
+  const std::string dir = here.path;
+  const std::vector<FileInfo> entries = here.entries;
+  for (const FileInfo& e : entries) {
     if (!e.is_dir) continue;
-    OUPS_RETURN_NOT_OK(ListDirsAtDepth(fs, JoinPath(dir, e.name),
-                                       rel.empty() ? e.name : rel + "/" + e.name,
-                                       depth - 1, out));
+    const std::string path = JoinPath(dir, e.name);
+    Result<std::vector<FileInfo>> listed = fs.ListDir(path);
+    if (!listed.ok()) {
+      if (!listed.status().IsNotFound()) {
+        out->problems.push_back({path, listed.status().ToString(), true});
+      }
+      continue;
+    }
+    WalkedDir child{path, std::move(listed).ValueOrDie()};
+    if (auto target = store_internal::LoopTarget(fs, *stack, child)) {
+      out->problems.push_back(
+          {path, "symbolic link loop back to '" + *target + "': not followed", false});
+      continue;
+    }
+    stack->push_back(std::move(child));
+    Discover(fs, schema, rel.empty() ? e.name : rel + "/" + e.name, depth - 1, stack, out);
+    stack->pop_back();
   }
-  return Status::OK();
 }
 
 }  // namespace
@@ -69,27 +89,24 @@ Result<bool> Store::Contains(const IndexKey& key) const {
   return !info->is_dir;
 }
 
-Result<std::vector<IndexKey>> Store::Keys() const {
-  std::vector<std::pair<std::string, std::string>> dirs;
-  OUPS_RETURN_NOT_OK(ListDirsAtDepth(*fs_, basepath_, "", schema_.depth() - 1, &dirs));
-  std::vector<IndexKey> keys;
-  for (const auto& [dir, rel] : dirs) {
-    Result<std::vector<FileInfo>> entries = fs_->ListDir(dir);
-    if (!entries.ok()) {
-      if (entries.status().IsNotFound()) continue;  // removed meanwhile
-      return entries.status();
-    }
-    for (const FileInfo& e : *entries) {
-      if (e.is_dir) continue;
-      std::optional<std::string> name = dataset::DatasetNameFromMetadataFileName(e.name);
-      if (!name) continue;
-      Result<IndexKey> key = schema_.FromPath(rel.empty() ? *name : rel + "/" + *name);
-      if (key.ok()) keys.push_back(*std::move(key));
-    }
+Result<StoreListing> Store::List() const {
+  StoreListing out;
+  Result<std::vector<FileInfo>> entries = fs_->ListDir(basepath_);
+  if (!entries.ok()) {
+    if (entries.status().IsNotFound()) return out;  // a missing basepath: no keys
+    return entries.status();
   }
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  return keys;
+  std::vector<WalkedDir> stack;
+  stack.push_back({basepath_, std::move(entries).ValueOrDie()});
+  Discover(*fs_, schema_, "", schema_.depth() - 1, &stack, &out);
+  std::sort(out.keys.begin(), out.keys.end());
+  out.keys.erase(std::unique(out.keys.begin(), out.keys.end()), out.keys.end());
+  return out;
+}
+
+Result<std::vector<IndexKey>> Store::Keys() const {
+  OUPS_ASSIGN_OR_RETURN(StoreListing listing, List());
+  return std::move(listing.keys);
 }
 
 Result<int64_t> Store::Size() const {

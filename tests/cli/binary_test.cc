@@ -49,6 +49,33 @@ TEST(Binary, ExitCodes) {
   EXPECT_EQ(RunBinary("info", err).code, 2);
 }
 
+// GitHub issue 11, point 11: `ln -s . store/loop` made ls and verify fail
+// with "Too many levels of symbolic links".
+TEST(Binary, SymlinkLoopIsNotFollowed) {
+  testing_io::TempDir dir;
+  const std::string err = dir.Sub("err.txt");
+  {
+    std::ofstream csv(dir.Sub("in.csv"));
+    csv << "ts,v\n1,1\n2,2\n";
+  }
+  Process w = RunBinary("write " + dir.Sub("store/ds") + " --ordered-on ts --from " +
+                            dir.Sub("in.csv"),
+                        err);
+  ASSERT_EQ(w.code, 0) << Slurp(err);
+  ASSERT_EQ(::symlink(".", dir.Sub("store/loop").c_str()), 0);
+  Process ls = RunBinary("ls " + dir.Sub("store") + " --json", err);
+  EXPECT_EQ(ls.code, 0) << Slurp(err);
+  EXPECT_EQ(Slurp(err), "oups ls: " + dir.Sub("store/loop") + ": symbolic link loop back to '" +
+                            dir.Sub("store") + "': not followed\n");
+  EXPECT_NE(ls.out.find("\"datasets\":[{\"path\":\"ds\","), std::string::npos) << ls.out;
+  EXPECT_EQ(ls.out.find("loop/ds"), std::string::npos) << ls.out;
+  Process text = RunBinary("ls " + dir.Sub("store"), err);
+  EXPECT_EQ(text.code, 0) << Slurp(err);
+  Process verify = RunBinary("verify " + dir.Sub("store"), err);
+  EXPECT_EQ(verify.code, 0) << verify.out << Slurp(err);
+  EXPECT_NE(verify.out.find("1 dataset checked, 0 problems"), std::string::npos) << verify.out;
+}
+
 TEST(Binary, WriteListVerifyOnDisk) {
   testing_io::TempDir dir;
   const std::string err = dir.Sub("err.txt");

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "cli_test_util.h"
+#include <set>
+
 #include "dataset/file_naming.h"
+#include "oups/io/file_system_wrapper.h"
 
 namespace oups::cli_test {
 namespace {
@@ -102,6 +105,80 @@ TEST_F(InspectTest, LsReportsAnUnreadableDatasetAndGoesOn) {
   EXPECT_EQ(StrMember(list[1], "path"), "b");
   EXPECT_NE(StrMember(list[1], "error").find("Corruption"), std::string::npos);
   EXPECT_EQ(list[1].Find("rows"), nullptr);
+}
+
+// Directories that cannot be listed, as without read or execute permission
+// (tests run as root, who ignores permission bits).
+class UnlistableDirs : public FileSystemWrapper {
+ public:
+  UnlistableDirs(std::shared_ptr<FileSystem> base, std::set<std::string> dirs)
+      : FileSystemWrapper(std::move(base)), dirs_(std::move(dirs)) {}
+  Result<std::vector<FileInfo>> ListDir(const std::string& path) override {
+    if (dirs_.count(path)) {
+      return Status::IOError("list directory " + path + ": Permission denied");
+    }
+    return FileSystemWrapper::ListDir(path);
+  }
+
+ private:
+  std::set<std::string> dirs_;
+};
+
+// GitHub issue 11, point 11: an unlistable dataset directory aborted the
+// whole listing instead of giving the dataset an error entry.
+TEST_F(InspectTest, LsGivesAnUnlistableDatasetDirectoryAnErrorEntry) {
+  auto fs = std::make_shared<UnlistableDirs>(fs_, std::set<std::string>{"/store/b"});
+  CliResult r = RunCli(fs, {"ls", "/store", "--json"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "oups ls: IO error: list directory /store/b: Permission denied\n");
+  const json::Value doc = ParseJson(r.out);
+  const auto& list = Member(doc, "datasets").items();
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(IntMember(list[0], "rows"), 10);
+  EXPECT_EQ(StrMember(list[1], "path"), "b");
+  EXPECT_EQ(StrMember(list[1], "error"),
+            "IO error: list directory /store/b: Permission denied");
+  EXPECT_EQ(StrMember(list[2], "path"), "c/d/e");
+  EXPECT_TRUE(Member(doc, "skipped").items().empty());
+  // Text mode: the same entries, the same exit code.
+  CliResult text = RunCli(fs, {"ls", "/store"});
+  EXPECT_EQ(text.code, r.code);
+  EXPECT_EQ(text.err, r.err);
+  EXPECT_NE(text.out.find("\nb  "), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("c/d/e"), std::string::npos) << text.out;
+}
+
+TEST_F(InspectTest, LsGoesOnPastAnUnlistableDirectory) {
+  MakeDataset(fs_, "/store/z/late", Range(0, 2), 4);
+  auto fs = std::make_shared<UnlistableDirs>(fs_, std::set<std::string>{"/store/c"});
+  for (const bool as_json : {true, false}) {
+    std::vector<std::string> args = {"ls", "/store"};
+    if (as_json) args.push_back("--json");
+    CliResult r = RunCli(fs, args);
+    EXPECT_EQ(r.code, 1);
+    EXPECT_EQ(r.err, "oups ls: /store/c: IO error: list directory /store/c: Permission denied\n");
+    if (!as_json) {
+      EXPECT_NE(r.out.find("z/late"), std::string::npos) << r.out;
+      continue;
+    }
+    const json::Value doc = ParseJson(r.out);
+    const auto& list = Member(doc, "datasets").items();
+    ASSERT_EQ(list.size(), 3u);
+    EXPECT_EQ(StrMember(list[0], "path"), "a/day");
+    EXPECT_EQ(StrMember(list[1], "path"), "b");
+    EXPECT_EQ(StrMember(list[2], "path"), "z/late");
+    const auto& skipped = Member(doc, "skipped").items();
+    ASSERT_EQ(skipped.size(), 1u);
+    EXPECT_EQ(StrMember(skipped[0], "path"), "c");
+    EXPECT_EQ(StrMember(skipped[0], "reason"),
+              "IO error: list directory /store/c: Permission denied");
+    EXPECT_TRUE(Member(skipped[0], "error").bool_value());
+  }
+  // The whole store unreadable: the listing error.
+  auto closed = std::make_shared<UnlistableDirs>(fs_, std::set<std::string>{"/store"});
+  CliResult r = RunCli(closed, {"ls", "/store"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "oups ls: IO error: list directory /store: Permission denied\n");
 }
 
 TEST_F(InspectTest, InfoJson) {

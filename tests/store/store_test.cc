@@ -7,8 +7,10 @@
 
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "../io/test_util.h"
+#include "oups/io/file_system_wrapper.h"
 #include "oups/io/memory_file_system.h"
 #include "oups/table/builder.h"
 #include "weather_keys.h"
@@ -206,6 +208,71 @@ TEST_F(StoreTest, TypedStore) {
   EXPECT_FALSE(ts.Get({"ber-lin", 2023}).ok());  // invalid value
   ASSERT_TRUE(ts.Remove({"berlin", 2023}).ok());
   EXPECT_EQ(*ts.Size(), 1);
+}
+
+// A file system on which some directories cannot be listed, as directories
+// without read or execute permission (tests run as root, who ignores them).
+class UnlistableDirs : public FileSystemWrapper {
+ public:
+  UnlistableDirs(std::shared_ptr<FileSystem> base, std::set<std::string> dirs)
+      : FileSystemWrapper(std::move(base)), dirs_(std::move(dirs)) {}
+  Result<std::vector<FileInfo>> ListDir(const std::string& path) override {
+    if (dirs_.count(path)) {
+      return Status::IOError("list directory " + path + ": Permission denied");
+    }
+    return FileSystemWrapper::ListDir(path);
+  }
+
+ private:
+  std::set<std::string> dirs_;
+};
+
+// GitHub issue 11, point 11: one unreadable directory made Keys() fail.
+TEST_F(StoreTest, DiscoveryGoesOnPastAnUnreadableDirectory) {
+  WriteRows(K("berlin", "temp", "europe", "2023"), {1});
+  WriteRows(K("paris", "temp", "europe", "2023"), {1});
+  WriteRows(K("rome", "temp", "europe", "2023"), {1});
+  auto guarded = std::make_shared<UnlistableDirs>(
+      fs, std::set<std::string>{"/base/paris-temp"});
+  Store s = Store::Open(guarded, "/base", schema).ValueOrDie();
+  auto keys = s.Keys();
+  ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+  EXPECT_EQ(*keys, (std::vector<IndexKey>{K("berlin", "temp", "europe", "2023"),
+                                          K("rome", "temp", "europe", "2023")}));
+  auto listing = s.List();
+  ASSERT_TRUE(listing.ok()) << listing.status().ToString();
+  EXPECT_EQ(listing->keys, *keys);
+  ASSERT_EQ(listing->problems.size(), 1u);
+  EXPECT_EQ(listing->problems[0].path, "/base/paris-temp");
+  EXPECT_EQ(listing->problems[0].reason,
+            "IO error: list directory /base/paris-temp: Permission denied");
+  EXPECT_TRUE(listing->problems[0].error);
+  // An unreadable basepath is the listing error.
+  auto closed = std::make_shared<UnlistableDirs>(fs, std::set<std::string>{"/base"});
+  Store c = Store::Open(closed, "/base", schema).ValueOrDie();
+  EXPECT_TRUE(c.Keys().status().IsIOError());
+}
+
+// A symbolic link back to a directory above it is not followed.
+TEST(StoreDiscoveryLocal, SymlinkLoopIsNotFollowed) {
+  testing_io::TempDir dir;
+  const std::string base = dir.Sub("base");
+  IndexerSchema deep = KeyTraits<WeatherEntry>::Schema();
+  Store w = Store::Open(LocalFileSystem(), base, deep).ValueOrDie();
+  const IndexKey k = Key(deep, {{std::string("paris"), std::string("temp")},
+                                {std::string("europe"), std::string("2023")}});
+  ASSERT_TRUE(w.Get(k)->Write(TsX({1}), {.ordered_on = "ts"}).ok());
+  // base/a-b -> base: a level-0 directory that is basepath again.
+  ASSERT_EQ(::symlink(".", (base + "/a-b").c_str()), 0);
+  auto listing = w.List();
+  ASSERT_TRUE(listing.ok()) << listing.status().ToString();
+  EXPECT_EQ(listing->keys, std::vector<IndexKey>{k});
+  ASSERT_EQ(listing->problems.size(), 1u);
+  EXPECT_EQ(listing->problems[0].path, base + "/a-b");
+  EXPECT_EQ(listing->problems[0].reason,
+            "symbolic link loop back to '" + base + "': not followed");
+  EXPECT_FALSE(listing->problems[0].error);
+  EXPECT_EQ(*w.Keys(), std::vector<IndexKey>{k});
 }
 
 // §5.5 on the local file system.

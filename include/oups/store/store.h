@@ -19,6 +19,10 @@
 // depth-1 levels below basepath (following symlinks) and takes every
 // non-directory entry named `<name>_opdmd` (name non-empty) whose relative
 // path parses strictly with IndexerSchema::FromPath; nothing else is read.
+// Discovery goes on past bad entries: a directory below basepath that cannot
+// be listed is skipped, and so is a symbolic link leading back to a directory
+// above it (a loop is never followed); List() reports each, Keys() leaves
+// them out. Only an unreadable basepath fails the whole discovery.
 //
 // TypedStore<Key> is the same over a typed key (oups/store/key.h).
 //
@@ -43,6 +47,18 @@
 
 namespace oups {
 
+// What discovery found: the keys, and the entries it skipped.
+struct StoreListing {
+  struct Problem {
+    std::string path;    // the directory skipped
+    std::string reason;  // the listing error ("IOError: ... Permission denied"),
+                         // or why it was not followed (a symbolic link loop)
+    bool error = false;  // true: keys below it may be missed
+  };
+  std::vector<IndexKey> keys;  // sorted, as Keys()
+  std::vector<Problem> problems;
+};
+
 class Store {
  public:
   // A store over `basepath` (need not exist; nothing is created). An invalid
@@ -65,8 +81,12 @@ class Store {
   // Whether key's metadata file exists now (false for a key of another schema).
   [[nodiscard]] Result<bool> Contains(const IndexKey& key) const;
 
-  // Keys present now, sorted (§5.3). A missing basepath gives none.
+  // Keys present now, sorted (§5.3). A missing basepath gives none. Entries
+  // that cannot be listed are skipped (see List()); an unreadable basepath is
+  // the listing error.
   [[nodiscard]] Result<std::vector<IndexKey>> Keys() const;
+  // Keys() with the directories it skipped and why.
+  [[nodiscard]] Result<StoreListing> List() const;
   [[nodiscard]] Result<int64_t> Size() const;
   // Python repr: key.ToString() of each key, sorted, '\n'-joined ("" if none).
   [[nodiscard]] Result<std::string> ToString() const;
