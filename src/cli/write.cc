@@ -9,6 +9,7 @@
 #include "cli/progress.h"
 #include "cli/util.h"
 #include "cli/values.h"
+#include "dataset/file_naming.h"
 #include "oups/dataset/ordered_dataset.h"
 #include "oups/parquet/file_reader.h"
 #include "oups/parquet/properties.h"
@@ -41,7 +42,7 @@ constexpr const char* kWriteUsage =
     "  --kv key=value               set a key-value metadata entry (repeatable)\n"
     "  --kv-remove key              remove a key-value metadata entry (repeatable)\n"
     "  --types col=type,...         CSV column types instead of inferred ones:\n"
-    "                               int64 int32 float64 bool string date\n"
+    "                               int64 int32 uint64 float64 bool string date\n"
     "                               timestamp[unit] timestamp[unit,TZ] duration[unit]\n"
     "                               (unit s|ms|us|ns), e.g. ts=timestamp[ns,UTC]\n"
     "  --compression C              snappy (default), zstd, gzip, lz4, brotli, none\n"
@@ -50,9 +51,12 @@ constexpr const char* kWriteUsage =
     "                               \"rows_written\", \"rows\", \"num_row_groups\"}\n"
     "\n"
     "CSV columns of an existing dataset are read in their stored types; others\n"
-    "are inferred over the whole file: int64, float64, timestamp[ns]\n"
-    "(ISO-8601; with Z or offsets: timestamp[ns, tz=UTC]), date, else string; an\n"
-    "empty field is null. Bad input (a malformed CSV line, a value not of its\n"
+    "are inferred over the whole file: int64 (uint64 if some integers exceed\n"
+    "int64 and none is negative), float64, timestamp[ns] (ISO-8601; with Z or\n"
+    "offsets: timestamp[ns, tz=UTC]), date, else string; an empty field is null.\n"
+    "Inference never rounds: integers no integer type holds, or that float64\n"
+    "cannot hold exactly next to non-integer numbers, are an error (give\n"
+    "--types). Bad input (a malformed CSV line, a value not of its\n"
     "column's type, unsorted rows) is reported with file, line and column, and\n"
     "the dataset is left unchanged.\n"
     "\n"
@@ -78,7 +82,9 @@ constexpr const char* kRmUsage =
     "usage: oups rm DATASET [--lock-timeout SECONDS]\n"
     "\n"
     "Removes a dataset (metadata file first: the commit point, then its row-group\n"
-    "files and directory).\n"
+    "files and directory). Files that cannot be deleted (no permission, or still\n"
+    "open by a reader) are reported, exit status 1: the dataset is gone, and the\n"
+    "next write to it deletes them.\n"
     "\n"
     "exit status: 0 ok, 1 missing dataset or failed removal, 2 usage error\n";
 
@@ -166,6 +172,13 @@ Result<Table> LoadInput(Env& env, const std::string& from, const std::string& fo
     }
     OUPS_ASSIGN_OR_RETURN(table, parquet::ReadTable(*env.fs, from));
   }
+  // Every column needs a name (a CSV header is checked by the CSV reader).
+  for (int i = 0; i < table.schema().num_fields(); ++i) {
+    if (table.schema().field(i).name.empty()) {
+      return Status::InvalidArgument(from + ": column " + std::to_string(i + 1) +
+                                     " has an empty name; every column needs a name");
+    }
+  }
   if (ordered_on) {
     auto col = table.GetColumn(*ordered_on);
     if (!col.ok()) {
@@ -241,8 +254,17 @@ int RunWrite(const std::vector<std::string>& args, Env& env) {
     return usage(parsed->positional.empty() ? "missing DATASET" : "one DATASET only");
   }
   const std::string path = parsed->positional[0];
+  if (path == "-") {
+    return usage("DATASET '-' is refused: a dataset is a directory, and the input "
+                 "comes from --from FILE, never from stdin (write ./- for a dataset "
+                 "named '-')");
+  }
   const std::optional<std::string> from = parsed->Get("--from");
   if (!from) return usage("missing --from FILE");
+  if (*from == "-") return usage("--from - (stdin) is not supported: give a file");
+  if (auto o = parsed->Get("--ordered-on"); o && o->empty()) {
+    return usage("--ordered-on needs a column name, not an empty one");
+  }
   std::string format = parsed->Get("--input-format").value_or("");
   if (format.empty()) {
     std::string lower = *from;
@@ -431,6 +453,31 @@ int RunRm(const std::vector<std::string>& args, Env& env) {
   if (*timeout >= 0) options.lock_timeout = *timeout;
   Status st = ds->Remove(options);
   if (!st.ok()) return Failure(env, "rm", st);
+  // Past its commit point (the metadata file gone) Remove deletes the files
+  // on a best-effort basis: whatever is left is a failure of the command.
+  const auto paths = dataset::DatasetPaths::Make(path);
+  if (paths) {
+    std::vector<std::string> left;
+    if (auto entries = env.fs->ListDir(paths->dir); entries.ok()) {
+      for (const FileInfo& e : *entries) left.push_back(JoinPath(paths->dir, e.name));
+    } else if (!entries.status().IsNotFound()) {
+      left.push_back(paths->dir + " (" + entries.status().ToString() + ")");
+    }
+    if (left.empty()) {
+      if (auto record = env.fs->Exists(paths->leftovers); !record.ok() || *record) {
+        left.push_back(paths->leftovers);
+      }
+    }
+    if (!left.empty()) {
+      *env.err << "oups rm: " << path
+               << ": the dataset is removed (its metadata file is gone), but not all of "
+                  "its files could be deleted (no permission, or still open by a "
+                  "reader); "
+               << left.size() << " left, such as '" << left.front()
+               << "'; the next write to " << path << " deletes them\n";
+      return kExitFailure;
+    }
+  }
   *env.out << "removed " << path << "\n";
   return kExitOk;
 }

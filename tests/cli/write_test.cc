@@ -6,6 +6,7 @@
 #include "cli_test_util.h"
 #include "dataset/metadata_file.h"
 #include "oups/parquet/file_writer.h"
+#include "testing/fault_injection_file_system.h"
 
 namespace oups::cli_test {
 namespace {
@@ -140,8 +141,8 @@ TEST_F(WriteTest, BadInputNamesFileLineAndColumnAndChangesNothing) {
   const std::vector<Case> cases = {
       {"ts,x,s\n4,40,a\n5,x,b\n",
        {"--types", "x=int64"},
-       "oups write: Invalid argument: /in.csv:3: column 2 'x': expected int64, found 'x' "
-       "(an integer)\n"},
+       "oups write: Invalid argument: /in.csv:3: column 2 'x': expected int64 (an "
+       "integer), found 'x'\n"},
       {"ts,x,s\n4,40,a\n5,50\n",
        {},
        "oups write: Invalid argument: /in.csv:3: expected 3 fields (as the header), "
@@ -166,9 +167,8 @@ TEST_F(WriteTest, BadInputNamesFileLineAndColumnAndChangesNothing) {
       // A value that does not fit the stored type of its column.
       {"ts,x,s\n4,40,a\n5,4.5,a\n",
        {},
-       "oups write: Invalid argument: /in.csv:3: column 2 'x': expected int64, found "
-       "'4.5' "
-       "(an integer)\n"},
+       "oups write: Invalid argument: /in.csv:3: column 2 'x': expected int64 (an "
+       "integer), found '4.5'\n"},
       // A column given another type than the stored one: the core's error.
       {"ts,x,s\n4,40,a\n", {"--types", "x=float64"}, "oups write: Type error: "},
   };
@@ -303,6 +303,61 @@ TEST_F(WriteTest, RmRemovesTheDataset) {
       "oups rm: Not found: no dataset at '/s/ds' (no metadata file '/s/ds_opdmd')\n");
   EXPECT_EQ(RunCli(fs_, {"rm"}).code, 2);
   EXPECT_EQ(RunCli(fs_, {"rm", "/a", "/b"}).code, 2);
+}
+
+// GitHub issue 11, point 12: `oups rm` on a directory the user cannot write
+// reported success and left the files.
+TEST_F(WriteTest, RmReportsFilesItCouldNotDelete) {
+  MakeDataset(fs_, "/s/ds", {1, 2, 3}, 2);
+  auto faulty = std::make_shared<FaultInjectionFileSystem>(fs_, 1);
+  faulty->FailRandomly(1, FaultInjectionFileSystem::FaultKind::kError,
+                       FaultInjectionFileSystem::kDeleteFile);
+  CliResult r = RunCli(faulty, {"rm", "/s/ds"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err,
+            "oups rm: /s/ds: the dataset is removed (its metadata file is gone), but not "
+            "all of its files could be deleted (no permission, or still open by a "
+            "reader); 2 left, such as '/s/ds/file_00000000.parquet'; the next write to "
+            "/s/ds deletes them\n");
+  EXPECT_FALSE(*fs_->Exists("/s/ds_opdmd"));
+  EXPECT_TRUE(*fs_->Exists("/s/ds/file_00000000.parquet"));
+  // The next write deletes them.
+  WriteText(*fs_, "/in.csv", "ts\n5\n");
+  CliResult w = RunCli(fs_, {"write", "/s/ds", "--ordered-on", "ts", "--from", "/in.csv"});
+  ASSERT_EQ(w.code, 0) << w.err;
+  EXPECT_EQ(fs_->ListDir("/s/ds")->size(), 1u);
+}
+
+// GitHub issue 11, point 12: `oups write -` created a dataset named '-'; an
+// empty --ordered-on is refused before anything is created.
+TEST_F(WriteTest, RefusesDashEmptyOrderedOnAndUnnamedColumns) {
+  WriteText(*fs_, "/in.csv", "ts,x\n1,2\n");
+  const auto before = Snapshot();
+  CliResult dash = RunCli(fs_, {"write", "-", "--ordered-on", "ts", "--from", "/in.csv"});
+  EXPECT_EQ(dash.code, 2);
+  EXPECT_TRUE(dash.err.starts_with(
+      "oups write: DATASET '-' is refused: a dataset is a directory, and the input comes "
+      "from --from FILE, never from stdin (write ./- for a dataset named '-')\n"))
+      << dash.err;
+  CliResult from_dash = RunCli(fs_, {"write", "/p", "--ordered-on", "ts", "--from", "-"});
+  EXPECT_EQ(from_dash.code, 2);
+  EXPECT_TRUE(from_dash.err.starts_with(
+      "oups write: --from - (stdin) is not supported: give a file\n"));
+  CliResult empty = RunCli(fs_, {"write", "/p", "--ordered-on", "", "--from", "/in.csv"});
+  EXPECT_EQ(empty.code, 2);
+  EXPECT_TRUE(empty.err.starts_with(
+      "oups write: --ordered-on needs a column name, not an empty one\n"))
+      << empty.err;
+  EXPECT_TRUE(Snapshot() == before);
+  EXPECT_FALSE(*fs_->Exists("/p"));
+  // On an existing dataset too.
+  MakeDataset(fs_, "/e", {1, 2}, 2);
+  const auto existing = Snapshot();
+  CliResult empty_existing =
+      RunCli(fs_, {"write", "/e", "--ordered-on", "", "--from", "/in.csv"});
+  EXPECT_EQ(empty_existing.code, 2);
+  EXPECT_TRUE(Snapshot() == existing);
 }
 
 }  // namespace
