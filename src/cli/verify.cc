@@ -1,4 +1,5 @@
 // `oups verify PATH`: checks every dataset under PATH against its files.
+#include <cstdio>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -17,15 +18,17 @@ namespace oups::cli {
 namespace {
 
 constexpr const char* kVerifyUsage =
-    "usage: oups verify PATH [--json]\n"
+    "usage: oups verify PATH [--deep] [--json]\n"
     "\n"
     "Checks every dataset under PATH (a store directory or one dataset):\n"
     "  - the metadata file is readable and its row groups are ordered and do\n"
     "    not overlap;\n"
-    "  - every row-group file is present and readable (all columns decoded),\n"
-    "    holds one row group with the stored columns and types, as many rows as\n"
-    "    the metadata says, sorted on the ordered column, with the first and last\n"
-    "    ordered values the metadata records as min and max;\n"
+    "  - every row-group file is present and readable (its footer and its\n"
+    "    ordered column decoded), holds one row group with the stored columns\n"
+    "    and types, as many rows as the metadata says, sorted on the ordered\n"
+    "    column, with the first and last ordered values the metadata records as\n"
+    "    min and max, and the CRC-32 checksum the metadata records for it (files\n"
+    "    written before checksums were recorded have none);\n"
     "  - no leftovers: files in the dataset directory that the metadata does not\n"
     "    reference, temporary metadata files of interrupted writes, directories\n"
     "    of row-group files without a metadata file (\"orphans\"). Each says\n"
@@ -34,6 +37,9 @@ constexpr const char* kVerifyUsage =
     "    leftovers are removed; any other file is kept.\n"
     "Each problem is reported with its file.\n"
     "\n"
+    "  --deep   also decode every column of every row group (slower: reads and\n"
+    "           decompresses everything); a decoding error is reported with its\n"
+    "           file\n"
     "  --json   one JSON document: {\"path\", \"num_problems\", \"datasets\":\n"
     "           [{\"path\", \"ok\", \"problems\": [{\"file\", \"problem\"}]}],\n"
     "           \"orphans\": [{\"file\", \"problem\"}]}\n"
@@ -51,15 +57,35 @@ std::string Rendered(const Column& col, int64_t i) {
   return v.ok() ? CellText(*v) : "?";
 }
 
-// Problems of one row-group file (rg `i` of `md`).
+// Problems of one row-group file (rg `i` of `md`). Decodes the ordered
+// column only, unless `deep` (every column).
 void CheckRowGroup(FileSystem& fs, const dataset::DatasetMetadata& md, int64_t i,
-                   const std::string& file, std::vector<Problem>* problems) {
+                   const std::string& file, bool deep, std::vector<Problem>* problems) {
+  const size_t reported_before = problems->size();
   auto add = [&](std::string text) { problems->push_back({file, std::move(text)}); };
   auto exists = fs.Exists(file);
   if (!exists.ok() || !*exists) {
     add("missing (row group " + std::to_string(i) + " of the metadata)");
     return;
   }
+  // The recorded checksum, last: a file that differs otherwise is reported
+  // by what differs (the checksum then differs too, and adds nothing).
+  auto check_crc = [&] {
+    if (problems->size() != reported_before) return;
+    auto recorded = md.file_crc32.find(md.file_ids[static_cast<size_t>(i)]);
+    if (recorded == md.file_crc32.end()) return;
+    auto crc = dataset::FileCrc32(fs, file);
+    if (!crc.ok()) {
+      add("unreadable: " + crc.status().ToString());
+    } else if (*crc != recorded->second) {
+      char text[160];
+      std::snprintf(text, sizeof(text),
+                    "checksum mismatch: the file's CRC-32 is %08x, the metadata records %08x "
+                    "(the file changed after it was written)",
+                    static_cast<unsigned>(*crc), static_cast<unsigned>(recorded->second));
+      add(text);
+    }
+  };
   auto reader = parquet::FileReader::Open(fs, file);
   if (!reader.ok()) {
     add("unreadable: " + reader.status().ToString());
@@ -74,7 +100,7 @@ void CheckRowGroup(FileSystem& fs, const dataset::DatasetMetadata& md, int64_t i
     add("holds " + std::to_string((*reader)->metadata().num_rows) +
         " rows, the metadata says " + std::to_string(expected_rows));
   }
-  if (!md.schema || !md.ordered_on) return;
+  if (!md.schema || !md.ordered_on) return check_crc();
   // Columns and types against the stored schema.
   const Schema file_schema = (*reader)->metadata().schema();
   bool columns_ok = true;
@@ -90,27 +116,38 @@ void CheckRowGroup(FileSystem& fs, const dataset::DatasetMetadata& md, int64_t i
     }
   }
   if (!columns_ok) return;
-  auto read = (*reader)->Read();
+  for (const Field& f : md.schema->fields()) {
+    const DataType& in_file = file_schema.field(file_schema.IndexOf(f.name)).type;
+    if (!dataset::ReadsAsStoredType(in_file, f.type)) {
+      add("column types differ from the stored schema: column '" + f.name + "' is " +
+          in_file.ToString() + " in the file, " + f.type.ToString() + " in the schema");
+      return;
+    }
+  }
+  std::vector<std::string> names;
+  if (deep) {
+    for (const Field& f : md.schema->fields()) names.push_back(f.name);
+  } else {
+    names.push_back(*md.ordered_on);
+  }
+  parquet::ReadOptions ro;
+  ro.columns = names;
+  auto read = (*reader)->Read(ro);
   if (!read.ok()) {
     add("unreadable: " + read.status().ToString());
     return;
   }
-  auto selected = read->SelectColumns([&] {
-    std::vector<std::string> names;
-    for (const Field& f : md.schema->fields()) names.push_back(f.name);
-    return names;
-  }());
-  if (!selected.ok()) {
-    add(selected.status().ToString());
-    return;
-  }
-  auto table = dataset::AsStoredTypes(*selected, *md.schema, file);
+  auto table = dataset::AsStoredTypes(*read, *md.schema, file);
   if (!table.ok()) {
     add("column types differ from the stored schema: " + table.status().ToString());
     return;
   }
+  if (table->num_rows() != (*reader)->metadata().num_rows) {
+    add("decodes to " + std::to_string(table->num_rows()) + " rows, its footer says " +
+        std::to_string((*reader)->metadata().num_rows));
+  }
   auto ord = table->GetColumn(*md.ordered_on);
-  if (!ord.ok() || ord->length() == 0) return;
+  if (!ord.ok() || ord->length() == 0) return check_crc();
   auto unsorted = FindFirstUnsorted(*ord);
   if (unsorted.ok() && *unsorted >= 0) {
     add("rows not sorted on '" + *md.ordered_on + "' at row " +
@@ -126,10 +163,11 @@ void CheckRowGroup(FileSystem& fs, const dataset::DatasetMetadata& md, int64_t i
     add("last '" + *md.ordered_on + "' value " + Rendered(*ord, last) +
         " differs from the max " + Rendered(md.maxs, i) + " in the metadata");
   }
+  check_crc();
 }
 
-std::vector<Problem> CheckDataset(Env& env, const std::string& path, ProgressBar* bar,
-                                  int64_t* rows_done) {
+std::vector<Problem> CheckDataset(Env& env, const std::string& path, bool deep,
+                                  ProgressBar* bar, int64_t* rows_done) {
   std::vector<Problem> problems;
   FileSystem& fs = *env.fs;
   const auto paths = dataset::DatasetPaths::Make(path);
@@ -154,7 +192,7 @@ std::vector<Problem> CheckDataset(Env& env, const std::string& path, ProgressBar
   for (int64_t i = 0; i < md->num_row_groups(); ++i) {
     const uint64_t id = md->file_ids[static_cast<size_t>(i)];
     referenced.insert(dataset::RowGroupFileName(id));
-    CheckRowGroup(fs, *md, i, paths->RowGroupFile(id), &problems);
+    CheckRowGroup(fs, *md, i, paths->RowGroupFile(id), deep, &problems);
     *rows_done += static_cast<int64_t>(md->n_rows[static_cast<size_t>(i)]);
     bar->Update(*rows_done,
                 static_cast<double>(i + 1) / static_cast<double>(md->num_row_groups()));
@@ -315,7 +353,7 @@ void FindOrphans(FileSystem& fs, const std::string& dir, int depth,
 
 int RunVerify(const std::vector<std::string>& args, Env& env) {
   int code = 0;
-  auto parsed = ParseOrExit(env, "verify", args, {{"--json"}}, kVerifyUsage, &code);
+  auto parsed = ParseOrExit(env, "verify", args, {{"--json"}, {"--deep"}}, kVerifyUsage, &code);
   if (!parsed) return code;
   if (parsed->positional.size() != 1) {
     return UsageError(env, "verify",
@@ -331,7 +369,8 @@ int RunVerify(const std::vector<std::string>& args, Env& env) {
   int64_t rows_done = 0;
   for (const std::string& path : *found) {
     ProgressBar bar(env.err, env.progress, "verifying " + path);
-    const std::vector<Problem> problems = CheckDataset(env, path, &bar, &rows_done);
+    const std::vector<Problem> problems =
+        CheckDataset(env, path, parsed->Has("--deep"), &bar, &rows_done);
     bar.Finish();
     n_problems += static_cast<int64_t>(problems.size());
     json::Value entry = json::Value::Object();

@@ -4,6 +4,7 @@
 #include "cli_test_util.h"
 #include "dataset/file_naming.h"
 #include "dataset/metadata_file.h"
+#include "oups/parquet/file_reader.h"
 #include "oups/parquet/file_writer.h"
 
 namespace oups::cli_test {
@@ -277,6 +278,67 @@ TEST_F(VerifyTest, ColumnsOrTypesDifferFromTheSchema) {
   auto q = Problems();
   ASSERT_EQ(q.size(), 1u);
   EXPECT_EQ(q[0].second, "has no column 'x' (stored schema)");
+}
+
+TEST_F(VerifyTest, ChecksumMismatchIsReportedWithTheFile) {
+  // The metadata records a CRC-32 per row-group file.
+  EXPECT_EQ(Metadata().file_crc32.size(), 3u);
+  // Same rows and ordered values, another 'x': only the checksum tells.
+  const std::string f = "/store/ds/file_00000001.parquet";
+  auto t = MakeTable(
+               {{"ts", ColumnFromVector(DataType::Int64(), std::vector<int64_t>{4, 5, 6, 7})
+                           .ValueOrDie()},
+                {"x", ColumnFromVector(DataType::Int64(), std::vector<int64_t>{1, 2, 3, 4})
+                          .ValueOrDie()},
+                {"s", ColumnFromVector(DataType::String(),
+                                       std::vector<std::string>{"a", "b", "c", "d"})
+                          .ValueOrDie()}})
+               .ValueOrDie();
+  const std::string before = ReadText(*fs_, f);
+  ASSERT_TRUE(parquet::WriteTable(*fs_, f, t).ok());
+  ASSERT_NE(ReadText(*fs_, f), before);
+  auto p = Problems();
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].first, f);
+  EXPECT_EQ(p[0].second.substr(0, 40), "checksum mismatch: the file's CRC-32 is ") << p[0].second;
+  // A file without a recorded checksum (written before checksums) is not checked.
+  dataset::DatasetMetadata md = Metadata();
+  md.file_crc32.clear();
+  Rewrite(md);
+  EXPECT_TRUE(Problems(0).empty());
+}
+
+TEST_F(VerifyTest, DeepDecodesEveryColumn) {
+  // Garbage in the page header of column 'x', footer intact, no checksum
+  // recorded: the default check decodes the ordered column only and sees
+  // nothing; --deep decodes 'x' and reports the file.
+  dataset::DatasetMetadata md = Metadata();
+  md.file_crc32.clear();
+  Rewrite(md);
+  const std::string f = "/store/ds/file_00000002.parquet";
+  auto reader = parquet::FileReader::Open(*fs_, f).ValueOrDie();
+  const int x = reader->metadata().ColumnIndex("x");
+  ASSERT_GE(x, 0);
+  const int64_t at = reader->metadata().row_groups[0].columns[static_cast<size_t>(x)].data_page_offset;
+  reader.reset();
+  std::string bytes = ReadText(*fs_, f);
+  for (int64_t k = at; k < at + 6; ++k) bytes[static_cast<size_t>(k)] = '\xFF';
+  WriteText(*fs_, f, bytes);
+  EXPECT_TRUE(Problems(0).empty());
+  CliResult r = RunCli(fs_, {"verify", "/store", "--deep", "--json"});
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  json::Value doc = ParseJson(r.out);
+  std::vector<std::pair<std::string, std::string>> found;
+  for (const json::Value& d : Member(doc, "datasets").items()) {
+    for (const json::Value& p : Member(d, "problems").items()) {
+      found.emplace_back(StrMember(p, "file"), StrMember(p, "problem"));
+    }
+  }
+  ASSERT_EQ(found.size(), 1u) << r.out;
+  EXPECT_EQ(found[0].first, f);
+  EXPECT_EQ(found[0].second.substr(0, 12), "unreadable: ") << found[0].second;
+  CliResult text = RunCli(fs_, {"verify", "/store/good", "--deep"});
+  EXPECT_EQ(text.code, 0) << text.out << text.err;
 }
 
 TEST_F(VerifyTest, UsageAndMissingPath) {
