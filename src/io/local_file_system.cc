@@ -3,10 +3,12 @@
 // Reads use pread (safe against concurrent truncation, no mapping to keep
 // valid). Writes go through a 1 MiB user-space buffer flushed with write()
 // loops; Sync flushes then fdatasync()s. Every descriptor is opened with
-// O_CLOEXEC. Locks are flock(2) locks, which belong to the open file
-// description: two Lock() calls on one path conflict even inside one process,
-// and the kernel releases a lock when its holder dies. Every error message
-// names the path and the errno text.
+// O_CLOEXEC. Files opened for reading must be regular files: they are opened
+// with O_NONBLOCK (a FIFO would otherwise block until a writer appears) and
+// refused after fstat when they are FIFOs, devices or sockets. Locks are
+// flock(2) locks, which belong to the open file description: two Lock() calls
+// on one path conflict even inside one process, and the kernel releases a lock
+// when its holder dies. Every error message names the path and the errno text.
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -40,6 +42,16 @@ Status ErrnoStatus(std::string_view what, const std::string& path, int err) {
     default:
       return Status::IOError(std::move(msg));
   }
+}
+
+// What a non-regular, non-directory file is, for error messages.
+const char* FileKindName(mode_t mode) {
+  if (S_ISFIFO(mode)) return "FIFO (named pipe)";
+  if (S_ISCHR(mode)) return "character device";
+  if (S_ISBLK(mode)) return "block device";
+  if (S_ISSOCK(mode)) return "socket";
+  if (S_ISLNK(mode)) return "symbolic link";
+  return "special file";
 }
 
 void CloseFd(int fd) {
@@ -209,7 +221,10 @@ class PosixFileSystem final : public FileSystem {
   Result<std::unique_ptr<RandomAccessFile>> OpenForRead(const std::string& path) override {
     int fd;
     do {
-      fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      // O_NONBLOCK: opening a FIFO (or some devices) for reading would
+      // otherwise wait for a writer forever. It is cleared once the
+      // descriptor is known to be a regular file.
+      fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) return ErrnoStatus("open for reading", path, errno);
     struct stat st;
@@ -221,6 +236,17 @@ class PosixFileSystem final : public FileSystem {
     if (S_ISDIR(st.st_mode)) {
       CloseFd(fd);
       return ErrnoStatus("open for reading", path, EISDIR);
+    }
+    if (!S_ISREG(st.st_mode)) {
+      CloseFd(fd);
+      return Status::IOError("open for reading " + path + ": not a regular file but a " +
+                             FileKindName(st.st_mode));
+    }
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+      Status s = ErrnoStatus("fcntl(F_SETFL)", path, errno);
+      CloseFd(fd);
+      return s;
     }
     return std::unique_ptr<RandomAccessFile>(new PosixRandomAccessFile(path, fd));
   }

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <future>
 #include <string>
 #include <thread>
 #include <vector>
@@ -273,6 +275,73 @@ TEST(LocalFileSystem, DescriptorsAreCloseOnExec) {
     }
   }
   EXPECT_EQ(found, 1);
+}
+
+// Opens `path` for reading on another thread; a reader blocked in open() is
+// released by opening the FIFO for writing, so that a regression fails instead
+// of hanging the test run.
+Result<std::unique_ptr<RandomAccessFile>> OpenWithoutHanging(const std::string& path,
+                                                             bool* blocked) {
+  auto fut = std::async(std::launch::async, [path] { return LocalFileSystem()->OpenForRead(path); });
+  *blocked = fut.wait_for(std::chrono::seconds(3)) != std::future_status::ready;
+  if (*blocked) {
+    int w = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    auto r = fut.get();
+    if (w >= 0) ::close(w);
+    return r;
+  }
+  return fut.get();
+}
+
+TEST(LocalFileSystem, OpeningAFifoForReadingFailsAtOnceNamingIt) {
+  TempDir dir;
+  // Named like a dataset's metadata file and like a row-group file.
+  for (const std::string name : {"x_opdmd", "x/0.parquet"}) {
+    const std::string path = dir.Sub(name);
+    if (name.find('/') != std::string::npos) {
+      ASSERT_EQ(::mkdir(dir.Sub("x").c_str(), 0755), 0);
+    }
+    ASSERT_EQ(::mkfifo(path.c_str(), 0644), 0) << path;
+    bool blocked = false;
+    auto r = OpenWithoutHanging(path, &blocked);
+    EXPECT_FALSE(blocked) << "opening the FIFO " << path << " blocked";
+    ASSERT_FALSE(r.ok()) << path;
+    EXPECT_TRUE(r.status().IsIOError()) << r.status().ToString();
+    EXPECT_NE(r.status().message().find(path), std::string::npos) << r.status().ToString();
+    EXPECT_NE(r.status().message().find("FIFO"), std::string::npos) << r.status().ToString();
+    // ReadFile (used for small metadata files) goes through the same check.
+    auto fut = std::async(std::launch::async,
+                          [&] { return LocalFileSystem()->ReadFile(path).status(); });
+    if (fut.wait_for(std::chrono::seconds(3)) != std::future_status::ready) {
+      int w = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+      ADD_FAILURE() << "ReadFile of the FIFO " << path << " blocked";
+      fut.get().IgnoreError();
+      if (w >= 0) ::close(w);
+    } else {
+      EXPECT_FALSE(fut.get().ok());
+    }
+  }
+}
+
+TEST(LocalFileSystem, OpeningADeviceOrSocketForReadingFailsNamingIt) {
+  auto r = LocalFileSystem()->OpenForRead("/dev/null");
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsIOError()) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("/dev/null"), std::string::npos);
+  EXPECT_NE(r.status().message().find("character device"), std::string::npos)
+      << r.status().ToString();
+}
+
+TEST(LocalFileSystem, ReadsAfterTheRegularFileCheckBlockAsUsual) {
+  // The descriptor is opened non-blocking for the check, then switched back.
+  TempDir dir;
+  auto fs = LocalFileSystem();
+  ASSERT_TRUE(fs->WriteFile(dir.Sub("f"), "hello").ok());
+  auto r = fs->OpenForRead(dir.Sub("f"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  uint8_t out[5];
+  ASSERT_TRUE((*r)->ReadAt(0, 5, out).ok());
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(out), 5), "hello");
 }
 
 }  // namespace
