@@ -30,6 +30,7 @@ enum class StatusCode : int {
   kTimeout = 8,          // a lock could not be taken in time
   kOutOfRange = 9,       // index or value beyond the allowed range
   kInternal = 10,        // a bug in oups
+  kOutOfMemory = 11,     // the system refused an allocation (malloc, mmap)
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -70,6 +71,9 @@ class [[nodiscard]] Status {
   static Status Internal(std::string msg) {
     return Status(StatusCode::kInternal, std::move(msg));
   }
+  static Status OutOfMemory(std::string msg) {
+    return Status(StatusCode::kOutOfMemory, std::move(msg));
+  }
 
   bool ok() const { return state_ == nullptr; }
   StatusCode code() const { return state_ ? state_->code : StatusCode::kOk; }
@@ -87,6 +91,7 @@ class [[nodiscard]] Status {
   bool IsIOError() const { return code() == StatusCode::kIOError; }
   bool IsNotSupported() const { return code() == StatusCode::kNotSupported; }
   bool IsTypeError() const { return code() == StatusCode::kTypeError; }
+  bool IsOutOfMemory() const { return code() == StatusCode::kOutOfMemory; }
 
   // Explicitly discard a Status (for best-effort clean-up paths).
   void IgnoreError() const {}

@@ -141,7 +141,7 @@ Result<std::shared_ptr<MutableBuffer>> MutableBuffer::Make(int64_t size, bool ze
     bool zeroed = false;
     void* p = AllocateMapping(RoundUp(size + kPadding, kHugePage), zero, &got, &zeroed);
     if (p == nullptr) {
-      return Status::IOError("out of memory mapping " + std::to_string(size) + " bytes");
+      return Status::OutOfMemory("out of memory mapping " + std::to_string(size) + " bytes");
     }
     buf->data_ = static_cast<uint8_t*>(p);
     buf->mapped_ = got;
@@ -185,7 +185,7 @@ Status MutableBuffer::Reserve(int64_t capacity) {
       bytes_got = got;
     }
     if (p == nullptr) {
-      return Status::IOError("out of memory mapping " + std::to_string(bytes) + " bytes");
+      return Status::OutOfMemory("out of memory mapping " + std::to_string(bytes) + " bytes");
     }
     // Bytes past size() may hold stale data after earlier Resize(shrink): zero
     // what lies between size() and the old capacity end.
@@ -203,7 +203,7 @@ Status MutableBuffer::Reserve(int64_t capacity) {
   int64_t alloc = ((capacity + kPadding + kAlignment - 1) / kAlignment) * kAlignment;
   void* p = std::aligned_alloc(static_cast<size_t>(kAlignment), static_cast<size_t>(alloc));
   if (p == nullptr) {
-    return Status::IOError("out of memory allocating " + std::to_string(alloc) + " bytes");
+    return Status::OutOfMemory("out of memory allocating " + std::to_string(alloc) + " bytes");
   }
   auto* np = static_cast<uint8_t*>(p);
   if (size_ > 0) std::memcpy(np, data_, static_cast<size_t>(size_));

@@ -15,6 +15,7 @@ std::string_view StatusCodeName(StatusCode code) {
     case StatusCode::kTimeout: return "Timeout";
     case StatusCode::kOutOfRange: return "Out of range";
     case StatusCode::kInternal: return "Internal error";
+    case StatusCode::kOutOfMemory: return "Out of memory";
   }
   return "Unknown";
 }

@@ -49,6 +49,7 @@ void SetPythonError(const Status& st) {
     case StatusCode::kTypeError:
       PyErr_SetString(PyExc_TypeError, msg.c_str());
       return;
+    case StatusCode::kOutOfMemory: PyErr_SetString(PyExc_MemoryError, msg.c_str()); return;
     case StatusCode::kTimeout:
       PyErr_SetString(PyExc_TimeoutError, msg.c_str());
       return;

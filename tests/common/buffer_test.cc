@@ -1,0 +1,31 @@
+// Tests of MutableBuffer's failure classes: sizes beyond the hard limit are
+// OutOfRange, and an allocation the system refuses is OutOfMemory (not an I/O
+// error).
+#include <gtest/gtest.h>
+
+#include "oups/common/buffer.h"
+
+namespace oups {
+namespace {
+
+TEST(MutableBuffer, SizesBeyondTheLimitAreOutOfRange) {
+  auto r = MutableBuffer::Make(int64_t{1} << 41);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kOutOfRange) << r.status().ToString();
+}
+
+TEST(MutableBuffer, RefusedAllocationIsOutOfMemory) {
+  // 1 TiB minus a little: more than this machine's memory and swap, so the
+  // kernel refuses the mapping unless it overcommits without limit.
+  auto r = MutableBuffer::Make((int64_t{1} << 40) - (int64_t{1} << 30));
+  if (r.ok()) GTEST_SKIP() << "the kernel granted a 1 TiB mapping (overcommit)";
+  EXPECT_EQ(r.status().code(), StatusCode::kOutOfMemory) << r.status().ToString();
+  EXPECT_EQ(r.status().ToString().rfind("Out of memory: ", 0), 0u) << r.status().ToString();
+  MutableBuffer small;
+  Status st = small.Reserve((int64_t{1} << 40) - (int64_t{1} << 30));
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.code(), StatusCode::kOutOfMemory) << st.ToString();
+}
+
+}  // namespace
+}  // namespace oups
