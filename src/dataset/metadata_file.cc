@@ -355,7 +355,11 @@ Result<DatasetMetadata> ReadMetadataFile(FileSystem& fs, const std::string& path
   if (!reader_r.ok()) {
     const Status& st = reader_r.status();
     if (st.IsNotFound() || st.IsIOError()) return st;
-    return Status::Corruption("metadata file " + path + ": " + st.message());
+    // The reader's message usually starts with the path already: name it once.
+    const std::string named = path + ": ";
+    const std::string& m = st.message();
+    return Status::Corruption("metadata file " + path + ": " +
+                              (m.rfind(named, 0) == 0 ? m.substr(named.size()) : m));
   }
   auto corrupt = [&](const std::string& what) {
     return Status::Corruption("metadata file " + path + " is corrupt: " + what);
@@ -375,7 +379,9 @@ Result<DatasetMetadata> ReadMetadataFile(FileSystem& fs, const std::string& path
   DatasetMetadata md;
   Status st = DecodeOupsJson(*oups, &md);
   if (!st.ok()) {
-    if (st.IsNotSupported()) return Status::NotSupported("metadata file " + path + ": " + st.message());
+    if (st.IsNotSupported()) {
+      return Status::NotSupported("metadata file " + path + ": " + st.message());
+    }
     return corrupt(st.message());
   }
   const char* expected[] = {kFileIds, kNRows, kMins, kMaxs};

@@ -327,6 +327,9 @@ Result<ValidatedWrite> ValidateWrite(const OrderedDataset::State& st, const Tabl
   ValidatedWrite w;
   {
     std::lock_guard<std::mutex> g(st.mu);
+    if (o.ordered_on && o.ordered_on->empty()) {
+      return Status::InvalidArgument("'ordered_on' must name a column, not be empty.");
+    }
     if (o.ordered_on && st.ordered_on && *o.ordered_on != *st.ordered_on) {
       return OrderedOnMismatch(*o.ordered_on, *st.ordered_on);
     }
@@ -339,6 +342,14 @@ Result<ValidatedWrite> ValidateWrite(const OrderedDataset::State& st, const Tabl
     }
   }
   if (w.ordered_on.empty()) return Status::InvalidArgument("'ordered_on' parameter is required.");
+  if (table != nullptr) {
+    for (int i = 0; i < table->schema().num_fields(); ++i) {
+      if (table->schema().field(i).name.empty()) {
+        return Status::InvalidArgument("column " + std::to_string(i) +
+                                       " has an empty name: every column needs one.");
+      }
+    }
+  }
   if (const int64_t* n = std::get_if<int64_t>(&o.row_group_target_size)) {
     if (*n <= 0) {
       return Status::InvalidArgument("'row_group_target_size' must be >= 1, not " +

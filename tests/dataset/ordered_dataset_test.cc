@@ -313,6 +313,16 @@ TEST_F(OrderedDatasetTest, ValidationErrorsTouchNothing) {
   auto fresh = OrderedDataset::Open(fs, "/data/other").ValueOrDie();
   expect_rejected(fresh.Write(AB({1}, {"x"})), StatusCode::kInvalidArgument,
                   "'ordered_on' parameter is required.");
+  // An empty ordered_on on an existing dataset names the problem, not a mismatch.
+  expect_rejected(ds.Write(AB({9}, {"x"}), {.ordered_on = ""}), StatusCode::kInvalidArgument,
+                  "'ordered_on' must name a column, not be empty.");
+  // A column without a name: refused before anything is created (new dataset here).
+  auto unnamed = MakeTable({{"a", ColumnFromVector(DataType::Int64(), std::vector<int64_t>{1}).ValueOrDie()},
+                            {"", ColumnFromVector(DataType::Int64(), std::vector<int64_t>{2}).ValueOrDie()}});
+  if (unnamed.ok()) {
+    expect_rejected(fresh.Write(*unnamed, {.ordered_on = "a"}), StatusCode::kInvalidArgument,
+                    "column 1 has an empty name");
+  }
   // Open with a mismatching ordered_on.
   auto bad = OrderedDataset::Open(fs, kDir, {.ordered_on = "b"});
   ASSERT_FALSE(bad.ok());
