@@ -1,12 +1,14 @@
 #include "parquet/column_reader.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "parquet/encoding/encoding.h"
+#include "parquet/page_crc.h"
 #include "parquet/thrift/generated/parquet_types.h"
 #include "parquet/thrift/thrift_codec.h"
 
@@ -131,35 +133,76 @@ struct ColumnAccumulator::Impl {
   std::vector<int64_t> ends;
   MutableBuffer bool_scratch;
 
+  // The output buffers grow with the values the pages actually hold
+  // (EnsureRows), never ahead of them to the row count a footer claims: a
+  // file of a few hundred bytes may claim billions of rows.
+  int64_t capacity_rows = 0;
+
   Impl(const ColumnDescriptor& d, int64_t total)
       : desc(d),
         total_rows(total),
         width(PhysicalWidth(d)),
         is_byte_array(d.physical_type == PhysicalType::kByteArray),
         is_bool(d.physical_type == PhysicalType::kBoolean) {
-    auto alloc = [&](std::shared_ptr<MutableBuffer>* b, int64_t n) {
-      auto r = MutableBuffer::Make(n);
-      if (!r.ok()) {
-        init_status = r.status();
-        *b = std::make_shared<MutableBuffer>();
-      } else {
-        *b = std::move(r).MoveValueUnsafe();
-      }
-    };
-    if (is_bool) {
-      alloc(&values, (total + 7) / 8 + 8);
-    } else if (is_byte_array) {
-      alloc(&offsets, (total + 1) * 8);
+    if (is_byte_array) {
+      offsets = std::make_shared<MutableBuffer>();
       data = std::make_shared<MutableBuffer>();
-      if (init_status.ok()) offsets->mutable_data_as<int64_t>()[0] = 0;
     } else {
-      alloc(&values, total * width);
+      values = std::make_shared<MutableBuffer>();
     }
-    if (d.optional && init_status.ok()) {
-      alloc(&validity, (total + 7) / 8 + 8);
-      if (init_status.ok()) std::memset(validity->mutable_data(), 0, size_t(validity->size()));
+    if (d.optional) validity = std::make_shared<MutableBuffer>();
+    init_status = SizeBuffers(0);
+  }
+
+  // Sizes the output buffers for `rows` slots (bits zero-filled).
+  Status SizeBuffers(int64_t rows) {
+    if (is_bool) {
+      OUPS_RETURN_NOT_OK(SizeBuffer(&values, (rows + 7) / 8 + 8, /*zero=*/true));
+    } else if (is_byte_array) {
+      const bool first = offsets->size() == 0;
+      OUPS_RETURN_NOT_OK(SizeBuffer(&offsets, (rows + 1) * 8, /*zero=*/false));
+      if (first) offsets->mutable_data_as<int64_t>()[0] = 0;
+    } else {
+      OUPS_RETURN_NOT_OK(SizeBuffer(&values, rows * width, /*zero=*/false));
     }
-    if (is_bool && init_status.ok()) std::memset(values->mutable_data(), 0, size_t(values->size()));
+    if (validity) {
+      OUPS_RETURN_NOT_OK(SizeBuffer(&validity, (rows + 7) / 8 + 8, /*zero=*/true));
+    }
+    capacity_rows = rows;
+    return Status::OK();
+  }
+
+  // Resizes *b to `size` bytes keeping its contents; new bytes are zero when
+  // `zero`. A first allocation may reuse a recycled mapping (MutableBuffer::Make).
+  static Status SizeBuffer(std::shared_ptr<MutableBuffer>* b, int64_t size, bool zero) {
+    if ((*b)->capacity() == 0 && size > 0) {
+      OUPS_ASSIGN_OR_RETURN(*b, MutableBuffer::Make(size, zero));
+      return Status::OK();
+    }
+    return (*b)->Resize(size, zero);
+  }
+
+  // Makes room for slots [0, upto), growing geometrically up to the total.
+  Status EnsureRows(int64_t upto) {
+    if (upto <= capacity_rows) return Status::OK();
+    const int64_t want =
+        std::min(total_rows, std::max({upto, capacity_rows * 2, int64_t{1} << 14}));
+    return SizeBuffers(want);
+  }
+
+  // A page's decoded output (values, offsets, validity bits) obeys the bound
+  // on decompressed sizes: at most kSmallPage, or kMaxRatio times the page's
+  // stored size. RLE runs otherwise let a few bytes claim billions of values.
+  Status CheckPageValues(int64_t nv, int64_t csize) const {
+    const int64_t per_value_bits = is_bool ? 1 : (is_byte_array ? 64 : int64_t{8} * width);
+    const int64_t bits = nv * (per_value_bits + (validity ? 1 : 0));
+    const int64_t bytes = bits / 8;
+    if (bytes > kSmallPage && bytes / kMaxRatio > csize) {
+      return Status::Corruption("data page of " + std::to_string(csize) + " bytes claims " +
+                                std::to_string(nv) + " values (" + std::to_string(bytes) +
+                                " bytes decoded)");
+    }
+    return Status::OK();
   }
 
   Result<Codec*> GetCodec(Compression c) {
@@ -460,6 +503,15 @@ struct ColumnAccumulator::Impl {
     }
     const uint8_t* body = chunk + *off;
     *off += csize;
+    if (h.__isset.crc) {
+      const uint32_t got = PageCrc32(0, body, csize);
+      if (got != static_cast<uint32_t>(h.crc)) {
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "header says 0x%08x, the %lld stored bytes give 0x%08x",
+                      static_cast<uint32_t>(h.crc), static_cast<long long>(csize), got);
+        return Status::Corruption(std::string("page CRC-32 mismatch (damaged page): ") + buf);
+      }
+    }
     if (h.type == PT::INDEX_PAGE) return Status::OK();
     if (usize > kSmallPage && usize / kMaxRatio > csize) {
       return Status::Corruption("page claims " + std::to_string(usize) + " uncompressed bytes from " +
@@ -479,6 +531,8 @@ struct ColumnAccumulator::Impl {
         return Status::Corruption("data page of " + std::to_string(nv) + " values where " +
                                   std::to_string(end_pos - pos) + " remain in the row group");
       }
+      OUPS_RETURN_NOT_OK(CheckPageValues(nv, csize));
+      OUPS_RETURN_NOT_OK(EnsureRows(pos + nv));
       OUPS_ASSIGN_OR_RETURN(const uint8_t* p, Decompress(codec, body, csize, usize, 0));
       int64_t rest = usize;
       int64_t nn = nv;
@@ -513,6 +567,8 @@ struct ColumnAccumulator::Impl {
         return Status::Corruption("data page of " + std::to_string(nv) + " values where " +
                                   std::to_string(end_pos - pos) + " remain in the row group");
       }
+      OUPS_RETURN_NOT_OK(CheckPageValues(nv, csize));
+      OUPS_RETURN_NOT_OK(EnsureRows(pos + nv));
       const int64_t rl = dh.repetition_levels_byte_length;
       const int64_t dl = dh.definition_levels_byte_length;
       if (rl < 0 || dl < 0 || rl + dl > csize || rl + dl > usize) {
@@ -568,6 +624,7 @@ struct ColumnAccumulator::Impl {
       return Status::Internal("column decoded " + std::to_string(pos) + " of " +
                               std::to_string(total_rows) + " rows");
     }
+    OUPS_RETURN_NOT_OK(SizeBuffers(total_rows));
     const DataType& t = desc.logical;
     std::shared_ptr<Buffer> valid = null_count > 0 ? validity : nullptr;
     const int64_t n = total_rows;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "parquet/encoding/encoding.h"
+#include "parquet/page_crc.h"
 #include "parquet/thrift/thrift_codec.h"
 
 namespace oups::parquet {
@@ -641,6 +642,13 @@ struct PageWriter {
     }
     header.__set_uncompressed_page_size(static_cast<int32_t>(raw));
     header.__set_compressed_page_size(static_cast<int32_t>(raw_prefix + body_size));
+    if (opt.page_checksums) {
+      // Parquet's page CRC covers the page bytes exactly as stored after the
+      // header: for v2 the uncompressed levels, then the compressed values.
+      uint32_t crc = PageCrc32(0, scratch.data(), raw_prefix);
+      crc = PageCrc32(crc, body, body_size);
+      header.__set_crc(static_cast<int32_t>(crc));
+    }
     OUPS_ASSIGN_OR_RETURN(int64_t hsize, SerializeThrift(header, out));
     OUPS_RETURN_NOT_OK(out->Append(scratch.data(), raw_prefix));
     OUPS_RETURN_NOT_OK(out->Append(body, body_size));
@@ -789,11 +797,14 @@ Status EncodeColumnChunk(const Column& column, const ColumnDescriptor& desc,
   } else {
     bytes_per_value = v.width;
   }
-  const int64_t rows_per_page =
-      std::max<int64_t>(1, std::min<int64_t>(opt.data_page_size / bytes_per_value,
-                                             v.physical == PhysicalType::kBoolean
-                                                 ? opt.data_page_size * 8
-                                                 : opt.data_page_size));
+  // At most 2^20 values per page: whatever data_page_size, a page decodes to
+  // at most 16 MiB (16-byte values), within the readers' bound on what a page
+  // may expand to (column_reader.cc).
+  const int64_t rows_per_page = std::max<int64_t>(
+      1, std::min<int64_t>({opt.data_page_size / bytes_per_value,
+                            v.physical == PhysicalType::kBoolean ? opt.data_page_size * 8
+                                                                 : opt.data_page_size,
+                            int64_t{1} << 20}));
   const uint8_t* vbits = column.validity() ? column.validity()->data() : nullptr;
   int64_t d = 0;  // dense position
   int64_t s = 0;

@@ -6,6 +6,7 @@
 
 #include "common/parallel.h"
 #include "parquet/column_reader.h"
+#include "parquet/footer_scan.h"
 #include "parquet/metadata_internal.h"
 #include "parquet/thrift/thrift_codec.h"
 
@@ -16,6 +17,9 @@ constexpr int64_t kFooterReadAhead = 64 * 1024;
 // Row groups beyond this many rows are refused (protects against footers that
 // claim absurd row counts to force huge allocations).
 constexpr int64_t kMaxRowGroupRows = int64_t{1} << 32;
+// The smallest column chunk that holds rows: one data page header (type, two
+// sizes and a DataPageHeader of four fields take at least 17 bytes).
+constexpr int64_t kMinChunkBytes = 16;
 }  // namespace
 
 struct FileReader::Impl {
@@ -144,6 +148,18 @@ Result<std::unique_ptr<FileReader>> FileReader::Open(std::unique_ptr<RandomAcces
     OUPS_RETURN_NOT_OK(file->ReadAt(footer_start, footer_len,
                                     reinterpret_cast<uint8_t*>(footer_copy.data())));
     footer = reinterpret_cast<const uint8_t*>(footer_copy.data());
+  }
+  // Counts first, from the bytes alone: thrift would allocate what the footer
+  // declares before any check could run.
+  Result<FooterCounts> counts = ScanFooter(footer, footer_len);
+  if (!counts.ok()) return counts.status().WithContext(path);
+  const int64_t data_bytes = footer_start - 4;
+  if (counts->chunks_with_rows > data_bytes / kMinChunkBytes) {
+    return corrupt("the footer declares " + std::to_string(counts->row_groups) +
+                   " row groups with " + std::to_string(counts->chunks_with_rows) +
+                   " non-empty column chunks, more than the " + std::to_string(data_bytes) +
+                   " bytes before it can hold (each needs a page of at least " +
+                   std::to_string(kMinChunkBytes) + " bytes)");
   }
   format::FileMetaData fmd;
   uint32_t len = footer_len;

@@ -188,6 +188,12 @@ Result<FileMetadata> ConvertFileMetadata(const format::FileMetaData& fmd, int64_
       if (m.num_values < 0 || m.total_compressed_size < 0 || m.total_uncompressed_size < 0) {
         return Status::Corruption(cwhere + ": negative value count or size");
       }
+      // A flat column holds one value (null or not) per row.
+      if (rg.num_rows > 0 && m.num_values != rg.num_rows) {
+        return Status::Corruption(cwhere + ": the chunk holds " + std::to_string(m.num_values) +
+                                  " values, the row group " + std::to_string(rg.num_rows) +
+                                  " rows");
+      }
       const int64_t start = ch.start_offset();
       // The chunks of a 0-row row group are never read, and their offsets need not point at
       // data: Arrow's writer (pyarrow 26) sets data_page_offset = 0 in the chunks of an

@@ -85,6 +85,9 @@ struct WriterOptions {
   // Data page format: 1 (DATA_PAGE, the most widely read) or 2 (DATA_PAGE_V2:
   // levels stored uncompressed before the compressed values).
   int data_page_version = 1;
+  // Write each page's CRC-32 into its header's `crc` field (Parquet's page
+  // checksum, over the page bytes as stored). Readers verify it when present.
+  bool page_checksums = true;
   // Written into FileMetaData.created_by.
   std::string created_by = "oups version " OUPS_VERSION_STRING;
 };
