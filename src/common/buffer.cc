@@ -158,6 +158,25 @@ Result<std::shared_ptr<MutableBuffer>> MutableBuffer::Make(int64_t size, bool ze
   return buf;
 }
 
+std::shared_ptr<MutableBuffer> MutableBuffer::TakeRecycled(int64_t size, bool zero) {
+  if (size < 0 || size + kPadding < kMapThreshold) return nullptr;
+  int64_t got = 0;
+  void* p = MappingCache::Instance().Take(RoundUp(size + kPadding, kHugePage), &got);
+  if (p == nullptr) return nullptr;
+  auto buf = std::make_shared<MutableBuffer>();
+  buf->data_ = static_cast<uint8_t*>(p);
+  buf->mapped_ = got;
+  buf->capacity_ = got - kPadding;
+  if (zero) {
+    std::memset(p, 0, static_cast<size_t>(got));
+  } else {
+    std::memset(buf->mutable_data() + buf->capacity_, 0, size_t(kPadding));
+  }
+  buf->size_ = size;
+  buf->dirty_ = zero ? size : got - kPadding;
+  return buf;
+}
+
 Status MutableBuffer::Reserve(int64_t capacity) {
   if (capacity <= capacity_) return Status::OK();
   if (capacity < 0 || capacity > (int64_t{1} << 40)) {

@@ -100,6 +100,23 @@ int64_t PackLevels(const uint8_t* levels, int64_t n, uint8_t* bitmap, int64_t bi
   return ones;
 }
 
+// A page's decoded output (values, offsets, validity bits) obeys the bound on
+// decompressed sizes: at most kSmallPage, or kMaxRatio times the page's stored
+// size. RLE runs otherwise let a few bytes claim billions of values.
+Status CheckPageValueBound(const ColumnDescriptor& d, int64_t nv, int64_t csize) {
+  const bool is_bool = d.physical_type == PhysicalType::kBoolean;
+  const bool is_byte_array = d.physical_type == PhysicalType::kByteArray;
+  const int64_t per_value_bits =
+      is_bool ? 1 : (is_byte_array ? 64 : int64_t{8} * PhysicalWidth(d));
+  const int64_t bytes = nv * (per_value_bits + (d.optional ? 1 : 0)) / 8;
+  if (bytes > kSmallPage && bytes / kMaxRatio > csize) {
+    return Status::Corruption("data page of " + std::to_string(csize) + " bytes claims " +
+                              std::to_string(nv) + " values (" + std::to_string(bytes) +
+                              " bytes decoded)");
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 struct ColumnAccumulator::Impl {
@@ -172,6 +189,34 @@ struct ColumnAccumulator::Impl {
     return Status::OK();
   }
 
+  // Sizes every output buffer for total_rows from recycled mappings (memory
+  // this process already holds, so an inflated row count costs nothing new);
+  // false, leaving the buffers as they were, when the cache lacks one.
+  bool TakeRecycledForTotal() {
+    const int64_t bits_bytes = (total_rows + 7) / 8 + 8;
+    std::shared_ptr<MutableBuffer> v, o, val;
+    if (is_bool) {
+      v = MutableBuffer::TakeRecycled(bits_bytes, /*zero=*/true);
+      if (!v) return false;
+    } else if (is_byte_array) {
+      o = MutableBuffer::TakeRecycled((total_rows + 1) * 8, /*zero=*/false);
+      if (!o) return false;
+      o->mutable_data_as<int64_t>()[0] = 0;
+    } else {
+      v = MutableBuffer::TakeRecycled(total_rows * width, /*zero=*/false);
+      if (!v) return false;
+    }
+    if (validity) {
+      val = MutableBuffer::TakeRecycled(bits_bytes, /*zero=*/true);
+      if (!val) return false;  // the others return to the cache
+      validity = std::move(val);
+    }
+    if (v) values = std::move(v);
+    if (o) offsets = std::move(o);
+    capacity_rows = total_rows;
+    return true;
+  }
+
   // Resizes *b to `size` bytes keeping its contents; new bytes are zero when
   // `zero`. A first allocation may reuse a recycled mapping (MutableBuffer::Make).
   static Status SizeBuffer(std::shared_ptr<MutableBuffer>* b, int64_t size, bool zero) {
@@ -185,24 +230,14 @@ struct ColumnAccumulator::Impl {
   // Makes room for slots [0, upto), growing geometrically up to the total.
   Status EnsureRows(int64_t upto) {
     if (upto <= capacity_rows) return Status::OK();
+    if (capacity_rows == 0 && TakeRecycledForTotal()) return Status::OK();
     const int64_t want =
         std::min(total_rows, std::max({upto, capacity_rows * 2, int64_t{1} << 14}));
     return SizeBuffers(want);
   }
 
-  // A page's decoded output (values, offsets, validity bits) obeys the bound
-  // on decompressed sizes: at most kSmallPage, or kMaxRatio times the page's
-  // stored size. RLE runs otherwise let a few bytes claim billions of values.
   Status CheckPageValues(int64_t nv, int64_t csize) const {
-    const int64_t per_value_bits = is_bool ? 1 : (is_byte_array ? 64 : int64_t{8} * width);
-    const int64_t bits = nv * (per_value_bits + (validity ? 1 : 0));
-    const int64_t bytes = bits / 8;
-    if (bytes > kSmallPage && bytes / kMaxRatio > csize) {
-      return Status::Corruption("data page of " + std::to_string(csize) + " bytes claims " +
-                                std::to_string(nv) + " values (" + std::to_string(bytes) +
-                                " bytes decoded)");
-    }
-    return Status::OK();
+    return CheckPageValueBound(desc, nv, csize);
   }
 
   Result<Codec*> GetCodec(Compression c) {

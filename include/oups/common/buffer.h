@@ -65,6 +65,10 @@ class MutableBuffer : public Buffer {
   // Allocates a buffer of `size` bytes: zeroed when `zero` is true, otherwise
   // of unspecified contents (large buffers may reuse recently freed memory).
   static Result<std::shared_ptr<MutableBuffer>> Make(int64_t size, bool zero = false);
+  // A buffer of `size` bytes backed by a recently freed mapping this process
+  // still holds (no new memory), zeroed when `zero`; nullptr when none fits or
+  // `size` is below the mapping threshold.
+  static std::shared_ptr<MutableBuffer> TakeRecycled(int64_t size, bool zero = false);
 
   uint8_t* mutable_data() { return const_cast<uint8_t*>(data_); }
   template <typename T>
