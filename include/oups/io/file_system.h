@@ -86,6 +86,9 @@ class FileSystem {
  public:
   virtual ~FileSystem();
 
+  // Opens a regular file for reading. Anything else (directory, FIFO, device,
+  // socket) is an IOError naming the path and what it is, returned at once:
+  // opening never waits for a FIFO's writer.
   virtual Result<std::unique_ptr<RandomAccessFile>> OpenForRead(const std::string& path) = 0;
   // Creates or truncates `path` for writing. The parent directory must exist.
   virtual Result<std::unique_ptr<WritableFile>> OpenForWrite(const std::string& path) = 0;
