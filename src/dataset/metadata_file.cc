@@ -350,19 +350,22 @@ Status DecodeOupsJson(const std::string& text, DatasetMetadata* md) {
   return Status::OK();
 }
 
+// `message` without a leading "PATH: " (the Parquet reader names its file itself), so
+// that an error built around it names the path once.
+static std::string WithoutPath(const std::string& message, const std::string& path) {
+  const std::string named = path + ": ";
+  return message.rfind(named, 0) == 0 ? message.substr(named.size()) : message;
+}
+
 Result<DatasetMetadata> ReadMetadataFile(FileSystem& fs, const std::string& path) {
   auto reader_r = parquet::FileReader::Open(fs, path);
   if (!reader_r.ok()) {
     const Status& st = reader_r.status();
     if (st.IsNotFound() || st.IsIOError()) return st;
-    // The reader's message usually starts with the path already: name it once.
-    const std::string named = path + ": ";
-    const std::string& m = st.message();
-    return Status::Corruption("metadata file " + path + ": " +
-                              (m.rfind(named, 0) == 0 ? m.substr(named.size()) : m));
+    return Status::Corruption("metadata file " + path + ": " + WithoutPath(st.message(), path));
   }
   auto corrupt = [&](const std::string& what) {
-    return Status::Corruption("metadata file " + path + " is corrupt: " + what);
+    return Status::Corruption("metadata file " + path + " is corrupt: " + WithoutPath(what, path));
   };
   std::unique_ptr<parquet::FileReader> reader = std::move(reader_r).ValueOrDie();
   const parquet::FileMetadata& fmd = reader->metadata();
