@@ -591,25 +591,6 @@ std::string ValueText(const Column& c, int64_t i) {
   }
 }
 
-// `s` as a one-row column of its type.
-Result<Column> OneRowColumn(const Scalar& s) {
-  ColumnBuilder b(s.type);
-  switch (s.type.id) {
-    case TypeId::kUInt8:
-    case TypeId::kUInt16:
-    case TypeId::kUInt32:
-    case TypeId::kUInt64: OUPS_RETURN_NOT_OK(b.Append(s.u64)); break;
-    case TypeId::kFloat32:
-    case TypeId::kFloat64: OUPS_RETURN_NOT_OK(b.Append(s.f64)); break;
-    case TypeId::kString:
-    case TypeId::kBinary: OUPS_RETURN_NOT_OK(b.Append(std::string_view(s.bytes))); break;
-    case TypeId::kBool: OUPS_RETURN_NOT_OK(b.Append(s.b)); break;
-    case TypeId::kDecimal: OUPS_RETURN_NOT_OK(b.AppendDecimal(s.u64, s.i64)); break;
-    default: OUPS_RETURN_NOT_OK(b.Append(s.i64)); break;
-  }
-  return b.Finish();
-}
-
 Status RowGroupMismatch(const std::string& file, int64_t i, const std::string& what) {
   return Status::Corruption("row-group file " + file + " (row group " + std::to_string(i) +
                             " of the metadata) " + what +
@@ -674,7 +655,7 @@ Status CheckRowGroupFooter(const parquet::FileMetadata& footer, const DatasetMet
     }
     auto value = parquet::DecodeStatistic(desc, *plain);
     if (!value.ok()) return RowGroupMismatch(file, i, value.status().message());
-    OUPS_ASSIGN_OR_RETURN(Column col, OneRowColumn(*value));
+    OUPS_ASSIGN_OR_RETURN(Column col, ScalarColumn(*value));
     auto as_stored = AsStoredType(col, otype, file);
     if (!as_stored.ok()) return RowGroupMismatch(file, i, as_stored.status().message());
     const Column& recorded = is_min ? md.mins : md.maxs;

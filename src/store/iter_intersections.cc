@@ -21,29 +21,6 @@ const Table* FindInChunk(const IntersectionChunk& chunk, const IndexKey& key) {
 
 namespace {
 
-// A one-row column holding `s`, in s.type.
-Result<Column> ScalarColumn(const Scalar& s) {
-  ColumnBuilder b(s.type);
-  if (!s.is_valid) {
-    OUPS_RETURN_NOT_OK(b.AppendNull());
-    return b.Finish();
-  }
-  switch (s.type.id) {
-    case TypeId::kBool: OUPS_RETURN_NOT_OK(b.Append(s.b)); break;
-    case TypeId::kUInt8:
-    case TypeId::kUInt16:
-    case TypeId::kUInt32:
-    case TypeId::kUInt64: OUPS_RETURN_NOT_OK(b.Append(s.u64)); break;
-    case TypeId::kFloat32:
-    case TypeId::kFloat64: OUPS_RETURN_NOT_OK(b.Append(s.f64)); break;
-    case TypeId::kString:
-    case TypeId::kBinary: OUPS_RETURN_NOT_OK(b.Append(std::string_view(s.bytes))); break;
-    case TypeId::kDecimal: OUPS_RETURN_NOT_OK(b.AppendDecimal(s.u64, s.i64)); break;
-    default: OUPS_RETURN_NOT_OK(b.Append(s.i64)); break;
-  }
-  return b.Finish();
-}
-
 // column[row] >= value
 Result<bool> AtLeast(const Column& column, int64_t row, const Scalar& value) {
   OUPS_ASSIGN_OR_RETURN(int64_t lb, LowerBound(column.Slice(row, 1), value));

@@ -902,6 +902,28 @@ Result<int64_t> UpperBound(const Column& sorted, const Scalar& value) {
   return Bound(sorted, value, /*upper=*/true);
 }
 
+Result<Column> ScalarColumn(const Scalar& s) {
+  ColumnBuilder b(s.type);
+  if (!s.is_valid) {
+    OUPS_RETURN_NOT_OK(b.AppendNull());
+    return b.Finish();
+  }
+  switch (s.type.id) {
+    case TypeId::kBool: OUPS_RETURN_NOT_OK(b.Append(s.b)); break;
+    case TypeId::kUInt8:
+    case TypeId::kUInt16:
+    case TypeId::kUInt32:
+    case TypeId::kUInt64: OUPS_RETURN_NOT_OK(b.Append(s.u64)); break;
+    case TypeId::kFloat32:
+    case TypeId::kFloat64: OUPS_RETURN_NOT_OK(b.Append(s.f64)); break;
+    case TypeId::kString:
+    case TypeId::kBinary: OUPS_RETURN_NOT_OK(b.Append(std::string_view(s.bytes))); break;
+    case TypeId::kDecimal: OUPS_RETURN_NOT_OK(b.AppendDecimal(s.u64, s.i64)); break;
+    default: OUPS_RETURN_NOT_OK(b.Append(s.i64)); break;
+  }
+  return b.Finish();
+}
+
 Scalar GetScalar(const Column& column, int64_t i) {
   const DataType& t = column.type();
   if (column.IsNull(i)) return Scalar::Null(t);

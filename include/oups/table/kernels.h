@@ -93,4 +93,8 @@ Result<int64_t> FindInvalidUtf8(const Column& column);
 // The value of slot i as a Scalar of the column's type (null if the slot is).
 Scalar GetScalar(const Column& column, int64_t i);
 
+// A one-row column of `s`'s type holding `s` (a null row if `s` is null); the inverse
+// of GetScalar.
+Result<Column> ScalarColumn(const Scalar& s);
+
 }  // namespace oups
