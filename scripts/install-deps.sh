@@ -65,7 +65,6 @@ else
     "$PYTHON" -m venv "$VENV"
   fi
   echo "install-deps: pip: installing $LOCK into $VENV"
-  mkdir -p "$VENV"
   if ! "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$LOCK" \
     >"$VENV/pip-install.log" 2>&1; then
     grep -v "^WARNING: Location" "$VENV/pip-install.log" | tail -n 40

@@ -379,8 +379,6 @@ def _arrow_plain_dtype(label, dtype):
         return f"Float{t.bit_width}"
     if pa.types.is_boolean(t):
         return "boolean"
-    if pa.types.is_string(t) or pa.types.is_large_string(t):
-        return pd.StringDtype("python")
     if pa.types.is_timestamp(t):
         return pd.DatetimeTZDtype(t.unit, t.tz) if t.tz else f"datetime64[{t.unit}]"
     if pa.types.is_duration(t):
