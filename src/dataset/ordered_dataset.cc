@@ -11,7 +11,6 @@
 #include <cstdio>
 #include <limits>
 #include <mutex>
-#include <random>
 #include <set>
 #include <thread>
 #include <utility>
@@ -256,19 +255,50 @@ Result<std::vector<uint64_t>> ListRowGroupFiles(FileSystem& fs, const DatasetPat
   return ids;
 }
 
-// Deletes the temp metadata files of this dataset (interrupted commits) and,
-// when `stale_record` (a committed metadata file exists), its leftovers
-// record, which that metadata supersedes. Best effort.
+// The one temporary metadata file name a writer of this dataset uses (it holds
+// the writer lock, so no two writers need distinct names): token 0.
+std::string CommitTempFile(const DatasetPaths& paths) { return paths.TempMetadata(0); }
+
+// Deletes what interrupted commits of this dataset may have left in the
+// parent directory, without listing it (the parent holds every sibling
+// dataset of a store: listing it would make each write cost O(siblings)):
+// the writer's temp metadata file (one predictable name) and, when
+// `stale_record` (a committed metadata file exists), the leftovers record,
+// which that metadata supersedes. Only when the temp file was there (an
+// interrupted commit is proven) is the parent listed, once, for the
+// random-named temp files of earlier versions of oups. Best effort.
 void SweepTempFiles(FileSystem& fs, const DatasetPaths& paths, bool stale_record) {
+  if (stale_record) fs.DeleteFile(paths.leftovers).IgnoreError();
+  if (!fs.DeleteFile(CommitTempFile(paths)).ok()) return;
   auto entries = fs.ListDir(paths.ParentDir());
   if (!entries.ok()) return;
-  const std::string record = dataset::LeftoversRecordFileName(paths.name);
   for (const FileInfo& e : *entries) {
-    if (e.is_dir) continue;
-    if (dataset::IsTempMetadataFileName(e.name, paths.name) || (stale_record && e.name == record)) {
+    if (!e.is_dir && dataset::IsTempMetadataFileName(e.name, paths.name)) {
       fs.DeleteFile(JoinPath(paths.parent, e.name)).IgnoreError();
     }
   }
+}
+
+// The proven leftovers of the committed state `md` (dataset/leftovers.h) that
+// are present, found without listing the dataset directory: each obsolete id
+// is probed, and the run above the mark id after id up to the first missing
+// one. Costs O(leftovers), not O(row groups).
+Result<dataset::RowGroupFileOwnership> ProbeLeftovers(FileSystem& fs, const DatasetPaths& paths,
+                                                      const DatasetMetadata& md) {
+  dataset::RowGroupFileOwnership own;
+  for (uint64_t id : md.obsolete_file_ids) {
+    OUPS_ASSIGN_OR_RETURN(bool exists, fs.Exists(paths.RowGroupFile(id)));
+    if (exists) own.obsolete.push_back(id);
+  }
+  for (std::optional<uint64_t> id = dataset::FirstIdAboveMark(md); id;
+       id = *id == std::numeric_limits<uint64_t>::max() ? std::nullopt
+                                                        : std::optional<uint64_t>(*id + 1)) {
+    OUPS_ASSIGN_OR_RETURN(bool exists, fs.Exists(paths.RowGroupFile(*id)));
+    if (!exists) break;
+    own.interrupted.push_back(*id);
+  }
+  std::sort(own.obsolete.begin(), own.obsolete.end());
+  return own;
 }
 
 // Deletes the proven leftovers of `own` (see dataset/leftovers.h) and returns
@@ -533,19 +563,13 @@ struct CreatedFiles {
   }
 };
 
-uint64_t RandomToken() {
-  std::random_device rd;
-  return (static_cast<uint64_t>(rd()) << 32) ^ rd() ^
-         static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-}
-
 // Writes `record` as the leftovers record of the dataset, durably: through a
 // temp file (listed in `created` while it exists), renamed over the record,
 // then the parent directory synced.
 Status WriteLeftoversRecord(const OrderedDataset::State& st, const DatasetMetadata& record,
                             CreatedFiles* created) {
   FileSystem& fs = *st.fs;
-  const std::string temp = st.paths.TempMetadata(RandomToken());
+  const std::string temp = CommitTempFile(st.paths);
   created->paths.push_back(temp);
   OUPS_RETURN_NOT_OK(dataset::WriteMetadataFile(fs, temp, record));
   OUPS_RETURN_NOT_OK(fs.Rename(temp, st.paths.leftovers));
@@ -592,12 +616,23 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
   OUPS_RETURN_NOT_OK(dataset::CheckNoOverlap(md, paths.dir));
   // Leftovers (under the lock, before anything new): only files the committed
   // state proves to be this dataset's (dataset/leftovers.h).
-  bool dir_exists = false;
-  OUPS_ASSIGN_OR_RETURN(std::vector<uint64_t> present, ListRowGroupFiles(fs, paths, &dir_exists));
-  if (!snap.exists && !from_record && !present.empty()) {
-    return UnaccountedFilesError(paths, present);
+  // No listing of the dataset directory (docs/format.md, "What a write
+  // touches"): the leftovers are probed by id. Only a dataset without any
+  // committed state is listed, to refuse starting over files nobody accounts
+  // for (its directory usually does not exist).
+  if (!snap.exists && !from_record) {
+    OUPS_ASSIGN_OR_RETURN(bool dir_exists, fs.Exists(paths.dir));
+    bool listed_dir = false;
+    std::vector<uint64_t> present;
+    if (dir_exists) {
+      OUPS_ASSIGN_OR_RETURN(present, ListRowGroupFiles(fs, paths, &listed_dir));
+    }
+    if (!present.empty()) return UnaccountedFilesError(paths, present);
   }
-  const dataset::RowGroupFileOwnership own = dataset::ClassifyRowGroupFiles(md, present);
+  OUPS_ASSIGN_OR_RETURN(const dataset::RowGroupFileOwnership own,
+                        ProbeLeftovers(fs, paths, md));
+  std::vector<uint64_t> present = own.obsolete;
+  present.insert(present.end(), own.interrupted.begin(), own.interrupted.end());
   SweepTempFiles(fs, paths, snap.exists);
   const std::set<uint64_t> gone = DeleteLeftovers(st, own);
   // Interrupted files that could not be deleted: the new ids go above them.
@@ -820,7 +855,11 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
     bool any_absence = !gone.empty();
     for (uint64_t id : md.obsolete_file_ids) any_absence |= !now.count(id);
     if (any_absence && !deletions_durable) {
-      deletions_durable = !dir_exists || fs.SyncDir(paths.dir).ok();
+      deletions_durable = fs.SyncDir(paths.dir).ok();
+      if (!deletions_durable) {
+        auto dir_exists = fs.Exists(paths.dir);
+        deletions_durable = dir_exists.ok() && !*dir_exists;
+      }
     }
     for (uint64_t id : candidates) {
       const bool absent = !now.count(id) || gone.count(id);
@@ -835,7 +874,7 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
   }
 
   // Commit: temp metadata file, fsync, rename, fsync parent.
-  const std::string temp = paths.TempMetadata(RandomToken());
+  const std::string temp = CommitTempFile(paths);
   created.paths.push_back(temp);
   OUPS_RETURN_NOT_OK(dataset::WriteMetadataFile(fs, temp, out, w.compression));
   OUPS_RETURN_NOT_OK(fs.Rename(temp, paths.metadata));
@@ -1129,15 +1168,20 @@ Status OrderedDataset::Remove(const RemoveOptions& options) {
   SweepTempFiles(fs, paths, false);
   if (!NoReaderRegistered(st)) return Status::OK();
   if (md.ok()) {
-    bool dir_exists = false;
-    auto present = ListRowGroupFiles(fs, paths, &dir_exists);
-    if (!present.ok()) return Status::OK();
-    const auto own = dataset::ClassifyRowGroupFiles(dataset::AsLeftoversOnly(*md), *present);
-    const std::set<uint64_t> gone = DeleteLeftovers(st, own, /*no_reader=*/true);
+    // Every id the record knows is deleted by name (an absent one counts as
+    // gone), then the run above its mark: no listing of the directory.
+    const dataset::DatasetMetadata record = dataset::AsLeftoversOnly(*md);
+    dataset::DatasetMetadata mark_only;
+    mark_only.max_used_file_id = record.max_used_file_id;
+    auto own = ProbeLeftovers(fs, paths, mark_only);
+    if (!own.ok()) return Status::OK();
+    own->obsolete = record.obsolete_file_ids;
+    const std::set<uint64_t> gone = DeleteLeftovers(st, *own, /*no_reader=*/true);
     // The record goes only once every file it accounts for is durably gone.
-    if (gone.size() != own.obsolete.size() + own.interrupted.size()) return Status::OK();
-    if (!gone.empty() && !fs.SyncDir(paths.dir).ok()) return Status::OK();
-    if (dir_exists) fs.DeleteDir(paths.dir).IgnoreError();
+    if (gone.size() != own->obsolete.size() + own->interrupted.size()) return Status::OK();
+    Status synced = fs.SyncDir(paths.dir);
+    if (!synced.ok() && !synced.IsNotFound()) return Status::OK();
+    fs.DeleteDir(paths.dir).IgnoreError();
     if (!fs.DeleteFile(paths.leftovers).ok()) return Status::OK();
   }
   // Each registration file only under its exclusive lock, so that no reader

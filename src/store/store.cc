@@ -138,9 +138,9 @@ Status Store::Remove(const IndexKey& key) const {
   while (!comps.empty()) {
     std::string dir = basepath_;
     for (const std::string& c : comps) dir = JoinPath(dir, c);
-    Result<std::vector<FileInfo>> entries = fs_->ListDir(dir);
-    if (!entries.ok() || !entries->empty()) break;
-    // A racing writer may re-create content: a failed deletion just stops.
+    // Deleting a directory fails unless it is empty (rmdir): no listing, so
+    // a removal costs the same whatever the number of sibling keys. A racing
+    // writer may re-create content: a failed deletion just stops.
     if (!fs_->DeleteDir(dir).ok()) break;
     comps.pop_back();
   }

@@ -6,10 +6,15 @@ struct TrackingFileSystem::Recorder {
   mutable std::mutex mu;
   std::vector<ReadRecord> reads;
   std::vector<std::string> opened;
+  std::map<std::string, int64_t> calls;
 
   void Read(const std::string& path, int64_t offset, int64_t length) {
     std::lock_guard<std::mutex> g(mu);
     reads.push_back(ReadRecord{path, offset, length});
+  }
+  void Call(const char* name) {
+    std::lock_guard<std::mutex> g(mu);
+    ++calls[name];
   }
 };
 
@@ -24,11 +29,13 @@ class TrackingRandomAccessFile final : public RandomAccessFileWrapper {
       : RandomAccessFileWrapper(std::move(base)), recorder_(std::move(recorder)) {}
 
   Status ReadAt(int64_t offset, int64_t n, uint8_t* out) override {
+    recorder_->Call("ReadAt");
     Status st = base_->ReadAt(offset, n, out);
     if (st.ok()) recorder_->Read(path_, offset, n);
     return st;
   }
   Result<std::shared_ptr<Buffer>> ReadAt(int64_t offset, int64_t n) override {
+    recorder_->Call("ReadAt");
     auto r = base_->ReadAt(offset, n);
     if (r.ok()) recorder_->Read(path_, offset, n);
     return r;
@@ -47,6 +54,7 @@ TrackingFileSystem::~TrackingFileSystem() = default;
 
 Result<std::unique_ptr<RandomAccessFile>> TrackingFileSystem::OpenForRead(
     const std::string& path) {
+  recorder_->Call("OpenForRead");
   OUPS_ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> file, base_->OpenForRead(path));
   {
     std::lock_guard<std::mutex> g(recorder_->mu);
@@ -108,6 +116,70 @@ void TrackingFileSystem::Clear() {
   std::lock_guard<std::mutex> g(recorder_->mu);
   recorder_->reads.clear();
   recorder_->opened.clear();
+  recorder_->calls.clear();
+}
+
+std::map<std::string, int64_t> TrackingFileSystem::calls() const {
+  std::lock_guard<std::mutex> g(recorder_->mu);
+  return recorder_->calls;
+}
+
+int64_t TrackingFileSystem::call_count() const {
+  std::lock_guard<std::mutex> g(recorder_->mu);
+  int64_t n = 0;
+  for (const auto& [name, count] : recorder_->calls) n += count;
+  return n;
+}
+
+Result<std::unique_ptr<WritableFile>> TrackingFileSystem::OpenForWrite(const std::string& path) {
+  recorder_->Call("OpenForWrite");
+  return base_->OpenForWrite(path);
+}
+Result<std::unique_ptr<WritableFile>> TrackingFileSystem::CreateNewFile(const std::string& path) {
+  recorder_->Call("CreateNewFile");
+  return base_->CreateNewFile(path);
+}
+Result<bool> TrackingFileSystem::Exists(const std::string& path) {
+  recorder_->Call("Exists");
+  return base_->Exists(path);
+}
+Result<FileInfo> TrackingFileSystem::Stat(const std::string& path) {
+  recorder_->Call("Stat");
+  return base_->Stat(path);
+}
+Result<std::vector<FileInfo>> TrackingFileSystem::ListDir(const std::string& path) {
+  recorder_->Call("ListDir");
+  return base_->ListDir(path);
+}
+Status TrackingFileSystem::CreateDirs(const std::string& path) {
+  recorder_->Call("CreateDirs");
+  return base_->CreateDirs(path);
+}
+Status TrackingFileSystem::DeleteFile(const std::string& path) {
+  recorder_->Call("DeleteFile");
+  return base_->DeleteFile(path);
+}
+Status TrackingFileSystem::DeleteDir(const std::string& path) {
+  recorder_->Call("DeleteDir");
+  return base_->DeleteDir(path);
+}
+Status TrackingFileSystem::Rename(const std::string& from, const std::string& to) {
+  recorder_->Call("Rename");
+  return base_->Rename(from, to);
+}
+Status TrackingFileSystem::SyncDir(const std::string& path) {
+  recorder_->Call("SyncDir");
+  return base_->SyncDir(path);
+}
+Result<std::unique_ptr<FileLock>> TrackingFileSystem::Lock(const std::string& path,
+                                                           std::chrono::milliseconds timeout) {
+  recorder_->Call("Lock");
+  return base_->Lock(path, timeout);
+}
+Result<std::unique_ptr<FileLock>> TrackingFileSystem::LockShared(
+    const std::string& path, std::chrono::milliseconds timeout) {
+  recorder_->Call("LockShared");
+  return base_->LockShared(path, timeout);
 }
 
 }  // namespace oups

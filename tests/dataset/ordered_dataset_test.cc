@@ -379,6 +379,10 @@ TEST_F(OrderedDatasetTest, LeftoversSweptAndIdsAboveThem) {
   ASSERT_TRUE(fs->WriteFile("/data/ds/file_00000001.parquet", "partial").ok());
   ASSERT_TRUE(fs->WriteFile("/data/ds/file_00000002.parquet", "partial").ok());
   ASSERT_TRUE(fs->WriteFile("/data/ds/file_00000007.parquet", "not ours").ok());
+  // The writer's temp metadata file (token 0: its one predictable name) proves
+  // an interrupted commit; the parent is then also swept of the random-named
+  // temp files earlier versions used.
+  ASSERT_TRUE(fs->WriteFile("/data/" + dataset::TempMetadataFileName("ds", 0), "tmp").ok());
   ASSERT_TRUE(fs->WriteFile("/data/" + dataset::TempMetadataFileName("ds", 0xabc), "tmp").ok());
   ASSERT_TRUE(fs->WriteFile("/data/" + dataset::TempMetadataFileName("ds2", 0xabc), "tmp").ok());
   ASSERT_TRUE(fs->WriteFile("/data/ds2_opdmd", "x").ok());
@@ -390,6 +394,7 @@ TEST_F(OrderedDatasetTest, LeftoversSweptAndIdsAboveThem) {
                                                     "file_00000007.parquet"}));
   EXPECT_EQ(Ints(ds.Read().ValueOrDie(), "a"), (std::vector<int64_t>{1, 2, 3}));
   EXPECT_EQ(fs->ReadFile("/data/ds/file_00000007.parquet").ValueOrDie()->view(), "not ours");
+  EXPECT_FALSE(fs->Exists("/data/" + dataset::TempMetadataFileName("ds", 0)).ValueOrDie());
   EXPECT_FALSE(fs->Exists("/data/" + dataset::TempMetadataFileName("ds", 0xabc)).ValueOrDie());
   EXPECT_TRUE(fs->Exists("/data/" + dataset::TempMetadataFileName("ds2", 0xabc)).ValueOrDie());
   EXPECT_TRUE(fs->Exists("/data/ds2_opdmd").ValueOrDie());
