@@ -1,9 +1,11 @@
-"""OrderedParquetDataset and write() (behaviour.md §3, §4) over the C++ OrderedDataset.
+"""OrderedParquetDataset and write() over the C++ OrderedDataset.
 
+See docs/behaviour.md#datasets and docs/behaviour.md#writing for what they do.
 A handle pins nothing: every call takes a fresh core snapshot (one committed state)
-and works on it for the whole call (§3.2). Views (``opd[i]``, ``opd[a:b]``, iteration)
-are read-only datasets bound to the snapshot they were cut from and to a list of
-row-group positions; the snapshot keeps their files readable while they live (§2.8).
+and works on it for the whole call (docs/behaviour.md#snapshots). Views (``opd[i]``,
+``opd[a:b]``, iteration) are read-only datasets bound to the snapshot they were cut
+from and to a list of row-group positions; the snapshot keeps their files readable
+while they live.
 
 Everything on disk, every check of ordered_on / schema / options and every error
 message comes from the core; this module converts arguments and frames
@@ -67,7 +69,8 @@ _INT64_MAX = 2**63 - 1
 
 
 def _target(row_group_target_size):
-    """(target_rows, target_period) of a row_group_target_size argument (§4.1, §4.10)."""
+    """(target_rows, target_period) of a row_group_target_size argument
+    (docs/behaviour.md#row-group-sizing)."""
     v = row_group_target_size
     if v is None:
         return DEFAULT_ROW_GROUP_TARGET_SIZE, None
@@ -107,7 +110,7 @@ def _label_name(label):
 
 
 def _duplicates_on(duplicates_on, ordered_name):
-    """Stored names of a duplicates_on argument (§4.1), on a copy."""
+    """Stored names of a duplicates_on argument (docs/behaviour.md#duplicates), on a copy."""
     if duplicates_on is None:
         return None
     if isinstance(duplicates_on, list):
@@ -253,52 +256,381 @@ class _EmptySnapshot:
         return self._ds.row_group_stats()
 
 
+def _check_lock_lifetime(lock_lifetime):
+    """Refuse a lock lifetime: the writer lock is an OS lock that cannot expire."""
+    if lock_lifetime is not None:
+        raise ValueError(
+            "'lock_lifetime' is not supported: the writer lock of oups is an operating-system "
+            "lock held only while a write or a removal runs and released by the kernel if the "
+            "process dies, so it never expires; leave 'lock_lifetime' out (use 'lock_timeout' "
+            "to bound the wait for the lock).")
+
+
+def _check_release_lock(release_lock):
+    """Accept None/True (what remove_from_disk always does), refuse False."""
+    if release_lock is None or (isinstance(release_lock, (bool, np.bool_)) and release_lock):
+        return
+    if isinstance(release_lock, (bool, np.bool_)):
+        raise ValueError(
+            "'release_lock=False' is not supported: remove_from_disk() always releases the "
+            "writer lock before it returns (no lock is held between calls); leave "
+            "'release_lock' out.")
+    raise TypeError(f"'release_lock' must be None or a bool, not {release_lock!r}.")
+
+
+def _check_n(n) -> int:
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"'n' must be an int, not {n!r}.")
+    if n < 0:
+        raise ValueError(f"'n' must be >= 0, not {int(n)}.")
+    return int(n)
+
+
+def _scalar(v):
+    """A plain Python value for numpy scalars (pandas Timestamps and the like unchanged)."""
+    if isinstance(v, np.generic) and not isinstance(v, (np.datetime64, np.timedelta64)):
+        return v.item()
+    return v
+
+
+def _n_rows_of(stats_table) -> np.ndarray:
+    """The n_rows column of a core row-group stats table (uint64 numpy array)."""
+    return stats_table.columns()[1][2]
+
+
+def _describe_positions(positions, total) -> str:
+    """'row group 0 of 8', 'row groups 1:3 of 8', 'row groups [0, 2, 4] of 8'."""
+    if not positions:
+        return f"no row group of {total}"
+    if len(positions) == 1:
+        return f"row group {positions[0]} of {total}"
+    if positions == list(range(positions[0], positions[-1] + 1)):
+        return f"row groups {positions[0]}:{positions[-1] + 1} of {total}"
+    shown = ", ".join(str(p) for p in positions[:6]) + (", ..." if len(positions) > 6 else "")
+    return f"row groups [{shown}] of {total}"
+
+
+def _format_value(v) -> str:
+    return repr(v) if isinstance(v, (str, bytes)) else str(v)
+
+
 class OrderedParquetDataset:
-    """An ordered dataset: row-group Parquet files plus a metadata file (§3)."""
+    """An ordered dataset: one Parquet file per row group plus a metadata file.
+
+    A handle on the dataset stored at `dirpath`. Opening it reads the committed
+    metadata if any and creates nothing on disk; every later call works on the last
+    committed state (docs/behaviour.md#datasets). Row groups are sorted on the
+    ordered column ``ordered_on``; ``len(opd)`` is their number, ``opd[i]`` and
+    ``opd[a:b]`` are read-only views of some of them.
+
+    Parameters
+    ----------
+    dirpath : str or os.PathLike
+        Directory of the row-group files. The metadata file is ``<dirpath>_opdmd`` and
+        the writer lock ``<dirpath>.lock``, next to it. Made absolute, symbolic links
+        resolved.
+    ordered_on : str or tuple of str, optional
+        Name of the ordered column (a tuple for a column MultiIndex). When the dataset
+        exists, it must equal the stored one; when it does not, it is used by the first
+        write (which may give it instead).
+    lock_timeout : int or float, optional
+        Default for :meth:`write` and :meth:`remove_from_disk`: seconds to wait for the
+        writer lock (None waits without limit, 0 tries once).
+    lock_lifetime : None
+        Only None is accepted: the writer lock is released by the operating system when
+        the holder finishes or dies, it has no lifetime (docs/behaviour.md#writer-lock).
+
+    Raises
+    ------
+    ValueError
+        `ordered_on` differs from the stored one; the metadata file is corrupt or of a
+        newer format; `lock_timeout` is negative; `lock_lifetime` is given.
+    TypeError
+        `dirpath`, `ordered_on` or `lock_timeout` of a wrong type.
+    OSError
+        The metadata file cannot be read.
+
+    See Also
+    --------
+    write : the function form of :meth:`write`.
+    Store : datasets named by the keys of an indexer.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> from oups.store import OrderedParquetDataset
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> ds = OrderedParquetDataset(f"{tmp.name}/temperature", ordered_on="ts")
+    >>> ds.is_newly_initialized
+    True
+    >>> ds.write(df=pd.DataFrame({"ts": pd.date_range("2024-01-01", periods=4, freq="h"),
+    ...                           "celsius": [3.5, 3.1, 2.8, 2.6]}),
+    ...          row_group_target_size=2)
+    >>> ds.num_rows, len(ds)
+    (4, 2)
+    >>> ds.to_pandas(start="2024-01-01 02:00")
+                       ts  celsius
+    0 2024-01-01 02:00:00      2.8
+    1 2024-01-01 03:00:00      2.6
+    >>> tmp.cleanup()
+    """
 
     def __init__(self, dirpath, ordered_on=None, lock_timeout=None, lock_lifetime=None):
         path = _check_path(dirpath).resolve()
         self._lock_timeout = _check_lock_timeout(lock_timeout)
+        _check_lock_lifetime(lock_lifetime)
         name = _ordered_on_name(ordered_on)
         self._dirpath = path
         self._ds = _oups.Dataset(str(path), name, self._lock_timeout)
 
     # -- snapshot helpers
     def _snapshot(self):
-        """A pinned committed state for a read (§3.2)."""
+        """A pinned committed state for a read (docs/behaviour.md#snapshots)."""
         if self._ds.is_newly_initialized():
             return _EmptySnapshot(self._ds)
         return self._ds.snapshot()
 
+    def _stats_table(self):
+        """Core row-group stats of the last committed state (no reader registration)."""
+        return self._ds.row_group_stats()
+
+    def _positions_or_none(self):
+        """The row-group positions this object covers, None for all of them."""
+        return None
+
     # -- properties
     @property
     def dirpath(self) -> pathlib.Path:
+        """pathlib.Path: absolute path of the dataset directory (the row-group files).
+
+        Examples
+        --------
+        >>> from oups.store import OrderedParquetDataset
+        >>> OrderedParquetDataset("/tmp/never/written").dirpath
+        PosixPath('/tmp/never/written')
+        """
         return self._dirpath
 
     # (properties and len read the last committed metadata; no reader registration)
     @property
     def ordered_on(self):
+        """str, tuple of str or None: name of the ordered column (None until known).
+
+        Examples
+        --------
+        >>> from oups.store import OrderedParquetDataset
+        >>> OrderedParquetDataset("/tmp/never/written", ordered_on="ts").ordered_on
+        'ts'
+        """
         return _pandas.name_to_ordered_on(self._ds.ordered_on())
 
     @property
     def key_value_metadata(self) -> dict:
+        """dict of str to str: the user's key-value metadata (a new copy on each access).
+
+        Changed only by the ``key_value_metadata`` argument of a write
+        (docs/behaviour.md#key-value-metadata); mutating the returned dict changes
+        nothing.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from oups.store import OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> ds = OrderedParquetDataset(f"{tmp.name}/ds", ordered_on="ts")
+        >>> ds.write(key_value_metadata={"source": "station 12"})
+        >>> ds.key_value_metadata
+        {'source': 'station 12'}
+        >>> tmp.cleanup()
+        """
         return dict(self._ds.key_value_metadata())
 
     @property
     def row_group_stats(self) -> pd.DataFrame:
+        """pandas.DataFrame: one row per row group, in order, from the metadata file.
+
+        Columns ``file_ids`` (uint64, the ``file_<id>.parquet`` file of the row group),
+        ``n_rows`` (uint64), ``ordered_on_mins`` and ``ordered_on_maxs`` (first and last
+        ordered value, in the ordered column's dtype); index = row-group positions.
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> from oups.store import write, OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> write(f"{tmp.name}/ds", ordered_on="a", df=pd.DataFrame({"a": [1, 2, 3]}),
+        ...       row_group_target_size=2)
+        >>> OrderedParquetDataset(f"{tmp.name}/ds").row_group_stats
+           file_ids  n_rows  ordered_on_mins  ordered_on_maxs
+        0         0       2                1                2
+        1         1       1                3                3
+        >>> tmp.cleanup()
+        """
         return _stats_frame(self._ds.row_group_stats(), self._ds.schema_extra_json(),
                             self._ds.ordered_on())
 
     @property
     def is_newly_initialized(self) -> bool:
+        """bool: True while the dataset has no metadata file (nothing committed yet).
+
+        Examples
+        --------
+        >>> from oups.store import OrderedParquetDataset
+        >>> OrderedParquetDataset("/tmp/never/written").is_newly_initialized
+        True
+        """
         return self._ds.is_newly_initialized()
 
     @property
     def max_file_id(self) -> int:
+        """int: largest row-group file id the dataset references, -1 if none.
+
+        Examples
+        --------
+        >>> from oups.store import OrderedParquetDataset
+        >>> OrderedParquetDataset("/tmp/never/written").max_file_id
+        -1
+        """
         return self._ds.max_file_id()
+
+    # -- introspection without reading data
+    def _summary(self):
+        """(rows, row groups, first ordered value, last ordered value, total rgs) of the
+        row groups this object covers, from the metadata only."""
+        stats = self.row_group_stats
+        total = len(stats)
+        positions = self._positions_or_none()
+        if positions is None:
+            positions = list(range(total))
+        if not positions:
+            return 0, 0, None, None, total
+        rows = int(stats["n_rows"].to_numpy()[positions].sum())
+        lo = _scalar(stats["ordered_on_mins"].iloc[min(positions)])
+        hi = _scalar(stats["ordered_on_maxs"].iloc[max(positions)])
+        return rows, len(positions), lo, hi, total
+
+    @property
+    def num_rows(self) -> int:
+        """int: number of rows, from the metadata file (no row group is read).
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> from oups.store import write, OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> write(f"{tmp.name}/ds", ordered_on="a", df=pd.DataFrame({"a": range(10)}),
+        ...       row_group_target_size=4)
+        >>> ds = OrderedParquetDataset(f"{tmp.name}/ds")
+        >>> ds.num_rows, len(ds), ds[1:].num_rows
+        (10, 3, 6)
+        >>> tmp.cleanup()
+        """
+        return self._summary()[0]
+
+    @property
+    def ordered_on_min(self):
+        """Smallest ordered value (the first row's), None when there is no row.
+
+        Read from the metadata file; of the ordered column's kind (``pandas.Timestamp``
+        for a timestamp column, ``int``, ``float``, ``str``, ``datetime.date``).
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> from oups.store import write, OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> write(f"{tmp.name}/ds", ordered_on="ts",
+        ...       df=pd.DataFrame({"ts": pd.date_range("2024-03-01", periods=3, freq="D")}))
+        >>> ds = OrderedParquetDataset(f"{tmp.name}/ds")
+        >>> ds.ordered_on_min, ds.ordered_on_max
+        (Timestamp('2024-03-01 00:00:00'), Timestamp('2024-03-03 00:00:00'))
+        >>> tmp.cleanup()
+        """
+        return self._summary()[2]
+
+    @property
+    def ordered_on_max(self):
+        """Largest ordered value (the last row's), None when there is no row.
+
+        Read from the metadata file, as :attr:`ordered_on_min`.
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> from oups.store import write, OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> write(f"{tmp.name}/ds", ordered_on="a", df=pd.DataFrame({"a": [4, 8, 9]}),
+        ...       row_group_target_size=2)
+        >>> ds = OrderedParquetDataset(f"{tmp.name}/ds")
+        >>> ds.ordered_on_max, ds[0].ordered_on_max
+        (9, 8)
+        >>> tmp.cleanup()
+        """
+        return self._summary()[3]
+
+    @property
+    def columns(self) -> pd.Index:
+        """pandas.Index: the columns :meth:`to_pandas` returns, in stored order.
+
+        From the stored schema (no row group is read); a ``pandas.MultiIndex`` for a
+        dataset written with a column MultiIndex; empty before the first write that
+        passed a DataFrame.
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> from oups.store import write, OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> write(f"{tmp.name}/ds", ordered_on="a", df=pd.DataFrame({"a": [1], "b": ["x"]}))
+        >>> list(OrderedParquetDataset(f"{tmp.name}/ds").columns)
+        ['a', 'b']
+        >>> tmp.cleanup()
+        """
+        return self.head(0).columns
+
+    @property
+    def dtypes(self) -> pd.Series:
+        """pandas.Series: the dtype of each column as :meth:`to_pandas` returns it.
+
+        From the stored schema and pandas details (no row group is read): the dtypes
+        the first write recorded (docs/behaviour.md#column-types). One case depends on
+        the rows read: an ``int*`` or ``bool`` column that later writes gave missing
+        values (through ``Int*`` or ``boolean``) is returned as ``Int*``/``boolean``
+        when the rows read hold a missing value.
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> from oups.store import write, OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> df = pd.DataFrame({"ts": pd.date_range("2024-01-01", periods=2, tz="UTC"),
+        ...                    "n": pd.array([1, None], dtype="Int32"),
+        ...                    "side": pd.Categorical(["buy", "sell"])})
+        >>> write(f"{tmp.name}/ds", ordered_on="ts", df=df)
+        >>> OrderedParquetDataset(f"{tmp.name}/ds").dtypes
+        ts      datetime64[us, UTC]
+        n                     Int32
+        side               category
+        dtype: object
+        >>> tmp.cleanup()
+        """
+        return self.head(0).dtypes
 
     # -- row groups
     def __len__(self) -> int:
+        """Number of row groups (not rows: see :attr:`num_rows`).
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> from oups.store import write, OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> write(f"{tmp.name}/ds", ordered_on="a", df=pd.DataFrame({"a": range(5)}),
+        ...       row_group_target_size=2)
+        >>> len(OrderedParquetDataset(f"{tmp.name}/ds"))
+        3
+        >>> tmp.cleanup()
+        """
         return self._ds.num_row_groups()
 
     def _view(self, snapshot, positions, max_file_id=None):
@@ -309,6 +641,41 @@ class OrderedParquetDataset:
         return list(range(snapshot.num_row_groups))
 
     def __getitem__(self, index):
+        """A read-only view of one row group (int) or of several (slice).
+
+        Parameters
+        ----------
+        index : int or slice
+            Row-group position (negative counts from the end) or any Python slice.
+
+        Returns
+        -------
+        OrderedParquetDataset
+            A read-only view bound to the committed state of this call
+            (docs/behaviour.md#views): it can be read, indexed and sliced again.
+
+        Raises
+        ------
+        IndexError
+            `index` is out of range.
+        TypeError
+            `index` is neither an int nor a slice.
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> from oups.store import write, OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> write(f"{tmp.name}/ds", ordered_on="a", df=pd.DataFrame({"a": range(5)}),
+        ...       row_group_target_size=2)
+        >>> ds = OrderedParquetDataset(f"{tmp.name}/ds")
+        >>> ds[-1].to_pandas()
+           a
+        0  4
+        >>> len(ds[1:]), ds[1:].num_rows
+        (2, 3)
+        >>> tmp.cleanup()
+        """
         snapshot = self._snapshot()
         return self._getitem(snapshot, self._all_positions(snapshot), index, None)
 
@@ -327,6 +694,21 @@ class OrderedParquetDataset:
         return self._view(snapshot, [positions[j]], max_file_id)
 
     def __iter__(self):
+        """Iterate over the row groups: one single-row-group view each, in order.
+
+        All views come from the committed state taken when the iteration starts.
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> from oups.store import write, OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> write(f"{tmp.name}/ds", ordered_on="a", df=pd.DataFrame({"a": range(5)}),
+        ...       row_group_target_size=2)
+        >>> [rg.num_rows for rg in OrderedParquetDataset(f"{tmp.name}/ds")]
+        [2, 2, 1]
+        >>> tmp.cleanup()
+        """
         snapshot = self._snapshot()
         positions = self._all_positions(snapshot)
         max_id = _max_file_id(snapshot)
@@ -334,12 +716,57 @@ class OrderedParquetDataset:
             yield self._view(snapshot, [p], max_id)
 
     def __contains__(self, item):
+        """Not supported: ``in`` raises TypeError (a dataset is not a container of rows)."""
         raise TypeError("'in' is not supported by OrderedParquetDataset.")
 
     # -- reading
     def to_pandas(self, columns=None, start=None, end_excl=None) -> pd.DataFrame:
-        """Rows in order (RangeIndex from 0), optionally a column subset and a range
-        start <= ordered value < end_excl (§3.5)."""
+        """Read rows into a DataFrame, in order, optionally a column subset and a range.
+
+        Only the row groups whose ``[min, max]`` can hold rows of the range are read
+        (docs/behaviour.md#reading).
+
+        Parameters
+        ----------
+        columns : list of labels, optional
+            Columns to return, in this order (None: all, in stored order). A label is a
+            str, or a tuple for a column MultiIndex.
+        start : optional
+            Inclusive lower bound on the ordered column (None: unbounded). Compared in
+            the ordered column's type: a str is read as a timestamp for a timestamp
+            column.
+        end_excl : optional
+            Exclusive upper bound on the ordered column (None: unbounded).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The rows with ``start <= ordered value < end_excl``, a RangeIndex from 0 and
+            the dtypes that were written (see :attr:`dtypes`). No row: an empty frame
+            with the selected columns.
+
+        Raises
+        ------
+        KeyError
+            A label of `columns` is not a column of the dataset.
+        TypeError
+            A bound cannot be compared with the ordered column.
+        FileNotFoundError, ValueError
+            A row-group file is missing or corrupt (the message names it).
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> from oups.store import write, OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> write(f"{tmp.name}/ds", ordered_on="a",
+        ...       df=pd.DataFrame({"a": [1, 2, 3, 4], "b": list("wxyz")}))
+        >>> OrderedParquetDataset(f"{tmp.name}/ds").to_pandas(["b"], start=2, end_excl=4)
+           b
+        0  x
+        1  y
+        >>> tmp.cleanup()
+        """
         snapshot = self._snapshot()
         return self._read(snapshot, None, columns, start, end_excl)
 
@@ -352,11 +779,160 @@ class OrderedParquetDataset:
             table = snapshot.read_rows(positions, cols, lo, hi)
         return _pandas.table_to_frame(table, _details(snapshot))
 
+    def _head_tail(self, n, columns, from_end):
+        n = _check_n(n)
+        snapshot = self._snapshot()
+        positions = list(self._all_positions(snapshot))
+        counts = _n_rows_of(snapshot.row_group_stats())
+        order = reversed(positions) if from_end else positions
+        chosen, total = [], 0
+        for p in order:
+            if total >= n:
+                break
+            chosen.append(p)
+            total += int(counts[p])
+        if from_end:
+            chosen.reverse()
+        df = self._read(snapshot, chosen, columns, None, None)
+        if len(df) > n:
+            df = df.iloc[len(df) - n:] if from_end else df.iloc[:n]
+            df = df.reset_index(drop=True)
+        return df
+
+    def head(self, n=5, columns=None) -> pd.DataFrame:
+        """The first `n` rows, reading only the row groups that hold them.
+
+        Parameters
+        ----------
+        n : int, default 5
+            Number of rows (fewer if the dataset has fewer). 0 reads no row group and
+            gives the empty frame of the dataset's columns and dtypes.
+        columns : list of labels, optional
+            As for :meth:`to_pandas`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The same rows as ``to_pandas(columns).head(n)``, with a RangeIndex from 0.
+
+        Raises
+        ------
+        ValueError
+            `n` is negative.
+        TypeError
+            `n` is not an int.
+        KeyError
+            A label of `columns` is not a column of the dataset.
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> from oups.store import write, OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> write(f"{tmp.name}/ds", ordered_on="a", df=pd.DataFrame({"a": range(100)}),
+        ...       row_group_target_size=10)
+        >>> OrderedParquetDataset(f"{tmp.name}/ds").head(2)
+           a
+        0  0
+        1  1
+        >>> tmp.cleanup()
+        """
+        return self._head_tail(n, columns, from_end=False)
+
+    def tail(self, n=5, columns=None) -> pd.DataFrame:
+        """The last `n` rows, reading only the row groups that hold them.
+
+        Parameters
+        ----------
+        n : int, default 5
+            Number of rows (fewer if the dataset has fewer).
+        columns : list of labels, optional
+            As for :meth:`to_pandas`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The same rows as ``to_pandas(columns).tail(n)``, with a RangeIndex from 0.
+
+        Raises
+        ------
+        ValueError
+            `n` is negative.
+        TypeError
+            `n` is not an int.
+        KeyError
+            A label of `columns` is not a column of the dataset.
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> from oups.store import write, OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> write(f"{tmp.name}/ds", ordered_on="a", df=pd.DataFrame({"a": range(100)}),
+        ...       row_group_target_size=10)
+        >>> OrderedParquetDataset(f"{tmp.name}/ds").tail(2)
+            a
+        0  98
+        1  99
+        >>> tmp.cleanup()
+        """
+        return self._head_tail(n, columns, from_end=True)
+
     # -- writing
     def write(self, *, ordered_on=None, df=None, row_group_target_size=DEFAULT_ROW_GROUP_TARGET_SIZE,
               duplicates_on=None, max_n_off_target_rgs=None, key_value_metadata=None,
               lock_timeout=None, compression="snappy", compression_level=None) -> None:
-        """Merge `df` into the dataset (keywords of :func:`write` except dirpath; §3.6)."""
+        """Merge the rows of `df` into the dataset, in one atomic commit.
+
+        The keywords of :func:`oups.store.write` except `dirpath` (see there for
+        each of them and docs/behaviour.md#writing for the merge rules). The handle's
+        `lock_timeout` applies unless one is given.
+
+        Parameters
+        ----------
+        ordered_on : str or tuple of str, optional
+            Required when the handle has none; must equal it otherwise.
+        df : pandas.DataFrame, optional
+            New rows, sorted on the ordered column. None or no row: only the
+            key-value metadata (and, with `max_n_off_target_rgs`, the row-group
+            layout) changes.
+        row_group_target_size : int or frequency, default 6_345_000
+            Rows per row group, or a period such as ``"1D"`` or ``"MS"``.
+        duplicates_on : label or list of labels, optional
+            Drop rows equal on these columns (and the ordered one), keeping the last.
+        max_n_off_target_rgs : int, optional
+            Coalesce off-target row groups next to the new rows when there are more.
+        key_value_metadata : dict of str to str or None, optional
+            Entries to add, replace (str) or remove (None).
+        lock_timeout : int or float, optional
+            Seconds to wait for the writer lock.
+        compression : str or None, default "snappy"
+            ``"snappy"``, ``"zstd"``, ``"gzip"``, ``"lz4"``, ``"brotli"`` or None.
+        compression_level : int, optional
+            Level of codecs that have one.
+
+        Raises
+        ------
+        PermissionError
+            On a read-only view.
+        ValueError, TypeError, KeyError, TimeoutError, OSError
+            As for :func:`oups.store.write`.
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> from oups.store import OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> ds = OrderedParquetDataset(f"{tmp.name}/ds", ordered_on="a")
+        >>> ds.write(df=pd.DataFrame({"a": [1, 2], "b": ["x", "y"]}))
+        >>> ds.write(df=pd.DataFrame({"a": [2, 3], "b": ["Y", "z"]}), duplicates_on="a")
+        >>> ds.to_pandas()
+           a  b
+        0  1  x
+        1  2  Y
+        2  3  z
+        >>> tmp.cleanup()
+        """
         if df is not None and not isinstance(df, pd.DataFrame):
             raise TypeError(f"'df' must be a pandas DataFrame or None, not {type(df).__name__}.")
         name = None if ordered_on is None else _pandas.ordered_on_to_name(ordered_on)
@@ -393,15 +969,80 @@ class OrderedParquetDataset:
                        schema_extra_json=None if extra is None else json.dumps(extra))
 
     def remove_from_disk(self, preserve_metadata=False, release_lock=None) -> None:
-        """Remove the dataset from disk (§3.7); a no-op when it does not exist."""
+        """Remove the dataset from disk (a no-op when it does not exist).
+
+        Takes the writer lock (the handle's `lock_timeout`), deletes the metadata file
+        (the commit point: the dataset no longer exists), then the row-group files once
+        no reader still needs them (docs/behaviour.md#removal). The handle can write
+        again afterwards and keeps its `ordered_on`.
+
+        Parameters
+        ----------
+        preserve_metadata : bool, default False
+            Keep the key-value metadata in this handle, to be written again by its next
+            write.
+        release_lock : None or True
+            Accepted for compatibility: the lock is always released before the call
+            returns. ``False`` is refused (ValueError).
+
+        Raises
+        ------
+        PermissionError
+            On a read-only view.
+        TimeoutError
+            The writer lock was not acquired within `lock_timeout`.
+        ValueError
+            ``release_lock=False``.
+
+        Examples
+        --------
+        >>> import tempfile, os, pandas as pd
+        >>> from oups.store import write, OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> write(f"{tmp.name}/ds", ordered_on="a", df=pd.DataFrame({"a": [1]}))
+        >>> ds = OrderedParquetDataset(f"{tmp.name}/ds")
+        >>> ds.remove_from_disk()
+        >>> ds.is_newly_initialized, sorted(os.listdir(tmp.name))
+        (True, [])
+        >>> tmp.cleanup()
+        """
+        _check_release_lock(release_lock)
         self._ds.remove(bool(preserve_metadata), self._lock_timeout)
 
+    def _repr_head(self) -> str:
+        return f"{type(self).__name__}({str(self._dirpath)!r}, ordered_on={self.ordered_on!r})"
+
+    def _repr_body(self, rows, n_rgs, lo, hi, total) -> str:
+        text = f"{rows} row{'' if rows == 1 else 's'} in {n_rgs} row " \
+               f"group{'' if n_rgs == 1 else 's'}"
+        if rows:
+            text += f", {self.ordered_on} from {_format_value(lo)} to {_format_value(hi)}"
+        return text
+
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({str(self._dirpath)!r})"
+        """Path, ordered column, rows, row groups and first/last ordered value.
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> from oups.store import write, OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> ds = OrderedParquetDataset(f"{tmp.name}/ds", ordered_on="a")
+        >>> repr(ds).replace(tmp.name, "TMP")
+        "OrderedParquetDataset('TMP/ds', ordered_on='a'): not written yet"
+        >>> ds.write(df=pd.DataFrame({"a": [1, 2, 3]}), row_group_target_size=2)
+        >>> repr(ds).replace(tmp.name, "TMP")
+        "OrderedParquetDataset('TMP/ds', ordered_on='a'): 3 rows in 2 row groups, a from 1 to 3"
+        >>> tmp.cleanup()
+        """
+        head = self._repr_head()
+        if self.is_newly_initialized:
+            return f"{head}: not written yet"
+        return f"{head}: {self._repr_body(*self._summary())}"
 
 
 class _View(OrderedParquetDataset):
-    """A read-only view of some row groups of one snapshot (§3.4)."""
+    """A read-only view of some row groups of one committed state (docs/behaviour.md#views)."""
 
     def __init__(self, parent, snapshot, positions, max_file_id):
         object.__setattr__(self, "_dirpath", parent._dirpath)
@@ -423,51 +1064,188 @@ class _View(OrderedParquetDataset):
     def _all_positions(self, snapshot):
         return self._pos
 
+    def _positions_or_none(self):
+        return self._pos
+
     def _view(self, snapshot, positions, max_file_id=None):
         return _View(self, snapshot, positions, self._max_id)
 
     def __len__(self) -> int:
+        """Number of row groups in the view."""
         return len(self._pos)
 
     def __iter__(self):
+        """Iterate over the view's row groups, one single-row-group view each."""
         for p in self._pos:
             yield _View(self, self._snap, [p], self._max_id)
 
     @property
     def ordered_on(self):
+        """str, tuple of str or None: name of the ordered column."""
         return _pandas.name_to_ordered_on(self._snap.ordered_on)
 
     @property
     def key_value_metadata(self) -> dict:
+        """dict of str to str: the key-value metadata of the view's committed state."""
         return dict(self._snap.key_value_metadata)
 
     @property
     def row_group_stats(self) -> pd.DataFrame:
+        """pandas.DataFrame: the stats of the view's row groups (the dataset's labels)."""
         return _stats_frame(self._snap.row_group_stats(), self._snap.schema_extra_json,
                             self._snap.ordered_on, self._pos)
 
+    def _summary(self):
+        stats = _stats_frame(self._snap.row_group_stats(), self._snap.schema_extra_json,
+                             self._snap.ordered_on)
+        total = len(stats)
+        if not self._pos:
+            return 0, 0, None, None, total
+        rows = int(stats["n_rows"].to_numpy()[self._pos].sum())
+        lo = _scalar(stats["ordered_on_mins"].iloc[min(self._pos)])
+        hi = _scalar(stats["ordered_on_maxs"].iloc[max(self._pos)])
+        return rows, len(self._pos), lo, hi, total
+
     @property
     def is_newly_initialized(self) -> bool:
+        """bool: whether the view's committed state had no metadata file."""
         return self._snap.is_newly_initialized
 
     @property
     def max_file_id(self) -> int:
+        """int: largest file id of the whole committed state the view was cut from."""
         return self._max_id
 
     def to_pandas(self, columns=None, start=None, end_excl=None) -> pd.DataFrame:
+        """The view's rows; see :meth:`OrderedParquetDataset.to_pandas`."""
         return self._read(self._snap, self._pos, columns, start, end_excl)
 
     def write(self, **kwargs):
+        """Refused: a view is read-only (PermissionError)."""
         raise PermissionError("cannot call 'write' on a read-only dataset.")
 
     def remove_from_disk(self, *args, **kwargs):
+        """Refused: a view is read-only (PermissionError)."""
         raise PermissionError("cannot call 'remove_from_disk' on a read-only dataset.")
+
+    def __repr__(self) -> str:
+        """Which row groups of which dataset, with their rows and ordered range.
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> from oups.store import write, OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> write(f"{tmp.name}/ds", ordered_on="a", df=pd.DataFrame({"a": range(8)}),
+        ...       row_group_target_size=2)
+        >>> ds = OrderedParquetDataset(f"{tmp.name}/ds")
+        >>> repr(ds[1:3]).replace(tmp.name, "TMP")
+        "view of row groups 1:3 of 4 of OrderedParquetDataset('TMP/ds', ordered_on='a'): 4 rows in 2 row groups, a from 2 to 5"
+        >>> repr(ds[0]).replace(tmp.name, "TMP")
+        "view of row group 0 of 4 of OrderedParquetDataset('TMP/ds', ordered_on='a'): 2 rows in 1 row group, a from 0 to 1"
+        >>> tmp.cleanup()
+        """
+        summary = self._summary()
+        head = f"{OrderedParquetDataset.__name__}({str(self._dirpath)!r}, " \
+               f"ordered_on={self.ordered_on!r})"
+        return f"view of {_describe_positions(self._pos, summary[4])} of {head}: " \
+               f"{self._repr_body(*summary)}"
 
 
 def write(dirpath, ordered_on, df=None, row_group_target_size=DEFAULT_ROW_GROUP_TARGET_SIZE,
           duplicates_on=None, max_n_off_target_rgs=None, key_value_metadata=None, *,
           lock_timeout=None, compression="snappy", compression_level=None) -> None:
-    """Write `df` into the ordered dataset at `dirpath` (a path or a dataset handle; §4)."""
+    """Merge the rows of `df` into the ordered dataset at `dirpath`, in one atomic commit.
+
+    New rows are merged into the row groups whose range they fall in; only those (and,
+    with `max_n_off_target_rgs`, small neighbours) are rewritten, each as a new file.
+    When the call returns the new state is durable; a failure or a crash leaves the
+    previous state (docs/behaviour.md#writing, docs/behaviour.md#crash-safety).
+
+    Parameters
+    ----------
+    dirpath : str, os.PathLike or OrderedParquetDataset
+        Dataset directory, or a dataset handle (not a view).
+    ordered_on : str or tuple of str
+        Name of the ordered column (a tuple for a column MultiIndex); must equal the
+        stored one.
+    df : pandas.DataFrame, optional
+        New rows, non-decreasing on the ordered column (no missing value there). None
+        or no row: nothing is merged, the key-value update is committed (a dataset
+        that did not exist is created with metadata only).
+    row_group_target_size : int, str, timedelta or DateOffset, default 6_345_000
+        An int: target rows per row group (no written row group exceeds it). A
+        frequency (``"1D"``, ``"2h"``, ``"W"``, ``"MS"``, ``pandas.Timedelta``...):
+        one row group per period of a timestamp or date ordered column
+        (docs/behaviour.md#row-group-sizing). None means the default.
+    duplicates_on : label or list of labels, optional
+        None: keep every row. ``[]``: rows equal on all columns are duplicates. A label
+        or a list: rows equal on these columns and the ordered column are duplicates.
+        The last one is kept, new rows winning over stored ones
+        (docs/behaviour.md#duplicates).
+    max_n_off_target_rgs : int, optional
+        None: no coalescing. An int >= 1: a run of off-target (too small, too large)
+        row groups next to the new rows is rewritten into on-target ones when it has
+        more than this many off-target parts (docs/behaviour.md#coalescing).
+    key_value_metadata : dict of str to (str or None), optional
+        Update of the dataset's key-value metadata in the same commit: a str adds or
+        replaces the entry, None removes it (docs/behaviour.md#key-value-metadata).
+    lock_timeout : int or float, optional
+        Seconds to wait for the writer lock (None: without limit).
+    compression : str or None, default "snappy"
+        Codec of new row-group files: None/"none", "snappy", "gzip", "zstd", "lz4",
+        "brotli".
+    compression_level : int, optional
+        Level for codecs that have one.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ValueError
+        Unsorted rows; `ordered_on` missing or differing from the stored one; columns
+        differing from the stored ones; an unsupported frequency; a bad option value.
+    TypeError
+        A column dtype that is not supported or differs from the stored one; an
+        argument of a wrong type.
+    KeyError
+        The ordered column or a `duplicates_on` label is not in `df`.
+    TimeoutError
+        The writer lock was not acquired within `lock_timeout`.
+    PermissionError
+        `dirpath` is a read-only view.
+    OSError
+        A file-system failure (the dataset is left as it was).
+
+    See Also
+    --------
+    OrderedParquetDataset.write : the same, on a handle.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> from oups.store import write, OrderedParquetDataset
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = f"{tmp.name}/bars"
+    >>> ts = pd.date_range("2024-01-01 09:00", periods=4, freq="12h")
+    >>> write(path, ordered_on="ts", df=pd.DataFrame({"ts": ts, "px": [1.0, 2.0, 3.0, 4.0]}),
+    ...       row_group_target_size="1D")
+    >>> late = pd.DataFrame({"ts": [ts[1], pd.Timestamp("2024-01-03")], "px": [2.5, 5.0]})
+    >>> write(path, ordered_on="ts", df=late, row_group_target_size="1D", duplicates_on="ts")
+    >>> ds = OrderedParquetDataset(path)
+    >>> ds.to_pandas()
+                       ts   px
+    0 2024-01-01 09:00:00  1.0
+    1 2024-01-01 21:00:00  2.5
+    2 2024-01-02 09:00:00  3.0
+    3 2024-01-02 21:00:00  4.0
+    4 2024-01-03 00:00:00  5.0
+    >>> ds.row_group_stats["n_rows"].tolist()
+    [2, 2, 1]
+    >>> tmp.cleanup()
+    """
     if isinstance(dirpath, OrderedParquetDataset):
         opd = dirpath
     else:

@@ -1,13 +1,13 @@
-"""``oups.store``: the public API of the seed document (behaviour.md §7).
+"""``oups.store``: collections of ordered Parquet datasets named by indexer keys.
 
     from oups.store import (toplevel, sublevel, is_toplevel, OrderedParquetDataset,
                             Store, write, check_cmidx, conform_cmidx)
 
 ``Store(basepath, indexer)`` is a mapping from keys of a ``@toplevel`` class to
-dataset handles (§5) over the C++ ``oups::Store``; it caches nothing (every
-question about keys looks at the disk). ``iter_intersections`` (§6) is a generator
-over the core's streaming ``IntersectionIterator``: nothing happens before the
-first ``next()``.
+dataset handles (docs/behaviour.md#store) over the C++ ``oups::Store``; it caches
+nothing (every question about keys looks at the disk). ``iter_intersections``
+(docs/behaviour.md#iter-intersections) is a generator over the core's streaming
+``IntersectionIterator``: nothing happens before the first ``next()``.
 """
 
 from __future__ import annotations
@@ -20,15 +20,58 @@ import numpy as np
 from . import _oups
 from . import _pandas
 from ._pandas import check_cmidx, conform_cmidx
-from .dataset import OrderedParquetDataset, _ordered_type_of, _parse_details, write
+from .dataset import (OrderedParquetDataset, _check_lock_lifetime, _ordered_type_of,
+                      _parse_details, write)
 from .indexer import _build_key, _declared_schema, is_toplevel, sublevel, toplevel
 
 __all__ = ["toplevel", "sublevel", "is_toplevel", "OrderedParquetDataset", "Store", "write",
            "check_cmidx", "conform_cmidx"]
 
+_REPR_KEYS = 5  # keys shown by repr(store)
+
 
 class Store:
-    """Collection of ordered datasets named by the keys of one ``@toplevel`` indexer."""
+    """A collection of ordered datasets named by the keys of one ``@toplevel`` indexer.
+
+    Each key names a dataset stored under ``basepath / key.to_path()``. The store
+    keeps no state of its own: ``keys``, ``len``, ``in`` and iteration look at the
+    disk when called, so datasets written or removed by other handles or processes
+    show at once (docs/behaviour.md#store). Nothing is created on disk before a
+    dataset is written.
+
+    Parameters
+    ----------
+    basepath : str or os.PathLike
+        Directory of the collection (made absolute; need not exist).
+    indexer : class
+        A ``@toplevel`` class (not an instance) whose instances are the keys.
+
+    Raises
+    ------
+    TypeError
+        `indexer` is not a ``@toplevel`` class, or `basepath` not a path.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> from oups.store import Store, toplevel
+    >>> @toplevel
+    ... class Sensor:
+    ...     site: str
+    ...     year: int
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> store = Store(f"{tmp.name}/data", Sensor)
+    >>> store[Sensor("oslo", 2024)].write(
+    ...     ordered_on="ts", df=pd.DataFrame({"ts": pd.date_range("2024-01-01", periods=3),
+    ...                                       "kw": [1.5, 1.7, 1.2]}))
+    >>> store.keys
+    [Sensor(site='oslo', year=2024)]
+    >>> Sensor("oslo", 2024) in store, len(store)
+    (True, 1)
+    >>> store[Sensor("oslo", 2024)].num_rows
+    3
+    >>> tmp.cleanup()
+    """
 
     def __init__(self, basepath, indexer):
         if not (isinstance(indexer, type) and is_toplevel(indexer)):
@@ -47,10 +90,34 @@ class Store:
 
     @property
     def basepath(self) -> pathlib.Path:
+        """pathlib.Path: absolute path of the collection's directory.
+
+        Examples
+        --------
+        >>> from oups.store import Store, toplevel
+        >>> @toplevel
+        ... class Key:
+        ...     name: str
+        ...     year: int
+        >>> Store("/tmp/nowhere", Key).basepath
+        PosixPath('/tmp/nowhere')
+        """
         return self._basepath
 
     @property
     def indexer(self):
+        """type: the ``@toplevel`` class whose instances are the keys.
+
+        Examples
+        --------
+        >>> from oups.store import Store, toplevel
+        >>> @toplevel
+        ... class Key:
+        ...     name: str
+        ...     year: int
+        >>> Store("/tmp/nowhere", Key).indexer is Key
+        True
+        """
         return self._indexer
 
     # -- keys
@@ -69,6 +136,27 @@ class Store:
 
     @property
     def keys(self) -> list:
+        """list: the keys of the datasets present now, sorted (a new list each time).
+
+        A dataset is present when its metadata file exists
+        (docs/behaviour.md#discovery); the disk is scanned at each access.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from oups.store import Store, toplevel
+        >>> @toplevel
+        ... class Key:
+        ...     name: str
+        ...     year: int
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> store = Store(tmp.name, Key)
+        >>> for k in (Key("b", 2024), Key("a", 2025)):
+        ...     store[k].write(ordered_on="ts", key_value_metadata={"unit": "kW"})
+        >>> store.keys
+        [Key(name='a', year=2025), Key(name='b', year=2024)]
+        >>> tmp.cleanup()
+        """
         out = []
         for k in self._store.keys():
             key = _build_key(self._indexer, k.levels())
@@ -77,12 +165,15 @@ class Store:
         return out
 
     def __len__(self) -> int:
+        """Number of datasets present now (a scan of the disk); see :attr:`keys`."""
         return len(self.keys)
 
     def __iter__(self):
+        """Iterate over the keys present when iteration starts, sorted."""
         return iter(self.keys)
 
     def __contains__(self, key) -> bool:
+        """True iff `key`'s dataset exists now (False for a key of another class)."""
         if not isinstance(key, self._indexer):
             return False
         core = self._core_key(key)
@@ -91,19 +182,114 @@ class Store:
         return self._store.contains(core)
 
     def __repr__(self) -> str:
-        return "\n".join(str(k) for k in self.keys)
+        """Indexer class, base path and number of keys, with the first keys.
+
+        (The original oups gave the keys joined by newlines, ``''`` when empty; see
+        docs/python.md#reprs.)
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from oups.store import Store, toplevel
+        >>> @toplevel
+        ... class Key:
+        ...     name: str
+        ...     year: int
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> store = Store(tmp.name, Key)
+        >>> repr(store).replace(tmp.name, "TMP")
+        "Store('TMP', Key): no key"
+        >>> store[Key("a", 2025)].write(ordered_on="ts")
+        >>> repr(store).replace(tmp.name, "TMP")
+        "Store('TMP', Key): 1 key: a-2025"
+        >>> tmp.cleanup()
+        """
+        keys = self.keys
+        head = f"{type(self).__name__}({str(self._basepath)!r}, {self._indexer.__name__})"
+        if not keys:
+            return f"{head}: no key"
+        shown = ", ".join(str(k) for k in keys[:_REPR_KEYS])
+        if len(keys) > _REPR_KEYS:
+            shown += ", ..."
+        return f"{head}: {len(keys)} key{'' if len(keys) == 1 else 's'}: {shown}"
 
     # -- datasets
     def get(self, key, ordered_on=None, lock_timeout=None, lock_lifetime=None):
-        """A new handle on `key`'s dataset (nothing is created on disk)."""
+        """A new handle on `key`'s dataset; nothing is created on disk.
+
+        Never fails for a missing dataset: the handle is then newly initialized and the
+        first write creates the dataset.
+
+        Parameters
+        ----------
+        key : instance of the indexer
+            Names the dataset ``basepath / key.to_path()``.
+        ordered_on, lock_timeout, lock_lifetime
+            As for :class:`OrderedParquetDataset`.
+
+        Returns
+        -------
+        OrderedParquetDataset
+
+        Raises
+        ------
+        TypeError
+            `key` is not an instance of the store's indexer.
+        ValueError
+            `ordered_on` differs from the stored one; `lock_lifetime` is given.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from oups.store import Store, toplevel
+        >>> @toplevel
+        ... class Key:
+        ...     name: str
+        ...     year: int
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> store = Store(tmp.name, Key)
+        >>> ds = store.get(Key("a", 2025), ordered_on="ts", lock_timeout=5)
+        >>> ds.is_newly_initialized, ds.dirpath.relative_to(tmp.name).as_posix()
+        (True, 'a-2025')
+        >>> tmp.cleanup()
+        """
         self._check_key(key)
+        _check_lock_lifetime(lock_lifetime)
         return OrderedParquetDataset(self._basepath / key.to_path(), ordered_on=ordered_on,
                                      lock_timeout=lock_timeout)
 
     def __getitem__(self, key):
+        """``store[key]`` is ``store.get(key)``: a new handle on `key`'s dataset."""
         return self.get(key)
 
     def __delitem__(self, key):
+        """Remove `key`'s dataset, then the parent directories it leaves empty.
+
+        Waits for the writer lock without limit (docs/behaviour.md#removal).
+
+        Raises
+        ------
+        KeyError
+            No dataset of `key` exists.
+        TypeError
+            `key` is not an instance of the store's indexer.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> from oups.store import Store, toplevel
+        >>> @toplevel
+        ... class Key:
+        ...     name: str
+        ...     year: int
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> store = Store(tmp.name, Key)
+        >>> store[Key("a", 2025)].write(ordered_on="ts")
+        >>> del store[Key("a", 2025)]
+        >>> len(store), os.listdir(tmp.name)
+        (0, [])
+        >>> tmp.cleanup()
+        """
         self._check_key(key)
         core = self._core_key(key)
         if core is None:
@@ -112,9 +298,64 @@ class Store:
 
     # -- iter_intersections
     def iter_intersections(self, keys, start=None, n_prev=0, end_excl=None):
-        """Yield {key: DataFrame} chunks of the datasets of `keys` side by side over
-        [start, end_excl) of their ordered column (§6). A generator: nothing is
-        validated or read before the first next()."""
+        """Stream several datasets side by side over a range of their ordered column.
+
+        Yields dicts ``{key: DataFrame}``; each chunk holds, for every dataset that has
+        rows in ``[start, end_excl)``, its rows between two consecutive chunk edges.
+        Edges are where some dataset's next row group starts, so about one row group
+        per dataset is in memory at a time (docs/behaviour.md#iter-intersections).
+        A generator: nothing is checked or read before the first ``next()``; each
+        dataset is read from the committed state taken then, and no lock is taken.
+
+        Parameters
+        ----------
+        keys : iterable of keys
+            Keys of the store's indexer, each at most once. Keys without a dataset are
+            ignored; datasets without rows in the range are absent from the chunks.
+        start : optional
+            Inclusive lower bound on the ordered column (None: unbounded).
+        n_prev : int or list of int, default 0
+            Rows before `start` to prepend to each dataset's first chunk ("warm-up"
+            rows, docs/behaviour.md#n-prev); a list gives one count per key, in `keys`
+            order. Used only when `start` is given.
+        end_excl : optional
+            Exclusive upper bound on the ordered column (None: unbounded).
+
+        Yields
+        ------
+        dict
+            ``{key: pandas.DataFrame}``, keys in `keys` order, frames with all columns
+            and a RangeIndex from 0.
+
+        Raises
+        ------
+        TypeError
+            A key of another class; a bound incomparable with the ordered column; a
+            non-int `n_prev`.
+        ValueError
+            A key given twice; datasets ordered on different columns; a negative
+            `n_prev`, or a list of another length than `keys`.
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> from oups.store import Store, toplevel
+        >>> @toplevel
+        ... class Key:
+        ...     name: str
+        ...     year: int
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> store = Store(tmp.name, Key)
+        >>> a, b = Key("a", 2024), Key("b", 2024)
+        >>> store[a].write(ordered_on="t", row_group_target_size=2,
+        ...                df=pd.DataFrame({"t": [1, 2, 3, 4], "x": [10, 20, 30, 40]}))
+        >>> store[b].write(ordered_on="t", df=pd.DataFrame({"t": [2, 3, 4, 5], "y": [1, 2, 3, 4]}))
+        >>> for chunk in store.iter_intersections([a, b], start=2, n_prev=[1, 0]):
+        ...     print({str(k): df["t"].tolist() for k, df in chunk.items()})
+        {'a-2024': [1, 2], 'b-2024': [2]}
+        {'a-2024': [3, 4], 'b-2024': [3, 4, 5]}
+        >>> tmp.cleanup()
+        """
         keys = list(keys)
         for k in keys:
             self._check_key(k)

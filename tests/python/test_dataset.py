@@ -63,10 +63,29 @@ def test_existing_dataset_ordered_on_and_mismatch(tmp_path):
         OrderedParquetDataset(path, ordered_on="b")
 
 
-def test_lock_lifetime_accepted_and_ignored(tmp_path):
-    opd = OrderedParquetDataset(tmp_path / "ds", ordered_on="a", lock_timeout=2, lock_lifetime=1)
+def test_lock_lifetime_rejected(tmp_path):
+    # The original accepted a lock lifetime (its lock file expired); our writer lock is an OS
+    # lock released by the kernel, so a lifetime would do nothing: refused, not ignored
+    # (docs/behaviour.md#writer-lock). None is accepted (the default).
+    with pytest.raises(ValueError, match=msg("'lock_lifetime' is not supported")):
+        OrderedParquetDataset(tmp_path / "ds", ordered_on="a", lock_timeout=2, lock_lifetime=1)
+    assert list(tmp_path.iterdir()) == []
+    opd = OrderedParquetDataset(tmp_path / "ds", ordered_on="a", lock_timeout=2,
+                                lock_lifetime=None)
     opd.write(df=df_ref(2))
     assert len(opd.to_pandas()) == 2
+
+
+def test_release_lock_false_rejected(tmp_path):
+    opd = OrderedParquetDataset(tmp_path / "ds", ordered_on="a")
+    opd.write(df=df_ref(2))
+    with pytest.raises(ValueError, match=msg("'release_lock=False' is not supported")):
+        opd.remove_from_disk(release_lock=False)
+    with pytest.raises(TypeError, match=msg("'release_lock' must be None or a bool")):
+        opd.remove_from_disk(release_lock="yes")
+    assert len(opd.to_pandas()) == 2  # nothing removed
+    opd.remove_from_disk(release_lock=True)
+    assert opd.is_newly_initialized
 
 
 def test_corrupt_metadata_file(tmp_path):

@@ -65,7 +65,11 @@ def test_constructor(tmp_path):
     assert isinstance(store.basepath, pathlib.Path)
     assert store.indexer is CityYear
     assert not (tmp_path / "nope").exists()
-    assert store.keys == [] and len(store) == 0 and list(store) == [] and repr(store) == ""
+    assert store.keys == [] and len(store) == 0 and list(store) == []
+    # The original oups gave repr(store) == "" for an empty store (its repr was the keys
+    # joined by newlines). We give an informative repr instead (indexer, base path, number
+    # of keys; docs/python.md#reprs): an empty string hides what the object is.
+    assert repr(store) == f"Store({str(store.basepath)!r}, CityYear): no key"
     assert Store(str(tmp_path), CityYear).basepath == tmp_path.resolve()
 
 
@@ -89,7 +93,9 @@ def test_get_creates_nothing(tmp_path):
     assert isinstance(opd, OrderedParquetDataset)
     assert opd.is_newly_initialized and len(opd) == 0
     assert opd.dirpath == (tmp_path / "base" / "temperature-berlin" / "1D").resolve()
-    h = store.get(k, ordered_on="ts", lock_timeout=1, lock_lifetime=5)
+    with pytest.raises(ValueError, match=msg("'lock_lifetime' is not supported")):
+        store.get(k, lock_lifetime=5)  # docs/behaviour.md#writer-lock: refused, not ignored
+    h = store.get(k, ordered_on="ts", lock_timeout=1, lock_lifetime=None)
     assert h.ordered_on == "ts"
     h2 = store[k]  # a second handle does not block
     assert not (tmp_path / "base").exists()
@@ -121,7 +127,10 @@ def test_mapping_interface(tmp_path):
     write(tmp_path / "base" / "berlin-10", ordered_on="ts", df=frame())
     assert store.keys == [k3, k2, k1]  # ints compare numerically
     assert len(store) == 3
-    assert repr(store) == "berlin-10\nberlin-2024\nparis-2023"
+    # Original: "berlin-10\nberlin-2024\nparis-2023" (keys joined by newlines); ours names the
+    # store, then the same keys in the same order (docs/python.md#reprs).
+    assert repr(store) == (f"Store({str(tmp_path / 'base')!r}, CityYear): 3 keys: "
+                           "berlin-10, berlin-2024, paris-2023")
     assert k3 in store and CityYear("rome", 1) not in store
     assert Other("berlin", 10) not in store
     OrderedParquetDataset(tmp_path / "base" / "berlin-10").remove_from_disk()
@@ -143,7 +152,7 @@ def test_discovery_ignores_non_datasets(tmp_path):
     (base / "sub" / "lisbon-2023_opdmd").write_bytes(b"")  # too deep
     store = Store(base, CityYear)
     assert store.keys == [CityYear("berlin", 2023)]
-    assert repr(store) == "berlin-2023"
+    assert repr(store) == f"Store({str(base)!r}, CityYear): 1 key: berlin-2023"  # original: "berlin-2023"
 
 
 def test_discovery_follows_symlinks(tmp_path):
@@ -170,8 +179,15 @@ def test_discovery_reference_fixture(tmp_path):
     assert Store(base, WeatherEntry).keys == []
     store = Store(base, WeatherEntryDot)
     assert len(store) == 3
-    assert repr(store) == ("london.temperature.greenwich.summer\nparis.temperature.bastille.summer\n"
-                           "stockholm.pressure.skansen.fall")
+    # The original's repr was "london.temperature.greenwich.summer\nparis.temperature.bastille.
+    # summer\nstockholm.pressure.skansen.fall"; ours lists the same keys in the same order after
+    # naming the store (docs/python.md#reprs).
+    assert repr(store).endswith(": 3 keys: london.temperature.greenwich.summer, "
+                                "paris.temperature.bastille.summer, "
+                                "stockholm.pressure.skansen.fall")
+    assert "\n".join(str(k) for k in store) == (
+        "london.temperature.greenwich.summer\nparis.temperature.bastille.summer\n"
+        "stockholm.pressure.skansen.fall")
     assert WeatherEntryDot("london", "temperature", SpaceTime("greenwich", "summer")) in store
     assert WeatherEntryDot("paris", "temperature", SpaceTime("forgottendir", "x")) not in store
 
