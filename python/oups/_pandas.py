@@ -1,4 +1,5 @@
-"""pandas <-> core conversion: dtypes, time zones, index, column MultiIndex (§3.8, §3.9).
+"""pandas <-> core conversion: dtypes, time zones, index, column MultiIndex
+(docs/behaviour.md#column-types, docs/behaviour.md#column-multiindex).
 
 Write side: :func:`frame_to_table` turns a DataFrame into a core ``Table`` (through
 ``_oups.make_table``) plus the pandas details the core stores opaquely
@@ -52,7 +53,38 @@ _INT64_MIN = np.iinfo(np.int64).min  # NaT
 # ------------------------------------------------------------------ labels
 
 def check_cmidx(cmidx) -> None:
-    """Check a column MultiIndex: level names not None, labels of type str (§3.9)."""
+    """Check that a column MultiIndex can be written: level names set, labels of type str.
+
+    ``write()`` applies these rules to a frame with MultiIndex columns
+    (docs/behaviour.md#column-multiindex); :func:`conform_cmidx` fixes a frame that
+    breaks them.
+
+    Parameters
+    ----------
+    cmidx : pandas.MultiIndex
+        The columns of a DataFrame.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ValueError
+        A level name is None.
+    TypeError
+        A label of any level is not a str.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from oups.store import check_cmidx
+    >>> check_cmidx(pd.MultiIndex.from_tuples([("px", "bid"), ("px", "ask")], names=["", ""]))
+    >>> check_cmidx(pd.MultiIndex.from_tuples([("px", 1)], names=["a", "b"]))
+    Traceback (most recent call last):
+    ...
+    TypeError: name 1 has to be of type 'string', not 'int'.
+    """
     for name in cmidx.names:
         if name is None:
             raise ValueError("not possible to have level name set to None.")
@@ -64,7 +96,29 @@ def check_cmidx(cmidx) -> None:
 
 
 def conform_cmidx(df) -> None:
-    """Fix `df`'s column MultiIndex in place: None level names -> "", labels -> str."""
+    """Make `df`'s column MultiIndex writable, in place: None level names become ``""``
+    and every label its text. Does nothing to flat columns.
+
+    The only function of ``oups`` that modifies its argument.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from oups.store import conform_cmidx
+    >>> df = pd.DataFrame([[1]], columns=pd.MultiIndex.from_tuples([("a", 1, "o")],
+    ...                                                            names=[None, "oh", None]))
+    >>> conform_cmidx(df)
+    >>> list(df.columns), list(df.columns.names)
+    ([('a', '1', 'o')], ['', 'oh', ''])
+    """
     cmidx = df.columns
     if not isinstance(cmidx, pd.MultiIndex):
         return

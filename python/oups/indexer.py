@@ -1,4 +1,4 @@
-"""Indexer decorators: ``@toplevel`` and ``@sublevel`` (behaviour.md §1).
+"""Indexer decorators: ``@toplevel`` and ``@sublevel`` (docs/behaviour.md#keys).
 
 A ``@toplevel`` class is a frozen, ordered dataclass whose instances ("keys") name
 datasets of a :class:`oups.store.Store`. Every rule about keys runs in the C++ core
@@ -170,7 +170,7 @@ def _declared_depth(cls) -> int:
 
 
 def _runtime_levels(key, schema) -> tuple:
-    """Own values of each level of `key`, validated value by value (§1.3)."""
+    """Own values of each level of `key`, validated value by value (docs/behaviour.md#keys)."""
     levels = []
     shapes = []
     record = key
@@ -241,17 +241,53 @@ class _KeyProperties:
 
     @property
     def field_sep(self) -> str:
-        """The separator between fields in ``str(key)`` and ``to_path()``."""
+        """str: the separator between fields in ``str(key)`` and ``to_path()`` (read-only).
+
+        Examples
+        --------
+        >>> from oups.store import toplevel
+        >>> @toplevel(fields_sep=".")
+        ... class Key:
+        ...     city: str
+        ...     year: int
+        >>> Key("oslo", 2024).field_sep, Key.field_sep
+        ('.', '.')
+        """
         return type(self)._oups_sep
 
     @property
     def fields_sep(self) -> str:
-        """Same as :attr:`field_sep`."""
+        """str: same as :attr:`field_sep` (the spelling of the ``@toplevel`` keyword).
+
+        Examples
+        --------
+        >>> from oups.store import toplevel
+        >>> @toplevel
+        ... class Key:
+        ...     city: str
+        >>> Key("oslo").fields_sep
+        '-'
+        """
         return type(self)._oups_sep
 
     @property
     def depth(self) -> int:
-        """The number of directory levels of the key's class."""
+        """int: number of directory levels of the key's class (1 + nested levels).
+
+        Examples
+        --------
+        >>> from oups.store import toplevel, sublevel
+        >>> @sublevel
+        ... class Sampling:
+        ...     frequency: str
+        >>> @toplevel
+        ... class Measure:
+        ...     quantity: str
+        ...     city: str
+        ...     sampling: Sampling
+        >>> Measure("temperature", "berlin", Sampling("1D")).depth, Measure.depth
+        (2, 2)
+        """
         return _depth_of(type(self))
 
 
@@ -267,7 +303,29 @@ def _make_toplevel(cls, sep: str):
         object.__setattr__(self, "_oups_key", key)
 
     def to_path(self) -> pathlib.Path:
-        """Relative path: one directory per level (e.g. ``temperature-berlin/1D``)."""
+        """The key's relative path: one directory per level.
+
+        Returns
+        -------
+        pathlib.Path
+            Each level's own fields joined by the separator, e.g.
+            ``temperature-berlin/1D``.
+
+        Examples
+        --------
+        >>> from oups.store import toplevel, sublevel
+        >>> @sublevel
+        ... class Sampling:
+        ...     frequency: str
+        >>> @toplevel
+        ... class Measure:
+        ...     quantity: str
+        ...     city: str
+        ...     sampling: Sampling
+        >>> key = Measure("temperature", "berlin", Sampling("1D"))
+        >>> key.to_path().as_posix(), str(key)
+        ('temperature-berlin/1D', 'temperature-berlin-1D')
+        """
         return pathlib.Path(self._oups_key.to_path())
 
     def __str__(self) -> str:
@@ -278,7 +336,35 @@ def _make_toplevel(cls, sep: str):
 
     @classmethod
     def from_path(klass, path):
-        """The key of a relative path, or None when it does not parse or validate."""
+        """The key of a relative path, or None when it does not parse or validate.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            A relative path with one component per level, as :meth:`to_path` makes.
+            ``int`` fields accept only the canonical decimal form (no ``007``).
+
+        Returns
+        -------
+        key or None
+
+        Raises
+        ------
+        TypeError
+            `path` is not a str or os.PathLike.
+
+        Examples
+        --------
+        >>> from oups.store import toplevel
+        >>> @toplevel
+        ... class Key:
+        ...     city: str
+        ...     year: int
+        >>> Key.from_path("oslo-2024")
+        Key(city='oslo', year=2024)
+        >>> Key.from_path("oslo-2024-extra") is None, Key.from_path("oslo-007") is None
+        (True, True)
+        """
         if isinstance(path, pathlib.PurePath):
             text = path.as_posix()
         elif isinstance(path, (str, os.PathLike)):
@@ -295,7 +381,37 @@ def _make_toplevel(cls, sep: str):
 
     @classmethod
     def from_str(klass, string):
-        """The key of a flat string (all fields joined by the separator), or None."""
+        """The key of a flat string (all fields joined by the separator), or None.
+
+        Parameters
+        ----------
+        string : str
+            As ``str(key)`` makes it.
+
+        Returns
+        -------
+        key or None
+            None when the piece count, a conversion or the validation fails.
+
+        Raises
+        ------
+        TypeError
+            `string` is not a str.
+
+        Examples
+        --------
+        >>> from oups.store import toplevel, sublevel
+        >>> @sublevel
+        ... class Sampling:
+        ...     frequency: str
+        >>> @toplevel
+        ... class Measure:
+        ...     quantity: str
+        ...     city: str
+        ...     sampling: Sampling
+        >>> Measure.from_str("temperature-berlin-1D")
+        Measure(quantity='temperature', city='berlin', sampling=Sampling(frequency='1D'))
+        """
         if not isinstance(string, str):
             raise TypeError(f"'string' must be a str, not {type(string)}.")
         schema = _declared_schema(klass)
@@ -361,8 +477,53 @@ def _depth_of(cls) -> int:
 
 
 def toplevel(cls=None, *, field_sep=None, fields_sep=None):
-    """Make `cls` a toplevel indexer (bare ``@toplevel``, ``@toplevel()`` or with a
-    separator: ``@toplevel(fields_sep=".")``; ``field_sep=`` is accepted too)."""
+    """Class decorator: make `cls` an indexer whose instances (keys) name datasets.
+
+    The class becomes a frozen, ordered dataclass with ``to_path()``, ``str(key)``,
+    ``from_path()``, ``from_str()`` and the read-only ``field_sep``/``fields_sep`` and
+    ``depth``. Field values must be ``int`` (64-bit) or ``str`` without the separator,
+    ``/`` or ``.``, not empty; the last field may be a ``@sublevel`` record, which
+    makes a sub-directory (docs/behaviour.md#keys). Keys pickle and compare by value.
+    Usable bare (``@toplevel``), called (``@toplevel()``) or with a separator.
+
+    Parameters
+    ----------
+    cls : type, optional
+        The class (given when used bare).
+    field_sep, fields_sep : str, optional
+        Separator between fields (default ``"-"``): non-empty, without ``/``. Give at
+        most one of the two spellings.
+
+    Returns
+    -------
+    type
+        The decorated class (or, called without `cls`, the decorator).
+
+    Raises
+    ------
+    ValueError
+        An empty separator or one holding ``/``.
+    TypeError
+        Both spellings given. At key construction: a value of another type than
+        int/str/record, or a record in a wrong position.
+
+    Examples
+    --------
+    >>> from oups.store import toplevel
+    >>> @toplevel
+    ... class CityYear:
+    ...     city: str
+    ...     year: int
+    >>> key = CityYear("berlin", 2023)
+    >>> str(key), key.to_path().as_posix()
+    ('berlin-2023', 'berlin-2023')
+    >>> CityYear.from_str("paris-2024")
+    CityYear(city='paris', year=2024)
+    >>> CityYear("new-york", 2023)
+    Traceback (most recent call last):
+    ...
+    ValueError: use of a forbidden character among ('-', '/', '.') is not possible in new-york.
+    """
     if field_sep is not None and fields_sep is not None:
         raise TypeError("give the separator as 'fields_sep' or 'field_sep', not both.")
     sep = fields_sep if fields_sep is not None else field_sep
@@ -387,12 +548,64 @@ def toplevel(cls=None, *, field_sep=None, fields_sep=None):
 
 
 def sublevel(cls):
-    """A nested level of an indexer: ``dataclass(order=True, frozen=True)``."""
+    """Class decorator for a nested level of an indexer (a sub-directory).
+
+    The same as ``dataclasses.dataclass(order=True, frozen=True)``. A ``@sublevel``
+    record is the last field of a ``@toplevel`` class (or of another sub-level),
+    after at least one other field; its values follow the toplevel's rules.
+
+    Parameters
+    ----------
+    cls : type
+        The class to decorate (bare use only).
+
+    Returns
+    -------
+    type
+        The frozen, ordered dataclass.
+
+    Examples
+    --------
+    >>> from oups.store import toplevel, sublevel
+    >>> @sublevel
+    ... class Sampling:
+    ...     frequency: str
+    >>> @toplevel
+    ... class Measure:
+    ...     quantity: str
+    ...     city: str
+    ...     sampling: Sampling
+    >>> Measure("temperature", "berlin", Sampling("1D")).to_path().as_posix()
+    'temperature-berlin/1D'
+    """
     new_cls = dataclasses.dataclass(order=True, frozen=True)(cls)
     _resolve_annotations(new_cls, _caller_namespace(1))
     return new_cls
 
 
 def is_toplevel(obj) -> bool:
-    """True for a ``@toplevel`` class or instance."""
+    """Whether `obj` is a ``@toplevel`` class or one of its keys.
+
+    Parameters
+    ----------
+    obj : object
+
+    Returns
+    -------
+    bool
+        True when `obj` has a ``field_sep`` attribute and a callable ``from_path``
+        (a ``@sublevel`` class is not toplevel).
+
+    Examples
+    --------
+    >>> from oups.store import toplevel, sublevel, is_toplevel
+    >>> @toplevel
+    ... class Key:
+    ...     city: str
+    >>> @sublevel
+    ... class Sub:
+    ...     x: str
+    >>> is_toplevel(Key), is_toplevel(Key("oslo")), is_toplevel(Sub)
+    (True, True, False)
+    """
     return hasattr(obj, "field_sep") and callable(getattr(obj, "from_path", None))
