@@ -44,6 +44,7 @@ import hashlib
 import itertools
 import os
 import pathlib
+import weakref
 from collections.abc import Mapping
 
 import dask
@@ -131,11 +132,9 @@ def _key_columns(key) -> dict:
 
 
 class _PartitionReader:
-    """The function dd.from_map calls once per partition (picklable; the client-side
-    snapshot holding the registration is not pickled)."""
+    """The function dd.from_map calls once per partition (plain data, picklable)."""
 
-    def __init__(self, path, label, columns, start, end_excl, meta, key_columns, token,
-                 pin=None):
+    def __init__(self, path, label, columns, start, end_excl, meta, key_columns, token):
         self.path = path                # dataset directory (str)
         self.label = label              # ordered column label (the index)
         self.columns = columns          # all column labels of meta (None: all)
@@ -144,11 +143,6 @@ class _PartitionReader:
         self.meta = meta                # zero-row frame: dtypes of every partition
         self.key_columns = key_columns  # {field: value} added as columns (read_store)
         self.token = token
-        self._pin = pin                 # DatasetSnapshot (client process only)
-
-    def __reduce__(self):
-        return (_PartitionReader, (self.path, self.label, self.columns, self.start,
-                                   self.end_excl, self.meta, self.key_columns, self.token))
 
     def __dask_tokenize__(self):
         return ("oups-read", self.token)
@@ -268,7 +262,7 @@ def _read_one(dataset, columns, start, end_excl, partition_rows, key_columns=Non
     token = _token(path, [r[0] for r in raw], columns, start, end_excl, partition_rows,
                    sorted(key_columns.items()))
     reader = _PartitionReader(path, label, list(meta.columns), start, end_excl, meta,
-                              key_columns, token, pin=snap)
+                              key_columns, token)
     if not parts:  # nothing in range: one empty partition (no file to read)
         parts = [()]
         divisions = None
@@ -277,9 +271,20 @@ def _read_one(dataset, columns, start, end_excl, partition_rows, key_columns=Non
     # Dask would convert str columns to "string[pyarrow]" (NA semantics): keep the dtypes
     # to_pandas() gives.
     with dask.config.set({"dataframe.convert-string": False}):
-        return dd.from_map(reader, parts, meta=meta, divisions=divisions,
-                           label="oups-read-" + pathlib.Path(path).name,
-                           enforce_metadata=False)
+        ddf = dd.from_map(reader, parts, meta=meta, divisions=divisions,
+                          label="oups-read-" + pathlib.Path(path).name,
+                          enforce_metadata=False)
+    # The pin lives as long as the collection's expression (every collection derived from
+    # it references it). Not in the tasks: a LocalCluster's scheduler, in this process,
+    # keeps recent task messages for a while.
+    weakref.finalize(ddf.expr, _release, snap)
+    return ddf
+
+
+def _release(snapshot):
+    """Finalizer of a read's expression: drops the last reference to its snapshot (the
+    reader registration ends with it)."""
+    del snapshot
 
 
 def read_dataset(dataset, columns=None, start=None, end_excl=None, *,
