@@ -11,6 +11,10 @@ WritableFile::~WritableFile() = default;
 FileLock::~FileLock() = default;
 FileSystem::~FileSystem() = default;
 
+Result<std::vector<FileInfo>> FileSystem::ListDirNames(const std::string& path) {
+  return ListDir(path);
+}
+
 Result<std::shared_ptr<Buffer>> RandomAccessFile::ReadAt(int64_t offset, int64_t n) {
   if (offset < 0 || n < 0) {
     return Status::InvalidArgument("read of " + std::to_string(n) + " bytes at offset " +

@@ -329,6 +329,50 @@ class PosixFileSystem final : public FileSystem {
     return out;
   }
 
+  Result<std::vector<FileInfo>> ListDirNames(const std::string& path) override {
+    int fd;
+    do {
+      fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) return ErrnoStatus("list directory", path, errno);
+    DIR* dir = ::fdopendir(fd);
+    if (dir == nullptr) {
+      Status s = ErrnoStatus("list directory", path, errno);
+      CloseFd(fd);
+      return s;
+    }
+    std::vector<FileInfo> out;
+    Status st;
+    while (true) {
+      errno = 0;
+      struct dirent* e = ::readdir(dir);
+      if (e == nullptr) {
+        if (errno != 0) st = ErrnoStatus("list directory", path, errno);
+        break;
+      }
+      std::string_view name = e->d_name;
+      if (name == "." || name == "..") continue;
+      FileInfo info;
+      info.name = std::string(name);
+      info.size = -1;
+      if (e->d_type == DT_DIR || e->d_type == DT_REG) {
+        info.is_dir = e->d_type == DT_DIR;
+      } else if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
+        // The file system does not say, or a symbolic link: what it names.
+        struct stat est;
+        if (::fstatat(::dirfd(dir), e->d_name, &est, 0) != 0) {
+          if (errno == ENOENT && e->d_type != DT_LNK) continue;  // removed since readdir
+        } else {
+          info.is_dir = S_ISDIR(est.st_mode);
+        }
+      }
+      out.push_back(std::move(info));
+    }
+    ::closedir(dir);
+    OUPS_RETURN_NOT_OK(st);
+    return out;
+  }
+
   Status CreateDirs(const std::string& path) override {
     if (path.empty()) return Status::InvalidArgument("create directories: empty path");
     // Create each prefix in turn, tolerating ones that exist (or appear

@@ -36,7 +36,7 @@ void Discover(FileSystem& fs, const IndexerSchema& schema, const std::string& re
   for (const FileInfo& e : entries) {
     if (!e.is_dir) continue;
     const std::string path = JoinPath(dir, e.name);
-    Result<std::vector<FileInfo>> listed = fs.ListDir(path);
+    Result<std::vector<FileInfo>> listed = fs.ListDirNames(path);
     if (!listed.ok()) {
       if (!listed.status().IsNotFound()) {
         out->problems.push_back({path, listed.status().ToString(), true});
@@ -91,7 +91,7 @@ Result<bool> Store::Contains(const IndexKey& key) const {
 
 Result<StoreListing> Store::List() const {
   StoreListing out;
-  Result<std::vector<FileInfo>> entries = fs_->ListDir(basepath_);
+  Result<std::vector<FileInfo>> entries = fs_->ListDirNames(basepath_);
   if (!entries.ok()) {
     if (entries.status().IsNotFound()) return out;  // a missing basepath: no keys
     return entries.status();

@@ -151,6 +151,10 @@ Result<std::vector<FileInfo>> TrackingFileSystem::ListDir(const std::string& pat
   recorder_->Call("ListDir");
   return base_->ListDir(path);
 }
+Result<std::vector<FileInfo>> TrackingFileSystem::ListDirNames(const std::string& path) {
+  recorder_->Call("ListDirNames");
+  return base_->ListDirNames(path);
+}
 Status TrackingFileSystem::CreateDirs(const std::string& path) {
   recorder_->Call("CreateDirs");
   return base_->CreateDirs(path);

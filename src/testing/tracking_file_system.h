@@ -64,6 +64,7 @@ class TrackingFileSystem : public FileSystemWrapper {
   Result<bool> Exists(const std::string& path) override;
   Result<FileInfo> Stat(const std::string& path) override;
   Result<std::vector<FileInfo>> ListDir(const std::string& path) override;
+  Result<std::vector<FileInfo>> ListDirNames(const std::string& path) override;
   Status CreateDirs(const std::string& path) override;
   Status DeleteFile(const std::string& path) override;
   Status DeleteDir(const std::string& path) override;

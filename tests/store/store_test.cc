@@ -222,6 +222,12 @@ class UnlistableDirs : public FileSystemWrapper {
     }
     return FileSystemWrapper::ListDir(path);
   }
+  Result<std::vector<FileInfo>> ListDirNames(const std::string& path) override {
+    if (dirs_.count(path)) {
+      return Status::IOError("list directory " + path + ": Permission denied");
+    }
+    return FileSystemWrapper::ListDirNames(path);
+  }
 
  private:
   std::set<std::string> dirs_;

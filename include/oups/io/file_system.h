@@ -102,6 +102,12 @@ class FileSystem {
   virtual Result<FileInfo> Stat(const std::string& path) = 0;
   // Entries of a directory, sorted by name. NotFound if it does not exist.
   virtual Result<std::vector<FileInfo>> ListDir(const std::string& path) = 0;
+  // Entries of a directory in no particular order, with `is_dir` but without
+  // sizes (size -1): on a local file system no stat per entry where the
+  // directory itself gives the type, so listing a store of 100,000 datasets
+  // costs one pass over the directory. An entry that cannot be examined is
+  // returned as a non-directory. Default: ListDir.
+  virtual Result<std::vector<FileInfo>> ListDirNames(const std::string& path);
   // Creates `path` and missing parents; OK if it exists.
   virtual Status CreateDirs(const std::string& path) = 0;
   virtual Status DeleteFile(const std::string& path) = 0;

@@ -38,6 +38,9 @@ class FileSystemWrapper : public FileSystem {
   Result<std::vector<FileInfo>> ListDir(const std::string& path) override {
     return base_->ListDir(path);
   }
+  Result<std::vector<FileInfo>> ListDirNames(const std::string& path) override {
+    return base_->ListDirNames(path);
+  }
   Status CreateDirs(const std::string& path) override { return base_->CreateDirs(path); }
   Status DeleteFile(const std::string& path) override { return base_->DeleteFile(path); }
   Status DeleteDir(const std::string& path) override { return base_->DeleteDir(path); }
