@@ -3,7 +3,7 @@
 
     PYTHONPATH=<build>/python $OUPS_PYTHON interop/python/py_interop.py WORKDIR
 
-1. pandas -> oups -> DuckDB: datasets holding every dtype of the matrix (behaviour.md §3.8),
+1. pandas -> oups -> DuckDB: datasets holding every dtype of the matrix (docs/behaviour.md#column-types),
    tz-aware timestamps in several zones (also as the ordered column, with "D" periods) and a column
    MultiIndex are written through oups.store.write in several writes (rewrites included); DuckDB
    (interop/python/duckdb_py.py dump) reads each metadata file and the row-group files in the
@@ -144,7 +144,7 @@ def python_datasets(work):
 
 def render(value, duck_type):
     """What duckdb_py.py gives for pandas `value` read as `duck_type`: None for null (pandas
-    NaN/NaT/None/NA: §3.8 stores numpy NaN as null), ("num", x) for floats, else text."""
+    NaN/NaT/None/NA: numpy NaN is stored as null, docs/behaviour.md#column-types), ("num", x) for floats, else text."""
     if value is None or value is pd.NA or value is pd.NaT or (
             isinstance(value, (float, np.floating)) and math.isnan(value)):
         return None
@@ -273,7 +273,7 @@ def check_python_to_duckdb(work, counts):
         if metas != META_COLUMNS:
             problems.append(f"{name}_opdmd: DuckDB sees columns {metas}")
         compare_columns(name, frame, duck, problems)
-        # The zone of every tz-aware column is kept in the dataset's schema (§3.8), read here
+        # The zone of every tz-aware column is kept in the dataset's schema (docs/behaviour.md#column-types), read here
         # from the metadata file's `oups` key as DuckDB returns it.
         try:
             fields = {f["name"]: f["type"] for f in json.loads(duck["oups"])["schema"]["fields"]}

@@ -224,7 +224,8 @@ def _tz_name(tz) -> str:
 
 
 def _tz_lib(tz) -> str:
-    """Which library `tz` comes from, to restore the same kind of object (§3.8)."""
+    """Which library `tz` comes from, to restore the same kind of object
+    (docs/behaviour.md#column-types)."""
     module = type(tz).__module__
     if module.startswith("pytz"):
         return "pytz"
@@ -492,7 +493,7 @@ def column_spec(label, series, stored_decimal=None):
             raise _unsupported(label, dtype, " (categories must be str or int)")
         cat_values = [c if isinstance(c, str) else int(c) for c in cats]
         # Categories in order of first appearance in the data, then the unused ones:
-        # the order in which a later write extends the recorded categories (§3.8).
+        # the order in which a later write extends the recorded categories (docs/behaviour.md#schema).
         used = pd.unique(codes[~missing]) if len(codes) else codes
         seen = set(int(c) for c in used)
         appearance = [cat_values[int(c)] for c in used] + [
@@ -560,7 +561,7 @@ def column_spec(label, series, stored_decimal=None):
         if k == "M":
             return ("timestamp", ints, valid, unit, ""), {"dtype": dtype.name}
         # Durations are stored as an INT64 count of the unit, the unit in the details
-        # (§3.8); the core's duration type does not survive its row-group reader.
+        # (docs/behaviour.md#column-types); the core's duration type does not survive its row-group reader.
         return ("int64", ints, valid, None, None), {"dtype": f"timedelta64[{unit}]"}
     if k == "O":
         return _object_spec(label, np.ascontiguousarray(values), stored_decimal)
@@ -604,7 +605,8 @@ def frame_to_table(df, stored_schema=None):
 
 
 def check_ordered_column(details: dict, ordered_name: str | None) -> None:
-    """TypeError when the ordered column's pandas dtype cannot order rows (§3.8): the
+    """TypeError when the ordered column's pandas dtype cannot order rows
+    (docs/behaviour.md#ordered-column): the
     core sees categoricals as strings and durations as integers."""
     if ordered_name is None:
         return

@@ -1,4 +1,5 @@
-"""Indexer classes declared with postponed (string) annotations, for the depth test of §1.4."""
+"""Indexer classes declared with postponed (string) annotations, for the depth test
+(docs/behaviour.md#key-paths)."""
 from __future__ import annotations
 
 from oups.store import sublevel, toplevel

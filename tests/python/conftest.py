@@ -1,4 +1,4 @@
-"""Shared fixtures and helpers of the oups pytest suite (behaviour.md §1-§8 through the Python API).
+"""Shared fixtures and helpers of the oups pytest suite (docs/behaviour.md through the Python API).
 
 The suite imports the built package: run it with PYTHONPATH pointing at the build's python
 directory, e.g. ``PYTHONPATH=build-py/python /usr/bin/python3 -m pytest -q tests/python``.
@@ -27,7 +27,7 @@ def write_rgs(dirpath, df, ordered_on, offsets, **kwargs):
 
     Each slice is appended by its own write with a row-group target equal to its length and no
     de-duplication: a pure append of rows >= the last stored max forms an orphan OAR that is
-    written as one rg (§4.3 no-drop mode puts values equal to the max after the rg).
+    written as one rg (without de-duplication a value equal to the max goes after the rg: docs/behaviour.md#merge).
     """
     bounds = list(offsets) + [len(df)]
     for lo, hi in zip(bounds[:-1], bounds[1:]):
@@ -52,7 +52,7 @@ def rg_files(dirpath):
 
 @pytest.fixture
 def ts_df():
-    """8 rows, two-hourly timestamps (§3.6 example)."""
+    """8 rows, two-hourly timestamps (the write example of docs/behaviour.md#writing)."""
     return pd.DataFrame({
         "timestamp": pd.date_range("2021-01-01 08:00", periods=8, freq="2h"),
         "temperature": [8.5, 5.0, 7.0, 1.5, 3.0, 9.5, 4.0, 2.5],

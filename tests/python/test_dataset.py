@@ -1,4 +1,4 @@
-"""behaviour.md §3 (OrderedParquetDataset) through the Python API."""
+"""docs/behaviour.md#datasets (OrderedParquetDataset) through the Python API."""
 import os
 import pathlib
 import re
@@ -25,7 +25,7 @@ def one_row_rgs(path, n=8):
     return df
 
 
-# ---------------------------------------------------------------------------- §3.1 constructor
+# ---------------------------------------------------------------------------- constructor (docs/behaviour.md#datasets)
 
 def test_new_dataset_touches_nothing(tmp_path):
     target = tmp_path / "sub" / "ds"
@@ -147,7 +147,7 @@ def test_rg_file_names_and_metadata_layout(tmp_path):
         assert (path / f).read_bytes()[:4] == b"PAR1"
 
 
-# ---------------------------------------------------------------------------- §3.2 snapshots
+# ---------------------------------------------------------------------------- snapshots (docs/behaviour.md#snapshots)
 
 def test_handle_follows_commits(tmp_path):
     path = tmp_path / "ds"
@@ -202,7 +202,7 @@ def test_views_and_iterators_keep_their_snapshot(tmp_path):
     del view, last, it, first, rest
 
 
-# ---------------------------------------------------------------------------- §3.3 properties
+# ---------------------------------------------------------------------------- properties (docs/behaviour.md#properties)
 
 def test_key_value_metadata_is_a_copy(tmp_path):
     path = tmp_path / "ds"
@@ -258,7 +258,7 @@ def test_is_newly_initialized_metadata_only(tmp_path):
     assert (tmp_path / "ds_opdmd").is_file() and not path.exists()
 
 
-# ---------------------------------------------------------------------------- §3.4 indexing
+# ---------------------------------------------------------------------------- indexing (docs/behaviour.md#views)
 
 def test_len_indexing_slicing(tmp_path):
     path = tmp_path / "ds"
@@ -324,7 +324,7 @@ def test_views_are_read_only(tmp_path):
     assert len(opd) == 4
 
 
-# ---------------------------------------------------------------------------- §3.5 to_pandas
+# ---------------------------------------------------------------------------- to_pandas (docs/behaviour.md#reading)
 
 def test_to_pandas_reference_examples(tmp_path):
     path = tmp_path / "ds"
@@ -465,7 +465,7 @@ def test_to_pandas_no_rows(tmp_path):
     assert out["a"].dtype == np.int64
 
 
-# ---------------------------------------------------------------------------- §3.6 write()
+# ---------------------------------------------------------------------------- write() (docs/behaviour.md#writing)
 
 def test_write_method_example(tmp_path):
     df = pd.DataFrame({"timestamp": pd.date_range("2021-01-01 08:00", periods=8, freq="2h"),
@@ -495,7 +495,7 @@ def test_write_method_ordered_on_rules(tmp_path):
         opd.write(df=df_ref(2), dirpath=tmp_path / "other")
 
 
-# ---------------------------------------------------------------------------- §3.7 removal
+# ---------------------------------------------------------------------------- removal (docs/behaviour.md#removal)
 
 def test_remove_from_disk(tmp_path):
     path = tmp_path / "ds"

@@ -1,4 +1,5 @@
-"""behaviour.md §3.8 (dtype matrix, ordered column types, schema checks) and §3.9 (column
+"""docs/behaviour.md#column-types (dtype matrix, ordered column types, schema checks) and
+docs/behaviour.md#column-multiindex (column
 MultiIndex) through the Python API; round trips checked with pandas.testing.assert_frame_equal."""
 import datetime
 import decimal
@@ -262,7 +263,7 @@ def test_categories_extended_in_order_of_appearance(tmp_path):
     assert cats.index("z") > cats.index("a")
 
 
-# ---------------------------------------------------------------------------- §3.9 MultiIndex
+# ---------------------------------------------------------------------------- MultiIndex (docs/behaviour.md#column-multiindex)
 
 def mi_frame():
     cols = pd.MultiIndex.from_tuples([("ts", ""), ("price", "bid"), ("price", "ask"),
@@ -364,7 +365,7 @@ def test_conformed_frame_writes(tmp_path):
 
 def test_write_strided_frame(tmp_path):
     # Frames that are views with strides (iloc[::2], a column of a 2-D block, reversed order)
-    # are ordinary pandas inputs (§7.4): written values must be the view's values.
+    # are ordinary pandas inputs (docs/behaviour.md#python-api): written values must be the view's values.
     big = pd.DataFrame({"o": np.arange(2 * N, dtype="int64"),
                         **{k: pd.concat([v, v], ignore_index=True) for k, v in CASES.items()}})
     view = big.iloc[::2]

@@ -1,5 +1,5 @@
-"""behaviour.md §8: the rows of the error table not already exercised by the section files,
-each with its exception type and (where §8 quotes one) its message start; bad input leaves the
+"""docs/behaviour.md#errors: the rows of the error table not already exercised by the section files,
+each with its exception type and (where the documentation quotes one) its message start; bad input leaves the
 stored data intact."""
 import numpy as np
 import pandas as pd
@@ -184,7 +184,7 @@ def test_bad_input_leaves_stored_data_intact(tmp_path):
 
 
 def test_invalid_writes_and_reads_of_missing_dataset_create_nothing(tmp_path):
-    # §2.5 step 1 / §4.2 step 1: input checks happen before the disk is touched; §3.1 / §5.3:
+    # docs/behaviour.md#writing step 1: input checks happen before the disk is touched; #datasets / #store:
     # handles and reads of a missing dataset create nothing (the original left lock files).
     bad_calls = [
         dict(df=df([5, 4])),
@@ -207,7 +207,7 @@ def test_invalid_writes_and_reads_of_missing_dataset_create_nothing(tmp_path):
 
 
 def test_dataset_of_the_original_oups_refused(tmp_path):
-    # §2.10: the original's metadata file has file_ids uint16 and n_rows uint32. Build such a
+    # docs/behaviour.md#datasets (datasets of the original oups): the original's metadata file has file_ids uint16 and n_rows uint32. Build such a
     # Parquet file with the package itself (a dataset whose only rg has those 4 columns), and
     # place it as the metadata file of a dataset with 5-digit rg file names.
     src = tmp_path / "src"

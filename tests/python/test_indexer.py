@@ -1,4 +1,5 @@
-"""behaviour.md §1 (Indexer) and the indexer rows of §8, through oups.store."""
+"""docs/behaviour.md#keys (Indexer) and the indexer rows of docs/behaviour.md#errors, through
+oups.store."""
 import dataclasses
 import os
 import pathlib
@@ -94,7 +95,7 @@ class StrStrSub:
     sub: Sub
 
 
-# ---------------------------------------------------------------------------- §1.2 decorators
+# ---------------------------------------------------------------------------- decorators (docs/behaviour.md#keys)
 
 def test_decorator_bare_called_and_keywords():
     @toplevel
@@ -257,7 +258,7 @@ def test_package_exports():
     assert isinstance(oups.__version__, str) and oups.__version__
 
 
-# ---------------------------------------------------------------------------- §1.3 validation
+# ---------------------------------------------------------------------------- validation (docs/behaviour.md#keys)
 
 @sublevel
 class Rec:
@@ -407,7 +408,7 @@ def test_annotations_not_enforced_at_construction():
     assert AnyInt.from_str("abc") is None  # but does not round-trip through parsing
 
 
-# ---------------------------------------------------------------------------- §1.4 paths
+# ---------------------------------------------------------------------------- paths (docs/behaviour.md#key-paths)
 
 def test_paths_and_strings():
     k = TopLevel("aha", 2, SubLevel1(5, "oh", SubLevel2("ou", 3, 7)))
@@ -439,7 +440,7 @@ def test_depth_with_postponed_annotations():
     assert PTop.from_str("n-1-w-2") == k
 
 
-# ---------------------------------------------------------------------------- §1.5 parsing
+# ---------------------------------------------------------------------------- parsing (docs/behaviour.md#key-parsing)
 
 def test_round_trips():
     keys = [TopLevel("aha", 2, SubLevel1(5, "oh", SubLevel2("ou", 3, 7))),
@@ -517,7 +518,7 @@ def test_parsing_wrong_argument_type(arg):
         TopLevel.from_str(arg)
 
 
-# ---------------------------------------------------------------------------- §1.6 ordering
+# ---------------------------------------------------------------------------- ordering (docs/behaviour.md#key-ordering)
 
 def test_equality_hash_and_ordering():
     a = TopLevel("aha", 2, SubLevel1(5, "oh", SubLevel2("ou", 3, 7)))

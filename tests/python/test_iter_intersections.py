@@ -1,4 +1,4 @@
-"""behaviour.md §6 (Store.iter_intersections) with small hand-computed chunks."""
+"""docs/behaviour.md#iter-intersections (Store.iter_intersections) with small hand-computed chunks."""
 import pandas as pd
 import pandas.testing as pdt
 import pytest
@@ -199,7 +199,8 @@ def test_timestamps_and_seed_like_call(tmp_path):
 
 
 def test_missing_datasets_leave_nothing_on_disk(tmp_path):
-    # §6.2: keys without a dataset are ignored; like store[missing] (§5.3, §9) this must not
+    # docs/behaviour.md#iter-intersections: keys without a dataset are ignored; like store[missing]
+    # (docs/behaviour.md#store) this must not
     # leave files behind in the store.
     st = Store(tmp_path, K)
     assert list(st.iter_intersections([K("x"), K("y")], start=1)) == []

@@ -1,4 +1,4 @@
-"""Writer lock across processes and threads (behaviour.md §2.7, §2.8, §3.2 through Python):
+"""Writer lock across processes and threads (docs/behaviour.md#writer-lock, #snapshots through Python):
 two Python processes writing the same dataset concurrently through the lock (final content = the
 union, no lost row), TimeoutError while another process holds the lock, readers never blocked."""
 import os
@@ -201,7 +201,7 @@ def test_threads_serialise_writes_in_one_process(tmp_path):
 
 
 def test_writers_race_with_parent_pruning(tmp_path):
-    # §5.4: `del store[k]` prunes now-empty parents; a writer of a sibling dataset racing with
+    # docs/behaviour.md#store: `del store[k]` prunes now-empty parents; a writer of a sibling dataset racing with
     # the pruning re-creates the missing parent directories and retries, never fails.
     from oups.store import sublevel
 
@@ -254,7 +254,7 @@ KILLED_WRITER = textwrap.dedent("""
 
 @pytest.mark.parametrize("delay", [0.0, 0.03, 0.1, 0.2])
 def test_writer_killed_leaves_whole_batches(tmp_path, delay):
-    # §2.9 with a real process: SIGKILL at an arbitrary instant leaves the dataset as it was
+    # docs/behaviour.md#crash-safety with a real process: SIGKILL at an arbitrary instant leaves the dataset as it was
     # before or after the write in progress (whole batches only), and the next write succeeds
     # and removes the leftovers.
     path = tmp_path / "ds"

@@ -1,4 +1,5 @@
-"""behaviour.md §5 (Store) through the Python API, with the §5.5 discovery fixture."""
+"""docs/behaviour.md#store (Store) through the Python API, with a discovery fixture
+(docs/behaviour.md#discovery)."""
 import pathlib
 
 import pandas as pd
@@ -233,7 +234,7 @@ def test_delete_then_write_again(tmp_path):
     pdt.assert_frame_equal(store[k].to_pandas(), frame(2))
 
 
-# ---------------------------------------------------------------------------- §7.5 seed, asserted
+# ---------------------------------------------------------------------------- the examples of the original's store documentation, asserted
 
 @toplevel
 class CityYearIndex:

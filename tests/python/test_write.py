@@ -1,5 +1,5 @@
-"""behaviour.md §4 (write() and its planner) as visible from Python: parameters and defaults,
-row-group layouts produced by the n-rows and time-period strategies (reference plans of §4.11
+"""docs/behaviour.md#writing (write() and its planner) as visible from Python: parameters and defaults,
+row-group layouts produced by the n-rows and time-period strategies (reference plans, docs/behaviour.md#merge
 checked through the resulting row groups and file ids), duplicates, key-value metadata."""
 import datetime
 
@@ -41,7 +41,7 @@ def build(path, rgs, tag="o"):
 # ---------------------------------------------------------------------------- regression tests
 
 def test_required_regression_planning_after_dedup(tmp_path):
-    # §4.2: the original lost the new 11 here.
+    # docs/behaviour.md#duplicates: the original lost the new 11 here.
     opd = build(tmp_path / "ds", [[1, 2, 3], [10, 11, 12]])
     new = pd.DataFrame({"a": [2, 2, 11], "b": ["n1", "n2", "n3"]})
     write(tmp_path / "ds", ordered_on="a", df=new, row_group_target_size=3, duplicates_on="a")
@@ -50,7 +50,7 @@ def test_required_regression_planning_after_dedup(tmp_path):
 
 
 def test_required_dedup_across_steps(tmp_path):
-    # §4.8 step 3: a duplicate pair split across two steps of a region does not survive.
+    # docs/behaviour.md#merge: a duplicate pair split across two steps of a region does not survive.
     path = tmp_path / "ds"
     df = pd.DataFrame({"a": [1, 2, 2, 2, 3, 3], "b": ["p", "y", "q", "y", "r", "s"]})
     opd = write_rgs(path, df, "a", [0, 3])
@@ -61,7 +61,7 @@ def test_required_dedup_across_steps(tmp_path):
         [[(1, "p"), (2, "q")], [(2, "y"), (3, "r")], [(3, "s")]]
 
 
-# ---------------------------------------------------------------------------- §4.8 execution
+# ---------------------------------------------------------------------------- merge execution (docs/behaviour.md#merge)
 
 def test_execution_old_before_new_on_ties(tmp_path):
     path = tmp_path / "ds"
@@ -88,7 +88,7 @@ def test_execution_untouched_rgs_keep_files(tmp_path):
     assert len(rg_files(path)) == 7  # replaced files deleted after the commit
 
 
-# ---------------------------------------------------------------------------- §4.11 n-rows plans
+# ---------------------------------------------------------------------------- n-rows plans (docs/behaviour.md#merge)
 
 def test_plan_complex(tmp_path):
     path = tmp_path / "ds"
@@ -220,7 +220,7 @@ def test_plan_resize(tmp_path):
     assert len(opd) == 5
 
 
-# ---------------------------------------------------------------------------- §4.11 time-period
+# ---------------------------------------------------------------------------- time-period plans (docs/behaviour.md#time-periods)
 
 def hours(*hm):
     return [pd.Timestamp(f"2024-03-05 {x}") for x in hm]
@@ -310,7 +310,7 @@ def test_frequency_spellings_daily(tmp_path, freq):
     ("W", [6]), ("YS", [6]), ("QS", [6]), ("90 minutes", [6]), (pd.offsets.MonthBegin(), [2, 3, 1]),
 ])
 def test_calendar_frequencies(tmp_path, freq, sizes):
-    # MS on [Jan 1, Jan 1 12:00, Feb 1, Feb 2, Feb 29, Mar 1] -> 0, 2, 5 (§4.7)
+    # MS on [Jan 1, Jan 1 12:00, Feb 1, Feb 2, Feb 29, Mar 1] -> 0, 2, 5 (docs/behaviour.md#time-periods)
     ts = pd.to_datetime(["2024-01-01", "2024-01-01 12:00", "2024-02-01", "2024-02-02",
                          "2024-02-29", "2024-03-01"], format="ISO8601")
     if freq in ("h", "90 minutes"):
@@ -371,7 +371,7 @@ def test_time_period_on_non_temporal_column(tmp_path):
               max_n_off_target_rgs=1)
 
 
-# ---------------------------------------------------------------------------- §4.1 parameters
+# ---------------------------------------------------------------------------- parameters (docs/behaviour.md#write-parameters)
 
 def test_write_returns_none_and_defaults(tmp_path):
     df = tagged(range(1000), "n")
@@ -417,7 +417,7 @@ def test_df_type(tmp_path, df):
 
 
 def test_metadata_only_write_and_update(tmp_path):
-    # §7.5 "Also".
+    # docs/behaviour.md#key-value-metadata (metadata-only write, then update).
     path = tmp_path / "ds"
     write(path, ordered_on="a", df=None, key_value_metadata={"a": "b", "ts": "x"})
     opd = OrderedParquetDataset(path)
@@ -614,7 +614,7 @@ def test_duplicates_untouched_rgs_keep_theirs(tmp_path):
     assert layout(opd, "a") == [[1, 1], [5]]
 
 
-# ---------------------------------------------------------------------------- schema (§3.8)
+# ---------------------------------------------------------------------------- schema (docs/behaviour.md#schema)
 
 def test_schema_recorded_by_first_write_even_zero_rows(tmp_path):
     path = tmp_path / "ds"
