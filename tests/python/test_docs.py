@@ -57,3 +57,39 @@ def test_no_tracked_file_refers_to_the_design_documents():
                          capture_output=True, text=True)
     assert res.returncode in (0, 1), res.stderr
     assert res.stdout == "", f"files referring to {needle}:\n{res.stdout}"
+
+
+def _public_members(cls):
+    names = [n for n in vars(cls) if not n.startswith("_")]
+    names += [n for n in ("__init__", "__len__", "__getitem__", "__iter__", "__repr__",
+                          "__contains__", "__delitem__") if n in vars(cls)]
+    return names
+
+
+def test_every_public_name_has_a_numpydoc_docstring():
+    import oups
+    import oups.store
+
+    names = {n: getattr(oups.store, n) for n in oups.store.__all__}
+    names.update({n: getattr(oups, n) for n in oups.__all__ if n != "__version__"})
+    missing = []
+    for name, obj in names.items():
+        doc = obj.__doc__ or ""
+        if "Examples\n" not in doc or ">>> " not in doc:
+            missing.append(f"{name}: no Examples section")
+        if callable(obj) and not isinstance(obj, type) and obj.__name__ != "sublevel" \
+                and "Parameters\n" not in doc:
+            missing.append(f"{name}: no Parameters section")
+        if isinstance(obj, type):
+            if "Parameters\n" not in doc:
+                missing.append(f"{name}: no Parameters section")
+            for member in _public_members(obj):
+                attr = vars(obj)[member]
+                mdoc = (attr.fget if isinstance(attr, property) else attr).__doc__ or ""
+                if member == "__init__":
+                    continue  # documented by the class docstring (numpydoc convention)
+                if not mdoc.strip() or mdoc.lstrip().startswith("#"):
+                    missing.append(f"{name}.{member}: no docstring")
+                elif not member.startswith("__") and "Examples\n" not in mdoc:
+                    missing.append(f"{name}.{member}: no Examples section")
+    assert missing == []
