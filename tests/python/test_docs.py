@@ -93,3 +93,18 @@ def test_every_public_name_has_a_numpydoc_docstring():
                 elif not member.startswith("__") and "Examples\n" not in mdoc:
                     missing.append(f"{name}.{member}: no Examples section")
     assert missing == []
+
+
+def test_every_docs_anchor_reference_exists():
+    """Every 'behaviour.md#x' / 'python.md#x' written in a tracked file names an anchor the
+    page defines (<a id="x">), so references from code, headers and tests stay valid."""
+    if shutil.which("git") is None or not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+    for page in ("behaviour", "python"):
+        res = subprocess.run(["git", "-C", str(REPO), "grep", "-ohE", page + r"\.md#[a-z0-9-]+"],
+                             capture_output=True, text=True)
+        assert res.returncode in (0, 1), res.stderr
+        anchors = set(re.findall(r'<a id="([a-z0-9-]+)"></a>',
+                                 (REPO / "docs" / f"{page}.md").read_text()))
+        used = {line.split("#", 1)[1] for line in res.stdout.split()}
+        assert used - anchors == set(), f"docs/{page}.md lacks anchors {sorted(used - anchors)}"
