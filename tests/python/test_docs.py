@@ -96,8 +96,9 @@ def test_every_public_name_has_a_numpydoc_docstring():
 
 
 def test_every_docs_anchor_reference_exists():
-    """Every 'behaviour.md#x' / 'python.md#x' written in a tracked file names an anchor the
-    page defines (<a id="x">), so references from code, headers and tests stay valid."""
+    """Every reference 'docs/<page>.md' + '#' + anchor written in a tracked file names an
+    anchor the page defines (an <a id=...> tag), so references from code, headers and tests
+    stay valid."""
     if shutil.which("git") is None or not (REPO / ".git").exists():
         pytest.skip("not a git checkout")
     for page in ("behaviour", "python"):
