@@ -5,7 +5,7 @@
 For each DIR/<name>.expected.jsonl (oups's rendering of OrderedDataset::Read(), i.e. every row
 in row order):
   1. metadata file: DuckDB reads DIR/<name>_opdmd as Parquet and sees exactly the columns
-     file_ids, n_rows, ordered_on_mins, ordered_on_maxs (in this order);
+     file_ids, n_rows, ordered_on_mins, ordered_on_maxs, file_crc32 (in this order);
   2. files: the files of DIR/<name>/*.parquet are exactly the file_<id>.parquet (id
      zero-padded to 8 digits) its file_ids name, and each holds n_rows rows;
   3. rows: DuckDB reading DIR/<name>/*.parquet, ordered by the position of each file's id in
@@ -22,7 +22,7 @@ import tempfile
 from lib import (Tally, check_file_list, describe, first_difference, lit, oups_select_list,
                  open_duckdb, read_lines, rows, usage_dir)
 
-META_COLUMNS = ["file_ids", "n_rows", "ordered_on_mins", "ordered_on_maxs"]
+META_COLUMNS = ["file_ids", "n_rows", "ordered_on_mins", "ordered_on_maxs", "file_crc32"]
 
 
 def file_name(file_id):

@@ -12,7 +12,7 @@ files: for each DIR/FILE.parquet with a FILE.parquet.expected.jsonl:
      key-value metadata with the same value.
 datasets: for each DIR/<name>.expected.jsonl:
   1. pyarrow reads DIR/<name>_opdmd and sees exactly the columns file_ids, n_rows,
-     ordered_on_mins, ordered_on_maxs;
+     ordered_on_mins, ordered_on_maxs, file_crc32 (each file's zlib CRC-32, checked);
   2. DIR/<name>/ holds exactly the file_<id>.parquet files the metadata names, each with the
      number of rows the metadata gives and statistics as in check_statistics();
   3. the files read by pyarrow and concatenated in the metadata's order render exactly the
@@ -26,6 +26,7 @@ import os
 import shutil
 import sys
 import tempfile
+import zlib
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -34,7 +35,7 @@ import pyarrow.parquet as pq
 from lib import (Tally, check_file_list, export_jsonl, first_difference, open_duckdb,
                  read_lines, show)
 
-META_COLUMNS = ["file_ids", "n_rows", "ordered_on_mins", "ordered_on_maxs"]
+META_COLUMNS = ["file_ids", "n_rows", "ordered_on_mins", "ordered_on_maxs", "file_crc32"]
 
 
 def render_table(con, table, out):
@@ -176,6 +177,7 @@ def check_dataset(con, d, name, tmp, problems):
         return
     ids = meta.column("file_ids").to_pylist()
     n_rows = meta.column("n_rows").to_pylist()
+    crcs = meta.column("file_crc32").to_pylist()
     if not ids:
         problems.append(f"{name}_opdmd: no row group")
         return
@@ -183,8 +185,12 @@ def check_dataset(con, d, name, tmp, problems):
     if not check_file_list(expected_files, os.path.join(d, name), problems):
         return
     tables = []
-    for f, n in zip(expected_files, n_rows):
+    for f, n, crc in zip(expected_files, n_rows, crcs):
         path = os.path.join(d, name, f)
+        with open(path, "rb") as fh:
+            actual_crc = zlib.crc32(fh.read())
+        if crc is not None and crc != actual_crc:
+            problems.append(f"{f}: file_crc32 {crc} in the metadata, the file's CRC-32 is {actual_crc}")
         t = pq.read_table(path)
         if t.num_rows != n:
             problems.append(f"{f}: pyarrow reads {t.num_rows} rows, the metadata says {n}")

@@ -45,7 +45,7 @@ from pyarrow_check import check_statistics  # noqa: E402
 
 ZONES = ["UTC", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe",
          "Pacific/Chatham", "America/St_Johns"]
-META_COLUMNS = ["file_ids", "n_rows", "ordered_on_mins", "ordered_on_maxs"]
+META_COLUMNS = ["file_ids", "n_rows", "ordered_on_mins", "ordered_on_maxs", "file_crc32"]
 
 
 # ------------------------------------------------------------------------------- frames

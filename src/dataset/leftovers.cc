@@ -56,6 +56,9 @@ DatasetMetadata AsLeftoversOnly(const DatasetMetadata& record) {
   std::set<uint64_t> ids(record.obsolete_file_ids.begin(), record.obsolete_file_ids.end());
   ids.insert(record.file_ids.begin(), record.file_ids.end());
   out.obsolete_file_ids.assign(ids.begin(), ids.end());
+  // Commits keep counting across a removal: a dataset written again at the
+  // same path never repeats a version number of the removed one.
+  out.version = record.version;
   return out;
 }
 

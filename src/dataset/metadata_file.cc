@@ -21,6 +21,7 @@ namespace {
 
 constexpr const char* kFileIds = "file_ids";
 constexpr const char* kNRows = "n_rows";
+constexpr const char* kCrc32 = "file_crc32";
 constexpr const char* kMins = "ordered_on_mins";
 constexpr const char* kMaxs = "ordered_on_maxs";
 
@@ -233,11 +234,8 @@ std::string EncodeOupsJson(const DatasetMetadata& md) {
     for (uint64_t id : md.obsolete_file_ids) ids.Push(json::Value::UInt(id));
     root.Add("obsolete_file_ids", std::move(ids));
   }
-  if (!md.file_crc32.empty()) {
-    json::Value crcs = json::Value::Object();
-    for (const auto& [id, crc] : md.file_crc32) crcs.Add(std::to_string(id), json::Value::UInt(crc));
-    root.Add("file_crc32", std::move(crcs));
-  }
+  root.Add("version", json::Value::UInt(md.version));
+  if (md.committed_at) root.Add("committed_at", json::Value::String(*md.committed_at));
   return json::Serialize(root);
 }
 
@@ -254,6 +252,25 @@ Status DecodeOupsJson(const std::string& text, DatasetMetadata* md) {
     return Status::NotSupported("format_version " + std::to_string(*v) +
                                 " is newer than the supported version " +
                                 std::to_string(kFormatVersion) + "; upgrade oups");
+  }
+  md->format_version = static_cast<int>(*v);
+  if (const json::Value* req = root.Find("required_features"); req != nullptr && !req->is_null()) {
+    if (!req->is_array()) return Status::Corruption("required_features is not an array");
+    for (const auto& f : req->items()) {
+      // No feature is defined yet: any is one this reader does not know.
+      const std::string name = f.is_string() ? f.string_value() : json::Serialize(f);
+      return Status::NotSupported("it requires the feature '" + name +
+                                  "', unknown to this version of oups; upgrade oups");
+    }
+  }
+  if (const json::Value* ver = root.Find("version"); ver != nullptr && !ver->is_null()) {
+    auto n = ver->AsUInt64();
+    if (!n.ok()) return Status::Corruption("version is not a uint64");
+    md->version = *n;
+  }
+  if (const json::Value* at = root.Find("committed_at"); at != nullptr && !at->is_null()) {
+    if (!at->is_string()) return Status::Corruption("committed_at is not a string");
+    md->committed_at = at->string_value();
   }
   const json::Value* oo = root.Find("ordered_on");
   if (oo == nullptr) return Status::Corruption("key 'oups' has no ordered_on");
@@ -324,7 +341,7 @@ Status DecodeOupsJson(const std::string& text, DatasetMetadata* md) {
     }
     md->obsolete_file_ids.assign(ids.begin(), ids.end());
   }
-  const json::Value* crcs = root.Find("file_crc32");
+  const json::Value* crcs = md->format_version == 1 ? root.Find("file_crc32") : nullptr;
   if (crcs != nullptr && !crcs->is_null()) {
     if (!crcs->is_object()) return Status::Corruption("file_crc32 is not an object");
     for (const auto& [key, val] : crcs->members()) {
@@ -387,9 +404,13 @@ Result<DatasetMetadata> ReadMetadataFile(FileSystem& fs, const std::string& path
     }
     return corrupt(st.message());
   }
-  const char* expected[] = {kFileIds, kNRows, kMins, kMaxs};
-  if (cols.size() != 4) return corrupt("expected 4 columns, found " + std::to_string(cols.size()));
-  for (int i = 0; i < 4; ++i) {
+  const char* expected[] = {kFileIds, kNRows, kMins, kMaxs, kCrc32};
+  const size_t n_cols = md.format_version == 1 ? 4 : 5;
+  if (cols.size() != n_cols) {
+    return corrupt("expected " + std::to_string(n_cols) + " columns, found " +
+                   std::to_string(cols.size()));
+  }
+  for (size_t i = 0; i < n_cols; ++i) {
     if (cols[static_cast<size_t>(i)].name != expected[i]) {
       return corrupt("column " + std::to_string(i) + " is '" + cols[static_cast<size_t>(i)].name +
                      "', expected '" + expected[i] + "'");
@@ -407,8 +428,25 @@ Result<DatasetMetadata> ReadMetadataFile(FileSystem& fs, const std::string& path
   for (int i = 0; i < 4; ++i) {
     if (t.column(i).null_count() > 0) return corrupt(std::string("column ") + expected[i] + " holds nulls");
   }
+  if (n_cols == 5) {
+    const Column& crc = t.column(4);
+    if (crc.type().id != TypeId::kUInt32) {
+      return corrupt(std::string("column ") + kCrc32 + " is " + crc.type().ToString() +
+                     ", expected uint32");
+    }
+  }
   md.file_ids = ToVector(t.column(0));
   md.n_rows = ToVector(t.column(1));
+  if (n_cols == 5) {
+    const Column& crc = t.column(4);
+    const uint32_t* values = crc.data<uint32_t>();
+    for (int64_t i = 0; i < crc.length(); ++i) {
+      if (crc.IsValid(i)) {
+        md.file_crc32.emplace_hint(md.file_crc32.end(), md.file_ids[static_cast<size_t>(i)],
+                                   values[i]);
+      }
+    }
+  }
   md.mins = t.column(2);
   md.maxs = t.column(3);
   if (t.num_rows() > 0) {
@@ -421,23 +459,26 @@ Result<DatasetMetadata> ReadMetadataFile(FileSystem& fs, const std::string& path
                      *md.ordered_on + "' is " + want.ToString());
     }
   }
-  std::set<uint64_t> ids;
   for (int64_t i = 0; i < t.num_rows(); ++i) {
     const size_t k = static_cast<size_t>(i);
     if (md.n_rows[k] < 1 || md.n_rows[k] > static_cast<uint64_t>(INT64_MAX)) {
       return corrupt("row group " + std::to_string(i) + " has " + std::to_string(md.n_rows[k]) + " rows");
     }
-    if (!ids.insert(md.file_ids[k]).second) {
-      return corrupt("file id " + std::to_string(md.file_ids[k]) + " is listed twice");
-    }
     if (CompareValues(md.mins, i, md.maxs, i) > 0) {
       return corrupt("row group " + std::to_string(i) + " has its min after its max");
     }
   }
+  // Sorted ids (O(n log n) on a flat vector: a dataset may list 20,000 files).
+  std::vector<uint64_t> ids = md.file_ids;
+  std::sort(ids.begin(), ids.end());
+  if (auto dup = std::adjacent_find(ids.begin(), ids.end()); dup != ids.end()) {
+    return corrupt("file id " + std::to_string(*dup) + " is listed twice");
+  }
+  auto listed = [&](uint64_t id) { return std::binary_search(ids.begin(), ids.end(), id); };
   // A listed file is never obsolete, whatever the JSON says.
-  std::erase_if(md.obsolete_file_ids, [&](uint64_t id) { return ids.count(id) > 0; });
+  std::erase_if(md.obsolete_file_ids, listed);
   // Checksums only of listed files.
-  std::erase_if(md.file_crc32, [&](const auto& entry) { return ids.count(entry.first) == 0; });
+  std::erase_if(md.file_crc32, [&](const auto& entry) { return !listed(entry.first); });
   return md;
 }
 
@@ -460,9 +501,19 @@ Status WriteMetadataFile(FileSystem& fs, const std::string& path, const DatasetM
   }
   OUPS_ASSIGN_OR_RETURN(Column ids, ColumnFromVector(DataType::UInt64(), md.file_ids));
   OUPS_ASSIGN_OR_RETURN(Column rows, ColumnFromVector(DataType::UInt64(), md.n_rows));
+  std::vector<uint32_t> crc_values(n, 0);
+  std::vector<bool> crc_valid(n, false);
+  for (size_t i = 0; i < n; ++i) {
+    if (auto it = md.file_crc32.find(md.file_ids[i]); it != md.file_crc32.end()) {
+      crc_values[i] = it->second;
+      crc_valid[i] = true;
+    }
+  }
+  OUPS_ASSIGN_OR_RETURN(Column crcs, ColumnFromVector(DataType::UInt32(), crc_values, crc_valid));
   Schema schema({Field{kFileIds, DataType::UInt64(), false}, Field{kNRows, DataType::UInt64(), false},
-                 Field{kMins, stat_type, false}, Field{kMaxs, stat_type, false}});
-  OUPS_ASSIGN_OR_RETURN(Table table, Table::Make(schema, {ids, rows, mins, maxs}));
+                 Field{kMins, stat_type, false}, Field{kMaxs, stat_type, false},
+                 Field{kCrc32, DataType::UInt32(), true}});
+  OUPS_ASSIGN_OR_RETURN(Table table, Table::Make(schema, {ids, rows, mins, maxs, crcs}));
   parquet::WriterOptions options;
   options.compression = compression;
   options.key_value_metadata.push_back(parquet::KeyValue{kOupsKey, EncodeOupsJson(md)});

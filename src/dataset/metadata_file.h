@@ -1,24 +1,30 @@
-// The metadata file `<name>_opdmd` of an ordered dataset (behaviour.md §2.3):
-// a Parquet file with one row per row group (rg), in row order, and exactly
-// the columns
+// The metadata file `<name>_opdmd` of an ordered dataset (docs/format.md,
+// "Metadata file"): a Parquet file with one row per row group (rg), in row
+// order, and exactly the columns
 //   file_ids         uint64   id of the rg's file_<id>.parquet
 //   n_rows           uint64   rows of the rg (>= 1)
 //   ordered_on_mins  <T>      ordered value of the rg's first row
 //   ordered_on_maxs  <T>      ordered value of the rg's last row
+//   file_crc32       uint32   CRC-32 of the rg's file, null when not recorded
+//                             (format_version 2; version 1 files have four
+//                             columns and keep checksums in the JSON below)
 // where <T> is the ordered column's type (int64 as a placeholder, never
 // interpreted, while no schema is known), plus the file-level key "oups": a
 // JSON object
-//   {"format_version": 1,
+//   {"format_version": 2,
 //    "ordered_on": "<column>" | ["<l0>", "<l1>", ...] | null,
 //    "key_value_metadata": {"k": "v", ...},
 //    "schema": null | {"fields": [{"name": ..., "type": ..., "nullable": ...}],
 //                      "pandas": <opaque JSON, stored and returned untouched>},
-//    "max_used_file_id": null | <uint64>,      (id high-water mark, §2.2)
+//    "max_used_file_id": null | <uint64>,      (id high-water mark)
 //    "obsolete_file_ids": [<uint64>, ...],     (only when not empty)
-//    "file_crc32": {"<file id>": <uint32>, ...}}  (only when not empty)
-// Readers ignore unknown members and refuse a format_version above 1, so a
-// reader that does not know "obsolete_file_ids" or "file_crc32" still reads
-// the dataset.
+//    "version": <uint64>,                      (commits so far, >= 1)
+//    "committed_at": "<UTC ISO-8601>",         (time of this commit)
+//    "required_features": ["...", ...]}        (only when not empty)
+// Version 1 files may also hold "file_crc32": {"<file id>": <uint32>, ...}.
+// Readers ignore unknown members, refuse a format_version above 2, and refuse
+// a required feature they do not know (the way a later layout change that old
+// readers would misread is announced without a new format_version).
 //
 // Column MultiIndex (§3.9): a stored column name that is the compact JSON
 // array of strings (e.g. `["ts",""]`) is written in "ordered_on" as that
@@ -45,7 +51,7 @@
 
 namespace oups::dataset {
 
-inline constexpr int kFormatVersion = 1;
+inline constexpr int kFormatVersion = 2;
 inline constexpr const char* kOupsKey = "oups";
 
 struct DatasetMetadata {
@@ -69,6 +75,15 @@ struct DatasetMetadata {
   // recorded by the write that created each file; files created before
   // checksums were recorded have none. Only ids of `file_ids`.
   std::map<uint64_t, uint32_t> file_crc32;
+
+  // Commits so far: 0 for a file written before commits were counted (format
+  // 1) or for no metadata; each commit writes the previous value + 1.
+  uint64_t version = 0;
+  // UTC time of the commit that wrote the file, ISO-8601 ("...Z"); nullopt
+  // for format 1 files.
+  std::optional<std::string> committed_at;
+  // format_version of the file read (kFormatVersion for a new one).
+  int format_version = kFormatVersion;
 
   // One entry per rg, in row order.
   std::vector<uint64_t> file_ids;

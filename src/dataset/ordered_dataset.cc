@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdio>
+#include <ctime>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -563,6 +565,21 @@ struct CreatedFiles {
   }
 };
 
+// The current UTC time as ISO-8601 with microseconds, e.g.
+// "2026-12-06T18:50:07.123456Z" (the commit time of a metadata file).
+std::string UtcNowIso8601() {
+  const auto now = std::chrono::system_clock::now();
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch());
+  const std::time_t secs = static_cast<std::time_t>(us.count() / 1'000'000);
+  std::tm tm{};
+  ::gmtime_r(&secs, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<long long>(us.count() % 1'000'000));
+  return buf;
+}
+
 // Writes `record` as the leftovers record of the dataset, durably: through a
 // temp file (listed in `created` while it exists), renamed over the record,
 // then the parent directory synced.
@@ -673,6 +690,8 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
   }
 
   DatasetMetadata out;
+  out.version = md.version + 1;
+  out.committed_at = UtcNowIso8601();
   out.ordered_on = w.ordered_on;
   out.key_value_metadata = md.key_value_metadata;
   out.schema = schema;
@@ -814,17 +833,31 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
 
     // Step 7: the new rg list (§4.9).
     std::vector<Column> mins, maxs;
+    // Kept rgs are sliced by runs of consecutive indices (one slice for the
+    // thousands of rgs an append keeps, not one per rg).
+    int64_t run_start = -1, run_end = -1;
+    auto flush_run = [&] {
+      if (run_start >= 0) {
+        mins.push_back(md.mins.Slice(run_start, run_end - run_start));
+        maxs.push_back(md.maxs.Slice(run_start, run_end - run_start));
+      }
+      run_start = run_end = -1;
+    };
     for (const auto& slot : plan.row_groups) {
       if (slot.kind == dataset::RowGroupSlot::Kind::kKeep) {
         const size_t i = static_cast<size_t>(slot.index);
         out.file_ids.push_back(md.file_ids[i]);
         out.n_rows.push_back(md.n_rows[i]);
         if (auto crc = md.file_crc32.find(md.file_ids[i]); crc != md.file_crc32.end()) {
-          out.file_crc32.insert(*crc);
+          out.file_crc32.emplace_hint(out.file_crc32.end(), *crc);
         }
-        mins.push_back(md.mins.Slice(slot.index, 1));
-        maxs.push_back(md.maxs.Slice(slot.index, 1));
+        if (slot.index != run_end) {
+          flush_run();
+          run_start = slot.index;
+        }
+        run_end = slot.index + 1;
       } else {
+        flush_run();
         for (const Produced& p : produced[static_cast<size_t>(slot.index)]) {
           out.file_ids.push_back(p.id);
           out.n_rows.push_back(p.n_rows);
@@ -834,13 +867,15 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
         }
       }
     }
+    flush_run();
     if (!mins.empty()) {
       OUPS_ASSIGN_OR_RETURN(out.mins, Concatenate(mins));
       OUPS_ASSIGN_OR_RETURN(out.maxs, Concatenate(maxs));
     }
-    std::set<uint64_t> kept(out.file_ids.begin(), out.file_ids.end());
+    std::vector<uint64_t> kept = out.file_ids;
+    std::sort(kept.begin(), kept.end());
     for (uint64_t id : md.file_ids) {
-      if (!kept.count(id)) obsolete.push_back(id);
+      if (!std::binary_search(kept.begin(), kept.end(), id)) obsolete.push_back(id);
     }
   }
 

@@ -63,7 +63,7 @@ TEST(MetadataFile, ColumnsAndJsonAsSpecified) {
   ASSERT_TRUE(WriteMetadataFile(*fs, "ds_opdmd", Sample()).ok());
   auto reader = parquet::FileReader::Open(*fs, "ds_opdmd").ValueOrDie();
   const auto& cols = reader->metadata().columns;
-  ASSERT_EQ(cols.size(), 4u);
+  ASSERT_EQ(cols.size(), 5u);
   EXPECT_EQ(cols[0].name, "file_ids");
   EXPECT_EQ(cols[0].logical, DataType::UInt64());
   EXPECT_EQ(cols[1].name, "n_rows");
@@ -71,9 +71,11 @@ TEST(MetadataFile, ColumnsAndJsonAsSpecified) {
   EXPECT_EQ(cols[2].name, "ordered_on_mins");
   EXPECT_EQ(cols[2].logical, DataType::Timestamp(TimeUnit::kNano, "UTC"));
   EXPECT_EQ(cols[3].name, "ordered_on_maxs");
+  EXPECT_EQ(cols[4].name, "file_crc32");
+  EXPECT_EQ(cols[4].logical, DataType::UInt32());
   auto oups = reader->metadata().GetKeyValue("oups");
   ASSERT_TRUE(oups.has_value());
-  EXPECT_TRUE(oups->starts_with(R"({"format_version":1,"ordered_on":"ts","key_value_metadata":{)"))
+  EXPECT_TRUE(oups->starts_with(R"({"format_version":2,"ordered_on":"ts","key_value_metadata":{)"))
       << *oups;
 }
 
@@ -99,7 +101,8 @@ TEST(MetadataFile, ObsoleteFileIdsOnlyWhenAny) {
   EXPECT_EQ(EncodeOupsJson(md).find("obsolete_file_ids"), std::string::npos);
   md.obsolete_file_ids = {3, 6};
   const std::string json = EncodeOupsJson(md);
-  EXPECT_NE(json.find(R"("max_used_file_id":7,"obsolete_file_ids":[3,6]})"), std::string::npos)
+  EXPECT_NE(json.find(R"("max_used_file_id":7,"obsolete_file_ids":[3,6],"version":0})"),
+            std::string::npos)
       << json;
   DatasetMetadata back;
   ASSERT_TRUE(DecodeOupsJson(json, &back).ok());
@@ -143,14 +146,24 @@ TEST(MetadataFile, NewerFormatVersionRefusedNamingTheFile) {
                                  empty(DataType::Int64()), empty(DataType::Int64())})
                 .ValueOrDie();
   parquet::WriterOptions o;
-  o.key_value_metadata = {{"oups", R"({"format_version":2,"ordered_on":"a","key_value_metadata":{}})"}};
+  o.key_value_metadata = {{"oups", R"({"format_version":3,"ordered_on":"a","key_value_metadata":{}})"}};
   ASSERT_TRUE(fs->CreateDirs("dir").ok());
   ASSERT_TRUE(parquet::WriteTable(*fs, "dir/x_opdmd", t, o).ok());
   auto r = ReadMetadataFile(*fs, "dir/x_opdmd");
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(r.status().IsNotSupported());
   EXPECT_NE(r.status().message().find("dir/x_opdmd"), std::string::npos);
-  EXPECT_NE(r.status().message().find("format_version 2"), std::string::npos);
+  EXPECT_NE(r.status().message().find("format_version 3"), std::string::npos);
+
+  // A required feature this reader does not know is refused the same way.
+  o.key_value_metadata = {{"oups", R"({"format_version":1,"ordered_on":"a","key_value_metadata":{},)"
+                                   R"("required_features":["schema_evolution"]})"}};
+  ASSERT_TRUE(parquet::WriteTable(*fs, "dir/z_opdmd", t, o).ok());
+  r = ReadMetadataFile(*fs, "dir/z_opdmd");
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsNotSupported());
+  EXPECT_NE(r.status().message().find("dir/z_opdmd"), std::string::npos);
+  EXPECT_NE(r.status().message().find("'schema_evolution'"), std::string::npos);
 
   // Unknown members are ignored.
   o.key_value_metadata = {{"oups", R"({"format_version":1,"ordered_on":"a","key_value_metadata":{},"future":[1]})"}};

@@ -104,7 +104,7 @@ def test_newer_format_version_refused(tmp_path):
     write(path, ordered_on="a", df=df_ref(3))
     md = tmp_path / "ds_opdmd"
     data = md.read_bytes()
-    m = re.search(rb'"format_version"\s*:\s*1(?=[,}\s])', data)
+    m = re.search(rb'"format_version"\s*:\s*2(?=[,}\s])', data)
     assert m, "format_version member not found uncompressed in the metadata footer"
     patched = data[:m.end() - 1] + b"9" + data[m.end():]
     md.write_bytes(patched)
