@@ -214,6 +214,26 @@ def test_writer_commits_during_compute(client, tmp_path):
                            opd.to_pandas().set_index("ts"))
 
 
+def test_append_after_plan_mixes_kept_and_rewritten_row_groups(client, tmp_path):
+    """An append that coalesces the tail: the kept row groups are read through the worker's
+    own snapshot, the rewritten tail from its planned files; the result is the planned
+    state."""
+    n = 1000
+    df = pd.DataFrame({"ts": np.arange(n, dtype="int64"), "v": np.arange(n, dtype="float64")})
+    path = tmp_path / "ds"
+    write_rgs(path, df, "ts", [0, 300, 600, 900, 950])
+    opd = OrderedParquetDataset(path)
+    planned = opd.to_pandas().set_index("ts")
+    before = list(opd.row_group_stats["file_ids"])
+    ddf = od.read_dataset(path, partition_rows=1)
+    assert ddf.npartitions == 5
+    more = pd.DataFrame({"ts": np.arange(n, n + 120, dtype="int64"), "v": -1.0})
+    write(path, ordered_on="ts", df=more, row_group_target_size=300, max_n_off_target_rgs=2)
+    after = list(opd.row_group_stats["file_ids"])
+    assert before[:3] == after[:3] and not set(before[3:]) & set(after)  # kept / rewritten
+    pdt.assert_frame_equal(ddf.compute(), planned)
+
+
 def test_planned_file_gone_is_an_error(client, tmp_path):
     df = pd.DataFrame({"ts": np.arange(100, dtype="int64"), "v": np.arange(100.0)})
     path = tmp_path / "ds"
