@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import itertools
 import os
 import pathlib
 import weakref
@@ -438,6 +437,7 @@ def _slice_bounds(store, keys, start, end_excl, splits):
                 return [(start, end_excl)]
             lo = min(mins) if lo is None else lo
             hi = max(maxs) if hi is None else hi
+        lo, hi = (pd.Timestamp(v) if isinstance(v, str) else v for v in (lo, hi))
         if isinstance(splits, str):
             lo, hi = pd.Timestamp(lo), pd.Timestamp(hi)
             cuts = [c for c in pd.date_range(lo, hi, freq=splits) if lo < c < hi]
