@@ -74,8 +74,9 @@ class StateChanged(RuntimeError):
 def _raw_stats(snapshot):
     """[(file_id, n_rows, raw_min, raw_max)] of a snapshot, in row order (core values:
     integers for timestamps, as the metadata stores them)."""
-    cols = snapshot.row_group_stats().columns()
-    ids, n_rows, mins, maxs = (c[2] for c in cols)
+    cols = {c[0]: c[2] for c in snapshot.row_group_stats().columns()}
+    ids, n_rows, mins, maxs = (cols[n] for n in ("file_ids", "n_rows", "ordered_on_mins",
+                                                 "ordered_on_maxs"))
     return list(zip((int(v) for v in ids), (int(v) for v in n_rows), mins.tolist(),
                     maxs.tolist()))
 
@@ -391,7 +392,8 @@ def _file_ids(basepath, keys):
         if ds.is_newly_initialized():
             out[str(k)] = ()
         else:
-            out[str(k)] = tuple(int(v) for v in ds.row_group_stats().columns()[0][2])
+            cols = {c[0]: c[2] for c in ds.row_group_stats().columns()}
+            out[str(k)] = tuple(int(v) for v in cols["file_ids"])
     return out
 
 
