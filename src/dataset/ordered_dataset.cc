@@ -205,21 +205,21 @@ std::array<const std::string*, 2> RegistrationFiles(const DatasetPaths& paths) {
 // each failed round needs another check by a running writer. Best effort as
 // before: without a parent directory there is no dataset to protect, and a
 // file system without shared locks leaves reads unregistered (nullptr).
-Result<std::unique_ptr<FileLock>> RegisterReader(const OrderedDataset::State& st) {
+Result<std::unique_ptr<FileLock>> RegisterReader(FileSystem& fs, const DatasetPaths& paths) {
   constexpr int kRounds = 20000;
   auto pause = std::chrono::microseconds(20);
   for (int round = 0; round < kRounds; ++round) {
-    for (const std::string* file : RegistrationFiles(st.paths)) {
-      auto lock = st.fs->LockShared(*file, std::chrono::milliseconds(0));
+    for (const std::string* file : RegistrationFiles(paths)) {
+      auto lock = fs.LockShared(*file, std::chrono::milliseconds(0));
       if (lock.ok()) return std::move(lock).ValueOrDie();
       if (lock.status().code() != StatusCode::kTimeout) return std::unique_ptr<FileLock>();
     }
     std::this_thread::sleep_for(pause);
     pause = std::min<std::chrono::microseconds>(pause * 2, std::chrono::milliseconds(1));
   }
-  return Status::Timeout("could not register as a reader of dataset '" + st.paths.dir +
-                         "': writers kept locking both '" + st.paths.readers + "' and '" +
-                         st.paths.readers_alt + "' at every attempt");
+  return Status::Timeout("could not register as a reader of dataset '" + paths.dir +
+                         "': writers kept locking both '" + paths.readers + "' and '" +
+                         paths.readers_alt + "' at every attempt");
 }
 
 // Non-blocking check, made after a commit point, that no reader is
@@ -959,9 +959,10 @@ struct DatasetSnapshot::Impl {
   std::shared_ptr<FileSystem> fs;
   DatasetPaths paths;
   Committed committed;
-  // Held for the snapshot's lifetime (nullptr when registration is impossible,
-  // see RegisterReader).
+  // Held for the snapshot's lifetime unless released (nullptr when
+  // registration is impossible, see RegisterReader).
   std::unique_ptr<FileLock> registration;
+  bool registered = true;
 };
 
 namespace {
@@ -996,9 +997,45 @@ Result<DatasetSnapshot> OrderedDataset::Snapshot() const {
   impl->paths = state_->paths;
   // Registered before the metadata is loaded: a writer committing after the
   // load sees this reader and keeps the files the loaded state references.
-  OUPS_ASSIGN_OR_RETURN(impl->registration, RegisterReader(*state_));
+  OUPS_ASSIGN_OR_RETURN(impl->registration, RegisterReader(*state_->fs, state_->paths));
   OUPS_ASSIGN_OR_RETURN(impl->committed, LoadCommitted(*state_));
   return DatasetSnapshot(std::move(impl));
+}
+
+bool DatasetSnapshot::registered() const { return impl_->registered; }
+
+void DatasetSnapshot::ReleaseRegistration() {
+  impl_->registration.reset();
+  impl_->registered = false;
+}
+
+Status DatasetSnapshot::Reregister(int64_t from_rg) {
+  if (impl_->registered) return Status::OK();
+  OUPS_ASSIGN_OR_RETURN(impl_->registration, RegisterReader(*impl_->fs, impl_->paths));
+  impl_->registered = true;
+  const DatasetMetadata& mine = impl_->committed.md;
+  from_rg = std::clamp<int64_t>(from_rg, 0, mine.num_row_groups());
+  if (from_rg == mine.num_row_groups()) return Status::OK();
+  // Ids are never reused: a file the committed metadata lists now is the
+  // file this snapshot knows, and, registered again, no writer deletes it.
+  auto current = dataset::ReadMetadataFile(*impl_->fs, impl_->paths.metadata);
+  Status st = current.status();
+  if (current.ok()) {
+    std::vector<uint64_t> listed = current->file_ids;
+    std::sort(listed.begin(), listed.end());
+    for (int64_t rg = from_rg; rg < mine.num_row_groups(); ++rg) {
+      const uint64_t id = mine.file_ids[static_cast<size_t>(rg)];
+      if (!std::binary_search(listed.begin(), listed.end(), id)) {
+        st = Status::NotFound("dataset '" + impl_->paths.dir + "' was rewritten while this reader " +
+                             "was not registered: row group " + std::to_string(rg) + " (" +
+                             impl_->paths.RowGroupFile(id) +
+                             ") is no longer listed and may be deleted; start the read again");
+        break;
+      }
+    }
+  }
+  if (!st.ok()) ReleaseRegistration();
+  return st;
 }
 
 int64_t DatasetSnapshot::num_row_groups() const {

@@ -1,6 +1,8 @@
 // iter_intersections (behaviour.md §6): streaming chunks of several datasets.
 #include "oups/store/iter_intersections.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <set>
 #include <string>
@@ -59,7 +61,20 @@ struct DatasetState {
   Column ordered;             // its ordered column
   int64_t cursor = 0;         // first row of `block` not yet yielded
   std::optional<Table> prefix;  // n_prev rows, for the first chunk
+  uint64_t last_use = 0;        // when its rgs were last read (registration LRU)
 };
+
+// How many snapshots an iterator keeps registered at once (each registration
+// holds a file descriptor; a process has 1,024 by default): 256, or a quarter
+// of the descriptor limit if lower, at least 4.
+size_t DefaultMaxRegistered() {
+  rlimit l{};
+  size_t cap = 256;
+  if (::getrlimit(RLIMIT_NOFILE, &l) == 0 && l.rlim_cur != RLIM_INFINITY) {
+    cap = std::min<size_t>(cap, static_cast<size_t>(l.rlim_cur / 4));
+  }
+  return std::max<size_t>(cap, 4);
+}
 
 }  // namespace
 
@@ -80,7 +95,14 @@ struct IntersectionIterator::Impl {
   size_t next_chunk = 0;
 
   Status Start();
-  Status ReadRowGroups(DatasetState& d, int64_t first, int64_t last, Table* out) const;
+  Status ReadRowGroups(DatasetState& d, int64_t first, int64_t last, Table* out);
+  // Registers `d` again if released (checking that rgs from `first_rg` on are
+  // still listed), first releasing the least recently read registered
+  // snapshot when `max_registered` are registered.
+  Status EnsureRegistered(DatasetState& d, int64_t first_rg);
+
+  size_t max_registered = 0;
+  uint64_t clock = 0;
   Status LoadBlock(DatasetState& d, size_t b);
   Status LoadPrefix(DatasetState& d);
   Result<IntersectionChunk> MakeChunk(size_t p);
@@ -133,6 +155,11 @@ Status IntersectionIterator::Impl::Start() {
                                      keys[i].ToString() + "' has '" + c + "'.");
     }
     existing.push_back(DatasetState(keys[i], std::move(snap), n_prev_of(i)));
+    // Descriptors stay bounded while the snapshots of thousands of keys are
+    // taken: the earliest ones are released (registered again when read).
+    if (existing.size() > max_registered) {
+      existing[existing.size() - 1 - max_registered].snap.ReleaseRegistration();
+    }
   }
   const auto& start = options.start;
   const auto& end = options.end_excl;
@@ -212,8 +239,25 @@ Status IntersectionIterator::Impl::Start() {
   return Status::OK();
 }
 
+Status IntersectionIterator::Impl::EnsureRegistered(DatasetState& d, int64_t first_rg) {
+  d.last_use = ++clock;
+  if (d.snap.registered()) return Status::OK();
+  size_t n = 0;
+  DatasetState* oldest = nullptr;
+  for (DatasetState& o : datasets) {
+    if (!o.snap.registered()) continue;
+    ++n;
+    if (oldest == nullptr || o.last_use < oldest->last_use) oldest = &o;
+  }
+  if (n >= max_registered && oldest != nullptr) oldest->snap.ReleaseRegistration();
+  return d.snap.Reregister(first_rg);
+}
+
 Status IntersectionIterator::Impl::ReadRowGroups(DatasetState& d, int64_t first,
-                                                 int64_t last, Table* out) const {
+                                                 int64_t last, Table* out) {
+  // From `first` on: a block is read forwards, and a prefix's earlier rgs come
+  // just before the first block's.
+  OUPS_RETURN_NOT_OK(EnsureRegistered(d, first));
   std::vector<Table> parts;
   for (int64_t rg = first; rg <= last; ++rg) {
     OUPS_ASSIGN_OR_RETURN(Table t, d.snap.ReadRowGroup(rg, read_columns));
@@ -322,6 +366,9 @@ IntersectionIterator::IntersectionIterator(std::shared_ptr<FileSystem> fs,
   impl_->schema = std::move(schema);
   impl_->keys = std::move(keys);
   impl_->options = std::move(options);
+  impl_->max_registered = impl_->options.max_registered_datasets > 0
+                              ? static_cast<size_t>(impl_->options.max_registered_datasets)
+                              : DefaultMaxRegistered();
 }
 
 IntersectionIterator::IntersectionIterator(Status error) : impl_(std::make_unique<Impl>()) {

@@ -474,3 +474,62 @@ TEST(IterIntersectionsIO, EachNeededRowGroupFileOpenedOnceAndNoOther) {
 
 }  // namespace iter_test
 }  // namespace oups
+
+namespace oups {
+namespace iter_test {
+
+// Descriptors stay bounded over many keys: with at most 1 or 2 datasets
+// registered at once (released ones are registered again when read), the
+// chunks are the same as with every dataset registered.
+TEST_F(IterTest, FewRegisteredDatasetsGiveTheSameChunks) {
+  std::vector<IndexKey> keys;
+  for (int i = 0; i < 6; ++i) {
+    const std::string n = "k" + std::to_string(i);
+    Write(n, {1, 2, 3 + i, 4 + i, 5 + i, 6 + i, 19, 20}, 2);
+    keys.push_back(K(n));
+  }
+  const IterIntersectionsOptions all{.start = Scalar::Int(2), .n_prev = NPrev(1)};
+  const Simple expected = Collect(store.IterIntersections(keys, all)).ValueOrDie();
+  ASSERT_GT(expected.size(), 3u);
+  for (int cap : {1, 2}) {
+    IterIntersectionsOptions o = all;
+    o.max_registered_datasets = cap;
+    auto got = Collect(store.IterIntersections(keys, o));
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(*got, expected) << "max_registered_datasets = " << cap;
+  }
+}
+
+// A released dataset that a writer rewrites before the iteration reads it
+// again: the next read fails naming the dataset, instead of reading files the
+// writer may have deleted.
+TEST_F(IterTest, RewriteOfAReleasedDatasetIsAnError) {
+  Write("a", {1, 2, 3, 4, 5, 6}, 2);  // 3 blocks
+  Write("b", {1, 2, 3, 4, 5, 6}, 2);
+  Write("c", {1, 2, 3, 4, 5, 6}, 2);
+  IterIntersectionsOptions o;
+  o.max_registered_datasets = 1;
+  IntersectionIterator it = store.IterIntersections({K("a"), K("b"), K("c")}, o);
+  ASSERT_TRUE(it.Next().ok());
+  // Rewrites every row group of "a" into one new file (its old files go).
+  ASSERT_TRUE(store.Get(K("a"))
+                  ->Write(TsX({1, 2, 3, 4, 5, 6}),
+                          {.row_group_target_size = 100, .duplicates_on = Columns{"ts"}})
+                  .ok());
+  Status st;
+  while (true) {
+    auto c = it.Next();
+    if (!c.ok()) {
+      st = c.status();
+      break;
+    }
+    if (!*c) break;
+  }
+  ASSERT_FALSE(st.ok());
+  EXPECT_TRUE(st.IsNotFound()) << st.ToString();
+  EXPECT_NE(st.message().find("/base/a"), std::string::npos) << st.ToString();
+  EXPECT_NE(st.message().find("start the read again"), std::string::npos) << st.ToString();
+}
+
+}  // namespace iter_test
+}  // namespace oups

@@ -183,6 +183,20 @@ class DatasetSnapshot {
   // The dataset directory path, as the handle's path().
   const std::string& path() const;
 
+  // Reader registration (docs/format.md, "Readers and writers"): a snapshot
+  // is registered from its creation, which keeps its files from deletion and
+  // holds one file descriptor. A reader of many datasets at once (e.g.
+  // iter_intersections over thousands of keys) may release the registration of
+  // snapshots it is not reading, and register again before it reads: then
+  // Reregister(from_rg) checks that the committed metadata still lists the
+  // files of rgs from_rg onwards (ids are never reused, so a listed file is
+  // the one this snapshot knows), else an error naming the dataset and the
+  // file (NotFound: a writer rewrote it meanwhile). Reads of a released snapshot are
+  // unprotected.
+  bool registered() const;
+  void ReleaseRegistration();
+  [[nodiscard]] Status Reregister(int64_t from_rg);
+
   struct Impl;
 
  private:

@@ -95,6 +95,13 @@ struct IterIntersectionsOptions {
   NPrev n_prev{};
   // nullopt: every stored column; else these, in this order.
   std::optional<Columns> columns{};
+  // How many datasets stay registered as readers at once (each registration
+  // holds a file descriptor). 0: 256, or a quarter of the process's descriptor
+  // limit if lower. Beyond it, the least recently read datasets are released
+  // and registered again when next read, which then fails (NotFound naming
+  // the dataset and file) if a writer meanwhile rewrote row groups the
+  // iteration still needs; with fewer keys than this, nothing is released.
+  int max_registered_datasets = 0;
 };
 
 // One chunk: (key, table) for every participating dataset, in `keys` order.
