@@ -310,14 +310,17 @@ class PosixFileSystem final : public FileSystem {
       std::string_view name = e->d_name;
       if (name == "." || name == "..") continue;
       struct stat est;
+      FileInfo info;
+      info.name = std::string(name);
       if (::fstatat(::dirfd(dir), e->d_name, &est, 0) != 0) {
         // Removed (or a dangling symlink) since readdir: not an entry any more.
         if (errno == ENOENT) continue;
-        st = ErrnoStatus("stat", JoinPath(path, name), errno);
-        break;
+        // One entry that cannot be examined (ELOOP, EACCES...) does not fail
+        // the listing: it is returned with its error (FileInfo::error).
+        info.error = ErrnoStatus("stat", JoinPath(path, name), errno);
+        out.push_back(std::move(info));
+        continue;
       }
-      FileInfo info;
-      info.name = std::string(name);
       info.is_dir = S_ISDIR(est.st_mode);
       info.size = info.is_dir ? 0 : static_cast<int64_t>(est.st_size);
       out.push_back(std::move(info));
@@ -362,6 +365,7 @@ class PosixFileSystem final : public FileSystem {
         struct stat est;
         if (::fstatat(::dirfd(dir), e->d_name, &est, 0) != 0) {
           if (errno == ENOENT && e->d_type != DT_LNK) continue;  // removed since readdir
+          if (errno != ENOENT) info.error = ErrnoStatus("stat", JoinPath(path, name), errno);
         } else {
           info.is_dir = S_ISDIR(est.st_mode);
         }

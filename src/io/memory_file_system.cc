@@ -355,7 +355,11 @@ Result<std::vector<FileInfo>> MemoryFileSystem::ListDir(const std::string& path)
   std::vector<FileInfo> out;
   out.reserve(node->entries.size());
   for (const auto& [name, child] : node->entries) {  // std::map: sorted by name
-    out.push_back(FileInfo{name, child->is_dir, child->is_dir ? 0 : child->size()});
+    FileInfo info;
+    info.name = name;
+    info.is_dir = child->is_dir;
+    info.size = child->is_dir ? 0 : child->size();
+    out.push_back(std::move(info));
   }
   return out;
 }

@@ -226,6 +226,58 @@ TEST(LocalFileSystem, DirectoriesAndListing) {
   EXPECT_TRUE(fs->CreateDirs("").IsInvalidArgument());
 }
 
+// Issue 11: one entry that cannot be examined (here a symbolic link to
+// itself: ELOOP; EACCES and the like take the same path) does not fail the
+// listing; it is returned with its error, and the other entries as usual.
+TEST(LocalFileSystem, ListDirReturnsAnEntryThatCannotBeExaminedWithItsError) {
+  TempDir dir;
+  auto fs = LocalFileSystem();
+  ASSERT_TRUE(fs->WriteFile(dir.Sub("a_file"), "123").ok());
+  ASSERT_TRUE(fs->CreateDirs(dir.Sub("b_dir")).ok());
+  ASSERT_EQ(::symlink("c_self", dir.Sub("c_self").c_str()), 0);
+  ASSERT_EQ(::symlink(".", dir.Sub("d_loop").c_str()), 0);
+
+  auto list = fs->ListDir(dir.path());
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 4u);
+  EXPECT_EQ((*list)[0].name, "a_file");
+  EXPECT_TRUE((*list)[0].error.ok());
+  EXPECT_EQ((*list)[0].size, 3);
+  EXPECT_EQ((*list)[1].name, "b_dir");
+  EXPECT_TRUE((*list)[1].is_dir);
+  EXPECT_TRUE((*list)[1].error.ok());
+  const FileInfo& bad = (*list)[2];
+  EXPECT_EQ(bad.name, "c_self");
+  EXPECT_FALSE(bad.is_dir);
+  EXPECT_EQ(bad.size, 0);
+  ASSERT_FALSE(bad.error.ok());
+  EXPECT_TRUE(bad.error.IsIOError());
+  // The error names the entry's path once, and what went wrong.
+  const std::string& msg = bad.error.message();
+  const std::string path = dir.Sub("c_self");
+  const size_t at = msg.find(path);
+  ASSERT_NE(at, std::string::npos) << msg;
+  EXPECT_EQ(msg.find(path, at + 1), std::string::npos) << msg;
+  EXPECT_NE(msg.find("symbolic links"), std::string::npos) << msg;
+  // A link back to the directory itself is a directory (loops are the
+  // walkers' business).
+  EXPECT_EQ((*list)[3].name, "d_loop");
+  EXPECT_TRUE((*list)[3].is_dir);
+  EXPECT_TRUE((*list)[3].error.ok());
+
+  // ListDirNames marks it the same way.
+  auto names = fs->ListDirNames(dir.path());
+  ASSERT_TRUE(names.ok()) << names.status().ToString();
+  bool seen = false;
+  for (const FileInfo& e : *names) {
+    if (e.name != "c_self") continue;
+    seen = true;
+    EXPECT_FALSE(e.is_dir);
+    EXPECT_FALSE(e.error.ok());
+  }
+  EXPECT_TRUE(seen);
+}
+
 TEST(LocalFileSystem, RenameReplacesAtomically) {
   TempDir dir;
   auto fs = LocalFileSystem();

@@ -80,6 +80,11 @@ struct FileInfo {
   std::string name;  // entry name, without directory
   bool is_dir = false;
   int64_t size = 0;  // bytes, for regular files
+  // Listings only: OK, or why the entry could not be examined (its stat failed:
+  // a symbolic link loop, no permission...), an error naming the entry's path.
+  // Such an entry is listed with is_dir false and size 0, so that one bad entry
+  // does not fail a whole listing; callers report it with its error.
+  Status error;
 };
 
 class FileSystem {
@@ -100,13 +105,16 @@ class FileSystem {
 
   virtual Result<bool> Exists(const std::string& path) = 0;
   virtual Result<FileInfo> Stat(const std::string& path) = 0;
-  // Entries of a directory, sorted by name. NotFound if it does not exist.
+  // Entries of a directory, sorted by name. NotFound if it does not exist. An
+  // entry that cannot be examined is listed with its `error` (see FileInfo);
+  // only a failure to read the directory itself fails the call.
   virtual Result<std::vector<FileInfo>> ListDir(const std::string& path) = 0;
   // Entries of a directory in no particular order, with `is_dir` but without
   // sizes (size -1): on a local file system no stat per entry where the
   // directory itself gives the type, so listing a store of 100,000 datasets
   // costs one pass over the directory. An entry that cannot be examined is
-  // returned as a non-directory. Default: ListDir.
+  // returned as a non-directory (with its `error` when the local file system
+  // had to stat it and failed otherwise than ENOENT). Default: ListDir.
   virtual Result<std::vector<FileInfo>> ListDirNames(const std::string& path);
   // Creates `path` and missing parents; OK if it exists.
   virtual Status CreateDirs(const std::string& path) = 0;
