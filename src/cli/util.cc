@@ -7,7 +7,6 @@
 
 #include "dataset/file_naming.h"
 #include "oups/parquet/printer.h"
-#include "store/dir_walk.h"
 
 namespace oups::cli {
 
@@ -44,10 +43,11 @@ namespace {
 constexpr size_t kMaxWalkDepth = 64;
 
 // Walks below stack->back() (listed). Dataset directories that cannot be
-// listed are left to the per-dataset checks; other bad entries are recorded
-// and skipped.
-void Walk(FileSystem& fs, std::vector<store_internal::WalkedDir>* stack,
-          DatasetListing* out) {
+// listed, and the bad entries of a dataset directory (`dataset_dir`: stack->
+// back() is one), are left to the per-dataset checks; other bad entries are
+// recorded and skipped. Appends each directory it enters to `walked` (if set).
+void Walk(FileSystem& fs, std::vector<store_internal::WalkedDir>* stack, bool dataset_dir,
+          DatasetListing* out, std::vector<store_internal::WalkedDir>* walked) {
   const std::string dir = stack->back().path;
   const std::vector<FileInfo> entries = stack->back().entries;
   std::set<std::string> dataset_names;
@@ -59,8 +59,19 @@ void Walk(FileSystem& fs, std::vector<store_internal::WalkedDir>* stack,
     }
   }
   for (const FileInfo& e : entries) {
-    if (!e.is_dir || e.name.starts_with(".")) continue;
+    if (e.name.starts_with(".")) continue;
     const std::string path = JoinPath(dir, e.name);
+    if (!e.error.ok()) {
+      // Cannot be examined: a dataset's metadata file, directory or entries
+      // are reported with its dataset, anything else here.
+      if (dataset_dir || dataset::DatasetNameFromMetadataFileName(e.name) ||
+          dataset_names.count(e.name)) {
+        continue;
+      }
+      out->skipped.push_back({path, e.error.ToString(), true});
+      continue;
+    }
+    if (!e.is_dir) continue;
     auto listed = fs.ListDir(path);
     if (!listed.ok()) {
       if (listed.status().IsNotFound()) continue;  // removed meanwhile
@@ -81,8 +92,9 @@ void Walk(FileSystem& fs, std::vector<store_internal::WalkedDir>* stack,
                               true});
       continue;
     }
+    if (walked) walked->push_back(child);
     stack->push_back(std::move(child));
-    Walk(fs, stack, out);
+    Walk(fs, stack, dataset_names.count(e.name) > 0, out, walked);
     stack->pop_back();
   }
 }
@@ -94,7 +106,8 @@ std::string StripSlash(std::string path) {
 
 }  // namespace
 
-Result<DatasetListing> ListDatasets(FileSystem& fs, const std::string& root_in) {
+Result<DatasetListing> ListDatasets(FileSystem& fs, const std::string& root_in,
+                                    std::vector<store_internal::WalkedDir>* walked) {
   const std::string root = StripSlash(root_in);
   DatasetListing listing;
   bool root_is_dataset = false;
@@ -109,7 +122,8 @@ Result<DatasetListing> ListDatasets(FileSystem& fs, const std::string& root_in) 
     if (entries.ok()) {
       std::vector<store_internal::WalkedDir> stack;
       stack.push_back({root, std::move(entries).ValueOrDie()});
-      Walk(fs, &stack, &listing);
+      if (walked) walked->push_back(stack.back());
+      Walk(fs, &stack, root_is_dataset, &listing, walked);
     } else if (!root_is_dataset) {
       // Nothing can be listed: the store itself is unreadable.
       return entries.status();

@@ -15,6 +15,7 @@
 #include "oups/io/file_system.h"
 #include "oups/result.h"
 #include "oups/table/column.h"
+#include "store/dir_walk.h"
 
 namespace oups::cli {
 
@@ -50,10 +51,18 @@ struct DatasetListing {
 // directory that cannot be listed (an error; a dataset's own directory is
 // left to the checks of its dataset), a symbolic link loop back to a directory
 // of the walk (not followed, not an error: nothing is missed), a directory
-// more than 64 levels down (an error). Directories named ".*" are not entered.
+// more than 64 levels down (an error), an entry that cannot be examined (its
+// stat fails: a symbolic link to itself, no permission; an error, unless it is
+// a dataset's metadata file or directory, left to the checks of its dataset).
+// Entries named ".*" are neither entered nor reported.
 // NotFound when `root` exists neither as a directory nor as a dataset; the
 // error when `root` is a directory that cannot be listed and not a dataset.
-[[nodiscard]] Result<DatasetListing> ListDatasets(FileSystem& fs, const std::string& root);
+// When `walked` is given, every directory the walk listed is appended to it
+// with its entries, root first, so that other checks (verify's orphans) see
+// exactly the tree the listing saw, without walking it again.
+[[nodiscard]] Result<DatasetListing> ListDatasets(
+    FileSystem& fs, const std::string& root,
+    std::vector<store_internal::WalkedDir>* walked = nullptr);
 // ListDatasets' datasets only (skipped entries are left out).
 [[nodiscard]] Result<std::vector<std::string>> FindDatasets(FileSystem& fs,
                                                             const std::string& root);

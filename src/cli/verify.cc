@@ -1,5 +1,6 @@
 // `oups verify PATH`: checks every dataset under PATH against its files.
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -35,13 +36,18 @@ constexpr const char* kVerifyUsage =
     "    whether the next write removes it: only files the metadata (or the\n"
     "    leftovers record of a removed dataset) proves to be the dataset's own\n"
     "    leftovers are removed; any other file is kept.\n"
-    "Each problem is reported with its file.\n"
+    "Each problem is reported with its file. PATH is listed as `oups ls`\n"
+    "lists it, going on past bad entries: each entry it skipped is reported\n"
+    "with the reason, a problem when something may be missed (a directory\n"
+    "that cannot be listed, an entry that cannot be examined), a note when\n"
+    "not (a symbolic link back to a directory above it, not followed).\n"
     "\n"
     "  --deep   also decode every column of every row group (slower: reads and\n"
     "           decompresses everything); a decoding error is reported with its\n"
     "           file\n"
     "  --json   one JSON document: {\"path\", \"num_problems\", \"datasets\":\n"
     "           [{\"path\", \"ok\", \"problems\": [{\"file\", \"problem\"}]}],\n"
+    "           \"skipped\": [{\"path\", \"reason\", \"error\"}],\n"
     "           \"orphans\": [{\"file\", \"problem\"}]}\n"
     "\n"
     "exit status: 0 every dataset is sound, 1 problems found (or PATH missing),\n"
@@ -200,6 +206,9 @@ std::vector<Problem> CheckDataset(Env& env, const std::string& path, bool deep,
   // Unreferenced files in the dataset directory, by what the metadata proves
   // about them (dataset/leftovers.h), and temporary metadata files.
   auto entries = fs.ListDir(paths->dir);
+  if (!entries.ok() && !entries.status().IsNotFound()) {
+    problems.push_back({paths->dir, "cannot be listed: " + entries.status().ToString()});
+  }
   if (entries.ok()) {
     std::vector<uint64_t> present;
     for (const FileInfo& e : *entries) {
@@ -211,6 +220,11 @@ std::vector<Problem> CheckDataset(Env& env, const std::string& path, bool deep,
     const std::set<uint64_t> interrupted(own.interrupted.begin(), own.interrupted.end());
     const auto mark = md->max_known_file_id();
     for (const FileInfo& e : *entries) {
+      if (!e.error.ok()) {
+        problems.push_back(
+            {JoinPath(paths->dir, e.name), "cannot be examined: " + e.error.ToString()});
+        continue;
+      }
       if (referenced.count(e.name)) continue;
       const auto id = dataset::ParseRowGroupFileName(e.name);
       std::string text;
@@ -255,11 +269,14 @@ std::vector<Problem> CheckDataset(Env& env, const std::string& path, bool deep,
 // records of such a dataset. Only the files a leftovers record accounts for
 // (a removal, or a first write, that did not finish) are removed by the next
 // write; without a record, a write refuses to start a dataset over the files.
-void FindOrphans(FileSystem& fs, const std::string& dir, int depth,
-                 std::vector<Problem>* problems) {
-  if (depth > 64) return;
-  auto entries = fs.ListDir(dir);
-  if (!entries.ok()) return;
+// Looks at one directory the listing walked (ListDatasets' `walked`, whose
+// listings are `listed` by path), and at nothing the listing skipped (a
+// symbolic link loop, a directory that cannot be listed, an entry that cannot
+// be examined): that the listing reports.
+void FindOrphansIn(FileSystem& fs, const std::string& dir,
+                   const std::vector<FileInfo>* entries,
+                   const std::map<std::string, const std::vector<FileInfo>*>& listed,
+                   std::vector<Problem>* problems) {
   std::set<std::string> datasets;
   std::set<std::string> names;  // every entry name of `dir`
   for (const FileInfo& e : *entries) {
@@ -270,6 +287,7 @@ void FindOrphans(FileSystem& fs, const std::string& dir, int depth,
   }
   constexpr std::string_view kRecordSuffix = "_opdmd.leftovers";
   for (const FileInfo& e : *entries) {
+    if (!e.error.ok()) continue;  // reported by the listing
     const std::string path = JoinPath(dir, e.name);
     if (!e.is_dir) {
       // ".<name>_opdmd.<hex>.tmp" of a dataset without metadata file.
@@ -297,10 +315,10 @@ void FindOrphans(FileSystem& fs, const std::string& dir, int depth,
     }
     if (e.name.starts_with(".")) continue;
     if (!datasets.count(e.name)) {
-      auto inner = fs.ListDir(path);
-      if (inner.ok()) {
+      const auto inner = listed.find(path);
+      if (inner != listed.end()) {
         std::vector<uint64_t> present;
-        for (const FileInfo& f : *inner) {
+        for (const FileInfo& f : *inner->second) {
           if (f.is_dir) continue;
           if (auto id = dataset::ParseRowGroupFileName(f.name)) present.push_back(*id);
         }
@@ -345,7 +363,15 @@ void FindOrphans(FileSystem& fs, const std::string& dir, int depth,
         }
       }
     }
-    FindOrphans(fs, path, depth + 1, problems);
+  }
+}
+
+void FindOrphans(FileSystem& fs, const std::vector<store_internal::WalkedDir>& walked,
+                 std::vector<Problem>* problems) {
+  std::map<std::string, const std::vector<FileInfo>*> listed;
+  for (const store_internal::WalkedDir& d : walked) listed.emplace(d.path, &d.entries);
+  for (const store_internal::WalkedDir& d : walked) {
+    FindOrphansIn(fs, d.path, &d.entries, listed, problems);
   }
 }
 
@@ -361,8 +387,11 @@ int RunVerify(const std::vector<std::string>& args, Env& env) {
                       kVerifyUsage);
   }
   const std::string root = parsed->positional[0];
-  auto found = FindDatasets(*env.fs, root);
-  if (!found.ok()) return Failure(env, "verify", found.status());
+  // The listing of `oups ls`, and the directories it walked (for orphans).
+  std::vector<store_internal::WalkedDir> walked;
+  auto listing = ListDatasets(*env.fs, root, &walked);
+  if (!listing.ok()) return Failure(env, "verify", listing.status());
+  const std::vector<std::string>* found = &listing->datasets;
   const bool as_json = parsed->Has("--json");
   json::Value list = json::Value::Array();
   int64_t n_problems = 0;
@@ -388,10 +417,21 @@ int RunVerify(const std::vector<std::string>& args, Env& env) {
     list.Push(std::move(entry));
     if (!as_json && problems.empty()) *env.out << "ok " << path << "\n";
   }
-  std::vector<Problem> orphans;
-  if (auto info = env.fs->Stat(root); info.ok() && info->is_dir) {
-    FindOrphans(*env.fs, root, 0, &orphans);
+  json::Value skipped = json::Value::Array();
+  for (const SkippedEntry& e : listing->skipped) {
+    if (e.error) ++n_problems;
+    json::Value entry = json::Value::Object();
+    entry.Add("path", json::Value::String(e.path));
+    entry.Add("reason", json::Value::String(e.reason));
+    entry.Add("error", json::Value::Bool(e.error));
+    skipped.Push(std::move(entry));
+    if (!as_json) {
+      *env.out << e.path << ": skipped: " << e.reason << (e.error ? "" : " (not a problem)")
+               << "\n";
+    }
   }
+  std::vector<Problem> orphans;
+  FindOrphans(*env.fs, walked, &orphans);
   n_problems += static_cast<int64_t>(orphans.size());
   json::Value orphan_list = json::Value::Array();
   for (const Problem& p : orphans) {
@@ -406,6 +446,7 @@ int RunVerify(const std::vector<std::string>& args, Env& env) {
     doc.Add("path", json::Value::String(root));
     doc.Add("num_problems", json::Value::Int(n_problems));
     doc.Add("datasets", std::move(list));
+    doc.Add("skipped", std::move(skipped));
     doc.Add("orphans", std::move(orphan_list));
     *env.out << json::Serialize(doc) << "\n";
   } else {

@@ -76,6 +76,56 @@ TEST(Binary, SymlinkLoopIsNotFollowed) {
   EXPECT_NE(verify.out.find("1 dataset checked, 0 problems"), std::string::npos) << verify.out;
 }
 
+// GitHub issue 11: the walks of a store (the listing and the search for
+// orphans) go on past bad entries and report each once: a symbolic link to
+// itself (whose stat fails) no longer fails the whole listing, and the loop
+// `ln -s . store/loop` is not followed by the orphan search either (which used
+// to report an orphan directory once per turn of the loop, 41 times).
+TEST(Binary, StoreWalksGoOnPastBadEntries) {
+  testing_io::TempDir dir;
+  const std::string err = dir.Sub("err.txt");
+  {
+    std::ofstream csv(dir.Sub("in.csv"));
+    csv << "ts,v\n1,1\n2,2\n";
+  }
+  for (const char* ds : {"store/ds", "store/gone"}) {
+    Process w = RunBinary("write " + dir.Sub(ds) + " --ordered-on ts --from " +
+                              dir.Sub("in.csv"),
+                          err);
+    ASSERT_EQ(w.code, 0) << Slurp(err);
+  }
+  // `gone` loses its metadata file: its directory is an orphan.
+  ASSERT_EQ(std::remove(dir.Sub("store/gone_opdmd").c_str()), 0);
+  ASSERT_EQ(::symlink(".", dir.Sub("store/loop").c_str()), 0);
+  ASSERT_EQ(::symlink("self", dir.Sub("store/self").c_str()), 0);
+  const std::string self_error =
+      "IO error: stat " + dir.Sub("store/self") + ": Too many levels of symbolic links";
+
+  Process ls = RunBinary("ls " + dir.Sub("store") + " --json", err);
+  EXPECT_EQ(ls.code, 1) << Slurp(err);
+  EXPECT_EQ(Slurp(err), "oups ls: " + dir.Sub("store/loop") + ": symbolic link loop back to '" +
+                            dir.Sub("store") + "': not followed\n" + "oups ls: " +
+                            dir.Sub("store/self") + ": " + self_error + "\n");
+  EXPECT_NE(ls.out.find("\"datasets\":[{\"path\":\"ds\","), std::string::npos) << ls.out;
+
+  Process verify = RunBinary("verify " + dir.Sub("store"), err);
+  EXPECT_EQ(verify.code, 1) << verify.out << Slurp(err);
+  const std::string orphan = dir.Sub("store/gone") + ": 1 row-group file(s) without metadata";
+  const size_t at = verify.out.find(orphan);
+  EXPECT_NE(at, std::string::npos) << verify.out;
+  EXPECT_EQ(verify.out.find(orphan, at + 1), std::string::npos) << verify.out;
+  EXPECT_EQ(verify.out.find("loop/gone"), std::string::npos) << verify.out;
+  EXPECT_NE(verify.out.find(dir.Sub("store/self") + ": skipped: " + self_error + "\n"),
+            std::string::npos)
+      << verify.out;
+  EXPECT_NE(verify.out.find(dir.Sub("store/loop") + ": skipped: symbolic link loop back to '" +
+                            dir.Sub("store") + "': not followed (not a problem)\n"),
+            std::string::npos)
+      << verify.out;
+  EXPECT_NE(verify.out.find("1 dataset checked, 2 problems\n"), std::string::npos)
+      << verify.out;
+}
+
 TEST(Binary, WriteListVerifyOnDisk) {
   testing_io::TempDir dir;
   const std::string err = dir.Sub("err.txt");

@@ -1,9 +1,12 @@
 // Tests of `oups verify` (src/cli/verify.cc) against hand-broken datasets.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "cli_test_util.h"
 #include "dataset/file_naming.h"
 #include "dataset/metadata_file.h"
+#include "oups/io/file_system_wrapper.h"
 #include "oups/parquet/file_reader.h"
 #include "oups/parquet/file_writer.h"
 
@@ -339,6 +342,87 @@ TEST_F(VerifyTest, DeepDecodesEveryColumn) {
   EXPECT_EQ(found[0].second.substr(0, 12), "unreadable: ") << found[0].second;
   CliResult text = RunCli(fs_, {"verify", "/store/good", "--deep"});
   EXPECT_EQ(text.code, 0) << text.out << text.err;
+}
+
+// A file system with bad entries, as on disk: directories that cannot be
+// listed (no permission; tests run as root, who ignores permission bits) and
+// entries whose stat fails (a symbolic link to itself), which ListDir returns
+// with their error.
+class BadEntries : public FileSystemWrapper {
+ public:
+  BadEntries(std::shared_ptr<FileSystem> base, std::set<std::string> unlistable,
+             std::string dir_with_bad_entry)
+      : FileSystemWrapper(std::move(base)),
+        unlistable_(std::move(unlistable)),
+        dir_with_bad_entry_(std::move(dir_with_bad_entry)) {}
+  Result<std::vector<FileInfo>> ListDir(const std::string& path) override {
+    if (unlistable_.count(path)) {
+      return Status::IOError("list directory " + path + ": Permission denied");
+    }
+    OUPS_ASSIGN_OR_RETURN(std::vector<FileInfo> entries, FileSystemWrapper::ListDir(path));
+    if (path == dir_with_bad_entry_) {
+      FileInfo bad;
+      bad.name = "self";
+      bad.error = Status::IOError("stat " + JoinPath(path, "self") +
+                                  ": Too many levels of symbolic links");
+      entries.push_back(std::move(bad));
+    }
+    return entries;
+  }
+
+ private:
+  std::set<std::string> unlistable_;
+  std::string dir_with_bad_entry_;
+};
+
+// GitHub issue 11: verify of a store lists it as `oups ls` does, goes on past
+// bad entries and reports each one it skipped, with the reason (a problem:
+// exit status 1).
+TEST_F(VerifyTest, ReportsTheEntriesTheListingSkipped) {
+  MakeDataset(fs_, "/store/c/hidden", Range(0, 2), 4);
+  MakeDataset(fs_, "/store/z/late", Range(0, 2), 4);
+  auto fs = std::make_shared<BadEntries>(fs_, std::set<std::string>{"/store/c"}, "/store");
+  CliResult r = RunCli(fs, {"verify", "/store", "--json"});
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  json::Value doc = ParseJson(r.out);
+  const auto& list = Member(doc, "datasets").items();
+  ASSERT_EQ(list.size(), 3u) << r.out;
+  EXPECT_EQ(StrMember(list[2], "path"), "z/late");
+  const auto& skipped = Member(doc, "skipped").items();
+  ASSERT_EQ(skipped.size(), 2u) << r.out;
+  EXPECT_EQ(StrMember(skipped[0], "path"), "/store/c");
+  EXPECT_EQ(StrMember(skipped[0], "reason"),
+            "IO error: list directory /store/c: Permission denied");
+  EXPECT_TRUE(Member(skipped[0], "error").bool_value());
+  EXPECT_EQ(StrMember(skipped[1], "path"), "/store/self");
+  EXPECT_EQ(StrMember(skipped[1], "reason"),
+            "IO error: stat /store/self: Too many levels of symbolic links");
+  EXPECT_TRUE(Member(skipped[1], "error").bool_value());
+  EXPECT_EQ(IntMember(doc, "num_problems"), 2);
+  EXPECT_TRUE(Member(doc, "orphans").items().empty()) << r.out;
+
+  CliResult text = RunCli(fs, {"verify", "/store"});
+  EXPECT_EQ(text.code, 1);
+  EXPECT_EQ(text.out,
+            "ok /store/ds\n"
+            "ok /store/good\n"
+            "ok /store/z/late\n"
+            "/store/c: skipped: IO error: list directory /store/c: Permission denied\n"
+            "/store/self: skipped: IO error: stat /store/self: Too many levels of symbolic "
+            "links\n"
+            "3 datasets checked, 2 problems\n");
+}
+
+// An entry of a dataset directory that cannot be examined is reported with
+// its error, not as a file of some kind.
+TEST_F(VerifyTest, DatasetDirectoryEntryThatCannotBeExamined) {
+  auto fs = std::make_shared<BadEntries>(fs_, std::set<std::string>{}, "/store/ds");
+  CliResult r = RunCli(fs, {"verify", "/store/ds"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.out,
+            "/store/ds/self: cannot be examined: IO error: stat /store/ds/self: Too many "
+            "levels of symbolic links\n"
+            "1 dataset checked, 1 problem\n");
 }
 
 TEST_F(VerifyTest, UsageAndMissingPath) {
