@@ -1,5 +1,5 @@
-// Indexer schema and keys (behaviour.md §1): schema validation, key validation,
-// path and string forms, strict parsing, equality and ordering.
+// Indexer schema and keys (docs/behaviour.md#keys): schema validation, key
+// validation, path and string forms, strict parsing, equality and ordering.
 #include "oups/store/indexer.h"
 
 #include <algorithm>
@@ -312,7 +312,8 @@ Result<IndexKey> IndexerSchema::MakeKeyFlat(std::vector<KeyValue> values) const 
                                    std::to_string(impl_->num_fields) + " fields, got " +
                                    std::to_string(values.size()) + " values.");
   }
-  // Declared types first (a C++ structural check), then §1.3 value by value.
+  // Declared types first (a C++ structural check), then the rules of
+  // docs/behaviour.md#keys value by value.
   size_t i = 0;
   for (const Level& lv : impl_->levels) {
     for (const Field& f : lv.fields) {
@@ -335,7 +336,8 @@ Result<IndexKey> IndexerSchema::MakeKeyFlat(std::vector<KeyValue> values) const 
   }
   // A multi-character separator could also straddle the end of a value and the
   // separator after it ("a~" + "~~" reads as "a" + "~~" + "~"): refused, so that
-  // every valid key parses back (§1.5 round trip). Never true for one character.
+  // every valid key parses back (round trip of docs/behaviour.md#key-parsing).
+  // Never true for one character.
   const std::string& sep = impl_->sep;
   if (sep.size() > 1) {
     for (size_t k = 0; k + 1 < values.size(); ++k) {

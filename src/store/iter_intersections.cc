@@ -1,4 +1,5 @@
-// iter_intersections (behaviour.md §6): streaming chunks of several datasets.
+// iter_intersections (docs/behaviour.md#iter-intersections): streaming chunks
+// of several datasets.
 #include "oups/store/iter_intersections.h"
 
 #include <sys/resource.h>
@@ -49,7 +50,8 @@ struct DatasetState {
       : key(std::move(k)), snap(std::move(s)), n_prev(n) {}
   IndexKey key;
   // Taken at the first Next(); every rg is read through it, and it keeps the
-  // rg files on disk until the iterator ends or is destroyed (§6.4).
+  // rg files on disk until the iterator ends or is destroyed
+  // (docs/behaviour.md#iter-intersections, memory and consistency).
   DatasetSnapshot snap;
   int64_t n_prev = 0;
   std::vector<uint64_t> n_rows;  // per rg, from the snapshot
@@ -178,7 +180,8 @@ Status IntersectionIterator::Impl::Start() {
       read_columns.push_back(ordered_on);
     }
   }
-  // Blocks and participation (§6.3 rule 1), boundary candidates (rule 2).
+  // Blocks and participation, chunk edges
+  // (docs/behaviour.md#iter-intersections).
   std::vector<std::pair<Column, int64_t>> cands;
   for (DatasetState& d : existing) {
     OUPS_ASSIGN_OR_RETURN(Table stats, d.snap.RowGroupStats());

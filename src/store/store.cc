@@ -1,4 +1,4 @@
-// Store: discovery, mapping interface and removal (behaviour.md §5).
+// Store: discovery, mapping interface and removal (docs/behaviour.md#store).
 #include "oups/store/store.h"
 
 #include <algorithm>

@@ -1,4 +1,5 @@
-// Indexer schema and keys: how a Store names its datasets (behaviour.md §1).
+// Indexer schema and keys: how a Store names its datasets
+// (docs/behaviour.md#keys).
 //
 // An IndexerSchema describes a key type at run time: a top level of typed fields
 // (int64 or string), optionally ending with a nested sub-level, itself a list of
@@ -13,11 +14,13 @@
 //
 // Schemas are built with IndexerSchema::Make (a tree of FieldSpec) or with
 // IndexerSchemaBuilder; both validate and return clear errors. Keys are built
-// with IndexerSchema::MakeKey (validated as §1.3) or parsed strictly with
-// IndexerSchema::FromPath / FromString (§1.5). C++ users normally declare a
+// with IndexerSchema::MakeKey (validated as in docs/behaviour.md#keys) or
+// parsed strictly with IndexerSchema::FromPath / FromString
+// (docs/behaviour.md#key-parsing). C++ users normally declare a
 // plain struct and one OUPS_KEY line instead (oups/store/key.h).
 //
-// Error codes (the Python layer maps them to exceptions, behaviour.md §8):
+// Error codes (the Python layer maps them to exceptions,
+// docs/behaviour.md#errors):
 // kInvalidArgument ~ ValueError, kTypeError ~ TypeError. FromPath/FromString
 // return kInvalidArgument with the reason for any failure; the Python
 // from_path/from_str return None for every such error.
@@ -110,12 +113,13 @@ class IndexerSchema {
   bool valid() const { return impl_ != nullptr; }
   const std::string& name() const;
   const std::string& field_sep() const;
-  // Number of levels including the top one (§1.4 `depth`).
+  // Number of levels including the top one (`depth` of
+  // docs/behaviour.md#key-paths).
   int depth() const;
   const Level& level(int j) const;
   // Total number of own fields over all levels (= pieces of ToString()).
   int num_fields() const;
-  // Own-field count of each level (k_j of §1.5).
+  // Own-field count of each level (docs/behaviour.md#key-parsing).
   int num_fields(int level) const;
   // e.g. "Measure(quantity: string, city: string, sampling: Sampling(frequency:
   // string), field_sep='-')", for messages.
@@ -125,25 +129,27 @@ class IndexerSchema {
   // holding the level's own fields in order. Errors: wrong number of levels or
   // of values in a level → kInvalidArgument; a value whose type differs from
   // the declared one → kTypeError; then each value in level order is checked as
-  // §1.3: text holding the separator, '/' or '.' → kInvalidArgument "use of a
-  // forbidden character among ('<sep>', '/', '.') is not possible in <text>.";
-  // empty string → kInvalidArgument "empty string is not possible as a field
-  // value."; with a separator of several characters, a value (other than the
-  // last) ending with the beginning of the separator → kInvalidArgument (else
-  // the key would not parse back).
+  // docs/behaviour.md#keys: text holding the separator, '/' or '.' →
+  // kInvalidArgument "use of a forbidden character among ('<sep>', '/', '.') is
+  // not possible in <text>."; empty string → kInvalidArgument "empty string is
+  // not possible as a field value."; with a separator of several characters, a
+  // value (other than the last) ending with the beginning of the separator →
+  // kInvalidArgument (else the key would not parse back).
   Result<IndexKey> MakeKey(std::vector<std::vector<KeyValue>> levels) const;
   // Same, with every own field of every level in one flat vector.
   Result<IndexKey> MakeKeyFlat(std::vector<KeyValue> values) const;
 
-  // Parses a relative path (§1.5): '/'-separated; as Python's pathlib, empty and
-  // "." components are skipped; an absolute path is refused. Exactly depth()
-  // components, component j splitting on the separator into num_fields(j)
-  // pieces; int pieces in canonical decimal form only (optional '-', no '+',
-  // no leading zero except "0" itself, no "-0", within 64 bits); then validated
-  // as MakeKey. Any failure → kInvalidArgument with the reason.
+  // Parses a relative path (docs/behaviour.md#key-parsing): '/'-separated; as
+  // Python's pathlib, empty and "." components are skipped; an absolute path is
+  // refused. Exactly depth() components, component j splitting on the separator
+  // into num_fields(j) pieces; int pieces in canonical decimal form only
+  // (optional '-', no '+', no leading zero except "0" itself, no "-0", within
+  // 64 bits); then validated as MakeKey. Any failure → kInvalidArgument with
+  // the reason.
   Result<IndexKey> FromPath(std::string_view relative_path) const;
-  // Parses a flat string (§1.5): split on the separator only; exactly
-  // num_fields() pieces, assigned level by level. Failures as FromPath.
+  // Parses a flat string (docs/behaviour.md#key-parsing): split on the
+  // separator only; exactly num_fields() pieces, assigned level by level.
+  // Failures as FromPath.
   Result<IndexKey> FromString(std::string_view text) const;
 
   // OK when `key` belongs to this schema; else kTypeError "expected a key of
@@ -153,8 +159,9 @@ class IndexerSchema {
   // Structural equality: same name, separator and fields at every level.
   friend bool operator==(const IndexerSchema& a, const IndexerSchema& b);
 
-  // Validation of one value's text against this schema's separator (§1.3
-  // steps 2-3); exposed for bindings that validate values themselves.
+  // Validation of one value's text against this schema's separator (rules 2-3
+  // of docs/behaviour.md#keys); exposed for bindings that validate values
+  // themselves.
   Status ValidateText(std::string_view text) const;
 
  private:
@@ -166,12 +173,13 @@ class IndexerSchema {
 
 // A key: a validated value of an IndexerSchema. Immutable.
 //
-// Equality, hashing and ordering (§1.6): keys of different schemas are never
-// equal. Within one schema keys compare field by field in declaration order,
-// level after level; int64 fields numerically, string fields byte-wise, which
-// is code-point order for UTF-8. operator<=> is a total order usable in
-// std::map: keys of different schemas are ordered by schema first (arbitrary
-// but consistent); use CompareKeys() to get the TypeError Python raises.
+// Equality, hashing and ordering (docs/behaviour.md#key-ordering): keys of
+// different schemas are never equal. Within one schema keys compare field by
+// field in declaration order, level after level; int64 fields numerically,
+// string fields byte-wise, which is code-point order for UTF-8. operator<=> is
+// a total order usable in std::map: keys of different schemas are ordered by
+// schema first (arbitrary but consistent); use CompareKeys() to get the
+// TypeError Python raises.
 class IndexKey {
  public:
   const IndexerSchema& schema() const { return schema_; }
@@ -204,8 +212,9 @@ class IndexKey {
   std::vector<KeyValue> values_;
 };
 
-// Three-way comparison as §1.6: <0, 0, >0; kTypeError "keys of different
-// indexers are not comparable: '<A>' and '<B>'." when schemas differ.
+// Three-way comparison as docs/behaviour.md#key-ordering: <0, 0, >0; kTypeError
+// "keys of different indexers are not comparable: '<A>' and '<B>'." when
+// schemas differ.
 Result<int> CompareKeys(const IndexKey& a, const IndexKey& b);
 
 // Text of one value: canonical decimal for ints, the string as is.

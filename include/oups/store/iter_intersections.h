@@ -1,5 +1,5 @@
 // iter_intersections: stream several ordered datasets of a Store side by side
-// over a range of the ordered column (behaviour.md §6).
+// over a range of the ordered column (docs/behaviour.md#iter-intersections).
 //
 //   oups::IntersectionIterator it = store.IterIntersections(
 //       {k1, k2}, {.start = oups::Scalar::Int(10), .n_prev = {1, 0}});
@@ -8,29 +8,30 @@
 //     for (const auto& [key, table] : *chunk) { ... }   // in `keys` order
 //   }
 //
-// Semantics (§6.3): the row groups (rgs) of each dataset are grouped into
-// blocks of rgs sharing boundary values (min of rg i+1 == max of rg i). A
-// dataset participates when one of its blocks intersects [start, end_excl).
-// Chunk edges are start (or -inf), the sorted distinct `lo` of every
-// participating block but the first of each dataset, and end_excl (or +inf).
-// Each chunk holds, for every participating dataset in `keys` order, a table
-// of its rows whose ordered value v satisfies edge_p <= v < edge_{p+1} (maybe
-// empty, keeping the columns), the first chunk of dataset i prefixed with its
-// last n_prev[i] rows having v < start (only when start is given).
+// Semantics (chunks of docs/behaviour.md#iter-intersections): the row groups
+// (rgs) of each dataset are grouped into blocks of rgs sharing boundary values
+// (min of rg i+1 == max of rg i). A dataset participates when one of its blocks
+// intersects [start, end_excl). Chunk edges are start (or -inf), the sorted
+// distinct `lo` of every participating block but the first of each dataset, and
+// end_excl (or +inf). Each chunk holds, for every participating dataset in
+// `keys` order, a table of its rows whose ordered value v satisfies edge_p <= v
+// < edge_{p+1} (maybe empty, keeping the columns), the first chunk of dataset i
+// prefixed with its last n_prev[i] rows having v < start (only when start is
+// given).
 //
-// Streaming (§6.4): nothing is validated or read until the first Next(). Per
-// dataset at most one block (plus the n_prev tail) is held; every rg is read
-// once, with only the requested columns (plus the ordered column, used to cut
-// and dropped unless requested). No writer lock is taken.
-// Snapshots (§6.4, §2.8): the first Next() takes a DatasetSnapshot of every
-// dataset and reads all its rgs through it, so the iteration yields exactly
-// the rows committed at that moment, whatever writers commit meanwhile (they
-// are never blocked). The snapshots of participating datasets, and so their
-// files, are held until the iterator is exhausted, ends on an error or is
-// destroyed.
+// Streaming (docs/behaviour.md#iter-intersections): nothing is validated or
+// read until the first Next(). Per dataset at most one block (plus the n_prev
+// tail) is held; every rg is read once, with only the requested columns (plus
+// the ordered column, used to cut and dropped unless requested). No writer lock
+// is taken. Snapshots (docs/behaviour.md#snapshots): the first Next() takes a
+// DatasetSnapshot of every dataset and reads all its rgs through it, so the
+// iteration yields exactly the rows committed at that moment, whatever writers
+// commit meanwhile (they are never blocked). The snapshots of participating
+// datasets, and so their files, are held until the iterator is exhausted, ends
+// on an error or is destroyed.
 //
-// Errors (Status, behaviour.md §8): a key of another indexer → kTypeError; a
-// key given twice → kInvalidArgument naming it; n_prev negative →
+// Errors (Status, docs/behaviour.md#errors): a key of another indexer →
+// kTypeError; a key given twice → kInvalidArgument naming it; n_prev negative →
 // kInvalidArgument "'n_prev' values must be greater than or equal to 0."; an
 // n_prev list whose length differs from the number of keys → kInvalidArgument
 // stating both counts; datasets with different ordered_on → kInvalidArgument

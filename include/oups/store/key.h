@@ -1,4 +1,5 @@
-// Typed indexer keys: a plain struct plus one OUPS_KEY line (behaviour.md §1).
+// Typed indexer keys: a plain struct plus one OUPS_KEY line
+// (docs/behaviour.md#keys).
 //
 //   struct CityYear {
 //     std::string city;
@@ -22,18 +23,19 @@
 // (not bool nor character types), or one trailing sub-level member whose type
 // has its own OUPS_KEY / OUPS_SUBLEVEL (never the first member). These rules
 // and the separator (non-empty, without '/') are checked at compile time. As in
-// §1.3, the top type's separator applies to every nested level; a sub-level's
-// own separator is ignored.
+// docs/behaviour.md#keys, the top type's separator applies to every nested
+// level; a sub-level's own separator is ignored.
 //
 // The macro also defines operator== and operator<=> for Type (field by field,
-// strings by code point, integers numerically, §1.6); Type must not declare
-// them itself. Use oups::KeyHash for unordered containers.
+// strings by code point, integers numerically, docs/behaviour.md#key-ordering);
+// Type must not declare them itself. Use oups::KeyHash for unordered
+// containers.
 //
 // oups::KeyTraits<Type> gives the runtime IndexerSchema, conversions to and
 // from IndexKey, path and string forms and strict parsing. Field values are
 // not validated when a struct is built (it is a plain struct): every
-// conversion validates (§1.3) and returns the error, and ValidateKey() checks
-// explicitly.
+// conversion validates (docs/behaviour.md#keys) and returns the error, and
+// ValidateKey() checks explicitly.
 //
 // Thread-safety: all functions are reentrant; Schema() is built once, thread-
 // safely, on first use. Ownership: everything is returned by value.
@@ -211,7 +213,8 @@ struct KeyTraits {
   // Record name (the type name as written in the macro) and separator.
   static constexpr const char* kName = kDesc.name;
   static constexpr const char* kFieldSep = kDesc.sep;
-  // Number of levels including this one (§1.4 `depth`).
+  // Number of levels including this one (`depth` of
+  // docs/behaviour.md#key-paths).
   static constexpr int kDepth = [] {
     if constexpr (kHasSubLevel) {
       return 1 + KeyTraits<LastType>::kDepth;
@@ -274,7 +277,7 @@ struct KeyTraits {
     });
   }
 
-  // Validates (§1.3) and converts.
+  // Validates (docs/behaviour.md#keys) and converts.
   static Result<IndexKey> ToKey(const T& key) {
     std::vector<KeyValue> values;
     values.reserve(static_cast<std::size_t>(kNumFields));

@@ -1,11 +1,11 @@
 // Store: a collection of ordered datasets named by the keys of one indexer
-// schema (behaviour.md §5), under a base path:
+// schema (docs/behaviour.md#store), under a base path:
 //
 //   <basepath>/<level 0 component>/.../<parent components>/<name>_opdmd
 //
 // one directory level per indexer level; key.ToPath() is the dataset's
 // directory relative to basepath (its metadata file `<name>_opdmd` sits next
-// to it, §2.1).
+// to it, docs/behaviour.md#on-disk-layout).
 //
 //   OUPS_ASSIGN_OR_RETURN(oups::Store store,
 //                         oups::Store::Open(oups::LocalFileSystem(), "data", schema));
@@ -13,16 +13,17 @@
 //   OUPS_RETURN_NOT_OK(ds.Write(table, {.ordered_on = "ts"}));
 //   OUPS_ASSIGN_OR_RETURN(std::vector<oups::IndexKey> keys, store.Keys());
 //
-// No key cache (§5.1): Keys, Size, ToString and Contains look at the disk on
-// every call, so datasets created or removed by other handles or processes are
-// seen by the very next call. Discovery (§5.2) lists the directories exactly
-// depth-1 levels below basepath (following symlinks) and takes every
-// non-directory entry named `<name>_opdmd` (name non-empty) whose relative
-// path parses strictly with IndexerSchema::FromPath; nothing else is read.
-// Discovery goes on past bad entries: a directory below basepath that cannot
-// be listed is skipped, and so is a symbolic link leading back to a directory
-// above it (a loop is never followed); List() reports each, Keys() leaves
-// them out. Only an unreadable basepath fails the whole discovery.
+// No key cache (docs/behaviour.md#store): Keys, Size, ToString and Contains
+// look at the disk on every call, so datasets created or removed by other
+// handles or processes are seen by the very next call. Discovery
+// (docs/behaviour.md#discovery) lists the directories exactly depth-1 levels
+// below basepath (following symlinks) and takes every non-directory entry named
+// `<name>_opdmd` (name non-empty) whose relative path parses strictly with
+// IndexerSchema::FromPath; nothing else is read. Discovery goes on past bad
+// entries: a directory below basepath that cannot be listed is skipped, and so
+// is a symbolic link leading back to a directory above it (a loop is never
+// followed); List() reports each, Keys() leaves them out. Only an unreadable
+// basepath fails the whole discovery.
 //
 // TypedStore<Key> is the same over a typed key (oups/store/key.h).
 //
@@ -73,17 +74,18 @@ class Store {
   // The dataset directory of `key`: basepath/key.ToPath().
   std::string DatasetPath(const IndexKey& key) const;
 
-  // A new handle on `key`'s dataset (§5.3): never fails for a missing key and
-  // creates nothing on disk. kTypeError for a key of another schema.
+  // A new handle on `key`'s dataset (docs/behaviour.md#store): never fails for
+  // a missing key and creates nothing on disk. kTypeError for a key of another
+  // schema.
   [[nodiscard]] Result<OrderedDataset> Get(const IndexKey& key,
                                            OpenOptions options = {}) const;
 
   // Whether key's metadata file exists now (false for a key of another schema).
   [[nodiscard]] Result<bool> Contains(const IndexKey& key) const;
 
-  // Keys present now, sorted (§5.3). A missing basepath gives none. Entries
-  // that cannot be listed are skipped (see List()); an unreadable basepath is
-  // the listing error.
+  // Keys present now, sorted (docs/behaviour.md#store). A missing basepath
+  // gives none. Entries that cannot be listed are skipped (see List()); an
+  // unreadable basepath is the listing error.
   [[nodiscard]] Result<std::vector<IndexKey>> Keys() const;
   // Keys() with the directories it skipped and why.
   [[nodiscard]] Result<StoreListing> List() const;
@@ -91,13 +93,14 @@ class Store {
   // Python repr: key.ToString() of each key, sorted, '\n'-joined ("" if none).
   [[nodiscard]] Result<std::string> ToString() const;
 
-  // del store[key] (§5.4): kNotFound "key '<key>' not found in store." when no
-  // metadata file exists; else removes the dataset (waiting for the writer
-  // lock without limit) then every now-empty parent directory up to basepath
-  // (exclusive). kTypeError for a key of another schema.
+  // del store[key] (docs/behaviour.md#store): kNotFound "key '<key>' not found
+  // in store." when no metadata file exists; else removes the dataset (waiting
+  // for the writer lock without limit) then every now-empty parent directory up
+  // to basepath (exclusive). kTypeError for a key of another schema.
   [[nodiscard]] Status Remove(const IndexKey& key) const;
 
-  // §6; lazy: nothing happens before the first Next().
+  // docs/behaviour.md#iter-intersections; lazy: nothing happens before the
+  // first Next().
   IntersectionIterator IterIntersections(std::vector<IndexKey> keys,
                                          IterIntersectionsOptions options = {}) const;
 
@@ -124,7 +127,8 @@ class TypedStore {
   const Store& untyped() const { return store_; }
   const std::string& basepath() const { return store_.basepath(); }
 
-  // kInvalidArgument when the key's values are invalid (§1.3).
+  // kInvalidArgument when the key's values are invalid
+  // (docs/behaviour.md#keys).
   [[nodiscard]] Result<OrderedDataset> Get(const Key& key, OpenOptions options = {}) const {
     OUPS_ASSIGN_OR_RETURN(IndexKey k, KeyTraits<Key>::ToKey(key));
     return store_.Get(k, std::move(options));
