@@ -1,18 +1,19 @@
 // A small, strict JSON value type with a parser and a compact writer (RFC 8259).
 //
-// Used for the `oups` key of dataset metadata files (behaviour.md §2.3), which
-// is read from untrusted files: the parser accepts exactly RFC 8259 JSON
-// (UTF-8 validated, escapes and surrogate pairs checked, no comments, no
-// trailing commas, no leading zeros, no NaN/Infinity, nothing after the value),
-// refuses duplicate object keys, and bounds nesting depth, so malformed input
-// gives InvalidArgument with the byte offset, never a crash or unbounded
-// recursion. Numbers keep their literal text, so integers of any width (e.g.
-// uint64 ids) round-trip exactly; AsInt64/AsUInt64 convert exactly or fail.
-// Objects keep their members in insertion order.
+// Used for the `oups` key of dataset metadata files
+// (docs/behaviour.md#metadata-file), which is read from untrusted files: the
+// parser accepts exactly RFC 8259 JSON (UTF-8 validated, escapes and surrogate
+// pairs checked, no comments, no trailing commas, no leading zeros, no
+// NaN/Infinity, nothing after the value), refuses duplicate object keys, and
+// bounds nesting depth, so malformed input gives InvalidArgument with the byte
+// offset, never a crash or unbounded recursion. Numbers keep their literal
+// text, so integers of any width (e.g. uint64 ids) round-trip exactly;
+// AsInt64/AsUInt64 convert exactly or fail. Objects keep their members in
+// insertion order.
 //
 // Serialize writes compact JSON (no spaces); strings escape only '"', '\\' and
-// control characters, other characters stay UTF-8 (the rule of §3.9 for
-// MultiIndex column names).
+// control characters, other characters stay UTF-8 (the rule of
+// docs/behaviour.md#column-multiindex for MultiIndex column names).
 //
 // Thread-safety: values are plain data; functions are pure. Ownership: a Value
 // owns its children.

@@ -10,7 +10,7 @@ namespace oups {
 namespace {
 
 constexpr int64_t kSecondsPerDay = 86'400;
-// RFC 8536 §3.2: utoff in [-89999, 93599]; also bounds footer offsets.
+// RFC 8536 section 3.2: utoff in [-89999, 93599]; also bounds footer offsets.
 constexpr int64_t kMaxOffset = 93'600;
 // Footer rules are evaluated for instants within about a billion years.
 constexpr int64_t kFooterLimit = int64_t{1} << 55;

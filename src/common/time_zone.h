@@ -1,5 +1,6 @@
 // IANA time zones read from TZif files (RFC 8536, versions 1-3), for the
-// wall-clock period grids of tz-aware timestamp columns (behaviour.md §4.10).
+// wall-clock period grids of tz-aware timestamp columns
+// (docs/behaviour.md#time-periods).
 //
 // A TimeZone is a list of spans of constant UTC offset: the transitions stored
 // in the file (the 64-bit section of v2+ files, the 32-bit one of v1 files),
@@ -51,10 +52,11 @@ class TimeZone {
 
   // The instants at which the wall clock reads a local value. kUnique: one
   // instant (earliest == latest). kAmbiguous: a backward shift repeats the
-  // reading, at `earliest` (old offset) and `latest` (new offset); §4.10
-  // counts both as boundaries. kGap: a forward shift skips the reading;
-  // earliest == latest == the instant of the shift (the first instant after
-  // the gap, the one §4.10 uses for a skipped boundary).
+  // reading, at `earliest` (old offset) and `latest` (new offset);
+  // docs/behaviour.md#time-periods counts both as boundaries. kGap: a forward
+  // shift skips the reading; earliest == latest == the instant of the shift
+  // (the first instant after the gap, the one docs/behaviour.md#time-periods
+  // uses for a skipped boundary).
   struct LocalInstants {
     enum class Kind : uint8_t { kUnique, kAmbiguous, kGap };
     Kind kind = Kind::kUnique;

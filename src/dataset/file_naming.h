@@ -1,5 +1,5 @@
-// File naming of an ordered dataset (behaviour.md §2.1–§2.3): the ONLY place
-// that knows the names of a dataset's files.
+// File naming of an ordered dataset (docs/behaviour.md#on-disk-layout,
+// docs/format.md): the ONLY place that knows the names of a dataset's files.
 //
 // For a dataset whose directory is `<parent>/<name>`:
 //   <parent>/<name>/file_<id>.parquet   one row group per file; <id> decimal,
@@ -8,7 +8,8 @@
 //   <parent>/<name>_opdmd               metadata file (its replacement commits);
 //   <parent>/<name>.lock                writer lock (exclusive advisory lock);
 //   <parent>/<name>.readers             reader registration (shared advisory
-//                                       lock held by reads, behaviour.md §2.8);
+//                                       lock held by reads,
+//                                       docs/behaviour.md#snapshots);
 //   <parent>/<name>.alt.readers         second reader registration file, used
 //                                       while a writer locks the first one;
 //   <parent>/.<name>_opdmd.<hex>.tmp    temporary metadata file of a write in

@@ -1,5 +1,5 @@
-// Time-period row-group targets (behaviour.md §4.10): parsing of frequency
-// strings and the calendar/epoch-aligned period grid they define.
+// Time-period row-group targets (docs/behaviour.md#time-periods): parsing of
+// frequency strings and the calendar/epoch-aligned period grid they define.
 //
 // A Frequency is either a fixed duration (an exact number of nanoseconds,
 // periods aligned on 1970-01-01T00:00) or a calendar frequency (n weeks
@@ -13,16 +13,16 @@
 //
 // Time zones: on a timestamp column with a time zone (IANA name or fixed
 // offset, see common/time_zone.h) the grid is evaluated on the local wall
-// clock, and the period boundaries are the instants of §4.10: every instant
-// whose local reading is a wall-clock boundary (both instants when a backward
-// shift repeats the reading) and, when a forward shift skips a boundary
-// reading (or a backward shift moves the reading back across one), the
-// instant of the shift. Index() is then the raw value of the period's first
-// instant (the greatest boundary <= v): still exact, equal iff same period
-// and increasing with the period, but not consecutive. Work per value is a
-// binary search over the zone's transitions plus a few steps per transition
-// within the period. A zone whose offset is always 0 ("UTC", "Etc/UTC", "Z",
-// "+00:00") behaves as naive.
+// clock, and the period boundaries are the instants of
+// docs/behaviour.md#time-periods: every instant whose local reading is a
+// wall-clock boundary (both instants when a backward shift repeats the reading)
+// and, when a forward shift skips a boundary reading (or a backward shift moves
+// the reading back across one), the instant of the shift. Index() is then the
+// raw value of the period's first instant (the greatest boundary <= v): still
+// exact, equal iff same period and increasing with the period, but not
+// consecutive. Work per value is a binary search over the zone's transitions
+// plus a few steps per transition within the period. A zone whose offset is
+// always 0 ("UTC", "Etc/UTC", "Z", "+00:00") behaves as naive.
 //
 // Thread-safety: immutable value types, pure functions. Ownership: plain values.
 #pragma once
@@ -62,9 +62,10 @@ struct Frequency {
   // The accepted text as given (or "<n>ns" for FromNanoseconds).
   std::string text;
 
-  // Parses a frequency string of §4.10 (case-sensitive, no surrounding space).
-  // Anything else: InvalidArgument "'row_group_target_size' frequency '<P>'
-  // is not supported." followed by the accepted forms.
+  // Parses a frequency string of docs/behaviour.md#time-periods
+  // (case-sensitive, no surrounding space). Anything else: InvalidArgument
+  // "'row_group_target_size' frequency '<P>' is not supported." followed by the
+  // accepted forms.
   [[nodiscard]] static Result<Frequency> Parse(std::string_view text);
   // A fixed duration given as a count of nanoseconds (pandas.Timedelta,
   // datetime.timedelta, numpy.timedelta64 after conversion); <= 0 is
@@ -92,7 +93,8 @@ class PeriodGrid {
   // is representable, which is always the case for calendar frequencies),
   // saturated to the int64 range.
   int64_t IndexStart(int64_t k) const;
-  // period_start(v) of §4.10 as a raw value: IndexStart(Index(v)) <= v.
+  // Start of the period holding v (docs/behaviour.md#time-periods), raw value:
+  // IndexStart(Index(v)) <= v.
   int64_t Start(int64_t v) const { return IndexStart(Index(v)); }
 
   const Frequency& frequency() const { return frequency_; }

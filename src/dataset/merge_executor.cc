@@ -114,7 +114,7 @@ Status ExecuteMergeSequence(const WritePlan& plan, size_t k, const Table& new_ro
     const int64_t n = chunk->num_rows();
     OUPS_ASSIGN_OR_RETURN(Column ordered, chunk->GetColumn(ordered_on));
 
-    // 3. Split sequence (§4.7).
+    // 3. Split sequence: cut into rgs (docs/behaviour.md#merge).
     std::vector<int64_t> offsets;
     if (options.target.is_n_rows()) {
       offsets = NRowsSplitOffsets(n, options.target.n_rows());

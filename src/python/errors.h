@@ -1,9 +1,10 @@
-// Status -> Python exception mapping of the binding (behaviour.md §8).
+// Status -> Python exception mapping of the binding (docs/behaviour.md#errors).
 //
 // Every fallible core call in the binding goes through ThrowIfError /
 // ValueOrThrow, which throw StatusError; one translator registered by
-// RegisterErrors() turns it into the Python exception of §8, keeping the core's
-// message. No core error surfaces as a bare RuntimeError:
+// RegisterErrors() turns it into the Python exception of
+// docs/behaviour.md#errors, keeping the core's message. No core error surfaces
+// as a bare RuntimeError:
 //   kInvalidArgument, kCorruption, kNotSupported, kInternal -> ValueError
 //   kNotFound   -> KeyError (unknown columns, missing ordered or duplicates_on
 //                  columns, missing store keys) or FileNotFoundError (files)

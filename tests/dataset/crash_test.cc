@@ -1,9 +1,11 @@
-// Crash safety of every kind of dataset operation (behaviour.md §2.5, §2.6,
-// §2.9): for each operation, a fault (crash, I/O error, ENOSPC with a torn
-// write) is injected at every single mutating file-system call. Afterwards the
-// dataset is exactly in its state before or after the operation (full table
-// contents, key-value metadata, row-group stats), never a mix; an operation
-// that returned OK is durable; the next write succeeds and sweeps leftovers.
+// Crash safety of every kind of dataset operation
+// (docs/behaviour.md#crash-safety, docs/behaviour.md#removal, docs/format.md
+// commit protocol): for each operation, a fault (crash, I/O error, ENOSPC with
+// a torn write) is injected at every single mutating file-system call.
+// Afterwards the dataset is exactly in its state before or after the operation
+// (full table contents, key-value metadata, row-group stats), never a mix; an
+// operation that returned OK is durable; the next write succeeds and sweeps
+// leftovers.
 #include <gtest/gtest.h>
 
 #include <cstdio>

@@ -331,7 +331,8 @@ TEST(PeriodGrid, MonthsQuartersYears) {
   EXPECT_EQ(Grid("Y-FEB").Start(Ns(2024, 2, 28)), Ns(2023, 2, 28));  // 2024-02-29 is the end
 }
 
-// Expected boundary days, straight from §4.10's definitions, day by day.
+// Expected boundary days, straight from the definitions of
+// docs/behaviour.md#time-periods, day by day.
 bool IsBoundaryDay(const Frequency& f, int64_t d) {
   auto mod = [](int64_t a, int64_t b) { return ((a % b) + b) % b; };
   const int64_t m = MonthIndexOfDay(d);
@@ -499,9 +500,10 @@ TEST(ZonedPeriodGrid, HoursWeeksMonths) {
 }
 
 // Brute force at one-minute steps over DST days of several zones: the
-// boundaries (instants where Index changes) are exactly §4.10's: instants
-// whose local reading is a wall boundary, plus shift instants where the wall
-// period changes; Index is non-decreasing and Start(v) is the last boundary.
+// boundaries (instants where Index changes) are exactly those of
+// docs/behaviour.md#time-periods: instants whose local reading is a wall
+// boundary, plus shift instants where the wall period changes; Index is
+// non-decreasing and Start(v) is the last boundary.
 TEST(ZonedPeriodGrid, MatchesTheDefinitionMinuteByMinute) {
   const std::vector<std::string> zones = {"Europe/Paris", "America/New_York",
                                           "Australia/Lord_Howe", "America/Havana",

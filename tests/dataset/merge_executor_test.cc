@@ -158,7 +158,7 @@ Execution Execute(const WritePlan& plan, const std::vector<Rows>& rgs, const Row
   return ex;
 }
 
-// §4.9: the new rg list.
+// The new rg list (docs/behaviour.md#merge).
 std::vector<Rows> Assemble(const WritePlan& plan, const std::vector<Rows>& rgs,
                            const Execution& ex) {
   std::vector<Rows> out;
@@ -199,7 +199,7 @@ MergeSequence Seq(int64_t rg_start, int64_t df_start, std::vector<LoadStep> step
 
 const std::vector<std::string> kOnA = {"a"};
 
-// ------------------------------------------------ §4.8 reference cases
+// ----------------------------------- reference cases (docs/behaviour.md#merge)
 
 TEST(MergeExecutor, OldBeforeNewOnTies) {
   // Existing rg [2x,3c,4y], new [1a,2b,4d,5e], split 3, (0, [(1,3),(1,4)]).
@@ -285,7 +285,7 @@ TEST(MergeExecutor, EmptyPlanAndEmptyChunks) {
   EXPECT_EQ(empty.loads, (std::vector<int64_t>{0}));
 }
 
-// §4.8 required test: a duplicate pair split across two load steps.
+// docs/behaviour.md#merge: a duplicate pair split across two load steps.
 TEST(MergeExecutor, DuplicatePairAcrossStepsIsDropped) {
   const std::vector<Rows> rgs = {R({"1p", "2y", "2q"}), R({"2y", "3r", "3s"})};
   WritePlanInput in;
@@ -309,11 +309,12 @@ TEST(MergeExecutor, DuplicatePairAcrossStepsIsDropped) {
       << ToString(Assemble(*p, rgs, ex));
 }
 
-// §4.2 regression, planned on the de-duplicated new rows.
+// Regression: planned on the de-duplicated new rows
+// (docs/behaviour.md#writing).
 TEST(MergeExecutor, PlanOnDeduplicatedNewRowsKeepsEveryNewValue) {
   const std::vector<Rows> rgs = {R({"1old", "2old", "3old"}), R({"10old", "11old", "12old"})};
   const Table raw = MakeRows(R({"2n1", "2n2", "11n3"}));
-  Result<Table> dedup = DropDuplicatesKeepLast(raw, "a", kOnA);  // §4.2 step 2
+  Result<Table> dedup = DropDuplicatesKeepLast(raw, "a", kOnA);  // writing step 2
   ASSERT_TRUE(dedup.ok());
   const Rows new_rows = ToRows(*dedup);
   ASSERT_EQ(new_rows, R({"2n2", "11n3"}));
@@ -354,7 +355,8 @@ TEST(MergeExecutor, HeldBackPiecesHoldingTheLastValue) {
   EXPECT_EQ(keep.events, "L0 E E L1 E E ");
 }
 
-// Time-period split (§4.7) through a reference plan of §4.11 ("merge tail").
+// Time-period split (docs/behaviour.md#merge) through a reference plan
+// ("merge tail").
 TEST(MergeExecutor, TimePeriodMergeTail) {
   const int64_t h = 3'600'000'000'000;  // 1 hour in ns
   const DataType ts = DataType::Timestamp(TimeUnit::kNano);
@@ -464,7 +466,8 @@ TEST(MergeExecutor, RandomDifferentialAgainstReferenceModel) {
       rgs.emplace_back(old_rows.begin() + long(i), old_rows.begin() + long(i + len));
       i += len;
     }
-    // New rows: sorted, with ties and duplicates; de-duplicated (§4.2 step 2).
+    // New rows: sorted, with ties and duplicates; de-duplicated
+    // (docs/behaviour.md#writing step 2).
     Rows new_rows;
     for (int64_t i = uni(0, 15); i > 0; --i) new_rows.push_back(random_row());
     new_rows = Reference(new_rows, subset);

@@ -135,7 +135,8 @@ TEST_F(OrderedDatasetTest, WriteReadAndLayout) {
 }
 
 TEST_F(OrderedDatasetTest, IdsNeverReusedAndObsoleteFilesDeleted) {
-  // As the §2.2 example: ids [0, 1, 2]; a write rewrites rg 2 and appends -> [0, 1, 3, 4, 5].
+  // Ids never reused (docs/behaviour.md#row-group-files): ids [0, 1, 2]; a
+  // write rewrites rg 2 and appends -> [0, 1, 3, 4, 5].
   auto ds = Open();
   ASSERT_TRUE(ds.Write(AB({1, 2, 3, 4, 5, 6}, {"", "", "", "", "", ""}),
                        {.ordered_on = "a", .row_group_target_size = 2})
@@ -151,7 +152,8 @@ TEST_F(OrderedDatasetTest, IdsNeverReusedAndObsoleteFilesDeleted) {
 }
 
 TEST_F(OrderedDatasetTest, RegressionNewValuesNotLostWhenDeduplicating) {
-  // behaviour.md §4.2 required regression test.
+  // Regression test: plan on the de-duplicated new rows
+  // (docs/behaviour.md#writing).
   auto ds = Open();
   ASSERT_TRUE(ds.Write(AB({1, 2, 3}, {"old", "old", "old"}), {.ordered_on = "a", .row_group_target_size = 3}).ok());
   ASSERT_TRUE(ds.Write(AB({10, 11, 12}, {"old", "old", "old"}), {.row_group_target_size = 3}).ok());
@@ -165,7 +167,7 @@ TEST_F(OrderedDatasetTest, RegressionNewValuesNotLostWhenDeduplicating) {
 }
 
 TEST_F(OrderedDatasetTest, DuplicatePairSplitAcrossStepsRemoved) {
-  // behaviour.md §4.8 required test.
+  // No duplicate pair survives across load steps (docs/behaviour.md#merge).
   auto ds = Open();
   ASSERT_TRUE(ds.Write(AB({1, 2, 2}, {"p", "y", "q"}), {.ordered_on = "a", .row_group_target_size = 3}).ok());
   ASSERT_TRUE(ds.Write(AB({2, 3, 3}, {"y", "r", "s"}), {.row_group_target_size = 3}).ok());
@@ -466,7 +468,8 @@ TEST_F(OrderedDatasetTest, RemoveDataset) {
 }
 
 TEST_F(OrderedDatasetTest, TimePeriodTarget) {
-  // §3.6 example: 8 two-hourly timestamps, target "1h", coalescing 2, duplicates on a column.
+  // docs/behaviour.md#time-periods: 8 two-hourly timestamps, target "1h",
+  // coalescing 2, duplicates on a column.
   auto ds = Open();
   const int64_t h = 3600LL * 1'000'000'000LL;
   std::vector<int64_t> ts;

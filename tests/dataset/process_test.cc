@@ -1,4 +1,5 @@
-// Real processes on the local file system (behaviour.md §2.7–§2.9): a writer
+// Real processes on the local file system (docs/behaviour.md#writer-lock,
+// docs/behaviour.md#snapshots, docs/behaviour.md#crash-safety): a writer
 // killed with SIGKILL at random moments, several processes writing the same
 // dataset through the writer lock, and readers reading while a writer commits.
 //

@@ -106,7 +106,7 @@ std::vector<bool> Flags(const std::string& tf) {
   return out;
 }
 
-// ---------------------------------------------------------- §4.3 OARs
+// ---------------------------- ordered atomic regions (docs/behaviour.md#merge)
 
 TEST(Oars, ReferenceCases) {
   EXPECT_EQ(OarString(Oars({10, 20, 30}, {15, 25, 35}, {12, 22, 32}, true).oars),
@@ -207,7 +207,7 @@ TEST(Oars, TypeMismatch) {
   EXPECT_TRUE(r.status().IsTypeError());
 }
 
-// ------------------------------------------------- §4.4 classification
+// --------------------- on-target classification (docs/behaviour.md#coalescing)
 
 // One OAR under test at index `which`, built from an actual plan.
 bool OnTarget(const Case& c, size_t which) {
@@ -307,7 +307,7 @@ TEST(Classification, TimePeriodExamples) {
   EXPECT_EQ(TimePlan({{}, {}, {Ts(2024, 5, 18), Ts(2024, 6, 1)}, "MS"}).on_target, Flags("T"));
 }
 
-// ------------------------------------------------------ §4.5 merge regions
+// -------------------------------- merge regions (docs/behaviour.md#coalescing)
 
 std::vector<OarRange> Regions(const std::string& has_df, const std::string& on_target,
                               std::optional<int64_t> max_off, bool has_new_rows = true,
@@ -349,7 +349,7 @@ TEST(MergeRegions, CoalescingOffAndOn) {
   EXPECT_EQ(Regions("FFFFF", "FTTFF", 1, false), R({{3, 5}}));
 }
 
-// ---------------------------------------------------- §4.6 merge sequences
+// ----------------------------------- merge sequences (docs/behaviour.md#merge)
 
 TEST(MergeSequences, NRowsCutPointsExample) {
   // T = 100, min_rows [50,50,35,50,50] (no drop: rg rows + 1 new row each).
@@ -378,7 +378,7 @@ TEST(MergeSequences, LargestCutDroppedEvenWhenNotTheLast) {
   EXPECT_EQ(PlanString(p), "(0,[(1,11)])");
 }
 
-// ------------------------------------------------------ §4.7 split sequence
+// ------------------------------------ split sequence (docs/behaviour.md#merge)
 
 TEST(SplitSequence, NRows) {
   EXPECT_EQ(NRowsSplitOffsets(100, 20), V({0, 20, 40, 60, 80}));
@@ -429,7 +429,7 @@ TEST(SplitSequence, TimePeriod) {
   EXPECT_TRUE(TimePeriodSplitOffsets(Col({1}), *g).status().IsTypeError());
 }
 
-// ------------------------------------------------------ §4.11 n-rows table
+// ----------------- n-rows reference cases (docs/behaviour.md#row-group-sizing)
 
 struct RefCase {
   const char* name;
@@ -609,7 +609,7 @@ TEST(PlannerReference, ResultingRowGroupLists) {
   EXPECT_FALSE(append.not_pure_append);
 }
 
-// --------------------------------------------------- §4.11 time-period table
+// ---------------- time-period reference cases (docs/behaviour.md#time-periods)
 
 struct TimeRef {
   const char* name;
@@ -723,11 +723,11 @@ TEST(PlannerTimePeriod, DatesAndCalendarPeriods) {
             "timestamp or date type.");
 }
 
-// --------------------------------------------- §4.2 / §4.8 regressions at planning level
+// ----------- regressions at planning level (docs/behaviour.md#writing, #merge)
 
 TEST(PlannerRegression, Section42PlansOnDeduplicatedValues) {
   // rgs a = [1,2,3], [10,11,12]; new a = [2,2,11] de-duplicated on "a" into
-  // [2, 11] before planning (§4.2 step 2). T = 3, drop.
+  // [2, 11] before planning (docs/behaviour.md#writing step 2). T = 3, drop.
   const Case dedup{{1, 10}, {3, 12}, {3, 3}, {2, 11}, 3, true, std::nullopt};
   const WritePlan p = Plan(dedup);
   EXPECT_EQ(OarString(p.oars.oars), "(0,1,1,T,T),(1,2,2,T,T)");
@@ -743,7 +743,7 @@ TEST(PlannerRegression, Section42PlansOnDeduplicatedValues) {
 TEST(PlannerRegression, Section48ResizeWithDuplicatesAcrossSteps) {
   // rgs a=[1,2,2] and a=[2,3,3]; no new row, T = 2, drop, max_off 1: both
   // rgs are off target and rewritten in two steps (the executor holds back
-  // the rows equal to the chunk's last value, §4.8 step 3).
+  // the rows equal to the chunk's last value, docs/behaviour.md#merge).
   const WritePlan p = Plan({{1, 2}, {2, 3}, {3, 3}, {}, 2, true, 1});
   EXPECT_EQ(p.on_target, Flags("FF"));
   EXPECT_EQ(PlanString(p), "(0,[(1,0),(2,0)])");
@@ -813,7 +813,8 @@ TEST(PlannerEdge, Validation) {
   c.target = 0;
   EXPECT_TRUE(PlanWrite(Input(c)).status().IsInvalidArgument());
   c.target = 4;
-  // Overlapping rgs (§2.4); a shared boundary is fine.
+  // Overlapping rgs (docs/behaviour.md#on-disk-layout); a shared boundary is
+  // fine.
   EXPECT_TRUE(PlanWrite(Input(c)).ok());
   Case overlap{{0, 4}, {5, 9}, {2, 2}, {3}, 4, false, std::nullopt};
   r = PlanWrite(Input(overlap));

@@ -1,5 +1,6 @@
 // Tests of the indexer schema, keys and the typed OUPS_KEY facade against
-// behaviour.md §1 (and the path-parsing part of the §5.5 discovery fixture).
+// docs/behaviour.md#keys (and the path-parsing part of the discovery fixture,
+// docs/behaviour.md#discovery).
 #include "oups/store/indexer.h"
 
 #include <gtest/gtest.h>
@@ -51,7 +52,8 @@ struct UMeasure {
 };
 OUPS_KEY_SEP(UMeasure, "_", quantity, city, sampling);
 
-// §1.4: TopLevel("aha", 2, SubLevel1(5, "oh", SubLevel2("ou", 3, 7))).
+// docs/behaviour.md#key-paths: TopLevel("aha", 2, SubLevel1(5, "oh",
+// SubLevel2("ou", 3, 7))).
 struct SubLevel2 {
   std::string a;
   int64_t b;
@@ -71,9 +73,9 @@ struct TopLevel {
 };
 OUPS_KEY(TopLevel, name, n, sub);
 
-// §5.5 fixture indexer: weather_keys.h.
+// Discovery fixture indexer: weather_keys.h.
 
-// §1.4 with separator ".": Test(3, "oh") → "3.oh".
+// docs/behaviour.md#key-paths with separator ".": Test(3, "oh") → "3.oh".
 struct DotTest {
   int64_t n;
   std::string s;
@@ -333,7 +335,7 @@ TEST(IndexKey, MakeKeyFlatAndShapeErrors) {
   EXPECT_TRUE(IndexerSchema().MakeKeyFlat({"x"}).status().IsInvalidArgument());
 }
 
-// §1.3 steps 2-3 and the reference cases.
+// Validation rules 2-3 of docs/behaviour.md#keys and the reference cases.
 TEST(IndexKey, ValueValidation) {
   IndexerSchema s = MustSchema(IndexerSchemaBuilder("A").String("x").Int64("n").Finish());
   auto slash = s.MakeKey({{"6/2", 1}});
@@ -466,8 +468,9 @@ TEST(IndexKeyParsing, CanonicalIntegers) {
   }
 }
 
-// Parsing the names of the §5.5 discovery fixture (metadata file names with the
-// "_opdmd" suffix stripped, relative to the store's base directory).
+// Parsing the names of the discovery fixture (docs/behaviour.md#discovery;
+// metadata file names with the "_opdmd" suffix stripped, relative to the
+// store's base directory).
 TEST(IndexKeyParsing, DiscoveryFixturePaths) {
   const std::vector<std::string> candidates = {
       "london.temperature/greenwich.summer", "paris.temperature/bastille.summer",
@@ -778,8 +781,8 @@ TEST(IndexKeyRoundTrip, RandomKeysThroughPathAndString) {
   EXPECT_LT(refused, 200);
 }
 
-// Beyond §1.3 for separators of several characters: a value ending with the
-// start of the separator would straddle it and not parse back.
+// Beyond docs/behaviour.md#keys for separators of several characters: a value
+// ending with the start of the separator would straddle it and not parse back.
 TEST(IndexKey, MultiCharacterSeparatorStraddling) {
   IndexerSchema s = MustSchema(IndexerSchemaBuilder("M")
                                    .FieldSep("~~")

@@ -1,6 +1,6 @@
-// Tests of iter_intersections (behaviour.md §6): reference examples, rules,
-// validation, a property test against a brute-force model, and an
-// I/O-recording test.
+// Tests of iter_intersections (docs/behaviour.md#iter-intersections): reference
+// examples, rules, validation, a property test against a brute-force model, and
+// an I/O-recording test.
 #include "oups/store/iter_intersections.h"
 
 #include <gtest/gtest.h>
@@ -225,7 +225,8 @@ struct ModelDataset {
   Ints mins, maxs;  // per rg
 };
 
-// §6.3 applied literally to fully loaded data.
+// The chunk rules of docs/behaviour.md#iter-intersections applied literally to
+// fully loaded data.
 Simple Model(const std::vector<ModelDataset>& dss, std::optional<int64_t> start,
              std::optional<int64_t> end, const std::vector<int64_t>& n_prev) {
   if (start && end && *start >= *end) return {};
@@ -356,9 +357,10 @@ TEST_F(IterTest, PropertyAgainstBruteForceModel) {
 
 // ---------------------------------------------------------------- snapshots
 
-// §6.4: writes committed to iterated datasets between two Next() calls (each
-// rewriting every rg and appending) change nothing in what is yielded; the
-// files of the snapshots stay until the iterator is exhausted.
+// docs/behaviour.md#iter-intersections (memory and consistency): writes
+// committed to iterated datasets between two Next() calls (each rewriting every
+// rg and appending) change nothing in what is yielded; the files of the
+// snapshots stay until the iterator is exhausted.
 TEST_F(IterTest, WritesDuringIterationDoNotChangeWhatIsYielded) {
   Reference();
   for (const bool bounded : {false, true}) {

@@ -1,5 +1,6 @@
-// Tests of Store (behaviour.md §5): get without side effects, discovery (incl.
-// the §5.5 reference fixture), mapping interface, deletion and pruning.
+// Tests of Store (docs/behaviour.md#store): get without side effects, discovery
+// (incl. the reference fixture of docs/behaviour.md#discovery), mapping
+// interface, deletion and pruning.
 #include "oups/store/store.h"
 
 #include <gtest/gtest.h>
@@ -281,7 +282,7 @@ TEST(StoreDiscoveryLocal, SymlinkLoopIsNotFollowed) {
   EXPECT_EQ(*w.Keys(), std::vector<IndexKey>{k});
 }
 
-// §5.5 on the local file system.
+// The discovery fixture (docs/behaviour.md#discovery) on the local file system.
 TEST(StoreDiscoveryFixture, ReferenceFixture) {
   testing_io::TempDir tmp;
   const std::string base = tmp.Sub("store");

@@ -1,5 +1,6 @@
-// The key types of behaviour.md §5.5's discovery fixture (a two-level indexer,
-// with separators "-" and "."), shared by the indexer and store tests.
+// The key types of the discovery fixture (docs/behaviour.md#discovery; a
+// two-level indexer, with separators "-" and "."), shared by the indexer and
+// store tests.
 #pragma once
 
 #include <string>
