@@ -4,7 +4,9 @@
 Write side: :func:`frame_to_table` turns a DataFrame into a core ``Table`` (through
 ``_oups.make_table``) plus the pandas details the core stores opaquely
 (``WriteOptions::schema_extra_json``). Fixed-width numeric columns are passed as
-numpy arrays and wrapped by the core without copying; the frame's index is ignored.
+numpy arrays and wrapped by the core without copying. The frame's index is stored as
+pyarrow's ``preserve_index=None`` stores it (:func:`index_fields`): a RangeIndex is not,
+any other index is, one column per level, after the frame's columns.
 
 Read side: :func:`table_to_frame` rebuilds the DataFrame from the core's columns
 (numpy arrays over the core's buffers when no conversion is needed) and the stored
@@ -14,7 +16,10 @@ Stored details (JSON, member ``"pandas"``)::
 
     {"pandas": {"version": 1,
                 "columns": {<stored name>: {"dtype": <tag>, ...}},
-                "multiindex": null | {"names": [<level names>]}}}
+                "multiindex": null | {"names": [<level names>]},
+                "index": [{"field": <stored name>, "name": <level name or null>}, ...]}}
+
+(``"index"`` absent: no index stored.)
 
 plus, for the core to write into every row-group file as the ``pandas`` key,
 ``"file_key_value_metadata": {"pandas": <pyarrow's pandas metadata>}`` (see
@@ -194,6 +199,61 @@ def column_names(df) -> tuple[list[str], dict | None]:
     if dups:
         raise ValueError(f"duplicate column labels: {dups!r}.")
     return names, mi
+
+
+# ------------------------------------------------------------------ index
+
+def _arrow_column_name(label) -> str:
+    """A column label as pyarrow names it (`str` of a tuple)."""
+    return label if isinstance(label, str) else str(label)
+
+
+def index_fields(df) -> list[dict]:
+    """The index levels of `df` stored as columns, as pyarrow's ``preserve_index=None``
+    (docs/behaviour.md#index): none for a RangeIndex; else one per level,
+    ``{"field": <stored name>, "name": <level name>}``. A level is stored under its name
+    (its ``str`` when not a str, as pyarrow) unless it has none or a column has that
+    name: then under ``__index_level_<position>__``."""
+    index = df.index
+    if isinstance(index, pd.RangeIndex):
+        return []
+    taken = {_arrow_column_name(c) for c in df.columns}
+    out = []
+    for i, name in enumerate(index.names):
+        if name is not None and name not in taken:
+            field = _arrow_column_name(name)
+            out.append({"field": field, "name": field})
+        else:
+            out.append({"field": f"__index_level_{i}__",
+                        "name": None if name is None else _arrow_column_name(name)})
+    return out
+
+
+def with_index_columns(names, details: dict | None):
+    """Stored names to read for a column selection `names` (None: all): the selection
+    plus the stored index levels, which are read back as the index (as pyarrow does)."""
+    if names is None:
+        return None
+    fields = [e["field"] for e in ((details or {}).get("pandas") or {}).get("index") or []]
+    return list(names) + [f for f in fields if f not in names]
+
+
+def _index_description(fields) -> str:
+    return "no index (a RangeIndex)" if not fields else "index levels " + ", ".join(
+        f"{e['name']!r} (column {e['field']!r})" for e in fields)
+
+
+def check_index(stored: dict | None, new: dict) -> None:
+    """ValueError when a write's index levels differ from the stored ones: a dataset's
+    frames all have the same index levels (docs/behaviour.md#index)."""
+    if stored is None or "pandas" not in stored:
+        return
+    old_ix = stored["pandas"].get("index") or []
+    new_ix = new["pandas"].get("index") or []
+    if old_ix != new_ix:
+        raise ValueError(f"the DataFrame has {_index_description(new_ix)} but the dataset "
+                         f"stores {_index_description(old_ix)}; give the frame the same "
+                         "index (e.g. df.reset_index(drop=True) for none).")
 
 
 # ------------------------------------------------------------------ write side
@@ -583,7 +643,7 @@ def stored_details(details: dict | None) -> dict | None:
 
 def frame_to_table(df, stored_schema=None):
     """(core Table, stored details dict, [(name, (kind, unit, tz))]) of a DataFrame
-    (index ignored); `stored_schema`: the dataset's schema as the binding gives it, if any
+    (its index as :func:`index_fields` says); `stored_schema`: the dataset's schema as the binding gives it, if any
     (decimal columns are converted to its precision and scale)."""
     names, mi = column_names(df)
     decimals = {}
@@ -598,10 +658,24 @@ def frame_to_table(df, stored_schema=None):
         spec, info = column_spec(label, df.iloc[:, i], decimals.get(name))
         specs.append(spec)
         details[name] = info
+    index = index_fields(df)
+    for i, entry in enumerate(index):
+        field = entry["field"]
+        if field in details:
+            raise ValueError(f"duplicate column labels: [{field!r}] (a column and an index "
+                             "level).")
+        level = pd.Series(df.index.get_level_values(i), copy=False)
+        spec, info = column_spec(field, level, decimals.get(field))
+        names.append(field)
+        specs.append(spec)
+        details[field] = info
     table = _oups.make_table(names, specs, pd.NA)
     # The core type of each column, as the binding describes a stored schema.
     core_types = [(n, (sp[0], sp[3] or "", sp[4] or "")) for n, sp in zip(names, specs)]
-    return table, {"pandas": {"version": 1, "columns": details, "multiindex": mi}}, core_types
+    pdet = {"version": 1, "columns": details, "multiindex": mi}
+    if index:
+        pdet["index"] = index
+    return table, {"pandas": pdet}, core_types
 
 
 def check_ordered_column(details: dict, ordered_name: str | None) -> None:
@@ -629,6 +703,7 @@ def merge_details(stored: dict | None, new: dict, table_names) -> dict | None:
     """
     if stored is None or "pandas" not in stored:
         return new
+    check_index(stored, new)
     old_mi = stored["pandas"].get("multiindex")
     new_mi = new["pandas"].get("multiindex")
     if old_mi is not None and new_mi is not None and old_mi.get("names") != new_mi.get("names"):
@@ -749,7 +824,7 @@ def _level_descriptor(name) -> dict:
 
 def pandas_metadata(details: dict, schema) -> dict:
     """pyarrow's ``pandas`` metadata of the frames a dataset returns (what ``to_pandas``
-    gives back: no index stored, a fresh RangeIndex).
+    gives back): the stored index levels in ``index_columns`` (none: a fresh RangeIndex).
 
     `details`: the stored details (module docstring); `schema`: the stored schema as
     the binding gives it, ``[(stored name, (kind, unit, tz)), ...]``, in stored order.
@@ -759,13 +834,22 @@ def pandas_metadata(details: dict, schema) -> dict:
     pdet = details.get("pandas", {})
     infos = pdet.get("columns", {})
     mi = pdet.get("multiindex")
-    columns = []
+    index = pdet.get("index") or []
+    level_names = {e["field"]: e["name"] for e in index}
+    columns, index_entries = [], {}
     for name, core_type in schema:
         pandas_type, numpy_type, meta = _pandas_column_types(infos.get(name), core_type)
+        if name in level_names:  # pyarrow lists index levels after the columns
+            index_entries[name] = {"name": level_names[name], "field_name": name,
+                                   "pandas_type": pandas_type, "numpy_type": numpy_type,
+                                   "metadata": meta}
+            continue
         label = name_to_label(name, mi is not None)
         columns.append({"name": str(label) if isinstance(label, tuple) else label,
                         "field_name": name, "pandas_type": pandas_type,
                         "numpy_type": numpy_type, "metadata": meta})
+    index_columns = [e["field"] for e in index if e["field"] in index_entries]
+    columns += [index_entries[f] for f in index_columns]
     if mi is not None:
         column_indexes = [_level_descriptor(n) for n in mi.get("names", [])]
     elif columns:
@@ -773,7 +857,8 @@ def pandas_metadata(details: dict, schema) -> dict:
     else:
         column_indexes = [{"name": None, "field_name": None, "pandas_type": "empty",
                            "numpy_type": "object", "metadata": None}]
-    return {"index_columns": [], "column_indexes": column_indexes, "columns": columns,
+    return {"index_columns": index_columns, "column_indexes": column_indexes,
+            "columns": columns,
             "creator": {"library": "oups", "version": _oups.__version__},
             "pandas_version": pd.__version__}
 
@@ -1026,38 +1111,58 @@ def _arrow_string_pandas(values, valid, info):
 
 
 def table_to_frame(table, details: dict | None, multiindex_default: bool = False):
-    """DataFrame (RangeIndex from 0) of a core Table, with the stored details."""
+    """DataFrame of a core Table, with the stored details: the stored index levels the
+    table holds become the index (docs/behaviour.md#index), else a RangeIndex from 0."""
     pdet = (details or {}).get("pandas") or {}
     cols_info = pdet.get("columns") or {}
     mi = pdet.get("multiindex")
     columns = table.columns(arrow_strings=_arrow_string_columns(table.names, cols_info))
     if not columns:
         return pd.DataFrame()
+    index_names = {e["field"]: e["name"] for e in pdet.get("index") or []}
     arrays = {}
     labels = []
+    levels = {}
     for i, (name, (kind, unit, tz), values, valid) in enumerate(columns):
-        info = cols_info.get(name)
-        if isinstance(values, tuple) and kind == "string":
-            # Text handed over as Arrow buffers (_arrow_string_columns): no str objects.
-            arrays[i] = _arrow_string_pandas(values, valid, info)
-            labels.append(name_to_label(name, mi is not None))
+        if name in index_names:
+            levels[name] = _column_values(name, kind, unit, tz, values, valid, cols_info)
             continue
-        if isinstance(values, tuple):  # binary data asked for as text: bytes objects
-            values = _arrow_text_array(values, valid, True).to_numpy(zero_copy_only=False)
-        arr = _restore(values, valid, kind, unit, tz, info)
-        if info and info.get("arrow"):  # written from a pyarrow-backed column
-            arr = pd.array(arr).astype(_arrow_dtype(info["arrow"]))
-        elif isinstance(arr, np.ndarray) and arr.dtype == object:
-            # Kept as object: pandas 3 would turn an object array of str into "str".
-            arr = pd.Series(arr, dtype=object, copy=False)
-        arrays[i] = arr
+        arrays[i] = _column_values(name, kind, unit, tz, values, valid, cols_info)
         labels.append(name_to_label(name, mi is not None))
     df = pd.DataFrame(arrays, copy=False)
     if mi is not None:
         df.columns = pd.MultiIndex.from_tuples(labels, names=mi.get("names"))
     else:
         df.columns = pd.Index(labels)  # str labels: pandas' default dtype for them
+    if levels:
+        fields = [f for f in index_names if f in levels]  # in the index's level order
+        if len(fields) == 1:
+            index = pd.Index(levels[fields[0]], name=index_names[fields[0]])
+        else:
+            index = pd.MultiIndex.from_arrays([levels[f] for f in fields],
+                                              names=[index_names[f] for f in fields])
+        if arrays:
+            df.index = index
+        else:
+            df = pd.DataFrame(index=index, columns=df.columns)
     return df
+
+
+def _column_values(name, kind, unit, tz, values, valid, cols_info):
+    """The pandas values of one core column (an array, or a Series for object)."""
+    info = cols_info.get(name)
+    if isinstance(values, tuple) and kind == "string":
+        # Text handed over as Arrow buffers (_arrow_string_columns): no str objects.
+        return _arrow_string_pandas(values, valid, info)
+    if isinstance(values, tuple):  # binary data asked for as text: bytes objects
+        values = _arrow_text_array(values, valid, True).to_numpy(zero_copy_only=False)
+    arr = _restore(values, valid, kind, unit, tz, info)
+    if info and info.get("arrow"):  # written from a pyarrow-backed column
+        arr = pd.array(arr).astype(_arrow_dtype(info["arrow"]))
+    elif isinstance(arr, np.ndarray) and arr.dtype == object:
+        # Kept as object: pandas 3 would turn an object array of str into "str".
+        arr = pd.Series(arr, dtype=object, copy=False)
+    return arr
 
 
 # ------------------------------------------------------------------ bounds

@@ -741,8 +741,9 @@ class OrderedParquetDataset:
         Returns
         -------
         pandas.DataFrame
-            The rows with ``start <= ordered value < end_excl``, a RangeIndex from 0 and
-            the dtypes that were written (see :attr:`dtypes`). No row: an empty frame
+            The rows with ``start <= ordered value < end_excl``, the stored index
+            (docs/behaviour.md#index; else a RangeIndex from 0) and the dtypes that
+            were written (see :attr:`dtypes`). No row: an empty frame
             with the selected columns.
 
         Raises
@@ -771,7 +772,8 @@ class OrderedParquetDataset:
         return self._read(snapshot, None, columns, start, end_excl)
 
     def _read(self, snapshot, positions, columns, start, end_excl):
-        cols = _columns_arg(columns)
+        # The stored index levels are read with any column selection, as pyarrow does.
+        cols = _pandas.with_index_columns(_columns_arg(columns), _details(snapshot))
         lo, hi = _bounds(snapshot, start, end_excl)
         if positions is None:
             table = snapshot.read(cols, lo, hi, READ_THREADS)
@@ -796,7 +798,8 @@ class OrderedParquetDataset:
         df = self._read(snapshot, chosen, columns, None, None)
         if len(df) > n:
             df = df.iloc[len(df) - n:] if from_end else df.iloc[:n]
-            df = df.reset_index(drop=True)
+            if isinstance(df.index, pd.RangeIndex):  # else the stored index, kept
+                df = df.reset_index(drop=True)
         return df
 
     def head(self, n=5, columns=None) -> pd.DataFrame:

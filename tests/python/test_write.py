@@ -561,8 +561,8 @@ def test_input_frame_and_lists_not_modified(tmp_path):
     pdt.assert_frame_equal(df, before)
     assert subset == ["b"]
     out = OrderedParquetDataset(tmp_path / "ds").to_pandas()
-    # Index ignored, column order as written.
-    pdt.assert_frame_equal(out, before.reset_index(drop=True))
+    # Column order as written; the (non-range) index stored and restored, as pyarrow.
+    pdt.assert_frame_equal(out, before)
 
 
 # ---------------------------------------------------------------------------- duplicates
