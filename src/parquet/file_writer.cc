@@ -168,7 +168,10 @@ Status FileWriter::WriteRowGroup(const Table& table) {
     const int64_t len = std::min(im.options.row_group_size, n - start);
     Status st = im.WriteOneRowGroup(start == 0 && len == n ? table : table.Slice(start, len));
     if (!st.ok()) {
-      im.error = st.WithContext(im.file->path());
+      // Errors of the file system name the file already (e.g. "append to
+      // <path>: No space left on device"): every error names it once.
+      const std::string& path = im.file->path();
+      im.error = st.message().find(path) != std::string::npos ? st : st.WithContext(path);
       return im.error;
     }
   }

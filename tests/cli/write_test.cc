@@ -69,10 +69,10 @@ TEST_F(WriteTest, CsvCreatesTheDataset) {
   CliResult text =
       RunCli(fs_, {"write", "/store/ticks", "--from", "/in.csv", "--duplicates-on-all"});
   ASSERT_EQ(text.code, 0) << text.err;
-  // The same rows again, de-duplicated: still 3 rows, rewritten into one row
-  // group of the default target size.
+  // The same rows again, de-duplicated: still 3 rows, rewritten into row
+  // groups of the target the first write gave (remembered by the dataset).
   EXPECT_EQ(text.out,
-            "wrote 3 rows from /in.csv to /store/ticks: now 3 rows in 1 row group\n");
+            "wrote 3 rows from /in.csv to /store/ticks: now 3 rows in 2 row groups\n");
 }
 
 TEST_F(WriteTest, MergesAndDeduplicatesWithNewRowsWinning) {
@@ -358,6 +358,38 @@ TEST_F(WriteTest, RefusesDashEmptyOrderedOnAndUnnamedColumns) {
       RunCli(fs_, {"write", "/e", "--ordered-on", "", "--from", "/in.csv"});
   EXPECT_EQ(empty_existing.code, 2);
   EXPECT_TRUE(Snapshot() == existing);
+}
+
+// GitHub issue 11, point 12: an ENOSPC error printed the file's path twice
+// ("<path>: append to <path>: No space left on device"). Every append of a
+// write fails in turn with ENOSPC: the message names the file once.
+TEST_F(WriteTest, NoSpaceErrorNamesTheFileOnce) {
+  WriteText(*fs_, "/in.csv", "ts,x\n1,2\n2,3\n3,4\n");
+  auto count = [](const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  int failures = 0;
+  for (uint64_t k = 1; k <= 12; ++k) {
+    auto faulty = std::make_shared<FaultInjectionFileSystem>(fs_, k);
+    faulty->FailAt(k, FaultInjectionFileSystem::FaultKind::kNoSpace,
+                   FaultInjectionFileSystem::kAppend);
+    CliResult r = RunCli(faulty, {"write", "/s/ds" + std::to_string(k), "--ordered-on", "ts",
+                                  "--from", "/in.csv", "--row-group-target-size", "2"});
+    std::string failed_path;
+    for (const auto& op : faulty->operations()) {
+      if (op.failed) failed_path = op.path;
+    }
+    if (failed_path.empty()) continue;  // fewer appends than k
+    ++failures;
+    SCOPED_TRACE(r.err);
+    EXPECT_EQ(r.code, 1);
+    EXPECT_TRUE(r.err.starts_with("oups write: IO error: "));
+    EXPECT_EQ(count(r.err, "No space left on device"), 1u);
+    EXPECT_EQ(count(r.err, failed_path), 1u) << failed_path;
+  }
+  EXPECT_GT(failures, 1);
 }
 
 }  // namespace
