@@ -388,7 +388,8 @@ Result<DatasetMetadata> ReadMetadataFile(FileSystem& fs, const std::string& path
   const parquet::FileMetadata& fmd = reader->metadata();
   std::optional<std::string> oups = fmd.GetKeyValue(kOupsKey);
   const auto& cols = fmd.columns;
-  // Legacy layout (§2.10): pickled dict, file_ids uint16 / n_rows uint32.
+  // Legacy layout of the original oups (docs/behaviour.md#datasets): pickled
+  // dict, file_ids uint16 / n_rows uint32.
   const bool legacy_types = cols.size() == 4 && cols[0].logical.id == TypeId::kUInt16;
   if (legacy_types || (oups && !oups->empty() && oups->front() != '{')) {
     return Status::NotSupported("dataset of metadata file " + path +

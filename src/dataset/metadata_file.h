@@ -26,10 +26,10 @@
 // a required feature they do not know (the way a later layout change that old
 // readers would misread is announced without a new format_version).
 //
-// Column MultiIndex (§3.9): a stored column name that is the compact JSON
-// array of strings (e.g. `["ts",""]`) is written in "ordered_on" as that
-// array, and read back as the same compact text, so C++ code always handles
-// ordered_on as a stored column name.
+// Column MultiIndex (docs/behaviour.md#column-multiindex): a stored column name
+// that is the compact JSON array of strings (e.g. `["ts",""]`) is written in
+// "ordered_on" as that array, and read back as the same compact text, so C++
+// code always handles ordered_on as a stored column name.
 //
 // Thread-safety: pure functions over the given FileSystem. Ownership: plain
 // values. Failure: ReadMetadataFile never modifies anything; WriteMetadataFile
@@ -63,7 +63,8 @@ struct DatasetMetadata {
   std::optional<Schema> schema;
   // Opaque JSON text (compact) kept with the schema, e.g. pandas dtype details.
   std::optional<std::string> schema_extra_json;
-  // Largest file id ever used by this dataset (high-water mark, §2.2).
+  // Largest file id ever used by this dataset (high-water mark,
+  // docs/format.md).
   std::optional<uint64_t> max_used_file_id;
   // Ids of files that were this dataset's and that no committed state lists
   // any more, whose deletion is not yet known to be durable (a reader of an
@@ -117,8 +118,9 @@ struct DatasetMetadata {
                                        parquet::Compression compression =
                                            parquet::Compression::kSnappy);
 
-// §2.4: adjacent rgs may share a boundary value but never overlap. InvalidArgument
-// "row groups must not overlap." naming `dataset` and the rgs otherwise.
+// docs/behaviour.md#on-disk-layout: adjacent rgs may share a boundary value but
+// never overlap. InvalidArgument "row groups must not overlap." naming
+// `dataset` and the rgs otherwise.
 [[nodiscard]] Status CheckNoOverlap(const DatasetMetadata& md, const std::string& dataset);
 
 // The JSON of the "oups" key, and its parser (exposed for tests).

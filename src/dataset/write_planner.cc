@@ -289,7 +289,8 @@ Result<WritePlan> PlanWrite(const WritePlanInput& in) {
   }
   OUPS_ASSIGN_OR_RETURN(plan.oars,
                         ComputeOars(in.rg_mins, in.rg_maxs, in.new_values, in.drop_duplicates));
-  if (r == 0 && n == 0) return plan;  // §4.2 step 4: metadata only.
+  // No rg and no new row: metadata only (docs/behaviour.md#writing).
+  if (r == 0 && n == 0) return plan;
 
   const std::vector<Oar>& oars = plan.oars.oars;
   const size_t m = oars.size();
@@ -297,7 +298,7 @@ Result<WritePlan> PlanWrite(const WritePlanInput& in) {
   for (size_t i = 0; i < m; ++i) has_df[i] = oars[i].has_df;
   plan.on_target.resize(m);
 
-  // §4.4 classification.
+  // On-target classification (docs/behaviour.md#coalescing).
   std::function<bool(int64_t, int64_t)> likely_exceeds;
   if (in.target.is_n_rows()) {
     const int64_t t = in.target.n_rows();
@@ -355,11 +356,11 @@ Result<WritePlan> PlanWrite(const WritePlanInput& in) {
     };
   }
 
-  // §4.5 merge regions.
+  // Merge regions (docs/behaviour.md#coalescing).
   const std::vector<OarRange> regions =
       ComputeMergeRegions(has_df, plan.on_target, in.max_n_off_target_rgs, n > 0, likely_exceeds);
 
-  // §4.6 merge sequences.
+  // Merge sequences (docs/behaviour.md#merge).
   const std::vector<int64_t>& no_split = plan.oars.no_split;
   for (const OarRange& region : regions) {
     std::vector<int64_t> chosen;  // OAR indices, increasing
@@ -398,7 +399,7 @@ Result<WritePlan> PlanWrite(const WritePlanInput& in) {
     plan.sequences.push_back(std::move(seq));
   }
 
-  // §4.9 resulting rg list; §4.6 "not a pure append".
+  // Resulting rg list (docs/behaviour.md#merge); "not a pure append".
   size_t k = 0;
   for (int64_t i = 0; i < r || k < plan.sequences.size();) {
     if (k < plan.sequences.size() && plan.sequences[k].rg_start <= i) {

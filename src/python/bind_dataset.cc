@@ -1,4 +1,4 @@
-// Bindings of OrderedDataset and DatasetSnapshot (behaviour.md §2-§4).
+// Bindings of OrderedDataset and DatasetSnapshot (docs/behaviour.md#datasets).
 //
 // Dataset(path, ordered_on=None, lock_timeout=None) wraps OrderedDataset on the
 // local file system; snapshot() pins one committed state (the Python views and
@@ -51,14 +51,16 @@ py::object SchemaToPy(const std::optional<Schema>& schema) {
   return out;
 }
 
-// Rows of the rgs at `positions` of a snapshot (a view, §3.4), in that order,
-// restricted to start <= ordered value < end_excl, with `columns` (all if
-// nullopt). No rg read: a zero-row table of the stored schema (or no column).
+// Rows of the rgs at `positions` of a snapshot (a view,
+// docs/behaviour.md#views), in that order, restricted to start <= ordered value
+// < end_excl, with `columns` (all if nullopt). No rg read: a zero-row table of
+// the stored schema (or no column).
 Result<Table> ReadRows(const DatasetSnapshot& s, const std::vector<int64_t>& positions,
                        const std::optional<Columns>& columns,
                        const std::optional<Scalar>& start,
                        const std::optional<Scalar>& end_excl) {
-  // Rgs whose [min, max] cannot intersect [start, end_excl) are not read (§3.5).
+  // Rgs whose [min, max] cannot intersect [start, end_excl) are not read
+  // (docs/behaviour.md#reading).
   Table stats;
   if (start || end_excl) {
     OUPS_ASSIGN_OR_RETURN(stats, s.RowGroupStats());

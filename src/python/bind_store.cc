@@ -1,5 +1,6 @@
 // Bindings of the indexer schema and keys, Store and iter_intersections
-// (behaviour.md §1, §5, §6).
+// (docs/behaviour.md#keys, docs/behaviour.md#store,
+// docs/behaviour.md#iter-intersections).
 //
 // IndexerSchema.make(name, fields, sep) takes fields as (name, "int"|"str") or
 // (name, "sub", record_name, [fields...]) tuples; the Python decorators build

@@ -1,6 +1,6 @@
 // The pybind11 module oups._oups: the C++ core as seen by the pure-Python
 // package python/oups (which owns every pandas concern). Parts:
-//   errors.cc         Status -> Python exceptions (behaviour.md §8)
+//   errors.cc         Status -> Python exceptions (docs/behaviour.md#errors)
 //   table_convert.cc  numpy column specs <-> Table, bounds -> Scalar
 //   bind_dataset.cc   Dataset (OrderedDataset), Snapshot (DatasetSnapshot)
 //   bind_store.cc     IndexerSchema, Key, Store, IntersectionIterator
