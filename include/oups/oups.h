@@ -5,6 +5,7 @@
 
 #include "oups/common/buffer.h"
 #include "oups/dataset/ordered_dataset.h"
+#include "oups/dataset/recover.h"
 #include "oups/io/file_system.h"
 #include "oups/io/file_system_wrapper.h"
 #include "oups/io/memory_file_system.h"

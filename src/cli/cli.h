@@ -44,6 +44,7 @@ int RunWrite(const std::vector<std::string>& args, Env& env);
 int RunVerify(const std::vector<std::string>& args, Env& env);
 int RunCompact(const std::vector<std::string>& args, Env& env);
 int RunRm(const std::vector<std::string>& args, Env& env);
+int RunRecover(const std::vector<std::string>& args, Env& env);
 int RunParquet(const std::vector<std::string>& args, Env& env);
 
 // The top-level usage text (`oups --help`).

@@ -23,6 +23,7 @@ const std::string& MainUsage() {
       "  verify PATH            check every dataset under PATH against its files\n"
       "  compact DATASET        coalesce off-target row groups\n"
       "  rm DATASET             remove a dataset\n"
+      "  recover DATASET        rebuild a lost metadata file from the row-group files\n"
       "  parquet cat|meta FILE  print a Parquet file's rows or metadata\n"
       "\n"
       "  --version              print the version of oups\n"
@@ -58,6 +59,7 @@ int Run(const std::vector<std::string>& args, Env& env) {
   if (command == "verify") return RunVerify(rest, env);
   if (command == "compact") return RunCompact(rest, env);
   if (command == "rm") return RunRm(rest, env);
+  if (command == "recover") return RunRecover(rest, env);
   if (command == "parquet") return RunParquet(rest, env);
   *env.err << "oups: unknown command '" << command << "'\n" << MainUsage();
   return kExitUsage;

@@ -126,6 +126,45 @@ TEST(Binary, StoreWalksGoOnPastBadEntries) {
       << verify.out;
 }
 
+// GitHub issue 11: `oups recover` rebuilds a lost metadata file from the
+// row-group files; the dataset then reads as before and verifies sound.
+TEST(Binary, RecoverRebuildsALostMetadataFile) {
+  testing_io::TempDir dir;
+  const std::string err = dir.Sub("err.txt");
+  {
+    std::ofstream csv(dir.Sub("in.csv"));
+    csv << "ts,v\n1,1.5\n2,2.5\n3,3.5\n4,4.5\n5,5.5\n";
+  }
+  const std::string ds = dir.Sub("store/ds");
+  Process w = RunBinary("write " + ds + " --ordered-on ts --from " + dir.Sub("in.csv") +
+                            " --row-group-target-size 2",
+                        err);
+  ASSERT_EQ(w.code, 0) << Slurp(err);
+  Process before = RunBinary("cat " + ds, err);
+  ASSERT_EQ(before.code, 0) << Slurp(err);
+  // The metadata file exists: nothing to recover.
+  Process refused = RunBinary("recover " + ds, err);
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(Slurp(err).find("has a metadata file"), std::string::npos) << Slurp(err);
+  ASSERT_EQ(std::remove((ds + "_opdmd").c_str()), 0);
+  EXPECT_EQ(RunBinary("cat " + ds, err).code, 1);
+  Process recovered = RunBinary("recover " + ds, err);
+  ASSERT_EQ(recovered.code, 0) << Slurp(err);
+  EXPECT_EQ(recovered.out.substr(0, recovered.out.find('\n') + 1),
+            "recovered " + ds + ": wrote " + ds + "_opdmd listing 5 rows in 3 row groups " +
+                "from 3 files, ordered on 'ts', max_used_file_id 2\n")
+      << recovered.out;
+  EXPECT_NE(recovered.out.find("  " + ds + "/file_00000002.parquet\n"), std::string::npos);
+  Process after = RunBinary("cat " + ds, err);
+  EXPECT_EQ(after.code, 0) << Slurp(err);
+  EXPECT_EQ(after.out, before.out);
+  Process verify = RunBinary("verify " + ds, err);
+  EXPECT_EQ(verify.code, 0) << verify.out;
+  Process help = RunBinary("recover --help", err);
+  EXPECT_EQ(help.code, 0);
+  EXPECT_NE(help.out.find("usage: oups recover DATASET"), std::string::npos);
+}
+
 TEST(Binary, WriteListVerifyOnDisk) {
   testing_io::TempDir dir;
   const std::string err = dir.Sub("err.txt");
