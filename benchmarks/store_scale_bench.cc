@@ -2,8 +2,9 @@
 // keys and in a dataset of many row groups, against the same operation in a
 // small store, measured in the same run. benchmarks/store_scale.sh runs it.
 //
-//   store_scale_bench create DIR KEYS RGS
-//       a store of KEYS keys Inst{"S<i>", 2024} of 10 rows each, plus the key
+//   store_scale_bench create DIR KEYS RGS [KEY_RGS]
+//       a store of KEYS keys Inst{"S<i>", 2024} of KEY_RGS (default 1) row
+//       groups of 10 rows each (timestamps interleaved across keys), plus the key
 //       Inst{"BIG", 2024} of RGS row groups of 10 rows (setup only: written
 //       through a file system whose syncs are no-ops, so that it takes
 //       seconds, not minutes; every measured operation syncs as usual)
@@ -118,13 +119,14 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-int Create(const std::string& dir, int64_t keys, int64_t rgs) {
+int Create(const std::string& dir, int64_t keys, int64_t rgs, int64_t key_rgs) {
   auto fs = std::make_shared<NoSyncFileSystem>(LocalFileSystem());
   Store store = Check(Store::Open(fs, dir, InstSchema()));
   const double t0 = Now();
   for (int64_t i = 0; i < keys; ++i) {
     OrderedDataset ds = Check(store.Get(Key(store.indexer(), Symbol(i))));
-    Check(ds.Write(Rows(0, 10), {.ordered_on = "ts"}));
+    Check(ds.Write(Rows(i % 10, 10 * key_rgs),
+                   {.ordered_on = "ts", .row_group_target_size = 10}));
   }
   OrderedDataset big = Check(store.Get(Key(store.indexer(), "BIG")));
   // Row groups of 10 rows: a period of 10 on the integer ordered column.
@@ -254,8 +256,9 @@ int Iterate(const std::string& dir, int64_t n_keys) {
 
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
-  if (mode == "create" && argc == 5) {
-    return Create(argv[2], std::atoll(argv[3]), std::atoll(argv[4]));
+  if (mode == "create" && (argc == 5 || argc == 6)) {
+    return Create(argv[2], std::atoll(argv[3]), std::atoll(argv[4]),
+                  argc == 6 ? std::atoll(argv[5]) : 1);
   }
   if (mode == "writes" && (argc == 4 || argc == 5)) {
     return Writes(argv[2], argv[3], argc == 5 ? std::atoi(argv[4]) : 15);
@@ -265,7 +268,7 @@ int main(int argc, char** argv) {
   }
   if (mode == "iterate" && argc == 4) return Iterate(argv[2], std::atoll(argv[3]));
   std::fprintf(stderr,
-               "usage: store_scale_bench create DIR KEYS RGS | writes SMALL LARGE [REPEATS] | "
+               "usage: store_scale_bench create DIR KEYS RGS [KEY_RGS] | writes SMALL LARGE [REPEATS] | "
                "keys DIR [REPEATS] | iterate DIR KEYS\n");
   return 2;
 }

@@ -215,6 +215,52 @@ def _runtime_schema(cls, shapes):
     return schema
 
 
+def _listing_plan(cls):
+    """Per level, (record class, field names), to build keys of `cls` found on disk without
+    running ``__post_init__`` (their values were validated by the core when it parsed the
+    path); None when a level has a user ``__post_init__`` or a field outside ``__init__``,
+    which the plain constructor must then run. Cached per class."""
+    cache = _cache(cls)
+    if "listing_plan" not in cache:
+        plan = []
+        record_cls = cls
+        while record_cls is not None:
+            fields = dataclasses.fields(record_cls)
+            user_post = (record_cls is cls and getattr(cls, "_oups_user_post_init", True)) or (
+                record_cls is not cls and "__post_init__" in record_cls.__dict__)
+            if user_post or any(not f.init for f in fields) or record_cls.__dictoffset__ == 0:
+                plan = None
+                break
+            hints = _hints(record_cls)
+            last = hints.get(fields[-1].name, fields[-1].type)
+            sub = last if isinstance(last, type) and dataclasses.is_dataclass(last) else None
+            plan.append((record_cls, tuple(f.name for f in fields)))
+            record_cls = sub
+        cache["listing_plan"] = plan
+    return cache["listing_plan"]
+
+
+def _key_from_listing(cls, levels):
+    """The key of `cls` of level values `levels`, as the store listed them (None if they do
+    not fit `cls`): fields set directly; the core key (``_oups_key``) is made when first
+    needed (docs/behaviour.md#discovery)."""
+    plan = _listing_plan(cls)
+    if plan is None or len(plan) != len(levels):
+        return _build_key(cls, levels)
+    record = None
+    for j in range(len(plan) - 1, -1, -1):
+        record_cls, names = plan[j]
+        values = list(levels[j])
+        if record is not None:
+            values.append(record)
+        if len(values) != len(names):
+            return _build_key(cls, levels)
+        obj = object.__new__(record_cls)
+        obj.__dict__.update(zip(names, values))
+        record = obj
+    return record
+
+
 def _build_key(cls, levels):
     """A key of `cls` from the core key's level values (None if invalid)."""
     def build(record_cls, j):
@@ -238,6 +284,15 @@ class _KeyProperties:
     function) then carries no read-only attribute that unpickling would have to set."""
 
     __slots__ = ()
+
+    def __getattr__(self, name):
+        # Keys built from a store listing get their core key when first needed.
+        if name != "_oups_key":
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        levels, shapes = _runtime_levels(self, _text_schema(type(self)))
+        key = _runtime_schema(type(self), shapes).make_key(levels)
+        object.__setattr__(self, "_oups_key", key)
+        return key
 
     @property
     def field_sep(self) -> str:
@@ -294,6 +349,8 @@ class _KeyProperties:
 def _make_toplevel(cls, sep: str):
     namespace = {k: v for k, v in cls.__dict__.items() if k not in ("__dict__", "__weakref__")}
     user_post_init = namespace.get("__post_init__")
+
+    namespace["_oups_user_post_init"] = user_post_init is not None
 
     def __post_init__(self):
         if user_post_init is not None:

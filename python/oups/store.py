@@ -22,7 +22,7 @@ from . import _pandas
 from ._pandas import check_cmidx, conform_cmidx
 from .dataset import (OrderedParquetDataset, _check_lock_lifetime, _ordered_type_of,
                       _parse_details, write)
-from .indexer import _build_key, _declared_schema, is_toplevel, sublevel, toplevel
+from .indexer import _declared_schema, _key_from_listing, is_toplevel, sublevel, toplevel
 
 __all__ = ["toplevel", "sublevel", "is_toplevel", "OrderedParquetDataset", "Store", "write",
            "check_cmidx", "conform_cmidx"]
@@ -158,15 +158,16 @@ class Store:
         >>> tmp.cleanup()
         """
         out = []
-        for k in self._store.keys():
-            key = _build_key(self._indexer, k.levels())
+        cls = self._indexer
+        for levels in self._store.key_levels():
+            key = _key_from_listing(cls, levels)
             if key is not None:
                 out.append(key)
         return out
 
     def __len__(self) -> int:
         """Number of datasets present now (a scan of the disk); see :attr:`keys`."""
-        return len(self.keys)
+        return self._store.size()
 
     def __iter__(self):
         """Iterate over the keys present when iteration starts, sorted."""

@@ -174,6 +174,38 @@ void RegisterStore(py::module_& m) {
              }();
              return ValueOrThrow(std::move(r));
            })
+      .def("size",
+           [](const Store& s) {
+             Result<int64_t> r = [&] {
+               py::gil_scoped_release nogil;
+               return s.Size();
+             }();
+             return ValueOrThrow(std::move(r));
+           })
+      // The level values of every key, [[[v, ...], ...], ...], sorted as keys():
+      // the Python package builds its key objects from them without one core
+      // key object per key (stores of 100,000 keys).
+      .def("key_levels",
+           [](const Store& s) {
+             Result<std::vector<IndexKey>> r = [&] {
+               py::gil_scoped_release nogil;
+               return s.Keys();
+             }();
+             const std::vector<IndexKey> keys = ValueOrThrow(std::move(r));
+             py::list out(keys.size());
+             for (size_t i = 0; i < keys.size(); ++i) {
+               const IndexKey& k = keys[i];
+               py::list levels(static_cast<size_t>(k.depth()));
+               for (int j = 0; j < k.depth(); ++j) {
+                 const auto& values = k.level(j);
+                 py::list lv(values.size());
+                 for (size_t v = 0; v < values.size(); ++v) lv[v] = KeyValueToPy(values[v]);
+                 levels[static_cast<size_t>(j)] = std::move(lv);
+               }
+               out[i] = std::move(levels);
+             }
+             return out;
+           })
       .def("contains", [](const Store& s, const IndexKey& k) { return ValueOrThrow(s.Contains(k)); })
       .def("remove",
            [](const Store& s, const IndexKey& k) {
