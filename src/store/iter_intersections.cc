@@ -64,6 +64,7 @@ struct DatasetState {
   int64_t cursor = 0;         // first row of `block` not yet yielded
   std::optional<Table> prefix;  // n_prev rows, for the first chunk
   uint64_t last_use = 0;        // when its rgs were last read (registration LRU)
+  bool released = false;        // its registration was released at least once
 };
 
 // How many snapshots an iterator keeps registered at once (each registration
@@ -98,13 +99,14 @@ struct IntersectionIterator::Impl {
 
   Status Start();
   Status ReadRowGroups(DatasetState& d, int64_t first, int64_t last, Table* out);
-  // Registers `d` again if released (checking that rgs from `first_rg` on are
-  // still listed), first releasing the least recently read registered
-  // snapshot when `max_registered` are registered.
+  // Registers `d` again if released, first releasing the least recently read
+  // registered snapshot when `max_registered` are registered.
   Status EnsureRegistered(DatasetState& d, int64_t first_rg);
 
   size_t max_registered = 0;
   uint64_t clock = 0;
+  // Registered datasets by last use (index in `datasets`), least recent first.
+  std::set<std::pair<uint64_t, size_t>> lru;
   Status LoadBlock(DatasetState& d, size_t b);
   Status LoadPrefix(DatasetState& d);
   Result<IntersectionChunk> MakeChunk(size_t p);
@@ -221,6 +223,12 @@ Status IntersectionIterator::Impl::Start() {
     done = true;
     return Status::OK();
   }
+  for (size_t i = 0; i < datasets.size(); ++i) {
+    if (datasets[i].snap.registered()) {
+      datasets[i].last_use = ++clock;
+      lru.insert({datasets[i].last_use, i});
+    }
+  }
   std::sort(cands.begin(), cands.end(), [](const auto& a, const auto& b) {
     return CompareValues(a.first, a.second, b.first, b.second) < 0;
   });
@@ -243,17 +251,29 @@ Status IntersectionIterator::Impl::Start() {
 }
 
 Status IntersectionIterator::Impl::EnsureRegistered(DatasetState& d, int64_t first_rg) {
-  d.last_use = ++clock;
-  if (d.snap.registered()) return Status::OK();
-  size_t n = 0;
-  DatasetState* oldest = nullptr;
-  for (DatasetState& o : datasets) {
-    if (!o.snap.registered()) continue;
-    ++n;
-    if (oldest == nullptr || o.last_use < oldest->last_use) oldest = &o;
+  const size_t index = static_cast<size_t>(&d - datasets.data());
+  if (d.snap.registered()) {
+    lru.erase({d.last_use, index});
+    d.last_use = ++clock;
+    lru.insert({d.last_use, index});
+    return Status::OK();
   }
-  if (n >= max_registered && oldest != nullptr) oldest->snap.ReleaseRegistration();
-  return d.snap.Reregister(first_rg);
+  if (lru.size() >= max_registered && !lru.empty()) {
+    datasets[lru.begin()->second].snap.ReleaseRegistration();
+    lru.erase(lru.begin());
+  }
+  d.last_use = ++clock;
+  // Registered again without re-reading the metadata (a metadata read per
+  // block would make iterating over more keys than max_registered several
+  // times slower): row-group files are immutable and their ids never reused,
+  // so a file still there is the one the snapshot knows (and the footer
+  // checks of every read hold); a file a writer deleted meanwhile fails the
+  // read with NotFound, which ReadRowGroups explains.
+  (void)first_rg;
+  d.released = true;
+  OUPS_RETURN_NOT_OK(d.snap.Reregister(d.snap.num_row_groups()));
+  lru.insert({d.last_use, index});
+  return Status::OK();
 }
 
 Status IntersectionIterator::Impl::ReadRowGroups(DatasetState& d, int64_t first,
@@ -263,7 +283,15 @@ Status IntersectionIterator::Impl::ReadRowGroups(DatasetState& d, int64_t first,
   OUPS_RETURN_NOT_OK(EnsureRegistered(d, first));
   std::vector<Table> parts;
   for (int64_t rg = first; rg <= last; ++rg) {
-    OUPS_ASSIGN_OR_RETURN(Table t, d.snap.ReadRowGroup(rg, read_columns));
+    Result<Table> read = d.snap.ReadRowGroup(rg, read_columns);
+    if (!read.ok() && read.status().IsNotFound() && d.released) {
+      return Status::NotFound("dataset '" + d.snap.path() + "' was rewritten while this " +
+                              "iteration was not registered as its reader (more keys than " +
+                              "max_registered_datasets): row group " + std::to_string(rg) +
+                              " is gone; start the read again (" + read.status().message() +
+                              ")");
+    }
+    OUPS_ASSIGN_OR_RETURN(Table t, std::move(read));
     if (t.num_rows() != static_cast<int64_t>(d.n_rows[static_cast<size_t>(rg)])) {
       return Status::Corruption("row group " + std::to_string(rg) + " of dataset '" +
                                 d.snap.path() + "' holds " + std::to_string(t.num_rows()) +

@@ -531,6 +531,7 @@ TEST_F(IterTest, RewriteOfAReleasedDatasetIsAnError) {
   EXPECT_TRUE(st.IsNotFound()) << st.ToString();
   EXPECT_NE(st.message().find("/base/a"), std::string::npos) << st.ToString();
   EXPECT_NE(st.message().find("start the read again"), std::string::npos) << st.ToString();
+  EXPECT_NE(st.message().find("was rewritten"), std::string::npos) << st.ToString();
 }
 
 }  // namespace iter_test
