@@ -261,6 +261,37 @@ def _key_from_listing(cls, levels):
     return record
 
 
+def _keys_from_listing(cls, all_levels):
+    """Keys of `cls` for every entry of `all_levels` (a store listing), in order, skipping
+    those that do not fit `cls`; as _key_from_listing with the per-class work done once."""
+    plan = _listing_plan(cls)
+    if plan is None:
+        return [k for k in (_build_key(cls, lv) for lv in all_levels) if k is not None]
+    new = object.__new__
+    out = []
+    append = out.append
+    depth = len(plan)
+    if depth == 1:
+        record_cls, names = plan[0]
+        n = len(names)
+        for levels in all_levels:
+            values = levels[0]
+            if len(levels) != 1 or len(values) != n:
+                key = _build_key(cls, levels)
+                if key is not None:
+                    append(key)
+                continue
+            obj = new(record_cls)
+            obj.__dict__.update(zip(names, values))
+            append(obj)
+        return out
+    for levels in all_levels:
+        key = _key_from_listing(cls, levels)
+        if key is not None:
+            append(key)
+    return out
+
+
 def _build_key(cls, levels):
     """A key of `cls` from the core key's level values (None if invalid)."""
     def build(record_cls, j):

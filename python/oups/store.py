@@ -22,7 +22,7 @@ from . import _pandas
 from ._pandas import check_cmidx, conform_cmidx
 from .dataset import (OrderedParquetDataset, _check_lock_lifetime, _ordered_type_of,
                       _parse_details, write)
-from .indexer import _declared_schema, _key_from_listing, is_toplevel, sublevel, toplevel
+from .indexer import _declared_schema, _keys_from_listing, is_toplevel, sublevel, toplevel
 
 __all__ = ["toplevel", "sublevel", "is_toplevel", "OrderedParquetDataset", "Store", "write",
            "check_cmidx", "conform_cmidx"]
@@ -157,13 +157,7 @@ class Store:
         [Key(name='a', year=2025), Key(name='b', year=2024)]
         >>> tmp.cleanup()
         """
-        out = []
-        cls = self._indexer
-        for levels in self._store.key_levels():
-            key = _key_from_listing(cls, levels)
-            if key is not None:
-                out.append(key)
-        return out
+        return _keys_from_listing(self._indexer, self._store.key_levels())
 
     def __len__(self) -> int:
         """Number of datasets present now (a scan of the disk); see :attr:`keys`."""
