@@ -27,7 +27,29 @@ from . import _pandas
 
 __all__ = ["OrderedParquetDataset", "write"]
 
-DEFAULT_ROW_GROUP_TARGET_SIZE = 6_345_000
+# The target of a dataset no write gave one to (the C++ library's constant).
+DEFAULT_ROW_GROUP_TARGET_SIZE = _oups.DEFAULT_ROW_GROUP_TARGET_SIZE
+
+
+class _Remembered:
+    """Default of `max_n_off_target_rgs`: the setting remembered by the dataset
+    (docs/behaviour.md#row-group-sizing), else None (no coalescing)."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self):
+        return "REMEMBERED"
+
+    def __reduce__(self):  # one instance, also across pickling (oups.dask)
+        return (_Remembered, ())
+
+
+REMEMBERED = _Remembered()
 
 try:  # pandas >= 1.1
     from pandas.tseries.offsets import BaseOffset as _BaseOffset
@@ -70,10 +92,11 @@ _INT64_MAX = 2**63 - 1
 
 def _target(row_group_target_size):
     """(target_rows, target_period) of a row_group_target_size argument
-    (docs/behaviour.md#row-group-sizing)."""
+    (docs/behaviour.md#row-group-sizing); (None, None) for None: the dataset's
+    remembered target. Converts types only: values are checked by the core."""
     v = row_group_target_size
     if v is None:
-        return DEFAULT_ROW_GROUP_TARGET_SIZE, None
+        return None, None
     if isinstance(v, (bool, np.bool_)):
         raise TypeError(f"'row_group_target_size' must be an int or a frequency, not {v!r}.")
     if isinstance(v, (datetime.timedelta, np.timedelta64)):  # np.timedelta64 is an np.integer
@@ -82,9 +105,7 @@ def _target(row_group_target_size):
             raise ValueError(f"'row_group_target_size' must be a positive duration, not {v!r}.")
         return None, f"{td.value}ns"
     if isinstance(v, (int, np.integer)):
-        if v <= 0:
-            raise ValueError(f"'row_group_target_size' must be >= 1, not {int(v)}.")
-        if v > _INT64_MAX:
+        if v < -_INT64_MAX - 1 or v > _INT64_MAX:
             raise OverflowError(f"'row_group_target_size' must be at most {_INT64_MAX} "
                                 f"(a 64-bit row count), not {int(v)}.")
         return int(v), None
@@ -137,16 +158,18 @@ def _kv_update(key_value_metadata):
 
 
 def _max_off(max_n_off_target_rgs):
+    """(value, given) of a max_n_off_target_rgs argument. Converts types only:
+    values are checked by the core."""
     v = max_n_off_target_rgs
+    if v is REMEMBERED:
+        return None, False
     if v is None:
-        return None
+        return None, True
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
         raise TypeError(f"'max_n_off_target_rgs' must be an int or None, not {v!r}.")
-    if v == 0:
-        raise ValueError("'max_n_off_target_rgs' cannot be 0.")
-    if v < 0:
-        raise ValueError(f"'max_n_off_target_rgs' must be >= 1, not {int(v)}.")
-    return int(v)
+    if v < -_INT64_MAX - 1 or v > _INT64_MAX:
+        raise OverflowError(f"'max_n_off_target_rgs' must be a 64-bit integer, not {int(v)}.")
+    return int(v), True
 
 
 def _compression(compression, compression_level):
@@ -882,8 +905,8 @@ class OrderedParquetDataset:
         return self._head_tail(n, columns, from_end=True)
 
     # -- writing
-    def write(self, *, ordered_on=None, df=None, row_group_target_size=DEFAULT_ROW_GROUP_TARGET_SIZE,
-              duplicates_on=None, max_n_off_target_rgs=None, key_value_metadata=None,
+    def write(self, *, ordered_on=None, df=None, row_group_target_size=None,
+              duplicates_on=None, max_n_off_target_rgs=REMEMBERED, key_value_metadata=None,
               lock_timeout=None, compression="snappy", compression_level=None) -> None:
         """Merge the rows of `df` into the dataset, in one atomic commit.
 
@@ -899,12 +922,15 @@ class OrderedParquetDataset:
             New rows, sorted on the ordered column. None or no row: only the
             key-value metadata (and, with `max_n_off_target_rgs`, the row-group
             layout) changes.
-        row_group_target_size : int or frequency, default 6_345_000
-            Rows per row group, or a period such as ``"1D"`` or ``"MS"``.
+        row_group_target_size : int or frequency, optional
+            Rows per row group, or a period such as ``"1D"`` or ``"MS"``. Stored
+            with the dataset; None: the stored one, else 6_345_000.
         duplicates_on : label or list of labels, optional
             Drop rows equal on these columns (and the ordered one), keeping the last.
-        max_n_off_target_rgs : int, optional
-            Coalesce off-target row groups next to the new rows when there are more.
+        max_n_off_target_rgs : int or None, optional
+            Coalesce off-target row groups next to the new rows when there are more;
+            None: no coalescing. Stored with the dataset; omitted: the stored one,
+            else None.
         key_value_metadata : dict of str to str or None, optional
             Entries to add, replace (str) or remove (None).
         lock_timeout : int or float, optional
@@ -940,7 +966,7 @@ class OrderedParquetDataset:
             raise TypeError(f"'df' must be a pandas DataFrame or None, not {type(df).__name__}.")
         name = None if ordered_on is None else _pandas.ordered_on_to_name(ordered_on)
         rows, period = _target(row_group_target_size)
-        max_off = _max_off(max_n_off_target_rgs)
+        max_off, max_off_given = _max_off(max_n_off_target_rgs)
         kv = _kv_update(key_value_metadata)
         timeout = _check_lock_timeout(lock_timeout)
         comp, level = _compression(compression, compression_level)
@@ -966,7 +992,8 @@ class OrderedParquetDataset:
                 if extra is not None or refreshed != stored:
                     extra = refreshed
         self._ds.write(table, ordered_on=name, target_rows=rows, target_period=period,
-                       duplicates_on=dups, max_n_off_target_rgs=max_off, key_value_metadata=kv,
+                       duplicates_on=dups, max_n_off_target_rgs=max_off,
+                       max_n_off_target_rgs_given=max_off_given, key_value_metadata=kv,
                        compression=comp, compression_level=level,
                        lock_timeout=timeout if timeout is not None else self._lock_timeout,
                        schema_extra_json=None if extra is None else json.dumps(extra))
@@ -1155,8 +1182,8 @@ class _View(OrderedParquetDataset):
                f"{self._repr_body(*summary)}"
 
 
-def write(dirpath, ordered_on, df=None, row_group_target_size=DEFAULT_ROW_GROUP_TARGET_SIZE,
-          duplicates_on=None, max_n_off_target_rgs=None, key_value_metadata=None, *,
+def write(dirpath, ordered_on, df=None, row_group_target_size=None,
+          duplicates_on=None, max_n_off_target_rgs=REMEMBERED, key_value_metadata=None, *,
           lock_timeout=None, compression="snappy", compression_level=None) -> None:
     """Merge the rows of `df` into the ordered dataset at `dirpath`, in one atomic commit.
 
@@ -1176,20 +1203,24 @@ def write(dirpath, ordered_on, df=None, row_group_target_size=DEFAULT_ROW_GROUP_
         New rows, non-decreasing on the ordered column (no missing value there). None
         or no row: nothing is merged, the key-value update is committed (a dataset
         that did not exist is created with metadata only).
-    row_group_target_size : int, str, timedelta or DateOffset, default 6_345_000
+    row_group_target_size : int, str, timedelta or DateOffset, optional
         An int: target rows per row group (no written row group exceeds it). A
         frequency (``"1D"``, ``"2h"``, ``"W"``, ``"MS"``, ``pandas.Timedelta``...):
         one row group per period of a timestamp or date ordered column
-        (docs/behaviour.md#row-group-sizing). None means the default.
+        (docs/behaviour.md#row-group-sizing). A value given is stored with the
+        dataset and used by later writes that give None (the default); a dataset
+        never given one uses 6_345_000.
     duplicates_on : label or list of labels, optional
         None: keep every row. ``[]``: rows equal on all columns are duplicates. A label
         or a list: rows equal on these columns and the ordered column are duplicates.
         The last one is kept, new rows winning over stored ones
         (docs/behaviour.md#duplicates).
-    max_n_off_target_rgs : int, optional
+    max_n_off_target_rgs : int or None, optional
         None: no coalescing. An int >= 1: a run of off-target (too small, too large)
         row groups next to the new rows is rewritten into on-target ones when it has
-        more than this many off-target parts (docs/behaviour.md#coalescing).
+        more than this many off-target parts (docs/behaviour.md#coalescing). A value
+        given (None too) is stored with the dataset; when omitted, the stored one is
+        used, else None.
     key_value_metadata : dict of str to (str or None), optional
         Update of the dataset's key-value metadata in the same commit: a str adds or
         replaces the entry, None removes it (docs/behaviour.md#key-value-metadata).

@@ -18,7 +18,9 @@
 namespace oups::cli {
 namespace {
 
-constexpr const char* kWriteUsage =
+// The usage text, with the default target from the library's one constant.
+const std::string& WriteUsage() {
+  static const std::string text = std::string(
     "usage: oups write DATASET --ordered-on COL --from FILE.{csv,parquet}\n"
     "       [--row-group-target-size N|PERIOD]\n"
     "       [--duplicates-on a,b | --duplicates-on-all]\n"
@@ -34,11 +36,15 @@ constexpr const char* kWriteUsage =
     "  --ordered-on COL             the ordered column (default: the dataset's)\n"
     "  --from FILE                  input; CSV (header line of column names) or\n"
     "                               Parquet, by extension or --input-format\n"
-    "  --row-group-target-size T    rows per row group (default 6345000), or a\n"
-    "                               period such as 1D, 2h, MS (time-ordered data)\n"
+    "  --row-group-target-size T    rows per row group, or a period such as 1D,\n"
+    "                               2h, MS (time-ordered data); default: the\n"
+    "                               dataset's remembered target, else ") +
+      std::to_string(kDefaultRowGroupTargetSize) + "\n" + std::string(
     "  --duplicates-on a,b          drop rows equal on these columns (+ ordered)\n"
     "  --duplicates-on-all          drop rows equal on every column\n"
-    "  --max-n-off-target-rgs N     coalesce off-target row groups (N >= 1)\n"
+    "  --max-n-off-target-rgs N     coalesce off-target row groups (N >= 1), or\n"
+    "                               none: no coalescing; default: the dataset's\n"
+    "                               remembered setting, else none\n"
     "  --kv key=value               set a key-value metadata entry (repeatable)\n"
     "  --kv-remove key              remove a key-value metadata entry (repeatable)\n"
     "  --types col=type,...         CSV column types instead of inferred ones:\n"
@@ -50,6 +56,10 @@ constexpr const char* kWriteUsage =
     "  --json                       print the summary as JSON: {\"dataset\",\n"
     "                               \"rows_written\", \"rows\", \"num_row_groups\"}\n"
     "\n"
+    "The row-group target and --max-n-off-target-rgs, when given, are stored\n"
+    "with the dataset and used by later writes that do not give them (also\n"
+    "from Python and C++).\n"
+    "\n"
     "CSV columns of an existing dataset are read in their stored types; others\n"
     "are inferred over the whole file: int64 (uint64 if some integers exceed\n"
     "int64 and none is negative), float64, timestamp[ns] (ISO-8601; with Z or\n"
@@ -60,7 +70,9 @@ constexpr const char* kWriteUsage =
     "column's type, unsorted rows) is reported with file, line and column, and\n"
     "the dataset is left unchanged.\n"
     "\n"
-    "exit status: 0 ok, 1 bad input or failed write, 2 usage error\n";
+    "exit status: 0 ok, 1 bad input or failed write, 2 usage error\n");
+  return text;
+}
 
 constexpr const char* kCompactUsage =
     "usage: oups compact DATASET --row-group-target-size N|PERIOD\n"
@@ -75,6 +87,9 @@ constexpr const char* kCompactUsage =
     "                               off-target row groups (default 1)\n"
     "  --json                       print {\"dataset\", \"rows\",\n"
     "                               \"num_row_groups_before\", \"num_row_groups\"}\n"
+    "\n"
+    "Like a write, compact stores the settings it uses (the target and N) with\n"
+    "the dataset, for later writes that do not give them.\n"
     "\n"
     "exit status: 0 ok, 1 missing dataset or failed write, 2 usage error\n";
 
@@ -245,10 +260,10 @@ int RunWrite(const std::vector<std::string>& args, Env& env) {
                              {"--compression", "", true},
                              {"--lock-timeout", "", true},
                              {"--json"}},
-                            kWriteUsage, &code);
+                            WriteUsage().c_str(), &code);
   if (!parsed) return code;
   auto usage = [&](const std::string& problem) {
-    return UsageError(env, "write", problem, kWriteUsage);
+    return UsageError(env, "write", problem, WriteUsage().c_str());
   };
   if (parsed->positional.size() != 1) {
     return usage(parsed->positional.empty() ? "missing DATASET" : "one DATASET only");
@@ -295,9 +310,15 @@ int RunWrite(const std::vector<std::string>& args, Env& env) {
   }
   if (parsed->Has("--duplicates-on-all")) options.duplicates_on = Columns{};
   if (auto m = parsed->Get("--max-n-off-target-rgs")) {
-    auto n = ParseInt64(*m);
-    if (!n) return usage("--max-n-off-target-rgs needs an integer, not '" + *m + "'");
-    options.max_n_off_target_rgs = *n;
+    if (*m == "none") {
+      options.max_n_off_target_rgs = kNoCoalescing;
+    } else {
+      auto n = ParseInt64(*m);
+      if (!n) {
+        return usage("--max-n-off-target-rgs needs an integer or none, not '" + *m + "'");
+      }
+      options.max_n_off_target_rgs = *n;
+    }
   }
   for (const std::string& kv : parsed->GetAll("--kv")) {
     const size_t eq = kv.find('=');

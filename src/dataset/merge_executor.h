@@ -73,7 +73,7 @@ struct MergeExecutionOptions {
   std::optional<std::vector<std::string>> dedup_subset;
   // Must be the target the plan was made with: n-rows T, or a period (whose
   // grid is then taken from plan.period_grid, which must be set).
-  RowGroupTarget target = RowGroupTarget::NRows(6'345'000);
+  RowGroupTarget target = RowGroupTarget::NRows(kDefaultRowGroupTargetSize);
 };
 
 // Executes merge sequence `k` of `plan` (§4.8) as described above.

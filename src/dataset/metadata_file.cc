@@ -236,6 +236,24 @@ std::string EncodeOupsJson(const DatasetMetadata& md) {
   }
   root.Add("version", json::Value::UInt(md.version));
   if (md.committed_at) root.Add("committed_at", json::Value::String(*md.committed_at));
+  if (!md.write_settings.empty()) {
+    const WriteSettings& ws = md.write_settings;
+    json::Value settings = json::Value::Object();
+    if (ws.row_group_target_size) {
+      if (const int64_t* n = std::get_if<int64_t>(&*ws.row_group_target_size)) {
+        settings.Add("row_group_target_size", json::Value::Int(*n));
+      } else {
+        settings.Add("row_group_target_size",
+                     json::Value::String(std::get<std::string>(*ws.row_group_target_size)));
+      }
+    }
+    if (ws.max_n_off_target_rgs) {
+      settings.Add("max_n_off_target_rgs", *ws.max_n_off_target_rgs
+                                               ? json::Value::Int(**ws.max_n_off_target_rgs)
+                                               : json::Value::Null());
+    }
+    root.Add("write_settings", std::move(settings));
+  }
   return json::Serialize(root);
 }
 
@@ -323,6 +341,29 @@ Status DecodeOupsJson(const std::string& text, DatasetMetadata* md) {
     md->schema = Schema(std::move(out));
     const json::Value* extra = schema->Find("pandas");
     if (extra != nullptr && !extra->is_null()) md->schema_extra_json = json::Serialize(*extra);
+  }
+  if (const json::Value* ws = root.Find("write_settings"); ws != nullptr && !ws->is_null()) {
+    if (!ws->is_object()) return Status::Corruption("write_settings is not an object");
+    if (const json::Value* t = ws->Find("row_group_target_size"); t != nullptr) {
+      if (t->is_string()) {
+        md->write_settings.row_group_target_size = t->string_value();
+      } else if (auto n = t->AsInt64(); n.ok()) {
+        md->write_settings.row_group_target_size = *n;
+      } else {
+        return Status::Corruption(
+            "write_settings.row_group_target_size is neither an integer nor a string");
+      }
+    }
+    if (const json::Value* m = ws->Find("max_n_off_target_rgs"); m != nullptr) {
+      if (m->is_null()) {
+        md->write_settings.max_n_off_target_rgs = std::optional<int64_t>{};
+      } else if (auto n = m->AsInt64(); n.ok()) {
+        md->write_settings.max_n_off_target_rgs = std::optional<int64_t>{*n};
+      } else {
+        return Status::Corruption("write_settings.max_n_off_target_rgs is neither null nor an "
+                                  "integer");
+      }
+    }
   }
   const json::Value* hwm = root.Find("max_used_file_id");
   if (hwm != nullptr && !hwm->is_null()) {

@@ -20,7 +20,11 @@
 //    "obsolete_file_ids": [<uint64>, ...],     (only when not empty)
 //    "version": <uint64>,                      (commits so far, >= 1)
 //    "committed_at": "<UTC ISO-8601>",         (time of this commit)
-//    "required_features": ["...", ...]}        (only when not empty)
+//    "required_features": ["...", ...],        (only when not empty)
+//    "write_settings": {"row_group_target_size": <int64> | "<period>",
+//                       "max_n_off_target_rgs": null | <int64>}}
+//                      (only when a write gave one; each member only when
+//                       given; null = no coalescing)
 // Version 1 files may also hold "file_crc32": {"<file id>": <uint32>, ...}.
 // Readers ignore unknown members, refuse a format_version above 2, and refuse
 // a required feature they do not know (the way a later layout change that old
@@ -40,6 +44,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "oups/io/file_system.h"
@@ -53,6 +58,18 @@ namespace oups::dataset {
 
 inline constexpr int kFormatVersion = 2;
 inline constexpr const char* kOupsKey = "oups";
+
+// The row-group layout settings remembered with a dataset (docs/format.md,
+// "write_settings"): the values the last write that gave them gave. Stored as
+// given (a row count or a period's text), validated when given and when used.
+struct WriteSettings {
+  // Rows (>= 1) or the text of a period ("MS", "1D", "3600000000000ns").
+  std::optional<std::variant<int64_t, std::string>> row_group_target_size;
+  // Set when remembered; the inner nullopt is "no coalescing".
+  std::optional<std::optional<int64_t>> max_n_off_target_rgs;
+  bool empty() const { return !row_group_target_size && !max_n_off_target_rgs; }
+  bool operator==(const WriteSettings&) const = default;
+};
 
 struct DatasetMetadata {
   // Set when the dataset's ordered column is known.
@@ -83,6 +100,8 @@ struct DatasetMetadata {
   // UTC time of the commit that wrote the file, ISO-8601 ("...Z"); nullopt
   // for format 1 files.
   std::optional<std::string> committed_at;
+  // Remembered row-group layout (empty when no write gave a setting).
+  WriteSettings write_settings;
   // format_version of the file read (kFormatVersion for a new one).
   int format_version = kFormatVersion;
 

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <type_traits>
 #include <utility>
 
 #include "common/json.h"
@@ -348,10 +349,62 @@ struct ValidatedWrite {
   Table rows;  // de-duplicated among themselves when dropping
   std::optional<std::vector<std::string>> dedup_subset;
   dataset::RowGroupTarget target = dataset::RowGroupTarget::NRows(kDefaultRowGroupTargetSize);
+  MaxNOffTargetRgs max_n_off_target_rgs = kNoCoalescing;
   parquet::Compression compression = parquet::Compression::kSnappy;
   int compression_level = parquet::kDefaultLevel;
   std::optional<double> lock_timeout;
 };
+
+// The planner's target of a row-group target size: the one place a target
+// given by a user (C++, Python, the CLI) or remembered by the dataset is
+// checked (n rows >= 1; a period's frequency; its fit with the ordered
+// column's type is the planner's).
+Result<dataset::RowGroupTarget> ToPlannerTarget(const RowGroupTargetSize& size) {
+  if (const int64_t* n = std::get_if<int64_t>(&size)) {
+    OUPS_RETURN_NOT_OK(dataset::CheckRowGroupTargetRows(*n));
+    return dataset::RowGroupTarget::NRows(*n);
+  }
+  OUPS_ASSIGN_OR_RETURN(auto freq, dataset::Frequency::Parse(std::get<Period>(size).text));
+  return dataset::RowGroupTarget::Period(std::move(freq));
+}
+
+// Remembered layout (docs/format.md, "write_settings"): the settings this
+// write gives replace the stored ones (returned, to be committed); the others
+// are taken from the committed state `stored` into `w`. A stored setting that
+// no longer validates is an error naming the dataset.
+Result<dataset::WriteSettings> ResolveWriteSettings(const dataset::WriteSettings& stored,
+                                                   const WriteOptions& o, ValidatedWrite& w,
+                                                   const std::string& dataset) {
+  dataset::WriteSettings out = stored;
+  auto stored_error = [&](const Status& s) {
+    return Status(s.code(), "the row-group settings stored with dataset '" + dataset +
+                                "' are invalid (give them to this write to replace them): " +
+                                s.message());
+  };
+  if (o.row_group_target_size) {
+    if (const int64_t* n = std::get_if<int64_t>(&*o.row_group_target_size)) {
+      out.row_group_target_size = *n;
+    } else {
+      out.row_group_target_size = std::get<Period>(*o.row_group_target_size).text;
+    }
+  } else if (stored.row_group_target_size) {
+    const auto& v = *stored.row_group_target_size;
+    RowGroupTargetSize size = std::holds_alternative<int64_t>(v)
+                                  ? RowGroupTargetSize{std::get<int64_t>(v)}
+                                  : RowGroupTargetSize{Period(std::get<std::string>(v))};
+    auto target = ToPlannerTarget(size);
+    if (!target.ok()) return stored_error(target.status());
+    w.target = std::move(target).ValueOrDie();
+  }
+  if (o.max_n_off_target_rgs) {
+    out.max_n_off_target_rgs = *o.max_n_off_target_rgs;
+  } else if (stored.max_n_off_target_rgs) {
+    Status s = dataset::CheckMaxNOffTargetRgs(*stored.max_n_off_target_rgs);
+    if (!s.ok()) return stored_error(s);
+    w.max_n_off_target_rgs = *stored.max_n_off_target_rgs;
+  }
+  return out;
+}
 
 // §4.2 step 1-2: everything that does not depend on stored state.
 Result<ValidatedWrite> ValidateWrite(const OrderedDataset::State& st, const Table* table,
@@ -382,25 +435,14 @@ Result<ValidatedWrite> ValidateWrite(const OrderedDataset::State& st, const Tabl
       }
     }
   }
-  if (const int64_t* n = std::get_if<int64_t>(&o.row_group_target_size)) {
-    if (*n <= 0) {
-      return Status::InvalidArgument("'row_group_target_size' must be >= 1, not " +
-                                     std::to_string(*n));
-    }
-    w.target = dataset::RowGroupTarget::NRows(*n);
-  } else {
-    OUPS_ASSIGN_OR_RETURN(auto freq,
-                          dataset::Frequency::Parse(std::get<Period>(o.row_group_target_size).text));
-    w.target = dataset::RowGroupTarget::Period(std::move(freq));
+  // Given settings are checked here, before anything on disk is touched;
+  // remembered ones are resolved under the lock (ResolveWriteSettings).
+  if (o.row_group_target_size) {
+    OUPS_ASSIGN_OR_RETURN(w.target, ToPlannerTarget(*o.row_group_target_size));
   }
   if (o.max_n_off_target_rgs) {
-    if (*o.max_n_off_target_rgs == 0) {
-      return Status::InvalidArgument("'max_n_off_target_rgs' cannot be 0.");
-    }
-    if (*o.max_n_off_target_rgs < 0) {
-      return Status::InvalidArgument("'max_n_off_target_rgs' must be >= 1, not " +
-                                     std::to_string(*o.max_n_off_target_rgs));
-    }
+    OUPS_RETURN_NOT_OK(dataset::CheckMaxNOffTargetRgs(*o.max_n_off_target_rgs));
+    w.max_n_off_target_rgs = *o.max_n_off_target_rgs;
   }
   OUPS_RETURN_NOT_OK(CheckLockTimeout(o.lock_timeout));
   w.lock_timeout = o.lock_timeout ? o.lock_timeout : st.lock_timeout;
@@ -491,8 +533,119 @@ Result<ValidatedWrite> ValidateWrite(const OrderedDataset::State& st, const Tabl
   return w;
 }
 
+// Safe conversions of new rows to the stored types (docs/behaviour.md
+// #column-types), as pyarrow's safe casts (`pa.Array.cast(..., safe=True)`):
+//   * an integer to a wider integer of the same signedness;
+//   * an integer to float64 (float32) when every value lies within +-2^53
+//     (+-2^24), where every integer is exact (pyarrow's bound, value by value);
+//   * float32 to float64;
+//   * a timestamp with a time zone to the stored zone, same unit (the same
+//     instants: only the label changes, the stored values are UTC).
+// Anything else stays a TypeError naming the column and both types.
+//
+// Home: here, in ConformToSchema, the one place where the rows of every
+// writer (C++, Python, the CLI's CSV and Parquet input) meet the stored
+// schema, read under the writer lock. The Python layer could cast too, but it
+// would have to read the stored schema outside the lock (a concurrent first
+// write may set it), and the CLI and C++ callers would not get the same rule.
+bool IsSafeIntegerWidening(const DataType& from, const DataType& to) {
+  return from.is_integer() && to.is_integer() &&
+         from.is_signed_integer() == to.is_signed_integer() &&
+         from.byte_width() < to.byte_width();
+}
+
+template <typename F>
+Status VisitInteger(TypeId id, F&& f) {
+  switch (id) {
+    case TypeId::kInt8: return f(int8_t{});
+    case TypeId::kInt16: return f(int16_t{});
+    case TypeId::kInt32: return f(int32_t{});
+    case TypeId::kInt64: return f(int64_t{});
+    case TypeId::kUInt8: return f(uint8_t{});
+    case TypeId::kUInt16: return f(uint16_t{});
+    case TypeId::kUInt32: return f(uint32_t{});
+    case TypeId::kUInt64: return f(uint64_t{});
+    default: return Status::Internal("not an integer type");
+  }
+}
+
+// nullopt: no safe conversion from `c`'s type to `to` (the caller's
+// TypeError); else the converted column, or a TypeError naming the column,
+// both types and the first value that would not convert exactly.
+std::optional<Result<Column>> SafeConvert(const Column& c, const DataType& to,
+                                          const std::string& name) {
+  const DataType& from = c.type();
+  if (from.id == TypeId::kTimestamp && to.id == TypeId::kTimestamp && from.unit == to.unit &&
+      !from.timezone.empty() && !to.timezone.empty()) {
+    return Result<Column>(Column(to, c.length(), c.validity(), c.values(), c.offsets(),
+                                 c.null_count(), c.offset()));
+  }
+  const bool widen = IsSafeIntegerWidening(from, to);
+  const bool to_float = from.is_integer() && to.is_floating();
+  const bool float_widen = from.id == TypeId::kFloat32 && to.id == TypeId::kFloat64;
+  if (!widen && !to_float && !float_widen) return std::nullopt;
+  ColumnBuilder b(to);
+  Status st = b.Reserve(c.length());
+  if (st.ok() && float_widen) {
+    const float* v = c.data<float>();
+    for (int64_t i = 0; i < c.length() && st.ok(); ++i) {
+      st = c.IsNull(i) ? b.AppendNull() : b.Append(static_cast<double>(v[i]));
+    }
+  } else if (st.ok()) {
+    // Integers of magnitude up to 2^53 (2^24) are exact in float64 (float32).
+    const uint64_t bound = to.id == TypeId::kFloat64 ? (uint64_t{1} << 53) : (uint64_t{1} << 24);
+    st = VisitInteger(from.id, [&](auto tag) -> Status {
+      using T = decltype(tag);
+      const T* v = c.data<T>();
+      for (int64_t i = 0; i < c.length(); ++i) {
+        if (c.IsNull(i)) {
+          OUPS_RETURN_NOT_OK(b.AppendNull());
+          continue;
+        }
+        if constexpr (std::is_signed_v<T>) {
+          const int64_t x = v[i];
+          if (to_float) {
+            const uint64_t mag = x < 0 ? uint64_t{0} - static_cast<uint64_t>(x)
+                                       : static_cast<uint64_t>(x);
+            if (mag > bound) {
+              return Status::TypeError(
+                  "column '" + name + "' is stored as " + to.ToString() + " but given as " +
+                  from.ToString() + ": row " + std::to_string(i) + " holds " +
+                  std::to_string(x) + ", which " + to.ToString() +
+                  " does not hold exactly (integers up to 2^" +
+                  (to.id == TypeId::kFloat64 ? "53" : "24") + " in magnitude convert)");
+            }
+            OUPS_RETURN_NOT_OK(b.Append(static_cast<double>(x)));
+          } else {
+            OUPS_RETURN_NOT_OK(b.Append(x));
+          }
+        } else {
+          const uint64_t x = v[i];
+          if (to_float) {
+            if (x > bound) {
+              return Status::TypeError(
+                  "column '" + name + "' is stored as " + to.ToString() + " but given as " +
+                  from.ToString() + ": row " + std::to_string(i) + " holds " +
+                  std::to_string(x) + ", which " + to.ToString() +
+                  " does not hold exactly (integers up to 2^" +
+                  (to.id == TypeId::kFloat64 ? "53" : "24") + " in magnitude convert)");
+            }
+            OUPS_RETURN_NOT_OK(b.Append(static_cast<double>(x)));
+          } else {
+            OUPS_RETURN_NOT_OK(b.Append(x));
+          }
+        }
+      }
+      return Status::OK();
+    });
+  }
+  if (!st.ok()) return Result<Column>(st);
+  return b.Finish();
+}
+
 // Schema check (§3.8) of new rows against the stored schema; returns the new
-// rows with columns in stored order.
+// rows with columns in stored order, converted to the stored types where a
+// safe conversion exists (SafeConvert).
 Result<Table> ConformToSchema(const Table& rows, const Schema& stored) {
   std::vector<std::string> missing, unexpected;
   for (const Field& f : stored.fields()) {
@@ -507,16 +660,24 @@ Result<Table> ConformToSchema(const Table& rows, const Schema& stored) {
     if (!unexpected.empty()) msg += " Unexpected: " + JoinNames(unexpected) + ".";
     return Status::InvalidArgument(msg);
   }
-  std::vector<std::string> order;
+  std::vector<Field> fields;
+  std::vector<Column> columns;
   for (const Field& f : stored.fields()) {
-    const Field& g = rows.schema().field(rows.schema().IndexOf(f.name));
+    const int i = rows.schema().IndexOf(f.name);
+    const Field& g = rows.schema().field(i);
+    Column c = rows.column(i);
     if (g.type != f.type) {
-      return Status::TypeError("column '" + f.name + "' is stored as " + f.type.ToString() +
-                               " but given as " + g.type.ToString());
+      std::optional<Result<Column>> converted = SafeConvert(c, f.type, f.name);
+      if (!converted) {
+        return Status::TypeError("column '" + f.name + "' is stored as " + f.type.ToString() +
+                                 " but given as " + g.type.ToString());
+      }
+      OUPS_ASSIGN_OR_RETURN(c, std::move(*converted));
     }
-    order.push_back(f.name);
+    fields.push_back(Field{f.name, f.type, g.nullable});
+    columns.push_back(std::move(c));
   }
-  return rows.SelectColumns(order);
+  return Table::Make(Schema(std::move(fields)), std::move(columns));
 }
 
 // Re-labels `t`'s fields with `schema` (same names and types; nullability from
@@ -631,6 +792,8 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
     return OrderedOnMismatch(w.ordered_on, *md.ordered_on);
   }
   OUPS_RETURN_NOT_OK(dataset::CheckNoOverlap(md, paths.dir));
+  OUPS_ASSIGN_OR_RETURN(const dataset::WriteSettings settings,
+                        ResolveWriteSettings(md.write_settings, o, w, paths.dir));
   // Leftovers (under the lock, before anything new): only files the committed
   // state proves to be this dataset's (dataset/leftovers.h).
   // No listing of the dataset directory (docs/format.md, "What a write
@@ -693,6 +856,7 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
   out.version = md.version + 1;
   out.committed_at = UtcNowIso8601();
   out.ordered_on = w.ordered_on;
+  out.write_settings = settings;
   out.key_value_metadata = md.key_value_metadata;
   out.schema = schema;
   out.schema_extra_json = o.schema_extra_json ? o.schema_extra_json : md.schema_extra_json;
@@ -731,7 +895,7 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
     OUPS_ASSIGN_OR_RETURN(in.new_values, w.rows.GetColumn(w.ordered_on));
     in.drop_duplicates = w.dedup_subset.has_value();
     in.target = w.target;
-    in.max_n_off_target_rgs = o.max_n_off_target_rgs;
+    in.max_n_off_target_rgs = w.max_n_off_target_rgs;
     in.ordered_on = w.ordered_on;
     OUPS_ASSIGN_OR_RETURN(dataset::WritePlan plan, dataset::PlanWrite(in));
 

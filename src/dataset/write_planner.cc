@@ -241,6 +241,21 @@ Result<std::vector<int64_t>> TimePeriodSplitOffsets(const Column& ordered,
   return offsets;
 }
 
+Status CheckRowGroupTargetRows(int64_t n_rows) {
+  if (n_rows >= 1) return Status::OK();
+  return Status::InvalidArgument("'row_group_target_size' must be >= 1, not " +
+                                 std::to_string(n_rows) + ".");
+}
+
+Status CheckMaxNOffTargetRgs(const std::optional<int64_t>& max_n_off_target_rgs) {
+  if (!max_n_off_target_rgs || *max_n_off_target_rgs >= 1) return Status::OK();
+  if (*max_n_off_target_rgs == 0) {
+    return Status::InvalidArgument("'max_n_off_target_rgs' cannot be 0.");
+  }
+  return Status::InvalidArgument("'max_n_off_target_rgs' must be >= 1, not " +
+                                 std::to_string(*max_n_off_target_rgs) + ".");
+}
+
 Result<WritePlan> PlanWrite(const WritePlanInput& in) {
   const int64_t r = in.rg_mins.length();
   const int64_t n = in.new_values.length();
@@ -258,23 +273,8 @@ Result<WritePlan> PlanWrite(const WritePlanInput& in) {
   for (int64_t rows : in.rg_n_rows) {
     if (rows < 0) return Status::InvalidArgument("write planner: negative row-group row count");
   }
-  if (in.max_n_off_target_rgs.has_value()) {
-    if (*in.max_n_off_target_rgs == 0) {
-      return Status::InvalidArgument("'max_n_off_target_rgs' cannot be 0.");
-    }
-    if (*in.max_n_off_target_rgs < 0) {
-      std::string msg = "'max_n_off_target_rgs' must be >= 1, got ";
-      msg.append(std::to_string(*in.max_n_off_target_rgs));
-      msg.append(".");
-      return Status::InvalidArgument(std::move(msg));
-    }
-  }
-  if (in.target.is_n_rows() && in.target.n_rows() < 1) {
-    std::string msg = "'row_group_target_size' must be >= 1, got ";
-    msg.append(std::to_string(in.target.n_rows()));
-    msg.append(".");
-    return Status::InvalidArgument(std::move(msg));
-  }
+  OUPS_RETURN_NOT_OK(CheckMaxNOffTargetRgs(in.max_n_off_target_rgs));
+  if (in.target.is_n_rows()) OUPS_RETURN_NOT_OK(CheckRowGroupTargetRows(in.target.n_rows()));
   if (in.new_values.has_nulls()) {
     return Status::InvalidArgument("'df_ordered_on' must be sorted in ascending order.");
   }

@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "dataset/frequency.h"
+#include "oups/dataset/ordered_dataset.h"
 #include "oups/result.h"
 #include "oups/table/column.h"
 
@@ -112,6 +113,15 @@ class RowGroupTarget {
   std::optional<Frequency> period_;
 };
 
+// The one check of the user's row-group settings, with the user's messages
+// (ValidateWrite calls them before touching the disk, PlanWrite as its
+// precondition): InvalidArgument "'row_group_target_size' must be >= 1, not
+// <n>." for an n-rows target below 1; "'max_n_off_target_rgs' cannot be 0."
+// and "'max_n_off_target_rgs' must be >= 1, not <n>." (nullopt: no
+// coalescing, valid).
+[[nodiscard]] Status CheckRowGroupTargetRows(int64_t n_rows);
+[[nodiscard]] Status CheckMaxNOffTargetRgs(const std::optional<int64_t>& max_n_off_target_rgs);
+
 struct WritePlanInput {
   // Existing rgs, in dataset order: ordered-column min and max (first and
   // last row, §2.4) and row count of each.
@@ -122,7 +132,7 @@ struct WritePlanInput {
   Column new_values;
   // duplicates_on set (§4.1).
   bool drop_duplicates = false;
-  RowGroupTarget target = RowGroupTarget::NRows(6'345'000);
+  RowGroupTarget target = RowGroupTarget::NRows(kDefaultRowGroupTargetSize);
   // nullopt: no coalescing; else >= 1.
   std::optional<int64_t> max_n_off_target_rgs;
   // For error messages only.

@@ -213,7 +213,7 @@ void RegisterDataset(py::module_& m) {
           [](OrderedDataset& d, std::optional<Table> table, std::optional<std::string> ordered_on,
              std::optional<int64_t> target_rows, std::optional<std::string> target_period,
              std::optional<Columns> duplicates_on, std::optional<int64_t> max_n_off_target_rgs,
-             std::map<std::string, std::optional<std::string>> key_value_metadata,
+             bool max_n_off_target_rgs_given, std::map<std::string, std::optional<std::string>> key_value_metadata,
              std::string compression, std::optional<int> compression_level,
              std::optional<double> lock_timeout, std::optional<std::string> schema_extra_json) {
             WriteOptions o;
@@ -224,7 +224,9 @@ void RegisterDataset(py::module_& m) {
               o.row_group_target_size = *target_rows;
             }
             o.duplicates_on = std::move(duplicates_on);
-            o.max_n_off_target_rgs = max_n_off_target_rgs;
+            // Not given: the dataset's remembered setting (none of either
+            // target argument: its remembered target).
+            if (max_n_off_target_rgs_given) o.max_n_off_target_rgs = max_n_off_target_rgs;
             o.key_value_metadata = std::move(key_value_metadata);
             o.compression = std::move(compression);
             o.compression_level = compression_level;
@@ -240,6 +242,7 @@ void RegisterDataset(py::module_& m) {
           py::arg("table"), py::arg("ordered_on") = py::none(),
           py::arg("target_rows") = py::none(), py::arg("target_period") = py::none(),
           py::arg("duplicates_on") = py::none(), py::arg("max_n_off_target_rgs") = py::none(),
+          py::arg("max_n_off_target_rgs_given") = true,
           py::arg("key_value_metadata") = std::map<std::string, std::optional<std::string>>{},
           py::arg("compression") = "snappy", py::arg("compression_level") = py::none(),
           py::arg("lock_timeout") = py::none(), py::arg("schema_extra_json") = py::none())

@@ -7,11 +7,13 @@
 #include <pybind11/pybind11.h>
 
 #include "bindings.h"
+#include "oups/dataset/ordered_dataset.h"
 #include "oups/version.h"
 
 PYBIND11_MODULE(_oups, m) {
   m.doc() = "oups core binding (internal: use oups / oups.store).";
   m.attr("__version__") = oups::Version();
+  m.attr("DEFAULT_ROW_GROUP_TARGET_SIZE") = oups::kDefaultRowGroupTargetSize;
   oups::python::RegisterErrors(m);
   oups::python::RegisterTable(m);
   oups::python::RegisterDataset(m);

@@ -700,7 +700,7 @@ TEST(OrderedDatasetDifferential, RandomWritesMatchReferenceModel) {
           EXPECT_LE(maxs.data<int64_t>()[i - 1], mins.data<int64_t>()[i]) << "overlap";
         }
         if (!period && !previously_referenced.count(name)) {  // written by this write
-          EXPECT_LE(static_cast<int64_t>(rr.size()), std::get<int64_t>(o.row_group_target_size));
+          EXPECT_LE(static_cast<int64_t>(rr.size()), std::get<int64_t>(*o.row_group_target_size));
         }
         total += static_cast<int64_t>(rr.size());
       }

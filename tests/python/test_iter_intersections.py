@@ -147,8 +147,9 @@ def test_snapshot_and_no_lock_during_iteration(store):
     gen = store.iter_intersections([A, B])
     first = next(gen)
     # Writers are not blocked: lock_timeout=0 succeeds while the iterator is alive.
+    # (A remembers the target 1 of write_rgs' last slice: give one that keeps z8, z9 together.)
     store.get(A, lock_timeout=0).write(ordered_on="t", df=tagged([8, 9], "z"),
-                                       duplicates_on="t")
+                                       duplicates_on="t", row_group_target_size=10)
     write(store.basepath / "B", ordered_on="t", df=tagged([7], "z"), duplicates_on="t",
           lock_timeout=0)
     rest = list(gen)

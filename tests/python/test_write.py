@@ -215,8 +215,8 @@ def test_plan_resize(tmp_path):
     opd2 = build(path2, [[1, 1, 2, 2], [4, 5, 5, 6]])
     write(path2, ordered_on="a", df=None, row_group_target_size=4, max_n_off_target_rgs=1)
     assert ids(opd2) == [0, 1]
-    # Without max_n_off_target_rgs no coalescing at all.
-    write(path, ordered_on="a", df=None, row_group_target_size=100)
+    # With max_n_off_target_rgs=None (the dataset remembers 1 otherwise) no coalescing at all.
+    write(path, ordered_on="a", df=None, row_group_target_size=100, max_n_off_target_rgs=None)
     assert len(opd) == 5
 
 

@@ -66,7 +66,16 @@ struct Period {
 
 // A row-group target: a row count (n-rows strategy) or a Period.
 using RowGroupTargetSize = std::variant<int64_t, Period>;
+// The target of a dataset whose writes never gave one (the only place this
+// default is written; Python and the CLI take it from here).
 inline constexpr int64_t kDefaultRowGroupTargetSize = 6'345'000;
+
+// A coalescing setting (behaviour.md §4.5): nullopt = no coalescing, else the
+// number (>= 1) of off-target rgs a merge region may hold before it is
+// coalesced. kNoCoalescing names the first, e.g.
+// `options.max_n_off_target_rgs = kNoCoalescing` (given: stored as "none").
+using MaxNOffTargetRgs = std::optional<int64_t>;
+inline constexpr MaxNOffTargetRgs kNoCoalescing = std::nullopt;
 
 struct OpenOptions {
   // If set and the dataset exists with another ordered_on: InvalidArgument.
@@ -80,13 +89,20 @@ struct OpenOptions {
 struct WriteOptions {
   // The ordered column; required unless the handle has one (they must match).
   std::optional<std::string> ordered_on{};
+  // Remembered layout (docs/format.md, "write_settings"): row_group_target_size
+  // and max_n_off_target_rgs, when given, are validated, used, and stored with
+  // the dataset in the same commit; when not given (nullopt), the write uses
+  // the values stored by the last write that gave them (read under the writer
+  // lock), else the defaults (kDefaultRowGroupTargetSize, kNoCoalescing).
+  //
   // Rows (>= 1) or a Period.
-  RowGroupTargetSize row_group_target_size{kDefaultRowGroupTargetSize};
+  std::optional<RowGroupTargetSize> row_group_target_size{};
   // nullopt: no de-duplication; empty: on all columns; else on these columns
   // (ordered_on added when missing). New rows win over old ones.
   std::optional<Columns> duplicates_on{};
-  // nullopt: no coalescing; else >= 1 (§4.5).
-  std::optional<int64_t> max_n_off_target_rgs{};
+  // nullopt: not given (remembered, else no coalescing); kNoCoalescing: no
+  // coalescing; else >= 1 (§4.5).
+  std::optional<MaxNOffTargetRgs> max_n_off_target_rgs{};
   // Updates of the stored key-value metadata: a value adds or replaces the key,
   // nullopt removes it.
   std::map<std::string, std::optional<std::string>> key_value_metadata{};
