@@ -1,8 +1,8 @@
-// Merge executor of OrderedDataset::Write (behaviour.md §4.8): runs the merge
-// sequences of a WritePlan (write_planner.h) on in-memory tables, without any
-// I/O of its own. Existing row groups (rgs) come in through a loader callback,
-// produced rgs go out through a sink callback, so the caller decides where
-// rows are read from and written to (files, memory in tests).
+// Merge executor of OrderedDataset::Write (docs/behaviour.md#merge): runs the
+// merge sequences of a WritePlan (write_planner.h) on in-memory tables, without
+// any I/O of its own. Existing row groups (rgs) come in through a loader
+// callback, produced rgs go out through a sink callback, so the caller decides
+// where rows are read from and written to (files, memory in tests).
 //
 // For merge sequence k, with a remainder that starts empty and the df cursor at
 // the sequence's df_start, each LoadStep:
@@ -16,8 +16,8 @@
 //      remainder, old, new;
 //   3. when de-duplicating, drops rows equal on the subset to a later row
 //      (keep last, DropDuplicatesKeepLast);
-//   4. cuts the chunk with the split sequence of §4.7: NRowsSplitOffsets(rows,
-//      T) for an n-rows target, TimePeriodSplitOffsets(ordered column,
+//   4. cuts the chunk with the split sequence (docs/behaviour.md#merge):
+//      NRowsSplitOffsets(rows, T) for an n-rows target, TimePeriodSplitOffsets(ordered column,
 //      *plan.period_grid) for a time-period target;
 //   5. emits every piece but the tail (the last piece), in order, through
 //      `emit`; when de-duplicating, the pieces holding any row whose ordered
@@ -26,10 +26,11 @@
 //      every piece is emitted.
 // Consequently: every emitted table has >= 1 row (never an empty rg), n-rows
 // rgs have <= T rows, time-period rgs hold one period each, the concatenation
-// of the emitted tables is sorted on `ordered_on`, and the rgs a sequence
-// emits replace plan.sequences[k]'s rgs [rg_start, replaced_rg_end) in the rg
-// list (§4.9: plan.row_groups, each kSequence slot expanded into them).
-// A step whose chunk is empty emits nothing (e.g. a plan with no row at all).
+// of the emitted tables is sorted on `ordered_on`, and the rgs a sequence emits
+// replace plan.sequences[k]'s rgs [rg_start, replaced_rg_end) in the rg list
+// (docs/behaviour.md#merge: plan.row_groups, each kSequence slot expanded into
+// them). A step whose chunk is empty emits nothing (e.g. a plan with no row at
+// all).
 //
 // Thread-safety: pure functions; the callbacks are called on the calling
 // thread, sequentially. Ownership: inputs are not retained after the return;
@@ -76,10 +77,11 @@ struct MergeExecutionOptions {
   RowGroupTarget target = RowGroupTarget::NRows(kDefaultRowGroupTargetSize);
 };
 
-// Executes merge sequence `k` of `plan` (§4.8) as described above.
-// `new_rows` is the whole (de-duplicated when dropping, §4.2 step 2) frame the
-// plan was made on: sorted on ordered_on, indexed by the plan's df offsets.
-// InvalidArgument if k is out of range.
+// Executes merge sequence `k` of `plan` (docs/behaviour.md#merge) as described
+// above. `new_rows` is the whole (de-duplicated when dropping,
+// docs/behaviour.md#writing step 2) frame the plan was made on: sorted on
+// ordered_on, indexed by the plan's df offsets. InvalidArgument if k is out of
+// range.
 [[nodiscard]] Status ExecuteMergeSequence(const WritePlan& plan, size_t k,
                                           const Table& new_rows,
                                           const MergeExecutionOptions& options,

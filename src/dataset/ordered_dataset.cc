@@ -1,7 +1,8 @@
-// OrderedDataset: write flow of behaviour.md §2.5 / §4.2, reads of §3.5,
-// removal of §2.6. File names come from file_naming.h only; the metadata file
-// format lives in metadata_file.cc; planning and merging in write_planner.cc
-// and merge_executor.cc.
+// OrderedDataset: write flow of docs/behaviour.md#writing and
+// docs/behaviour.md#crash-safety, reads of docs/behaviour.md#reading, removal
+// of docs/behaviour.md#removal. File names come from file_naming.h only; the
+// metadata file format lives in metadata_file.cc; planning and merging in
+// write_planner.cc and merge_executor.cc.
 #include "oups/dataset/ordered_dataset.h"
 
 #include <algorithm>
@@ -150,12 +151,14 @@ Result<Committed> LoadCommitted(const OrderedDataset::State& st) {
 Result<std::unique_ptr<FileLock>> TakeWriterLockOnce(const OrderedDataset::State& st,
                                                      const std::optional<double>& timeout);
 
-// Takes the writer lock with the §2.7 timeout message.
+// Takes the writer lock with the timeout message of
+// docs/behaviour.md#writer-lock.
 Result<std::unique_ptr<FileLock>> TakeWriterLock(const OrderedDataset::State& st,
                                                  const std::optional<double>& timeout) {
   // A Store deleting a sibling dataset may prune the (then empty) parent
-  // directory between its creation here and the lock file's (§5.4): the lock
-  // then fails with NotFound, and the parents are created again.
+  // directory between its creation here and the lock file's
+  // (docs/behaviour.md#store): the lock then fails with NotFound, and the
+  // parents are created again.
   for (int attempt = 0;; ++attempt) {
     auto lock = TakeWriterLockOnce(st, timeout);
     if (lock.ok() || !lock.status().IsNotFound() || attempt >= 100) return lock;
@@ -197,15 +200,15 @@ std::array<const std::string*, 2> RegistrationFiles(const DatasetPaths& paths) {
   return {&paths.readers, &paths.readers_alt};
 }
 
-// §2.8: a read registers with a shared lock on a registration file, taken
-// before loading the metadata and held until its last rg file is read.
-// Never waits for a writer: only non-blocking attempts, on the first file,
-// then on the second. A writer holds at most one of them (for an instant, or
-// for as long as it is stopped there), so a round fails only when a writer's
-// check moved from the first file to the second between the two attempts;
-// each failed round needs another check by a running writer. Best effort as
-// before: without a parent directory there is no dataset to protect, and a
-// file system without shared locks leaves reads unregistered (nullptr).
+// docs/behaviour.md#snapshots: a read registers with a shared lock on a
+// registration file, taken before loading the metadata and held until its last
+// rg file is read. Never waits for a writer: only non-blocking attempts, on the
+// first file, then on the second. A writer holds at most one of them (for an
+// instant, or for as long as it is stopped there), so a round fails only when a
+// writer's check moved from the first file to the second between the two
+// attempts; each failed round needs another check by a running writer. Best
+// effort as before: without a parent directory there is no dataset to protect,
+// and a file system without shared locks leaves reads unregistered (nullptr).
 Result<std::unique_ptr<FileLock>> RegisterReader(FileSystem& fs, const DatasetPaths& paths) {
   constexpr int kRounds = 20000;
   auto pause = std::chrono::microseconds(20);
@@ -406,7 +409,8 @@ Result<dataset::WriteSettings> ResolveWriteSettings(const dataset::WriteSettings
   return out;
 }
 
-// §4.2 step 1-2: everything that does not depend on stored state.
+// docs/behaviour.md#writing steps 1-2: everything that does not depend on
+// stored state.
 Result<ValidatedWrite> ValidateWrite(const OrderedDataset::State& st, const Table* table,
                                      const WriteOptions& o) {
   ValidatedWrite w;
@@ -643,9 +647,9 @@ std::optional<Result<Column>> SafeConvert(const Column& c, const DataType& to,
   return b.Finish();
 }
 
-// Schema check (§3.8) of new rows against the stored schema; returns the new
-// rows with columns in stored order, converted to the stored types where a
-// safe conversion exists (SafeConvert).
+// Schema check (docs/behaviour.md#schema) of new rows against the stored
+// schema; returns the new rows with columns in stored order, converted to the
+// stored types where a safe conversion exists (SafeConvert).
 Result<Table> ConformToSchema(const Table& rows, const Schema& stored) {
   std::vector<std::string> missing, unexpected;
   for (const Field& f : stored.fields()) {
@@ -758,7 +762,7 @@ Status WriteLeftoversRecord(const OrderedDataset::State& st, const DatasetMetada
 Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions& o) {
   FileSystem& fs = *st.fs;
   const DatasetPaths& paths = st.paths;
-  // §2.5 step 2: lock.
+  // Lock (docs/format.md, commit protocol).
   OUPS_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> lock, TakeWriterLock(st, w.lock_timeout));
   // Step 3: committed state (never a cached copy). Without a metadata file,
   // the leftovers record (if any) says which files are this dataset's.
@@ -878,7 +882,7 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
   const int64_t R = md.num_row_groups();
   const bool has_rows = w.rows.num_rows() > 0;
   if (!schema || (R == 0 && !has_rows)) {
-    // §4.2 step 4: no rg and no new row: metadata only.
+    // No rg and no new row: metadata only (docs/behaviour.md#writing).
     out.file_ids.clear();
   } else {
     // Step 5: plan on the de-duplicated rows.
@@ -995,7 +999,7 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
       if (!out.max_used_file_id || last > *out.max_used_file_id) out.max_used_file_id = last;
     }
 
-    // Step 7: the new rg list (§4.9).
+    // Step 7: the new rg list (docs/behaviour.md#merge).
     std::vector<Column> mins, maxs;
     // Kept rgs are sliced by runs of consecutive indices (one slice for the
     // thousands of rgs an append keeps, not one per rg).
@@ -1091,8 +1095,9 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
     st.ordered_on = w.ordered_on;
     st.preserved_kv.reset();
   }
-  // Step 6 of §2.5: obsolete files, unless a reader may still need them
-  // (best effort, errors not reported; otherwise a later writer deletes them).
+  // Obsolete files (docs/behaviour.md#snapshots), unless a reader may still
+  // need them (best effort, errors not reported; otherwise a later writer
+  // deletes them).
   if (!obsolete.empty() && NoReaderRegistered(st)) {
     for (uint64_t id : obsolete) fs.DeleteFile(paths.RowGroupFile(id)).IgnoreError();
   }

@@ -1,34 +1,36 @@
-// Write planner of OrderedDataset::Write (behaviour.md §4.3–§4.9): the pure,
+// Write planner of OrderedDataset::Write (docs/behaviour.md#merge): the pure,
 // I/O-free decision of which existing row groups (rgs) and which new rows are
 // merged together, in how many load steps, and where merged chunks are cut.
 //
 // Inputs are the existing rgs' ordered-column statistics (a Column of mins and
-// a Column of maxs, one slot per rg, plus row counts) and the new rows'
-// ordered values (one Column, non-decreasing, null-free, already de-duplicated
-// among themselves when dropping duplicates: §4.2 step 2). The three columns
-// must share the ordered column's type (any ordered type of §3.8: integers,
-// floats, timestamps, dates, durations, strings, binary); values are compared
-// with oups::CompareValues. Nothing is read or written: the executor follows
-// the returned WritePlan (§4.8) and rebuilds the rg list from
-// WritePlan::row_groups (§4.9).
+// a Column of maxs, one slot per rg, plus row counts) and the new rows' ordered
+// values (one Column, non-decreasing, null-free, already de-duplicated among
+// themselves when dropping duplicates: docs/behaviour.md#writing step 2). The
+// three columns must share the ordered column's type (any ordered type of
+// docs/behaviour.md#ordered-column: integers, floats, timestamps, dates,
+// durations, strings, binary); values are compared with oups::CompareValues.
+// Nothing is read or written: the executor follows the returned WritePlan
+// (docs/behaviour.md#merge) and rebuilds the rg list from WritePlan::row_groups
+// (docs/behaviour.md#merge).
 //
 // Entry points, from the most composite to the smallest pieces (each one is a
-// section of §4 and is tested against its reference tables):
+// rule of docs/behaviour.md#merge and docs/behaviour.md#coalescing and is
+// tested against reference cases):
 //   PlanWrite            everything below, for one write;
-//   ComputeOars          §4.3 ordered atomic regions and NO_SPLIT;
-//   ComputeMergeRegions  §4.5 from the has_df / on-target flags;
-//   NRowsSplitOffsets, TimePeriodSplitOffsets  §4.7 cut points of a chunk.
+//   ComputeOars          ordered atomic regions and NO_SPLIT;
+//   ComputeMergeRegions  merge regions from the has_df / on-target flags;
+//   NRowsSplitOffsets, TimePeriodSplitOffsets  cut points of a chunk.
 //
-// How the executor follows a WritePlan (§4.8): a df cursor starts at 0; for
-// each MergeSequence, the rg cursor starts at rg_start and the remainder is
-// empty; each LoadStep loads rgs [rg cursor, rg_end) and new rows
+// How the executor follows a WritePlan (docs/behaviour.md#merge): a df cursor
+// starts at 0; for each MergeSequence, the rg cursor starts at rg_start and the
+// remainder is empty; each LoadStep loads rgs [rg cursor, rg_end) and new rows
 // [df cursor, df_end), merges them after the remainder (ties: remainder, old,
 // new), de-duplicates if dropping, cuts with NRowsSplitOffsets(rows, T) or
-// TimePeriodSplitOffsets(chunk ordered column, *period_grid), emits every
-// piece but the tail (and the pieces holding the chunk's last ordered value
-// when dropping, unless it is the last step), keeps the rest as remainder,
-// and emits everything at the last step. The new rg list is row_groups with
-// each kSequence slot expanded into the rgs its sequence produced.
+// TimePeriodSplitOffsets(chunk ordered column, *period_grid), emits every piece
+// but the tail (and the pieces holding the chunk's last ordered value when
+// dropping, unless it is the last step), keeps the rest as remainder, and emits
+// everything at the last step. The new rg list is row_groups with each
+// kSequence slot expanded into the rgs its sequence produced.
 //
 // Thread-safety: pure functions over immutable inputs. Ownership: results are
 // plain values owning their vectors; input Columns are not retained.
@@ -47,17 +49,18 @@
 
 namespace oups::dataset {
 
-// An ordered atomic region (§4.3): one existing rg with the new rows falling in
-// its value range, or a maximal run of new rows falling in no rg ("orphan").
-// New rows [df_start, df_end); existing rgs [rg_start, rg_end) (0 or 1 rg).
+// An ordered atomic region (docs/behaviour.md#merge): one existing rg with the
+// new rows falling in its value range, or a maximal run of new rows falling in
+// no rg ("orphan"). New rows [df_start, df_end); existing rgs [rg_start,
+// rg_end) (0 or 1 rg).
 struct Oar {
   int64_t rg_start = 0;
   int64_t rg_end = 0;
   int64_t df_start = 0;
   int64_t df_end = 0;
   bool has_rg = false;
-  // Owns new rows, or owned some before the shared-boundary correction (§4.3),
-  // or is the single OAR of an rg-less dataset.
+  // Owns new rows, or owned some before the shared-boundary correction
+  // (docs/behaviour.md#merge), or is the single OAR of an rg-less dataset.
   bool has_df = false;
   int64_t n_df() const { return df_end - df_start; }
   friend bool operator==(const Oar&, const Oar&) = default;
@@ -70,22 +73,24 @@ struct OarSet {
   std::vector<int64_t> no_split;
 };
 
-// §4.3. `mins`/`maxs` have one slot per existing rg; `new_values` are the new
-// rows' ordered values. Preconditions: rgs sorted and non-overlapping (see
-// CheckRowGroupStatistics), new values non-decreasing and null-free.
-// TypeError if the three column types differ.
+// docs/behaviour.md#merge. `mins`/`maxs` have one slot per existing rg;
+// `new_values` are the new rows' ordered values. Preconditions: rgs sorted and
+// non-overlapping (see CheckRowGroupStatistics), new values non-decreasing and
+// null-free. TypeError if the three column types differ.
 [[nodiscard]] Result<OarSet> ComputeOars(const Column& mins, const Column& maxs,
                                          const Column& new_values, bool drop_duplicates);
 
-// §2.4: every rg has min <= max, and adjacent rgs never overlap
-// (max[i] <= min[i+1]); nulls are refused. InvalidArgument "row groups must
-// not overlap." (mentioning the rgs) otherwise; TypeError if types differ.
+// docs/behaviour.md#on-disk-layout: every rg has min <= max, and adjacent rgs
+// never overlap (max[i] <= min[i+1]); nulls are refused. InvalidArgument "row
+// groups must not overlap." (mentioning the rgs) otherwise; TypeError if types
+// differ.
 [[nodiscard]] Status CheckRowGroupStatistics(const Column& mins, const Column& maxs);
 
-// §4.5. Merge regions as [start, end) of OAR indices, sorted by start.
-// `likely_exceeds(s, e)` answers §4.4's "likely exceeds the target" for
-// candidate [s, e); it is only called on candidates kept after step 4.
-// `max_n_off_target_rgs` nullopt = no coalescing.
+// docs/behaviour.md#coalescing. Merge regions as [start, end) of OAR indices,
+// sorted by start. `likely_exceeds(s, e)` answers the "likely exceeds the
+// target" of docs/behaviour.md#coalescing for candidate [s, e); it is only
+// called on candidates kept after step 4. `max_n_off_target_rgs` nullopt = no
+// coalescing.
 struct OarRange {
   int64_t start = 0;
   int64_t end = 0;
@@ -96,7 +101,8 @@ struct OarRange {
     std::optional<int64_t> max_n_off_target_rgs, bool has_new_rows,
     const std::function<bool(int64_t, int64_t)>& likely_exceeds);
 
-// The row-group target of a write (§4.1): n-rows T, or time period P.
+// The row-group target of a write (docs/behaviour.md#write-parameters): n-rows
+// T, or time period P.
 class RowGroupTarget {
  public:
   static RowGroupTarget NRows(int64_t target) { return RowGroupTarget(target, {}); }
@@ -124,13 +130,13 @@ class RowGroupTarget {
 
 struct WritePlanInput {
   // Existing rgs, in dataset order: ordered-column min and max (first and
-  // last row, §2.4) and row count of each.
+  // last row, docs/behaviour.md#on-disk-layout) and row count of each.
   Column rg_mins;
   Column rg_maxs;
   std::vector<int64_t> rg_n_rows;
   // Ordered values of the new rows (sorted; de-duplicated if dropping).
   Column new_values;
-  // duplicates_on set (§4.1).
+  // duplicates_on set (docs/behaviour.md#write-parameters).
   bool drop_duplicates = false;
   RowGroupTarget target = RowGroupTarget::NRows(kDefaultRowGroupTargetSize);
   // nullopt: no coalescing; else >= 1.
@@ -139,16 +145,18 @@ struct WritePlanInput {
   std::string ordered_on;
 };
 
-// One load step of a merge sequence (§4.6): load existing rgs from the
-// previous step's rg_end (or the sequence's rg_start) to rg_end, and new rows
-// from the previous step's df_end (or the sequence's df_start) to df_end.
+// One load step of a merge sequence (docs/behaviour.md#merge): load existing
+// rgs from the previous step's rg_end (or the sequence's rg_start) to rg_end,
+// and new rows from the previous step's df_end (or the sequence's df_start) to
+// df_end.
 struct LoadStep {
   int64_t rg_end = 0;
   int64_t df_end = 0;
   friend bool operator==(const LoadStep&, const LoadStep&) = default;
 };
 
-// A merge region and its merge sequence (§4.5, §4.6).
+// A merge region and its merge sequence (docs/behaviour.md#coalescing,
+// docs/behaviour.md#merge).
 struct MergeSequence {
   OarRange region;            // OAR indices [start, end)
   int64_t rg_start = 0;       // first rg loaded (rg_start of OAR region.start)
@@ -158,7 +166,8 @@ struct MergeSequence {
   int64_t replaced_rg_end = 0;
 };
 
-// One entry of the resulting rg list (§4.9), in final dataset order.
+// One entry of the resulting rg list (docs/behaviour.md#merge), in final
+// dataset order.
 struct RowGroupSlot {
   enum class Kind : uint8_t {
     kKeep,      // existing rg `index`, untouched (its file is not opened)
@@ -171,40 +180,47 @@ struct RowGroupSlot {
 
 struct WritePlan {
   OarSet oars;
-  // §4.4, one entry per OAR.
+  // docs/behaviour.md#coalescing, one entry per OAR.
   std::vector<bool> on_target;
-  // n-rows strategy only (empty otherwise): §4.4 size estimates per OAR.
+  // n-rows strategy only (empty otherwise): docs/behaviour.md#coalescing size
+  // estimates per OAR.
   std::vector<int64_t> min_rows;
   std::vector<int64_t> max_rows;
   // time-period strategy only (empty otherwise): PeriodGrid::Index of each
-  // OAR's span [lo, hi] (§4.4).
+  // OAR's span [lo, hi] (docs/behaviour.md#coalescing).
   std::vector<int64_t> lo_period;
   std::vector<int64_t> hi_period;
-  // §4.5/§4.6, sorted by region start; sequences never share an rg.
+  // docs/behaviour.md#coalescing, sorted by region start; sequences never share
+  // an rg.
   std::vector<MergeSequence> sequences;
-  // §4.9: the new rg list.
+  // docs/behaviour.md#merge: the new rg list.
   std::vector<RowGroupSlot> row_groups;
-  // §4.6: "not a pure append" (the original's sort_after_write).
+  // docs/behaviour.md#merge: "not a pure append" (the original's
+  // sort_after_write).
   bool not_pure_append = false;
-  // Set for the time-period strategy: the grid the executor cuts with (§4.7).
+  // Set for the time-period strategy: the grid the executor cuts with
+  // (docs/behaviour.md#merge).
   std::optional<PeriodGrid> period_grid;
 
   // True when no rg is rewritten and no new rg is written.
   bool empty() const { return sequences.empty(); }
 };
 
-// §4.3–§4.9 for one write. Validates the inputs (equal lengths, types,
-// row counts >= 0, max_n_off_target_rgs >= 1, n-rows target >= 1, §2.4
-// statistics, the time-period column type) and returns the plan. With no rg
-// and no new row the plan is empty (§4.2 step 4).
+// The whole plan (docs/behaviour.md#merge) for one write. Validates the inputs
+// (equal lengths, types, row counts >= 0, max_n_off_target_rgs >= 1, n-rows
+// target >= 1, docs/behaviour.md#on-disk-layout statistics, the time-period
+// column type) and returns the plan. With no rg and no new row the plan is
+// empty (docs/behaviour.md#writing step 4).
 [[nodiscard]] Result<WritePlan> PlanWrite(const WritePlanInput& input);
 
-// §4.7, n-rows: offsets 0, T, 2T, ... below n (empty when n == 0).
+// docs/behaviour.md#merge, n-rows: offsets 0, T, 2T, ... below n (empty when n
+// == 0).
 [[nodiscard]] std::vector<int64_t> NRowsSplitOffsets(int64_t n, int64_t target);
 
-// §4.7, time period: 0, then every row whose period differs from the previous
-// row's (empty for an empty column). `ordered` is the merged chunk's ordered
-// column (timestamp or date32, sorted, null-free). TypeError otherwise.
+// docs/behaviour.md#merge, time period: 0, then every row whose period differs
+// from the previous row's (empty for an empty column). `ordered` is the merged
+// chunk's ordered column (timestamp or date32, sorted, null-free). TypeError
+// otherwise.
 [[nodiscard]] Result<std::vector<int64_t>> TimePeriodSplitOffsets(const Column& ordered,
                                                                   const PeriodGrid& grid);
 

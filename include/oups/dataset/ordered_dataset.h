@@ -1,8 +1,8 @@
-// OrderedDataset: one ordered dataset on disk (the Python OrderedParquetDataset,
-// behaviour.md §2–§4): a directory of row-group files `file_<id>.parquet` (one
-// row group, "rg", per file; ids never reused), a metadata file `<name>_opdmd`
-// next to it whose atomic replacement commits every write, and an advisory
-// writer lock `<name>.lock`.
+// OrderedDataset: one ordered dataset on disk (the Python
+// OrderedParquetDataset, docs/behaviour.md#datasets): a directory of row-group
+// files `file_<id>.parquet` (one row group, "rg", per file; ids never reused),
+// a metadata file `<name>_opdmd` next to it whose atomic replacement commits
+// every write, and an advisory writer lock `<name>.lock`.
 //
 //   OUPS_ASSIGN_OR_RETURN(auto ds, oups::OrderedDataset::Open(fs, "data/berlin/1D"));
 //   OUPS_RETURN_NOT_OK(ds.Write(ticks, {.ordered_on = "ts",
@@ -11,30 +11,31 @@
 //   OUPS_ASSIGN_OR_RETURN(oups::Table day, ds.Read({.columns = oups::Columns{"ts", "price"},
 //                                                    .start = some_timestamp_scalar}));
 //
-// Snapshots (§3.2, §2.8): a handle pins nothing. Every call first reads the
-// last committed metadata file, then works on that one committed state for the
-// whole call: a read never mixes two versions and never sees files of an
-// unfinished write. Readers take no writer lock and never wait for a writer.
-// To read one committed state across several calls, take a DatasetSnapshot
-// (OrderedDataset::Snapshot()): it pins that state, and keeps its files on
-// disk, for as long as it lives.
+// Snapshots (docs/behaviour.md#snapshots): a handle pins nothing. Every call
+// first reads the last committed metadata file, then works on that one
+// committed state for the whole call: a read never mixes two versions and never
+// sees files of an unfinished write. Readers take no writer lock and never wait
+// for a writer. To read one committed state across several calls, take a
+// DatasetSnapshot (OrderedDataset::Snapshot()): it pins that state, and keeps
+// its files on disk, for as long as it lives.
 //
 // Thread-safety: an OrderedDataset is a cheap, copyable handle; copies share
 // their state (ordered_on adopted by a write, key-value metadata preserved by
 // Remove). All methods may be called concurrently from any threads, on one or
 // several handles, in one or several processes: writes and removals of one
-// dataset are serialised by the writer lock (§2.7) and never deadlock.
+// dataset are serialised by the writer lock (docs/behaviour.md#writer-lock) and
+// never deadlock.
 //
 // Ownership: the handle shares the FileSystem. Returned Tables own their
 // buffers and outlive the handle.
 //
 // Failure: errors are Status values (codes mapped to Python exceptions by the
-// binding, behaviour.md §8). A write or removal that fails before its commit
-// point leaves the dataset exactly as it was (the files it created are deleted,
-// best effort; a crash may leave them as invisible leftovers, which the next
-// write or removal deletes). Once a write has committed it returns OK even if
-// deleting obsolete files fails (they stay as invisible leftovers). When Write
-// returns OK the new state is durable.
+// binding, docs/behaviour.md#errors). A write or removal that fails before its
+// commit point leaves the dataset exactly as it was (the files it created are
+// deleted, best effort; a crash may leave them as invisible leftovers, which
+// the next write or removal deletes). Once a write has committed it returns OK
+// even if deleting obsolete files fails (they stay as invisible leftovers).
+// When Write returns OK the new state is durable.
 #pragma once
 
 #include <cstdint>
@@ -57,8 +58,8 @@ namespace oups {
 // JSON array text of the tuple, e.g. `["ts",""]`).
 using Columns = std::vector<std::string>;
 
-// A time-period row-group target (behaviour.md §4.10), e.g. Period("1D"),
-// Period("MS"), Period("2h").
+// A time-period row-group target (docs/behaviour.md#time-periods), e.g.
+// Period("1D"), Period("MS"), Period("2h").
 struct Period {
   explicit Period(std::string frequency) : text(std::move(frequency)) {}
   std::string text;
@@ -70,10 +71,10 @@ using RowGroupTargetSize = std::variant<int64_t, Period>;
 // default is written; Python and the CLI take it from here).
 inline constexpr int64_t kDefaultRowGroupTargetSize = 6'345'000;
 
-// A coalescing setting (behaviour.md §4.5): nullopt = no coalescing, else the
-// number (>= 1) of off-target rgs a merge region may hold before it is
-// coalesced. kNoCoalescing names the first, e.g.
-// `options.max_n_off_target_rgs = kNoCoalescing` (given: stored as "none").
+// A coalescing setting (docs/behaviour.md#coalescing): nullopt = no coalescing,
+// else the number (>= 1) of off-target rgs a merge region may hold before it is
+// coalesced. kNoCoalescing names the first, e.g. `options.max_n_off_target_rgs
+// = kNoCoalescing` (given: stored as "none").
 using MaxNOffTargetRgs = std::optional<int64_t>;
 inline constexpr MaxNOffTargetRgs kNoCoalescing = std::nullopt;
 
@@ -101,7 +102,7 @@ struct WriteOptions {
   // (ordered_on added when missing). New rows win over old ones.
   std::optional<Columns> duplicates_on{};
   // nullopt: not given (remembered, else no coalescing); kNoCoalescing: no
-  // coalescing; else >= 1 (§4.5).
+  // coalescing; else >= 1 (docs/behaviour.md#coalescing).
   std::optional<MaxNOffTargetRgs> max_n_off_target_rgs{};
   // Updates of the stored key-value metadata: a value adds or replaces the key,
   // nullopt removes it.
@@ -150,15 +151,15 @@ struct RemoveOptions {
 
 class OrderedDataset;
 
-// One committed state of a dataset (behaviour.md §2.8), pinned for the
-// object's lifetime. Made by OrderedDataset::Snapshot(), which registers as a
-// reader (shared lock on `<parent>/<name>.readers`) and then loads the
-// committed metadata once. While the snapshot lives, writers committing to
-// the dataset leave the rg files it references on disk (later writers delete
-// them once no reader is registered), so every read through it returns
-// exactly the rows of that state, whatever was committed since. Every
-// accessor answers from the loaded metadata; reads open the rg files by the
-// snapshot's file ids and never re-read the metadata file.
+// One committed state of a dataset (docs/behaviour.md#snapshots), pinned for
+// the object's lifetime. Made by OrderedDataset::Snapshot(), which registers as
+// a reader (shared lock on `<parent>/<name>.readers`) and then loads the
+// committed metadata once. While the snapshot lives, writers committing to the
+// dataset leave the rg files it references on disk (later writers delete them
+// once no reader is registered), so every read through it returns exactly the
+// rows of that state, whatever was committed since. Every accessor answers from
+// the loaded metadata; reads open the rg files by the snapshot's file ids and
+// never re-read the metadata file.
 //
 // Hold a snapshot only while it is needed: as long as any reader is
 // registered, writers defer the deletion of obsolete files.
@@ -199,15 +200,15 @@ class DatasetSnapshot {
   // The dataset directory path, as the handle's path().
   const std::string& path() const;
 
-  // Reader registration (docs/format.md, "Readers and writers"): a snapshot
-  // is registered from its creation, which keeps its files from deletion and
-  // holds one file descriptor. A reader of many datasets at once (e.g.
+  // Reader registration (docs/format.md, "Readers and writers"): a snapshot is
+  // registered from its creation, which keeps its files from deletion and holds
+  // one file descriptor. A reader of many datasets at once (e.g.
   // iter_intersections over thousands of keys) may release the registration of
   // snapshots it is not reading, and register again before it reads: then
   // Reregister(from_rg) checks that the committed metadata still lists the
-  // files of rgs from_rg onwards (ids are never reused, so a listed file is
-  // the one this snapshot knows), else an error naming the dataset and the
-  // file (NotFound: a writer rewrote it meanwhile). Reads of a released snapshot are
+  // files of rgs from_rg onwards (ids are never reused, so a listed file is the
+  // one this snapshot knows), else an error naming the dataset and the file
+  // (NotFound: a writer rewrote it meanwhile). Reads of a released snapshot are
   // unprotected.
   bool registered() const;
   void ReleaseRegistration();
@@ -231,11 +232,12 @@ class OrderedDataset {
   [[nodiscard]] static Result<OrderedDataset> Open(std::shared_ptr<FileSystem> fs,
                                                    std::string path, OpenOptions options = {});
 
-  // Merges `table` into the dataset (§4): validates (nothing on disk is
-  // touched when this fails), locks, plans, writes new rg files, commits the
-  // new metadata, deletes obsolete files. A zero-row table records or checks
-  // the schema. Errors: see behaviour.md §8 (InvalidArgument, NotFound for a
-  // missing column, TypeError, Timeout for the lock, IOError...).
+  // Merges `table` into the dataset (docs/behaviour.md#writing): validates
+  // (nothing on disk is touched when this fails), locks, plans, writes new rg
+  // files, commits the new metadata, deletes obsolete files. A zero-row table
+  // records or checks the schema. Errors: see docs/behaviour.md#errors
+  // (InvalidArgument, NotFound for a missing column, TypeError, Timeout for the
+  // lock, IOError...).
   [[nodiscard]] Status Write(const Table& table, const WriteOptions& options = {});
   // The same without new rows (Python's df=None): commits key-value updates,
   // coalesces when max_n_off_target_rgs asks for it, creates a metadata-only
@@ -248,9 +250,9 @@ class OrderedDataset {
   // snapshot (is_newly_initialized()).
   [[nodiscard]] Result<DatasetSnapshot> Snapshot() const;
 
-  // Rows of the current snapshot, in order (§3.5). NotFound for unknown
-  // columns (naming them). No row: a zero-row table with the selected stored
-  // columns, or an empty Table when no schema is known.
+  // Rows of the current snapshot, in order (docs/behaviour.md#reading).
+  // NotFound for unknown columns (naming them). No row: a zero-row table with
+  // the selected stored columns, or an empty Table when no schema is known.
   [[nodiscard]] Result<Table> Read(const ReadOptions& options = {}) const;
   // Rows of rg `index` (negative counts from the end). OutOfRange naming the
   // index and the number of rgs.
@@ -272,7 +274,8 @@ class OrderedDataset {
   // Largest file id referenced by the snapshot, -1 if none.
   [[nodiscard]] Result<int64_t> max_file_id() const;
 
-  // Removes the dataset (§2.6, §3.7): a no-op when it does not exist.
+  // Removes the dataset (docs/behaviour.md#removal): a no-op when it does not
+  // exist.
   [[nodiscard]] Status Remove(const RemoveOptions& options = {});
 
   // The dataset directory path as given (trailing '/' removed).
