@@ -343,7 +343,8 @@ Status UnaccountedFilesError(const DatasetPaths& paths, const std::vector<uint64
       "' does not exist, so nothing proves they are leftovers of this dataset; they are kept "
       "and nothing is written. If the directory was moved, copied or restored without its "
       "metadata file, put that file back at '" + paths.metadata +
-      "'; to start a new dataset here, first move the row-group files (or the directory) away.");
+      "', or rebuild it from the files with `oups recover " + paths.dir +
+      "`; to start a new dataset here, first move the row-group files (or the directory) away.");
 }
 
 struct ValidatedWrite {

@@ -34,6 +34,10 @@ void Discover(FileSystem& fs, const IndexerSchema& schema, const std::string& re
   const std::string dir = here.path;
   const std::vector<FileInfo> entries = here.entries;
   for (const FileInfo& e : entries) {
+    if (!e.error.ok()) {  // could not be examined (a self-referencing link, EACCES...)
+      out->problems.push_back({JoinPath(dir, e.name), e.error.ToString(), true});
+      continue;
+    }
     if (!e.is_dir) continue;
     const std::string path = JoinPath(dir, e.name);
     Result<std::vector<FileInfo>> listed = fs.ListDirNames(path);

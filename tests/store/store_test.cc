@@ -282,6 +282,27 @@ TEST(StoreDiscoveryLocal, SymlinkLoopIsNotFollowed) {
   EXPECT_EQ(*w.Keys(), std::vector<IndexKey>{k});
 }
 
+// An entry that cannot be examined (a symbolic link to itself: ELOOP) is a
+// listed problem naming it, not silently skipped, and the listing goes on.
+TEST(StoreDiscoveryLocal, EntryThatCannotBeExaminedIsAProblem) {
+  testing_io::TempDir dir;
+  const std::string base = dir.Sub("base");
+  IndexerSchema deep = KeyTraits<WeatherEntry>::Schema();
+  Store w = Store::Open(LocalFileSystem(), base, deep).ValueOrDie();
+  const IndexKey k = Key(deep, {{std::string("paris"), std::string("temp")},
+                                {std::string("europe"), std::string("2023")}});
+  ASSERT_TRUE(w.Get(k)->Write(TsX({1}), {.ordered_on = "ts"}).ok());
+  ASSERT_EQ(::symlink("x-y", (base + "/x-y").c_str()), 0);
+  auto listing = w.List();
+  ASSERT_TRUE(listing.ok()) << listing.status().ToString();
+  EXPECT_EQ(listing->keys, std::vector<IndexKey>{k});
+  ASSERT_EQ(listing->problems.size(), 1u);
+  EXPECT_EQ(listing->problems[0].path, base + "/x-y");
+  EXPECT_NE(listing->problems[0].reason.find(base + "/x-y"), std::string::npos)
+      << listing->problems[0].reason;
+  EXPECT_TRUE(listing->problems[0].error);
+}
+
 // The discovery fixture (docs/behaviour.md#discovery) on the local file system.
 TEST(StoreDiscoveryFixture, ReferenceFixture) {
   testing_io::TempDir tmp;
