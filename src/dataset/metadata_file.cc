@@ -1,6 +1,8 @@
 #include "dataset/metadata_file.h"
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <limits>
 #include <set>
@@ -189,6 +191,24 @@ DataType DatasetMetadata::StatisticsType() const {
     if (i >= 0) return schema->field(i).type;
   }
   return DataType::Int64();
+}
+
+bool IsOrderableType(const DataType& t) {
+  return t.is_integer() || t.is_floating() || t.id == TypeId::kTimestamp ||
+         t.id == TypeId::kDate32 || t.id == TypeId::kString;
+}
+
+std::string UtcNowIso8601() {
+  const auto now = std::chrono::system_clock::now();
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch());
+  const std::time_t secs = static_cast<std::time_t>(us.count() / 1'000'000);
+  std::tm tm{};
+  ::gmtime_r(&secs, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<long long>(us.count() % 1'000'000));
+  return buf;
 }
 
 std::string EncodeOupsJson(const DatasetMetadata& md) {

@@ -142,6 +142,14 @@ struct DatasetMetadata {
 // `dataset` and the rgs otherwise.
 [[nodiscard]] Status CheckNoOverlap(const DatasetMetadata& md, const std::string& dataset);
 
+// Whether a column of type `t` can be a dataset's ordered column (integers,
+// floats, timestamps, dates, strings).
+bool IsOrderableType(const DataType& t);
+
+// The current UTC time as ISO-8601 with microseconds, e.g.
+// "2026-12-06T18:50:07.123456Z": a commit's `committed_at`.
+std::string UtcNowIso8601();
+
 // The JSON of the "oups" key, and its parser (exposed for tests).
 std::string EncodeOupsJson(const DatasetMetadata& md);
 [[nodiscard]] Status DecodeOupsJson(const std::string& text, DatasetMetadata* md);

@@ -93,10 +93,6 @@ Status OrderedOnMismatch(const std::string& given, const std::string& stored) {
                                  "' does not match '" + stored + "' in record dataset.");
 }
 
-bool IsOrderableType(const DataType& t) {
-  return t.is_integer() || t.is_floating() || t.id == TypeId::kTimestamp ||
-         t.id == TypeId::kDate32 || t.id == TypeId::kString;
-}
 
 Result<Column> EmptyColumn(const DataType& type) {
   ColumnBuilder b(type);
@@ -505,7 +501,7 @@ Result<ValidatedWrite> ValidateWrite(const OrderedDataset::State& st, const Tabl
                             "' is not a column of the data (it may be the index).");
   }
   const Column& ordered = table->column(oi);
-  if (!IsOrderableType(ordered.type())) {
+  if (!dataset::IsOrderableType(ordered.type())) {
     return Status::TypeError("ordered column '" + w.ordered_on + "' has type " +
                              ordered.type().ToString() +
                              ", which cannot be an ordered column (integers, floats, "
@@ -607,39 +603,27 @@ std::optional<Result<Column>> SafeConvert(const Column& c, const DataType& to,
           OUPS_RETURN_NOT_OK(b.AppendNull());
           continue;
         }
-        if constexpr (std::is_signed_v<T>) {
-          const int64_t x = v[i];
-          if (to_float) {
-            const uint64_t mag = x < 0 ? uint64_t{0} - static_cast<uint64_t>(x)
-                                       : static_cast<uint64_t>(x);
-            if (mag > bound) {
-              return Status::TypeError(
-                  "column '" + name + "' is stored as " + to.ToString() + " but given as " +
-                  from.ToString() + ": row " + std::to_string(i) + " holds " +
-                  std::to_string(x) + ", which " + to.ToString() +
-                  " does not hold exactly (integers up to 2^" +
-                  (to.id == TypeId::kFloat64 ? "53" : "24") + " in magnitude convert)");
-            }
-            OUPS_RETURN_NOT_OK(b.Append(static_cast<double>(x)));
-          } else {
-            OUPS_RETURN_NOT_OK(b.Append(x));
-          }
-        } else {
-          const uint64_t x = v[i];
-          if (to_float) {
-            if (x > bound) {
-              return Status::TypeError(
-                  "column '" + name + "' is stored as " + to.ToString() + " but given as " +
-                  from.ToString() + ": row " + std::to_string(i) + " holds " +
-                  std::to_string(x) + ", which " + to.ToString() +
-                  " does not hold exactly (integers up to 2^" +
-                  (to.id == TypeId::kFloat64 ? "53" : "24") + " in magnitude convert)");
-            }
-            OUPS_RETURN_NOT_OK(b.Append(static_cast<double>(x)));
-          } else {
-            OUPS_RETURN_NOT_OK(b.Append(x));
-          }
+        // Exact in the float type: magnitude up to `bound` (signed values by
+        // their absolute value).
+        auto inexact = [&](const std::string& value) {
+          return Status::TypeError(
+              "column '" + name + "' is stored as " + to.ToString() + " but given as " +
+              from.ToString() + ": row " + std::to_string(i) + " holds " + value + ", which " +
+              to.ToString() + " does not hold exactly (integers up to 2^" +
+              (to.id == TypeId::kFloat64 ? "53" : "24") + " in magnitude convert)");
+        };
+        using Wide = std::conditional_t<std::is_signed_v<T>, int64_t, uint64_t>;
+        const Wide x = static_cast<Wide>(v[i]);
+        if (!to_float) {
+          OUPS_RETURN_NOT_OK(b.Append(x));
+          continue;
         }
+        uint64_t mag = static_cast<uint64_t>(x);
+        if constexpr (std::is_signed_v<T>) {
+          mag = x < 0 ? uint64_t{0} - static_cast<uint64_t>(x) : static_cast<uint64_t>(x);
+        }
+        if (mag > bound) return inexact(std::to_string(x));
+        OUPS_RETURN_NOT_OK(b.Append(static_cast<double>(x)));
       }
       return Status::OK();
     });
@@ -730,21 +714,6 @@ struct CreatedFiles {
     }
   }
 };
-
-// The current UTC time as ISO-8601 with microseconds, e.g.
-// "2026-12-06T18:50:07.123456Z" (the commit time of a metadata file).
-std::string UtcNowIso8601() {
-  const auto now = std::chrono::system_clock::now();
-  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch());
-  const std::time_t secs = static_cast<std::time_t>(us.count() / 1'000'000);
-  std::tm tm{};
-  ::gmtime_r(&secs, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<long long>(us.count() % 1'000'000));
-  return buf;
-}
 
 // Writes `record` as the leftovers record of the dataset, durably: through a
 // temp file (listed in `created` while it exists), renamed over the record,
@@ -859,7 +828,7 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
 
   DatasetMetadata out;
   out.version = md.version + 1;
-  out.committed_at = UtcNowIso8601();
+  out.committed_at = dataset::UtcNowIso8601();
   out.ordered_on = w.ordered_on;
   out.write_settings = settings;
   out.key_value_metadata = md.key_value_metadata;

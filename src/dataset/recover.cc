@@ -30,24 +30,6 @@ struct Found {
   Column last;
 };
 
-bool IsOrderableType(const DataType& t) {
-  return t.is_integer() || t.is_floating() || t.id == TypeId::kTimestamp ||
-         t.id == TypeId::kDate32 || t.id == TypeId::kString;
-}
-
-std::string UtcNowIso8601() {
-  const auto now = std::chrono::system_clock::now();
-  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch());
-  const std::time_t secs = static_cast<std::time_t>(us.count() / 1'000'000);
-  std::tm tm{};
-  ::gmtime_r(&secs, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<long long>(us.count() % 1'000'000));
-  return buf;
-}
-
 std::string SchemaText(const Schema& schema) {
   std::string out;
   for (const Field& f : schema.fields()) {
@@ -157,7 +139,7 @@ Status ReadOne(FileSystem& fs, uint64_t id, const std::string& path,
     return Status::InvalidArgument("row-group file '" + path + "' has no column '" +
                                    **ordered_on + "' (the ordered column)");
   }
-  if (!IsOrderableType(file_schema.field(index).type)) {
+  if (!dataset::IsOrderableType(file_schema.field(index).type)) {
     return Status::InvalidArgument("the ordered column '" + **ordered_on + "' is " +
                                    file_schema.field(index).type.ToString() +
                                    ", not an orderable type");
@@ -273,7 +255,7 @@ Result<RecoverReport> RecoverMetadata(const std::shared_ptr<FileSystem>& fs_ptr,
   md.ordered_on = ordered_on;
   md.schema = schema;
   md.version = 1;
-  md.committed_at = UtcNowIso8601();
+  md.committed_at = dataset::UtcNowIso8601();
   std::vector<Column> firsts, lasts;
   for (size_t k : order) {
     const Found& f = found[k];

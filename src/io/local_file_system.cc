@@ -286,7 +286,10 @@ class PosixFileSystem final : public FileSystem {
     return info;
   }
 
-  Result<std::vector<FileInfo>> ListDir(const std::string& path) override {
+  // Calls fn(directory fd, entry) for each entry of directory `path` but "."
+  // and "..", in the order readdir gives them.
+  template <typename Fn>
+  static Status ForEachEntry(const std::string& path, Fn&& fn) {
     int fd;
     do {
       fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -298,7 +301,6 @@ class PosixFileSystem final : public FileSystem {
       CloseFd(fd);
       return s;
     }
-    std::vector<FileInfo> out;
     Status st;
     while (true) {
       errno = 0;
@@ -309,71 +311,56 @@ class PosixFileSystem final : public FileSystem {
       }
       std::string_view name = e->d_name;
       if (name == "." || name == "..") continue;
+      fn(::dirfd(dir), *e);
+    }
+    ::closedir(dir);
+    return st;
+  }
+
+  Result<std::vector<FileInfo>> ListDir(const std::string& path) override {
+    std::vector<FileInfo> out;
+    OUPS_RETURN_NOT_OK(ForEachEntry(path, [&](int dir_fd, const struct dirent& e) {
       struct stat est;
       FileInfo info;
-      info.name = std::string(name);
-      if (::fstatat(::dirfd(dir), e->d_name, &est, 0) != 0) {
+      info.name = e.d_name;
+      if (::fstatat(dir_fd, e.d_name, &est, 0) != 0) {
         // Removed (or a dangling symlink) since readdir: not an entry any more.
-        if (errno == ENOENT) continue;
+        if (errno == ENOENT) return;
         // One entry that cannot be examined (ELOOP, EACCES...) does not fail
         // the listing: it is returned with its error (FileInfo::error).
-        info.error = ErrnoStatus("stat", JoinPath(path, name), errno);
+        info.error = ErrnoStatus("stat", JoinPath(path, info.name), errno);
         out.push_back(std::move(info));
-        continue;
+        return;
       }
       info.is_dir = S_ISDIR(est.st_mode);
       info.size = info.is_dir ? 0 : static_cast<int64_t>(est.st_size);
       out.push_back(std::move(info));
-    }
-    ::closedir(dir);
-    OUPS_RETURN_NOT_OK(st);
+    }));
     std::sort(out.begin(), out.end(),
               [](const FileInfo& a, const FileInfo& b) { return a.name < b.name; });
     return out;
   }
 
   Result<std::vector<FileInfo>> ListDirNames(const std::string& path) override {
-    int fd;
-    do {
-      fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    } while (fd < 0 && errno == EINTR);
-    if (fd < 0) return ErrnoStatus("list directory", path, errno);
-    DIR* dir = ::fdopendir(fd);
-    if (dir == nullptr) {
-      Status s = ErrnoStatus("list directory", path, errno);
-      CloseFd(fd);
-      return s;
-    }
     std::vector<FileInfo> out;
-    Status st;
-    while (true) {
-      errno = 0;
-      struct dirent* e = ::readdir(dir);
-      if (e == nullptr) {
-        if (errno != 0) st = ErrnoStatus("list directory", path, errno);
-        break;
-      }
-      std::string_view name = e->d_name;
-      if (name == "." || name == "..") continue;
+    OUPS_RETURN_NOT_OK(ForEachEntry(path, [&](int dir_fd, const struct dirent& e) {
       FileInfo info;
-      info.name = std::string(name);
+      info.name = e.d_name;
       info.size = -1;
-      if (e->d_type == DT_DIR || e->d_type == DT_REG) {
-        info.is_dir = e->d_type == DT_DIR;
-      } else if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
+      if (e.d_type == DT_DIR || e.d_type == DT_REG) {
+        info.is_dir = e.d_type == DT_DIR;
+      } else if (e.d_type == DT_UNKNOWN || e.d_type == DT_LNK) {
         // The file system does not say, or a symbolic link: what it names.
         struct stat est;
-        if (::fstatat(::dirfd(dir), e->d_name, &est, 0) != 0) {
-          if (errno == ENOENT && e->d_type != DT_LNK) continue;  // removed since readdir
-          if (errno != ENOENT) info.error = ErrnoStatus("stat", JoinPath(path, name), errno);
+        if (::fstatat(dir_fd, e.d_name, &est, 0) != 0) {
+          if (errno == ENOENT && e.d_type != DT_LNK) return;  // removed since readdir
+          if (errno != ENOENT) info.error = ErrnoStatus("stat", JoinPath(path, info.name), errno);
         } else {
           info.is_dir = S_ISDIR(est.st_mode);
         }
       }
       out.push_back(std::move(info));
-    }
-    ::closedir(dir);
-    OUPS_RETURN_NOT_OK(st);
+    }));
     return out;
   }
 
