@@ -299,8 +299,7 @@ Result<dataset::RowGroupFileOwnership> ProbeLeftovers(FileSystem& fs, const Data
     if (!exists) break;
     own.interrupted.push_back(*id);
   }
-  std::sort(own.obsolete.begin(), own.obsolete.end());
-  return own;
+  return own;  // obsolete in the order of obsolete_file_ids: sorted
 }
 
 // Deletes the proven leftovers of `own` (see dataset/leftovers.h) and returns
@@ -605,13 +604,6 @@ std::optional<Result<Column>> SafeConvert(const Column& c, const DataType& to,
         }
         // Exact in the float type: magnitude up to `bound` (signed values by
         // their absolute value).
-        auto inexact = [&](const std::string& value) {
-          return Status::TypeError(
-              "column '" + name + "' is stored as " + to.ToString() + " but given as " +
-              from.ToString() + ": row " + std::to_string(i) + " holds " + value + ", which " +
-              to.ToString() + " does not hold exactly (integers up to 2^" +
-              (to.id == TypeId::kFloat64 ? "53" : "24") + " in magnitude convert)");
-        };
         using Wide = std::conditional_t<std::is_signed_v<T>, int64_t, uint64_t>;
         const Wide x = static_cast<Wide>(v[i]);
         if (!to_float) {
@@ -622,7 +614,13 @@ std::optional<Result<Column>> SafeConvert(const Column& c, const DataType& to,
         if constexpr (std::is_signed_v<T>) {
           mag = x < 0 ? uint64_t{0} - static_cast<uint64_t>(x) : static_cast<uint64_t>(x);
         }
-        if (mag > bound) return inexact(std::to_string(x));
+        if (mag > bound) {
+          return Status::TypeError(
+              "column '" + name + "' is stored as " + to.ToString() + " but given as " +
+              from.ToString() + ": row " + std::to_string(i) + " holds " + std::to_string(x) +
+              ", which " + to.ToString() + " does not hold exactly (integers up to 2^" +
+              (to.id == TypeId::kFloat64 ? "53" : "24") + " in magnitude convert)");
+        }
         OUPS_RETURN_NOT_OK(b.Append(static_cast<double>(x)));
       }
       return Status::OK();
@@ -1148,33 +1146,11 @@ void DatasetSnapshot::ReleaseRegistration() {
   impl_->registered = false;
 }
 
-Status DatasetSnapshot::Reregister(int64_t from_rg) {
+Status DatasetSnapshot::Reregister() {
   if (impl_->registered) return Status::OK();
   OUPS_ASSIGN_OR_RETURN(impl_->registration, RegisterReader(*impl_->fs, impl_->paths));
   impl_->registered = true;
-  const DatasetMetadata& mine = impl_->committed.md;
-  from_rg = std::clamp<int64_t>(from_rg, 0, mine.num_row_groups());
-  if (from_rg == mine.num_row_groups()) return Status::OK();
-  // Ids are never reused: a file the committed metadata lists now is the
-  // file this snapshot knows, and, registered again, no writer deletes it.
-  auto current = dataset::ReadMetadataFile(*impl_->fs, impl_->paths.metadata);
-  Status st = current.status();
-  if (current.ok()) {
-    std::vector<uint64_t> listed = current->file_ids;
-    std::sort(listed.begin(), listed.end());
-    for (int64_t rg = from_rg; rg < mine.num_row_groups(); ++rg) {
-      const uint64_t id = mine.file_ids[static_cast<size_t>(rg)];
-      if (!std::binary_search(listed.begin(), listed.end(), id)) {
-        st = Status::NotFound("dataset '" + impl_->paths.dir + "' was rewritten while this reader " +
-                             "was not registered: row group " + std::to_string(rg) + " (" +
-                             impl_->paths.RowGroupFile(id) +
-                             ") is no longer listed and may be deleted; start the read again");
-        break;
-      }
-    }
-  }
-  if (!st.ok()) ReleaseRegistration();
-  return st;
+  return Status::OK();
 }
 
 int64_t DatasetSnapshot::num_row_groups() const {

@@ -101,7 +101,7 @@ struct IntersectionIterator::Impl {
   Status ReadRowGroups(DatasetState& d, int64_t first, int64_t last, Table* out);
   // Registers `d` again if released, first releasing the least recently read
   // registered snapshot when `max_registered` are registered.
-  Status EnsureRegistered(DatasetState& d, int64_t first_rg);
+  Status EnsureRegistered(DatasetState& d);
 
   size_t max_registered = 0;
   uint64_t clock = 0;
@@ -250,7 +250,7 @@ Status IntersectionIterator::Impl::Start() {
   return Status::OK();
 }
 
-Status IntersectionIterator::Impl::EnsureRegistered(DatasetState& d, int64_t first_rg) {
+Status IntersectionIterator::Impl::EnsureRegistered(DatasetState& d) {
   const size_t index = static_cast<size_t>(&d - datasets.data());
   if (d.snap.registered()) {
     lru.erase({d.last_use, index});
@@ -269,18 +269,15 @@ Status IntersectionIterator::Impl::EnsureRegistered(DatasetState& d, int64_t fir
   // so a file still there is the one the snapshot knows (and the footer
   // checks of every read hold); a file a writer deleted meanwhile fails the
   // read with NotFound, which ReadRowGroups explains.
-  (void)first_rg;
   d.released = true;
-  OUPS_RETURN_NOT_OK(d.snap.Reregister(d.snap.num_row_groups()));
+  OUPS_RETURN_NOT_OK(d.snap.Reregister());
   lru.insert({d.last_use, index});
   return Status::OK();
 }
 
 Status IntersectionIterator::Impl::ReadRowGroups(DatasetState& d, int64_t first,
                                                  int64_t last, Table* out) {
-  // From `first` on: a block is read forwards, and a prefix's earlier rgs come
-  // just before the first block's.
-  OUPS_RETURN_NOT_OK(EnsureRegistered(d, first));
+  OUPS_RETURN_NOT_OK(EnsureRegistered(d));
   std::vector<Table> parts;
   for (int64_t rg = first; rg <= last; ++rg) {
     Result<Table> read = d.snap.ReadRowGroup(rg, read_columns);

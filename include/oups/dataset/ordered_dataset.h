@@ -204,15 +204,14 @@ class DatasetSnapshot {
   // registered from its creation, which keeps its files from deletion and holds
   // one file descriptor. A reader of many datasets at once (e.g.
   // iter_intersections over thousands of keys) may release the registration of
-  // snapshots it is not reading, and register again before it reads: then
-  // Reregister(from_rg) checks that the committed metadata still lists the
-  // files of rgs from_rg onwards (ids are never reused, so a listed file is the
-  // one this snapshot knows), else an error naming the dataset and the file
-  // (NotFound: a writer rewrote it meanwhile). Reads of a released snapshot are
-  // unprotected.
+  // snapshots it is not reading, and register again (Reregister) before it
+  // reads. Row-group files are immutable and their ids never reused, so a file
+  // still there is the one this snapshot knows; one a writer deleted while the
+  // snapshot was released fails its read with NotFound naming the file. Reads
+  // of a released snapshot are unprotected.
   bool registered() const;
   void ReleaseRegistration();
-  [[nodiscard]] Status Reregister(int64_t from_rg);
+  [[nodiscard]] Status Reregister();
 
   struct Impl;
 
