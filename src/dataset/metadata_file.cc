@@ -791,7 +791,13 @@ Result<Table> ReadCheckedRowGroup(FileSystem& fs, const DatasetMetadata& md, int
   OUPS_ASSIGN_OR_RETURN(std::unique_ptr<parquet::FileReader> reader,
                         parquet::FileReader::Open(fs, file));
   OUPS_RETURN_NOT_OK(CheckRowGroupFooter(reader->metadata(), md, i, file));
-  OUPS_ASSIGN_OR_RETURN(Table t, reader->Read(options));
+  return ReadCheckedColumns(*reader, md, i, file, options);
+}
+
+Result<Table> ReadCheckedColumns(parquet::FileReader& reader, const DatasetMetadata& md,
+                                 int64_t i, const std::string& file,
+                                 const parquet::ReadOptions& options) {
+  OUPS_ASSIGN_OR_RETURN(Table t, reader.Read(options));
   if (md.schema) {
     OUPS_ASSIGN_OR_RETURN(t, AsStoredTypes(t, *md.schema, file));
   }

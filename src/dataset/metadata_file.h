@@ -198,6 +198,12 @@ bool ReadsAsStoredType(const DataType& file_type, const DataType& stored);
 [[nodiscard]] Result<Table> ReadCheckedRowGroup(FileSystem& fs, const DatasetMetadata& md,
                                                 int64_t i, const std::string& file,
                                                 const parquet::ReadOptions& options);
+// The same from a reader opened on `file` whose footer CheckRowGroupFooter
+// accepted (a read in several passes over one file checks its footer once).
+[[nodiscard]] Result<Table> ReadCheckedColumns(parquet::FileReader& reader,
+                                               const DatasetMetadata& md, int64_t i,
+                                               const std::string& file,
+                                               const parquet::ReadOptions& options);
 
 // Writes `table` as one Parquet file at `path` (created or truncated), with
 // all its rows in ONE row group, then syncs and closes it: when this returns

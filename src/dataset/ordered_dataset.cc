@@ -21,6 +21,7 @@
 
 #include "common/json.h"
 #include "dataset/file_naming.h"
+#include "dataset/filter_read.h"
 #include "dataset/frequency.h"
 #include "dataset/leftovers.h"
 #include "dataset/merge_executor.h"
@@ -1196,17 +1197,48 @@ Result<Table> DatasetSnapshot::Read(const ReadOptions& options) const {
   std::vector<std::string> read_cols = cols;
   if (ranged && std::find(cols.begin(), cols.end(), oo) == cols.end()) read_cols.push_back(oo);
   // Rgs intersecting [start, end_excl): max >= start and min < end_excl.
-  int64_t first = 0, last = md.num_row_groups();
-  if (md.num_row_groups() > 0) {
-    if (options.start) {
-      OUPS_ASSIGN_OR_RETURN(first, LowerBound(md.maxs, *options.start));
+  const int64_t n_rgs = md.num_row_groups();
+  std::vector<int64_t> rgs;
+  if (options.row_groups) {
+    for (int64_t p : *options.row_groups) {
+      const int64_t i = p < 0 ? p + n_rgs : p;
+      if (i < 0 || i >= n_rgs) {
+        return Status::OutOfRange("row group index " + std::to_string(p) +
+                                  " out of range for a dataset of " + std::to_string(n_rgs) +
+                                  " row groups");
+      }
+      if (options.end_excl) {
+        OUPS_ASSIGN_OR_RETURN(int64_t below, LowerBound(md.mins.Slice(i, 1), *options.end_excl));
+        if (below == 0) continue;  // min >= end_excl
+      }
+      if (options.start) {
+        OUPS_ASSIGN_OR_RETURN(int64_t below, LowerBound(md.maxs.Slice(i, 1), *options.start));
+        if (below == 1) continue;  // max < start
+      }
+      rgs.push_back(i);
     }
-    if (options.end_excl) {
-      OUPS_ASSIGN_OR_RETURN(last, LowerBound(md.mins, *options.end_excl));
+  } else {
+    int64_t first = 0, last = n_rgs;
+    if (n_rgs > 0) {
+      if (options.start) {
+        OUPS_ASSIGN_OR_RETURN(first, LowerBound(md.maxs, *options.start));
+      }
+      if (options.end_excl) {
+        OUPS_ASSIGN_OR_RETURN(last, LowerBound(md.mins, *options.end_excl));
+      }
     }
   }
   std::vector<Table> parts;
-  for (int64_t i = first; i < last; ++i) {
+  for (int64_t i : rgs) {
+    if (!options.filter.empty()) {
+      // docs/python.md#filters: statistics pruning, then the rows selected.
+      dataset::FilteredRead fr{options.filter, cols, options.start, options.end_excl,
+                               options.num_threads};
+      const std::string file = impl_->paths.RowGroupFile(md.file_ids[static_cast<size_t>(i)]);
+      OUPS_ASSIGN_OR_RETURN(Table t, dataset::ReadRowGroupFiltered(*impl_->fs, md, i, file, fr));
+      if (t.num_rows() > 0) parts.push_back(std::move(t));
+      continue;
+    }
     parquet::ReadOptions ro;
     ro.columns = read_cols;
     ro.num_threads = options.num_threads;
@@ -1219,6 +1251,9 @@ Result<Table> DatasetSnapshot::Read(const ReadOptions& options) const {
         OUPS_ASSIGN_OR_RETURN(lo, LowerBound(oc, *options.start));
       }
       if (options.end_excl) {
+  if (!options.filter.empty()) {
+    OUPS_RETURN_NOT_OK(ValidateFilter(options.filter, *md.schema));
+  }
         OUPS_ASSIGN_OR_RETURN(hi, LowerBound(oc, *options.end_excl));
       }
       if (hi <= lo) continue;
@@ -1228,6 +1263,7 @@ Result<Table> DatasetSnapshot::Read(const ReadOptions& options) const {
       }
     }
     if (t.num_rows() > 0) parts.push_back(std::move(t));
+    for (int64_t i = first; i < last; ++i) rgs.push_back(i);
   }
   // Field metadata (nullability) from the dataset schema.
   std::vector<Field> fields;

@@ -48,6 +48,7 @@
 #include <vector>
 
 #include "oups/io/file_system.h"
+#include "oups/dataset/filter.h"
 #include "oups/result.h"
 #include "oups/table/column.h"
 #include "oups/table/scalar.h"
@@ -141,6 +142,15 @@ struct ReadOptions {
   // Threads decoding columns of one rg file in parallel.
   int num_threads = 1;
 };
+  // Rows matching this filter only (oups/dataset/filter.h; empty: every row).
+  // Validated against the stored schema (NotFound for an unknown column,
+  // TypeError for an incomparable value); combines with start/end_excl. The
+  // filtered columns need not be among `columns`.
+  Filter filter{};
+  // nullopt: every rg, in order; else the rgs at these positions (0-based,
+  // negative counts from the end), in this order, each bounded by
+  // start/end_excl on its own (the Python views).
+  std::optional<std::vector<int64_t>> row_groups{};
 
 struct RemoveOptions {
   // Keep the removed key-value metadata in the handle, for its next write.
