@@ -22,6 +22,7 @@ import pathlib
 import numpy as np
 import pandas as pd
 
+from . import _filters
 from . import _oups
 from . import _pandas
 
@@ -267,12 +268,12 @@ class _EmptySnapshot:
         self.is_newly_initialized = True
         self.path = ds.path
 
-    def read(self, columns=None, start=None, end_excl=None, num_threads=1):
+    def read(self, columns=None, start=None, end_excl=None, num_threads=1, filters=None):
         if columns:
             raise _oups.KeyError(f"unknown columns: {', '.join(columns)}")
         return _oups.make_table([], [], None)
 
-    def read_rows(self, positions, columns=None, start=None, end_excl=None):
+    def read_rows(self, positions, columns=None, start=None, end_excl=None, filters=None):
         return self.read(columns)
 
     def row_group_stats(self):
@@ -743,11 +744,13 @@ class OrderedParquetDataset:
         raise TypeError("'in' is not supported by OrderedParquetDataset.")
 
     # -- reading
-    def to_pandas(self, columns=None, start=None, end_excl=None) -> pd.DataFrame:
-        """Read rows into a DataFrame, in order, optionally a column subset and a range.
+    def to_pandas(self, columns=None, start=None, end_excl=None, filters=None) -> pd.DataFrame:
+        """Read rows into a DataFrame, in order, optionally a column subset, a range and
+        row filters.
 
         Only the row groups whose ``[min, max]`` can hold rows of the range are read
-        (docs/behaviour.md#reading).
+        (docs/behaviour.md#reading), and with `filters` only those whose statistics
+        allow a matching row (docs/python.md#filters).
 
         Parameters
         ----------
@@ -760,11 +763,19 @@ class OrderedParquetDataset:
             column.
         end_excl : optional
             Exclusive upper bound on the ordered column (None: unbounded).
+        filters : list of tuples, or list of lists of tuples, optional
+            pyarrow's filter syntax: ``[(column, op, value), ...]`` keeps the rows where
+            every term holds; ``[[...], [...]]`` the rows where any inner list holds.
+            ``op`` is ``==`` (or ``=``), ``!=``, ``<``, ``<=``, ``>``, ``>=``, ``in`` or
+            ``not in`` (with a list, tuple or set of values). Any column (or index level)
+            may be filtered, selected by `columns` or not. Nulls match no comparison;
+            NaN matches only ``!=``; ``in`` matches None and NaN when listed.
 
         Returns
         -------
         pandas.DataFrame
-            The rows with ``start <= ordered value < end_excl``, the stored index
+            The rows with ``start <= ordered value < end_excl`` matching `filters`, the
+            stored index
             (docs/behaviour.md#index; else a RangeIndex from 0) and the dtypes that
             were written (see :attr:`dtypes`). No row: an empty frame
             with the selected columns.
@@ -772,9 +783,11 @@ class OrderedParquetDataset:
         Raises
         ------
         KeyError
-            A label of `columns` is not a column of the dataset.
+            A label of `columns` or `filters` is not a column of the dataset.
         TypeError
-            A bound cannot be compared with the ordered column.
+            A bound or a filter value cannot be compared with its column.
+        ValueError
+            `filters` is malformed or names an unknown operator.
         FileNotFoundError, ValueError
             A row-group file is missing or corrupt (the message names it).
 
@@ -789,19 +802,29 @@ class OrderedParquetDataset:
            b
         0  x
         1  y
+        >>> OrderedParquetDataset(f"{tmp.name}/ds").to_pandas(filters=[("b", "in", ["w", "z"])])
+           a  b
+        0  1  w
+        1  4  z
+        >>> OrderedParquetDataset(f"{tmp.name}/ds").to_pandas(
+        ...     ["a"], filters=[[("a", "<", 2)], [("b", "==", "y")]])
+           a
+        0  1
+        1  3
         >>> tmp.cleanup()
         """
         snapshot = self._snapshot()
-        return self._read(snapshot, None, columns, start, end_excl)
+        return self._read(snapshot, None, columns, start, end_excl, filters)
 
-    def _read(self, snapshot, positions, columns, start, end_excl):
+    def _read(self, snapshot, positions, columns, start, end_excl, filters=None):
         # The stored index levels are read with any column selection, as pyarrow does.
         cols = _pandas.with_index_columns(_columns_arg(columns), _details(snapshot))
         lo, hi = _bounds(snapshot, start, end_excl)
+        core_filters = _filters.to_core(filters, snapshot.schema, _label_name)
         if positions is None:
-            table = snapshot.read(cols, lo, hi, READ_THREADS)
+            table = snapshot.read(cols, lo, hi, READ_THREADS, core_filters)
         else:
-            table = snapshot.read_rows(positions, cols, lo, hi)
+            table = snapshot.read_rows(positions, cols, lo, hi, core_filters)
         return _pandas.table_to_frame(table, _details(snapshot))
 
     def _head_tail(self, n, columns, from_end):
@@ -1146,9 +1169,22 @@ class _View(OrderedParquetDataset):
         """int: largest file id of the whole committed state the view was cut from."""
         return self._max_id
 
-    def to_pandas(self, columns=None, start=None, end_excl=None) -> pd.DataFrame:
-        """The view's rows; see :meth:`OrderedParquetDataset.to_pandas`."""
-        return self._read(self._snap, self._pos, columns, start, end_excl)
+    def to_pandas(self, columns=None, start=None, end_excl=None, filters=None) -> pd.DataFrame:
+        """The view's rows; see :meth:`OrderedParquetDataset.to_pandas` (`filters` too).
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> from oups.store import write, OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> write(f"{tmp.name}/ds", ordered_on="a", row_group_target_size=2,
+        ...       df=pd.DataFrame({"a": [1, 2, 3, 4], "b": [10, 20, 30, 40]}))
+        >>> OrderedParquetDataset(f"{tmp.name}/ds")[1:].to_pandas(filters=[("b", ">", 30)])
+           a   b
+        0  4  40
+        >>> tmp.cleanup()
+        """
+        return self._read(self._snap, self._pos, columns, start, end_excl, filters)
 
     def write(self, **kwargs):
         """Refused: a view is read-only (PermissionError)."""

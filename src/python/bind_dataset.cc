@@ -16,6 +16,7 @@
 
 #include "bindings.h"
 #include "errors.h"
+#include "oups/dataset/filter.h"
 #include "oups/dataset/ordered_dataset.h"
 #include "oups/io/file_system.h"
 #include "oups/table/builder.h"
@@ -34,13 +35,38 @@ std::optional<Scalar> OptScalar(const py::object& o) {
   return ScalarFromPy(o);
 }
 
+// A core Filter from the Python layer's form (python/oups/_filters.py
+// to_core): a list of conjunctions, each a list of (column, op, values),
+// values a list of scalar specs (ScalarFromPy) or None for a null.
+Filter FilterFromPy(const py::object& o) {
+  Filter f;
+  if (o.is_none()) return f;
+  for (const py::handle conj : o) {
+    FilterConjunction c;
+    for (const py::handle term : conj) {
+      py::tuple t = py::reinterpret_borrow<py::tuple>(term);
+      FilterTerm ft;
+      ft.column = t[0].cast<std::string>();
+      ft.op = ValueOrThrow(ParseFilterOp(t[1].cast<std::string>()));
+      for (const py::handle v : t[2]) {
+        ft.values.push_back(v.is_none() ? Scalar::Null(DataType::Int64()) : ScalarFromPy(v));
+      }
+      c.push_back(std::move(ft));
+    }
+    f.push_back(std::move(c));
+  }
+  return f;
+}
+
 ReadOptions MakeReadOptions(const std::optional<Columns>& columns, const py::object& start,
-                            const py::object& end_excl, int num_threads) {
+                            const py::object& end_excl, int num_threads,
+                            const py::object& filters = py::none()) {
   ReadOptions r;
   r.columns = columns;
   r.start = OptScalar(start);
   r.end_excl = OptScalar(end_excl);
   r.num_threads = num_threads < 1 ? 1 : num_threads;
+  r.filter = FilterFromPy(filters);
   return r;
 }
 
@@ -138,8 +164,8 @@ void RegisterDataset(py::module_& m) {
       .def(
           "read",
           [](const DatasetSnapshot& s, std::optional<Columns> columns, py::object start,
-             py::object end_excl, int num_threads) {
-            ReadOptions o = MakeReadOptions(columns, start, end_excl, num_threads);
+             py::object end_excl, int num_threads, py::object filters) {
+            ReadOptions o = MakeReadOptions(columns, start, end_excl, num_threads, filters);
             Result<Table> t = [&] {
               py::gil_scoped_release nogil;
               return s.Read(o);
@@ -147,7 +173,8 @@ void RegisterDataset(py::module_& m) {
             return ValueOrThrow(std::move(t));
           },
           py::arg("columns") = py::none(), py::arg("start") = py::none(),
-          py::arg("end_excl") = py::none(), py::arg("num_threads") = 1)
+          py::arg("end_excl") = py::none(), py::arg("num_threads") = 1,
+          py::arg("filters") = py::none())
       .def(
           "read_row_group",
           [](const DatasetSnapshot& s, int64_t index, Columns columns) {
@@ -161,7 +188,18 @@ void RegisterDataset(py::module_& m) {
       .def(
           "read_rows",
           [](const DatasetSnapshot& s, std::vector<int64_t> positions,
-             std::optional<Columns> columns, py::object start, py::object end_excl) {
+             std::optional<Columns> columns, py::object start, py::object end_excl,
+             py::object filters) {
+            if (!filters.is_none()) {
+              // A filtered view: the core read of these rgs (statistics pruning).
+              ReadOptions o = MakeReadOptions(columns, start, end_excl, 1, filters);
+              o.row_groups = std::move(positions);
+              Result<Table> t = [&] {
+                py::gil_scoped_release nogil;
+                return s.Read(o);
+              }();
+              return ValueOrThrow(std::move(t));
+            }
             std::optional<Scalar> lo = OptScalar(start), hi = OptScalar(end_excl);
             Result<Table> t = [&] {
               py::gil_scoped_release nogil;
@@ -170,7 +208,7 @@ void RegisterDataset(py::module_& m) {
             return ValueOrThrow(std::move(t));
           },
           py::arg("positions"), py::arg("columns") = py::none(), py::arg("start") = py::none(),
-          py::arg("end_excl") = py::none())
+          py::arg("end_excl") = py::none(), py::arg("filters") = py::none())
       .def("row_group_stats",
            [](const DatasetSnapshot& s) { return ValueOrThrow(s.RowGroupStats()); });
 
