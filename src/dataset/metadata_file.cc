@@ -589,10 +589,11 @@ Status WriteParquetFileDurably(FileSystem& fs, const std::string& path, const Ta
 }
 
 Status WriteParquetFileDurably(std::unique_ptr<WritableFile> file, const Table& table,
-                               parquet::WriterOptions options, uint32_t* crc32) {
+                               parquet::WriterOptions options, uint32_t* crc32, FileSync sync) {
   options.row_group_size = std::max<int64_t>(table.num_rows(), 1);
   if (crc32 != nullptr) file = std::make_unique<Crc32File>(std::move(file), crc32);
-  auto wrapped = std::make_unique<SyncOnCloseFile>(std::move(file));
+  std::unique_ptr<WritableFile> wrapped = sync == FileSync::kNow
+      ? std::make_unique<SyncOnCloseFile>(std::move(file)) : std::move(file);
   OUPS_ASSIGN_OR_RETURN(auto writer,
                         parquet::FileWriter::Open(std::move(wrapped), table.schema(), options));
   if (table.num_rows() > 0) OUPS_RETURN_NOT_OK(writer->WriteRowGroup(table));

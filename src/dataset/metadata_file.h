@@ -212,11 +212,15 @@ bool ReadsAsStoredType(const DataType& file_type, const DataType& stored);
                                              const Table& table,
                                              parquet::WriterOptions options);
 // The same into a file the caller opened (e.g. with FileSystem::CreateNewFile);
-// when `crc32` is set, it receives the CRC-32 of every byte written.
+// when `crc32` is set, it receives the CRC-32 of every byte written. With
+// FileSync::kDeferred the file is closed without its own sync: the caller
+// makes it durable later with one FileSystem::SyncFileSystem for many files.
+enum class FileSync { kNow, kDeferred };
 [[nodiscard]] Status WriteParquetFileDurably(std::unique_ptr<WritableFile> file,
                                              const Table& table,
                                              parquet::WriterOptions options,
-                                             uint32_t* crc32 = nullptr);
+                                             uint32_t* crc32 = nullptr,
+                                             FileSync sync = FileSync::kNow);
 
 // CRC-32 (zlib's crc32) of the whole content of `path`, read in chunks.
 [[nodiscard]] Result<uint32_t> FileCrc32(FileSystem& fs, const std::string& path);

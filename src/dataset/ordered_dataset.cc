@@ -876,6 +876,10 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
     // an existing file is never replaced).
     std::optional<uint64_t> next_id = dataset::FirstIdAboveMark(out);
     bool dir_ready = false;
+    constexpr int kFilesSyncedOneByOne = 16;
+    int files_synced = 0;         // row-group files synced one by one
+    bool defer_sync = false;      // later files wait for one SyncFileSystem
+    bool deferred_files = false;  // a file was closed unsynced
     parquet::WriterOptions wopts;
     wopts.compression = w.compression;
     wopts.compression_level = w.compression_level;
@@ -943,9 +947,27 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
       }
       created.paths.push_back(file);
       any_file = true;
+      // Durability of many files: the first kFilesSyncedOneByOne are synced
+      // one by one; past them, when the file system syncs as a whole (syncfs),
+      // files are closed unsynced and made durable by one SyncFileSystem before
+      // the directory sync and the commit (docs/format.md#commit-protocol).
+      if (!defer_sync && files_synced == kFilesSyncedOneByOne) {
+        Status whole = fs.SyncFileSystem(paths.dir);
+        if (whole.ok()) {
+          defer_sync = true;
+        } else if (whole.code() != StatusCode::kNotSupported) {
+          return whole;
+        }
+      }
       uint32_t crc = 0;
-      OUPS_RETURN_NOT_OK(dataset::WriteParquetFileDurably(std::move(opened).ValueOrDie(),
-                                                          conformed, wopts, &crc));
+      OUPS_RETURN_NOT_OK(dataset::WriteParquetFileDurably(
+          std::move(opened).ValueOrDie(), conformed, wopts, &crc,
+          defer_sync ? dataset::FileSync::kDeferred : dataset::FileSync::kNow));
+      if (defer_sync) {
+        deferred_files = true;
+      } else {
+        ++files_synced;
+      }
       OUPS_ASSIGN_OR_RETURN(Column oc, conformed.GetColumn(w.ordered_on));
       produced[k].push_back(Produced{id, static_cast<uint64_t>(conformed.num_rows()),
                                      oc.Slice(0, 1), oc.Slice(oc.length() - 1, 1), crc});
@@ -958,6 +980,7 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
     eo.dedup_subset = w.dedup_subset;
     eo.target = w.target;
     OUPS_RETURN_NOT_OK(dataset::ExecuteWritePlan(plan, w.rows, eo, load, emit));
+    if (deferred_files) OUPS_RETURN_NOT_OK(fs.SyncFileSystem(paths.dir));
     if (dir_ready) {
       // Also makes this write's deletions of leftovers durable.
       OUPS_RETURN_NOT_OK(fs.SyncDir(paths.dir));

@@ -11,6 +11,10 @@ WritableFile::~WritableFile() = default;
 FileLock::~FileLock() = default;
 FileSystem::~FileSystem() = default;
 
+Status FileSystem::SyncFileSystem(const std::string& path) {
+  return Status::NotSupported("syncing the whole file system of '" + path + "'");
+}
+
 Result<std::vector<FileInfo>> FileSystem::ListDirNames(const std::string& path) {
   return ListDir(path);
 }

@@ -418,6 +418,22 @@ class PosixFileSystem final : public FileSystem {
     return st;
   }
 
+  Status SyncFileSystem(const std::string& path) override {
+    int fd;
+    do {
+      fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) return ErrnoStatus("open", path, errno);
+    Status st;
+    while (::syncfs(fd) != 0) {
+      if (errno == EINTR) continue;
+      st = ErrnoStatus("sync the file system of", path, errno);
+      break;
+    }
+    CloseFd(fd);
+    return st;
+  }
+
   Result<std::unique_ptr<FileLock>> Lock(const std::string& path,
                                          std::chrono::milliseconds timeout) override {
     return TakeLock(path, timeout, LOCK_EX);

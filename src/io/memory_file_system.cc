@@ -129,6 +129,23 @@ struct MemoryFileSystem::Impl {
     return Status::OK();
   }
 
+  // Makes the current state of every file and directory durable.
+  void MakeAllDurable() {
+    std::unordered_set<Node*> seen;
+    std::vector<Node*> stack{root.get()};
+    while (!stack.empty()) {
+      Node* n = stack.back();
+      stack.pop_back();
+      if (!seen.insert(n).second) continue;
+      if (n->is_dir) {
+        n->durable_entries = n->entries;
+        for (auto& [name, child] : n->entries) stack.push_back(child.get());
+      } else {
+        n->durable_data = n->data;
+      }
+    }
+  }
+
   void Crash() {
     std::unordered_set<Node*> seen;
     std::vector<Node*> stack{root.get()};
@@ -453,6 +470,13 @@ Status MemoryFileSystem::SyncDir(const std::string& path) {
   OUPS_ASSIGN_OR_RETURN(NodePtr node, impl_->Find(path));
   if (!node->is_dir) return Status::IOError("sync directory " + path + ": Not a directory");
   node->durable_entries = node->entries;
+  return Status::OK();
+}
+
+Status MemoryFileSystem::SyncFileSystem(const std::string& path) {
+  std::lock_guard<std::mutex> g(impl_->mu);
+  OUPS_RETURN_NOT_OK(impl_->Find(path).status());
+  impl_->MakeAllDurable();
   return Status::OK();
 }
 

@@ -229,6 +229,7 @@ std::string_view FaultInjectionFileSystem::OpName(Op op) {
     case kRename: return "Rename";
     case kSyncDir: return "SyncDir";
     case kLock: return "Lock";
+    case kSyncFileSystem: return "SyncFileSystem";
     case kAllOps: break;
   }
   return "?";
@@ -301,6 +302,12 @@ Status FaultInjectionFileSystem::SyncDir(const std::string& path) {
   auto d = state_->Count(kSyncDir, path);
   if (d.fail) return State::FaultStatus(d.kind, "sync directory", path);
   return base_->SyncDir(path);
+}
+
+Status FaultInjectionFileSystem::SyncFileSystem(const std::string& path) {
+  auto d = state_->Count(kSyncFileSystem, path);
+  if (d.fail) return State::FaultStatus(d.kind, "sync the file system of", path);
+  return base_->SyncFileSystem(path);
 }
 
 Result<std::unique_ptr<FileLock>> FaultInjectionFileSystem::Lock(

@@ -57,7 +57,8 @@ class FaultInjectionFileSystem : public FileSystemWrapper {
     kRename = 1u << 7,
     kSyncDir = 1u << 8,
     kLock = 1u << 9,
-    kAllOps = (1u << 10) - 1,
+    kSyncFileSystem = 1u << 10,
+    kAllOps = (1u << 11) - 1,
   };
 
   // One counted operation, for diagnostics ("crash at op 17: Rename a -> b").
@@ -103,6 +104,7 @@ class FaultInjectionFileSystem : public FileSystemWrapper {
   Status DeleteDir(const std::string& path) override;
   Status Rename(const std::string& from, const std::string& to) override;
   Status SyncDir(const std::string& path) override;
+  Status SyncFileSystem(const std::string& path) override;
   Result<std::unique_ptr<FileLock>> Lock(const std::string& path,
                                          std::chrono::milliseconds timeout) override;
 

@@ -171,6 +171,11 @@ Status TrackingFileSystem::Rename(const std::string& from, const std::string& to
   recorder_->Call("Rename");
   return base_->Rename(from, to);
 }
+Status TrackingFileSystem::SyncFileSystem(const std::string& path) {
+  recorder_->Call("SyncFileSystem");
+  return base_->SyncFileSystem(path);
+}
+
 Status TrackingFileSystem::SyncDir(const std::string& path) {
   recorder_->Call("SyncDir");
   return base_->SyncDir(path);

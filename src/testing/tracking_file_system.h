@@ -70,6 +70,7 @@ class TrackingFileSystem : public FileSystemWrapper {
   Status DeleteDir(const std::string& path) override;
   Status Rename(const std::string& from, const std::string& to) override;
   Status SyncDir(const std::string& path) override;
+  Status SyncFileSystem(const std::string& path) override;
   Result<std::unique_ptr<FileLock>> Lock(const std::string& path,
                                          std::chrono::milliseconds timeout) override;
   Result<std::unique_ptr<FileLock>> LockShared(const std::string& path,

@@ -354,5 +354,71 @@ TEST(DatasetCrashTest, Remove) {
          NextAB});
 }
 
+// A write creating more files than are synced one by one (16): the others are
+// made durable by one SyncFileSystem before the commit; a fault at any call,
+// that one included, leaves the state before or after.
+std::vector<int64_t> Range(int64_t from, int64_t to) {
+  std::vector<int64_t> v;
+  for (int64_t i = from; i < to; ++i) v.push_back(i);
+  return v;
+}
+const WriteOptions kTarget1{.ordered_on = "a", .row_group_target_size = 1};
+
+TEST(DatasetCrashTest, ManyFilesSyncedTogether) {
+  Sweep({"many files",
+         [](const std::shared_ptr<FileSystem>& fs) { Write(fs, AB(Range(0, 3)), kTarget1); },
+         [](OrderedDataset& ds) { return ds.Write(AB(Range(3, 24)), kTarget1); },
+         [](OrderedDataset& ds) { return ds.Write(AB({1000}), kTarget1); }});
+}
+
+size_t CountOps(const FaultInjectionFileSystem& fault, FaultInjectionFileSystem::Op op) {
+  size_t n = 0;
+  for (const auto& r : fault.operations()) n += r.op == op ? 1 : 0;
+  return n;
+}
+
+TEST(DatasetDurabilityTest, ManyFilesCostOneFileSystemSyncNotOneSyncEach) {
+  auto mem = NewMemoryFileSystem();
+  auto fault = std::make_shared<FaultInjectionFileSystem>(mem, 1);
+  {
+    auto ds = OrderedDataset::Open(fault, kDir).ValueOrDie();
+    ASSERT_TRUE(ds.Write(AB(Range(0, 100)), kTarget1).ok());
+  }
+  // 16 rg files synced one by one, the metadata file, the leftovers record of
+  // a first write; then the file system once after the 16th file (so that
+  // later files may skip their own sync) and once before the commit.
+  EXPECT_LE(CountOps(*fault, FaultInjectionFileSystem::kSync), 16u + 2u);
+  EXPECT_EQ(CountOps(*fault, FaultInjectionFileSystem::kSyncFileSystem), 2u);
+  mem->SimulateCrash();  // the write returned OK: all of it is durable
+  Observed got;
+  ASSERT_TRUE(Observe(mem, &got));
+  EXPECT_TRUE(got.data.Equals(AB(Range(0, 100))));
+  EXPECT_EQ(got.stats.num_rows(), 100);
+}
+
+// A file system that cannot sync as a whole: every file synced one by one.
+class NoWholeSyncFileSystem final : public FileSystemWrapper {
+ public:
+  using FileSystemWrapper::FileSystemWrapper;
+  Status SyncFileSystem(const std::string& path) override {
+    return FileSystem::SyncFileSystem(path);  // the interface's NotSupported
+  }
+};
+
+TEST(DatasetDurabilityTest, WithoutFileSystemSyncEveryFileIsSynced) {
+  auto mem = NewMemoryFileSystem();
+  auto fault = std::make_shared<FaultInjectionFileSystem>(
+      std::make_shared<NoWholeSyncFileSystem>(mem), 1);
+  {
+    auto ds = OrderedDataset::Open(fault, kDir).ValueOrDie();
+    ASSERT_TRUE(ds.Write(AB(Range(0, 40)), kTarget1).ok());
+  }
+  EXPECT_GE(CountOps(*fault, FaultInjectionFileSystem::kSync), 40u);
+  mem->SimulateCrash();
+  Observed got;
+  ASSERT_TRUE(Observe(mem, &got));
+  EXPECT_TRUE(got.data.Equals(AB(Range(0, 40))));
+}
+
 }  // namespace
 }  // namespace oups

@@ -56,6 +56,16 @@ TEST(LocalFileSystem, WriteReadRoundTrip) {
   EXPECT_EQ((*r)->path(), path);
 }
 
+TEST(LocalFileSystem, SyncFileSystem) {
+  TempDir dir;
+  auto fs = LocalFileSystem();
+  ASSERT_TRUE(fs->WriteFile(dir.path() + "/f", "data").ok());
+  EXPECT_TRUE(fs->SyncFileSystem(dir.path()).ok());
+  EXPECT_TRUE(fs->SyncFileSystem(dir.path() + "/f").ok());
+  Status missing = fs->SyncFileSystem(dir.path() + "/missing");
+  EXPECT_TRUE(missing.IsNotFound()) << missing.ToString();
+}
+
 TEST(LocalFileSystem, LargeWritesCrossTheBuffer) {
   TempDir dir;
   auto fs = LocalFileSystem();

@@ -159,6 +159,18 @@ TEST(MemoryFileSystem, CrashDropsFilesWhoseDirectoryWasNotSynced) {
   EXPECT_EQ(Read(*fs, "d/unsynced_content"), "");
 }
 
+TEST(MemoryFileSystem, SyncFileSystemMakesEverythingDurable) {
+  auto fs = NewMemoryFileSystem();
+  ASSERT_TRUE(fs->CreateDirs("a/b").ok());
+  Write(*fs, "a/b/f", "data", false);  // neither content nor entries synced
+  Write(*fs, "g", "more", false);
+  EXPECT_TRUE(fs->SyncFileSystem("a/b").ok());
+  fs->SimulateCrash();
+  EXPECT_EQ(Read(*fs, "a/b/f"), "data");
+  EXPECT_EQ(Read(*fs, "g"), "more");
+  EXPECT_TRUE(fs->SyncFileSystem("missing").IsNotFound());
+}
+
 TEST(MemoryFileSystem, CrashDropsUnsyncedDirectories) {
   auto fs = NewMemoryFileSystem();
   ASSERT_TRUE(fs->CreateDirs("a/b").ok());

@@ -125,6 +125,12 @@ class FileSystem {
   virtual Status Rename(const std::string& from, const std::string& to) = 0;
   // Makes the directory's entries (creations, renames, deletions) durable.
   virtual Status SyncDir(const std::string& path) = 0;
+  // Makes durable everything written so far to the file system holding `path`
+  // (file contents and directory entries), as syncfs(2) does. A write producing
+  // many files calls it once instead of syncing each file (one sync per file
+  // costs a disk flush each). The default returns NotSupported, and callers
+  // then sync file by file.
+  virtual Status SyncFileSystem(const std::string& path);
   // Takes the exclusive advisory lock on `path` (created if missing), waiting up
   // to `timeout` (negative: forever). Timeout status when not acquired in time.
   virtual Result<std::unique_ptr<FileLock>> Lock(const std::string& path,

@@ -48,6 +48,7 @@ class FileSystemWrapper : public FileSystem {
     return base_->Rename(from, to);
   }
   Status SyncDir(const std::string& path) override { return base_->SyncDir(path); }
+  Status SyncFileSystem(const std::string& path) override { return base_->SyncFileSystem(path); }
   Result<std::unique_ptr<FileLock>> Lock(const std::string& path,
                                          std::chrono::milliseconds timeout) override {
     return base_->Lock(path, timeout);

@@ -3,7 +3,8 @@
 //
 // It models durability so that crash tests are meaningful: file contents become
 // durable at WritableFile::Sync, and directory entries (creation, rename,
-// deletion) become durable at SyncDir of their parent. SimulateCrash() reverts
+// deletion) become durable at SyncDir of their parent, and SyncFileSystem makes
+// everything durable at once. SimulateCrash() reverts
 // everything to the durable state, as a power loss would.
 //
 // Thread-safety: all operations are safe from any thread (one internal mutex).
@@ -34,6 +35,7 @@ class MemoryFileSystem : public FileSystem {
   Status DeleteDir(const std::string& path) override;
   Status Rename(const std::string& from, const std::string& to) override;
   Status SyncDir(const std::string& path) override;
+  Status SyncFileSystem(const std::string& path) override;
   Result<std::unique_ptr<FileLock>> Lock(const std::string& path,
                                          std::chrono::milliseconds timeout) override;
   Result<std::unique_ptr<FileLock>> LockShared(const std::string& path,
