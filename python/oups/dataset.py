@@ -22,6 +22,7 @@ import pathlib
 import numpy as np
 import pandas as pd
 
+from . import _arrow
 from . import _filters
 from . import _oups
 from . import _pandas
@@ -827,6 +828,101 @@ class OrderedParquetDataset:
             table = snapshot.read_rows(positions, cols, lo, hi, core_filters)
         return _pandas.table_to_frame(table, _details(snapshot))
 
+    def _arrow_positions(self):
+        """Row-group positions an Arrow read covers: None, every one (views: theirs)."""
+        return None
+
+    def _arrow_args(self, snapshot, columns, start, end_excl, filters):
+        cols = _pandas.with_index_columns(_columns_arg(columns), _details(snapshot))
+        lo, hi = _bounds(snapshot, start, end_excl)
+        core_filters = _filters.to_core(filters, snapshot.schema, _label_name)
+        return snapshot, self._arrow_positions(), cols, lo, hi, core_filters
+
+    def to_arrow(self, columns=None, start=None, end_excl=None, filters=None):
+        """Read rows into a pyarrow Table without copying them (docs/python.md#arrow).
+
+        The same rows as :meth:`to_pandas` with the same arguments, as Arrow arrays
+        over the buffers the core decoded into (one chunk per row group read). The
+        schema carries the dataset's ``pandas`` metadata, so ``to_pandas()`` of the
+        result gives the frame :meth:`to_pandas` gives; categorical columns become
+        dictionary columns (the one conversion that copies).
+
+        Parameters
+        ----------
+        columns, start, end_excl, filters
+            As for :meth:`to_pandas`.
+
+        Returns
+        -------
+        pyarrow.Table
+            Text as ``large_string``, binary as ``large_binary`` (oups' own layout),
+            timedeltas as ``duration``, dates as ``date32``, decimals as
+            ``decimal128``; the stored index levels as columns, named in the
+            ``pandas`` metadata.
+
+        Raises
+        ------
+        KeyError, TypeError, ValueError, FileNotFoundError
+            As :meth:`to_pandas`.
+
+        See Also
+        --------
+        __arrow_c_stream__ : the same rows for any Arrow consumer, streamed.
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> from oups.store import write, OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> write(f"{tmp.name}/ds", ordered_on="a",
+        ...       df=pd.DataFrame({"a": [1, 2, 3, 4], "b": list("wxyz")}),
+        ...       row_group_target_size=2)
+        >>> t = OrderedParquetDataset(f"{tmp.name}/ds").to_arrow(start=2)
+        >>> t.schema.types, t.num_rows, t.column("a").num_chunks
+        ([DataType(int64), DataType(large_string)], 3, 2)
+        >>> t.to_pandas().equals(OrderedParquetDataset(f"{tmp.name}/ds").to_pandas(start=2))
+        True
+        >>> tmp.cleanup()
+        """
+        snapshot = self._snapshot()
+        return _arrow.to_table(*self._arrow_args(snapshot, columns, start, end_excl, filters))
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        """The rows as an Arrow C stream (the Arrow PyCapsule interface), for any
+        consumer: ``pyarrow.table(ds)``, ``polars.from_arrow(ds)``, DuckDB.
+
+        One batch per row group, read when the consumer asks for it (the whole
+        dataset is never in memory at once), over the core's buffers (no copy).
+        Columns as :meth:`to_arrow` gives them, except categoricals, which come as
+        their values (not dictionaries). The batches come from the committed state
+        of this call.
+
+        Parameters
+        ----------
+        requested_schema : PyCapsule, optional
+            Ignored: the stream has the dataset's own schema (the interface lets a
+            producer do so; the consumer casts if it needs to).
+
+        Returns
+        -------
+        PyCapsule
+            An ``arrow_array_stream`` capsule.
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd, pyarrow as pa
+        >>> from oups.store import write, OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> write(f"{tmp.name}/ds", ordered_on="a", df=pd.DataFrame({"a": range(5)}),
+        ...       row_group_target_size=2)
+        >>> reader = pa.RecordBatchReader.from_stream(OrderedParquetDataset(f"{tmp.name}/ds"))
+        >>> [batch.num_rows for batch in reader]
+        [2, 2, 1]
+        >>> tmp.cleanup()
+        """
+        snapshot = self._snapshot()
+        return _arrow.stream_capsule(*self._arrow_args(snapshot, None, None, None, None))
+
     def _head_tail(self, n, columns, from_end):
         n = _check_n(n)
         snapshot = self._snapshot()
@@ -985,8 +1081,9 @@ class OrderedParquetDataset:
         2  3  z
         >>> tmp.cleanup()
         """
-        if df is not None and not isinstance(df, pd.DataFrame):
-            raise TypeError(f"'df' must be a pandas DataFrame or None, not {type(df).__name__}.")
+        if df is not None and not isinstance(df, pd.DataFrame) and not _arrow.is_arrow_data(df):
+            raise TypeError(f"'df' must be a pandas DataFrame, Arrow data (an object with "
+                            f"__arrow_c_stream__) or None, not {type(df).__name__}.")
         name = None if ordered_on is None else _pandas.ordered_on_to_name(ordered_on)
         rows, period = _target(row_group_target_size)
         max_off, max_off_given = _max_off(max_n_off_target_rgs)
@@ -999,7 +1096,10 @@ class OrderedParquetDataset:
         extra = None
         if df is not None:
             schema = self._ds.schema()
-            table, details, core_types = _pandas.frame_to_table(df, schema)
+            if _arrow.is_arrow_data(df):  # Arrow data: imported through the C stream
+                table, details, core_types = _arrow.table_from_arrow(df, schema)
+            else:
+                table, details, core_types = _pandas.frame_to_table(df, schema)
             _pandas.check_ordered_column(details, ordered_name)
             stored = _parse_details(self._ds.schema_extra_json())
             if schema is None:
@@ -1185,6 +1285,9 @@ class _View(OrderedParquetDataset):
         >>> tmp.cleanup()
         """
         return self._read(self._snap, self._pos, columns, start, end_excl, filters)
+
+    def _arrow_positions(self):
+        return self._pos
 
     def write(self, **kwargs):
         """Refused: a view is read-only (PermissionError)."""

@@ -1,0 +1,228 @@
+"""Arrow interchange (docs/python.md#arrow): datasets to Arrow and Arrow to datasets.
+
+Read side: the core hands its columns over through the Arrow C Data Interface
+(``_oups.arrow_stream``, one batch per row group): the Arrow arrays ARE the core's
+buffers, no copy. The stored pandas details decide what the columns mean (a
+timedelta column is stored as int64 counts of its unit and exported as an Arrow
+duration, same buffer) and give the schema its ``pandas`` metadata, so that
+``to_arrow().to_pandas()`` rebuilds the frame ``to_pandas()`` returns.
+:func:`to_table` then makes the Arrow types that need data changes (a categorical as
+a dictionary column, a timestamp unit that pandas had and the file does not).
+
+Write side: :func:`table_from_arrow` takes any object with ``__arrow_c_stream__``
+(a pyarrow Table or RecordBatch, a polars frame, a DuckDB relation...), imports it
+through the C stream into a core Table (no copy of fixed-width and 64-bit-offset
+text buffers) and records the pandas details the same frame would have had after
+``pyarrow.Table.to_pandas()``, taken from the Arrow types and the schema's
+``pandas`` metadata (made on an empty frame: no data goes through pandas).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from . import _oups
+from . import _pandas
+
+_UNIT_CHAR = {"s": "s", "ms": "m", "us": "u", "ns": "n"}
+
+
+def is_arrow_data(obj) -> bool:
+    """Whether a write should import `obj` through the Arrow C stream (pandas frames,
+    which also have ``__arrow_c_stream__``, go through their own path)."""
+    return not isinstance(obj, pd.DataFrame) and hasattr(obj, "__arrow_c_stream__")
+
+
+# ------------------------------------------------------------------ read side
+
+def _details(snapshot) -> dict | None:
+    """The stored pandas details of a snapshot (None: written by another tool)."""
+    text = snapshot.schema_extra_json
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _schema_of(snapshot, names):
+    """[(stored name, (kind, unit, tz))] of the stored columns `names`, in that order."""
+    types = dict(snapshot.schema or [])
+    return [(n, types[n]) for n in names if n in types]
+
+
+def _export_plan(snapshot, names):
+    """(formats, metadata) exporting the stored columns `names`: Arrow formats for the
+    columns whose Arrow type differs from the core's with the same buffers (durations
+    stored as int64), and the schema's ``pandas`` metadata."""
+    details = _details(snapshot)
+    schema = _schema_of(snapshot, names)
+    infos = ((details or {}).get("pandas") or {}).get("columns") or {}
+    formats = {}
+    for name, (kind, _unit, _tz) in schema:
+        tag = str((infos.get(name) or {}).get("dtype", ""))
+        if kind == "int64" and tag.startswith("timedelta64["):
+            formats[name] = "tD" + _UNIT_CHAR[_pandas._tag_unit(tag, "ns")]
+    metadata = {}
+    if details is not None and "pandas" in details:
+        metadata["pandas"] = json.dumps(_pandas.pandas_metadata(details, schema))
+    return formats, metadata
+
+
+def stream_capsule(snapshot, positions, cols, lo, hi, core_filters):
+    """An ``arrow_array_stream`` PyCapsule of the rows of row groups `positions` (all
+    when None) of `snapshot`, one batch per row group holding rows (read when the
+    consumer asks for it)."""
+    if positions is None:
+        positions = list(range(snapshot.num_row_groups))
+    empty = snapshot.read_rows([], cols, None, None)  # the columns, no row group read
+    formats, metadata = _export_plan(snapshot, empty.names)
+    pending = iter(list(positions))
+
+    def next_batch():
+        for p in pending:
+            table = snapshot.read_rows([p], cols, lo, hi, core_filters)
+            if table.num_rows:
+                return table
+        return None
+
+    return _oups.arrow_stream(empty, formats, metadata, next_batch)
+
+
+def to_table(snapshot, positions, cols, lo, hi, core_filters):
+    """A pyarrow Table of the rows (one chunk per row group read), whose ``to_pandas()``
+    is the frame the dataset's ``to_pandas`` returns."""
+    import pyarrow as pa
+    capsule = stream_capsule(snapshot, positions, cols, lo, hi, core_filters)
+    table = pa.RecordBatchReader._import_from_c_capsule(capsule).read_all()
+    details = _details(snapshot)
+    infos = ((details or {}).get("pandas") or {}).get("columns") or {}
+    types = dict(snapshot.schema or [])
+    for i, name in enumerate(table.schema.names):
+        info = infos.get(name)
+        if not info or name not in types:
+            continue
+        want = _pandas._arrow_type(pa, *types[name], info)
+        have = table.schema.field(i).type
+        if want is None or want == have:
+            continue
+        if pa.types.is_dictionary(want):
+            column = _categorical(pa, table.column(i), types[name], info)
+        elif pa.types.is_timestamp(want) and pa.types.is_timestamp(have) and \
+                want.unit != have.unit:
+            column = table.column(i).cast(want)  # exact: stored in the coarser unit
+        else:
+            continue  # large_string/large_binary for string/binary: the same values
+        table = table.set_column(i, table.schema.field(i).with_type(column.type), column)
+    return table
+
+
+def _categorical(pa, column, core_type, info):
+    """A stored categorical column as an Arrow dictionary column with the categories
+    ``to_pandas`` gives (the recorded ones, then any other value read, in order)."""
+    import pyarrow.compute as pc
+    categories = list(info.get("categories", []))
+    known = set(categories)
+    for v in pc.unique(column).to_pylist():
+        if v is not None and v not in known:
+            known.add(v)
+            categories.append(v)
+    kind = core_type[0]
+    value_type = pa.large_string() if kind == "string" else column.type
+    dictionary = pa.array(categories, type=value_type)
+    indices = pc.index_in(column, value_set=dictionary).cast(pa.int32())
+    dtype = pa.dictionary(pa.int32(), value_type, ordered=bool(info.get("ordered")))
+    chunks = [pa.DictionaryArray.from_arrays(c, dictionary, ordered=dtype.ordered)
+              for c in indices.chunks]
+    return pa.chunked_array(chunks, type=dtype)
+
+
+# ------------------------------------------------------------------ write side
+
+_PA_TYPES = {"bool": "bool_", "int8": "int8", "int16": "int16", "int32": "int32",
+             "int64": "int64", "uint8": "uint8", "uint16": "uint16", "uint32": "uint32",
+             "uint64": "uint64", "float32": "float32", "float64": "float64",
+             "string": "large_string", "binary": "large_binary", "date32": "date32"}
+
+
+def _arrow_type_of(pa, fmt, core_type, dictionary):
+    """The Arrow type a frame column read from the stream would have (for the pandas
+    dtype of an empty frame)."""
+    kind, unit, tz = core_type
+    if fmt.startswith("tD"):
+        return pa.duration({"s": "s", "m": "ms", "u": "us", "n": "ns"}[fmt[2]])
+    if kind == "timestamp":
+        return pa.timestamp(unit or "ns", tz=tz or None)
+    if kind == "decimal":
+        p, s = unit.split(",")
+        return pa.decimal128(int(p), int(s))
+    value = getattr(pa, _PA_TYPES[kind])()
+    if dictionary is not None:
+        return pa.dictionary(pa.int32(), value)
+    return value
+
+
+def table_from_arrow(obj, stored_schema=None):
+    """(core Table, stored details, [(name, (kind, unit, tz))]) of an object with
+    ``__arrow_c_stream__``, as :func:`oups._pandas.frame_to_table` gives them for a frame:
+    the details are those of ``pyarrow.Table.to_pandas()`` of the same data (index levels
+    from the schema's ``pandas`` metadata included)."""
+    import pyarrow as pa
+    capsule = obj.__arrow_c_stream__()
+    table, fields, metadata = _oups.table_from_arrow_stream(capsule)
+    names = [f[0] for f in fields]
+    seen, dups = set(), []
+    for n in names:
+        if n in seen and n not in dups:
+            dups.append(n)
+        seen.add(n)
+    if dups:
+        raise ValueError(f"duplicate column labels: {dups!r}.")
+    arrow_fields = [pa.field(name, _arrow_type_of(pa, fmt, core_type, dictionary))
+                    for name, fmt, core_type, dictionary, _ in fields]
+    pandas_md = metadata.get(b"pandas")
+    details = None
+    if pandas_md is not None:
+        details = _empty_frame_details(pa, arrow_fields, {b"pandas": pandas_md}, names)
+    if details is None:  # no (usable) pandas metadata: the columns as pyarrow converts them
+        details = _empty_frame_details(pa, arrow_fields, None, names)
+    columns = details["pandas"]["columns"]
+    for name, fmt, (kind, unit, _tz), dictionary, ordered in fields:
+        info = columns[name]
+        if dictionary is not None:
+            values = dictionary.columns()[0][2]
+            cats = [v if isinstance(v, str) else int(v)
+                    for v in pd.unique(pd.Series(values, dtype=object)) if v is not None]
+            columns[name] = dict(info, categories=cats, ordered=bool(ordered),
+                                 cat_kind="str" if kind == "string" else kind,
+                                 **{_pandas.APPEARANCE: cats})
+        elif kind == "date32":
+            columns[name] = {"dtype": "date"}
+        elif kind == "binary":
+            columns[name] = {"dtype": "bytes"}
+        elif kind == "decimal":
+            p, s = unit.split(",")
+            columns[name] = {"dtype": "decimal", "precision": int(p), "scale": int(s)}
+    core_types = [(name, core_type) for name, _, core_type, _, _ in fields]
+    return table, details, core_types
+
+
+def _empty_frame_details(pa, arrow_fields, metadata, names):
+    """The stored details of the zero-row frame pyarrow makes of this schema, or None when
+    they do not name the same columns (pandas metadata of another layout)."""
+    empty = pa.schema(arrow_fields, metadata=metadata).empty_table()
+    try:
+        frame = empty.to_pandas()
+        _, details, core_types = _pandas.frame_to_table(frame)
+    except (TypeError, ValueError, KeyError):
+        if metadata is None:
+            raise
+        return None
+    if sorted(n for n, _ in core_types) != sorted(names):
+        if metadata is None:
+            raise ValueError(f"cannot describe the Arrow columns {names!r} as a frame's.")
+        return None
+    return details
