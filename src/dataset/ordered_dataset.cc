@@ -26,6 +26,7 @@
 #include "dataset/leftovers.h"
 #include "dataset/merge_executor.h"
 #include "dataset/metadata_file.h"
+#include "dataset/write_internals.h"
 #include "dataset/write_planner.h"
 #include "oups/parquet/file_reader.h"
 #include "oups/parquet/properties.h"
@@ -1442,3 +1443,125 @@ Status OrderedDataset::Remove(const RemoveOptions& options) {
 }
 
 }  // namespace oups
+
+// ------------------------------------------------- shared with staged writes
+// dataset/write_internals.h: the write path's pieces the staged write
+// (staged_write.cc) reuses.
+namespace oups::dataset::internal {
+
+const DatasetPaths& Paths(const OrderedDataset::State& st) { return st.paths; }
+
+Result<ValidatedRows> ValidateRows(const OrderedDataset::State& st, const Table& table,
+                                   const WriteOptions& options,
+                                   const DatasetMetadata* committed) {
+  OUPS_ASSIGN_OR_RETURN(ValidatedWrite w, ValidateWrite(st, &table, options));
+  if (committed != nullptr) {
+    if (committed->ordered_on && *committed->ordered_on != w.ordered_on) {
+      return OrderedOnMismatch(w.ordered_on, *committed->ordered_on);
+    }
+    OUPS_RETURN_NOT_OK(
+        ResolveWriteSettings(committed->write_settings, options, w, st.paths.dir).status());
+    if (committed->schema) {
+      OUPS_ASSIGN_OR_RETURN(w.rows, ConformToSchema(w.rows, *committed->schema));
+    }
+  }
+  ValidatedRows out;
+  out.ordered_on = w.ordered_on;
+  out.rows = std::move(w.rows);
+  out.target = w.target;
+  out.compression = w.compression;
+  out.compression_level = w.compression_level;
+  std::optional<std::string> extra = options.schema_extra_json;
+  if (!extra && committed != nullptr) extra = committed->schema_extra_json;
+  OUPS_ASSIGN_OR_RETURN(out.file_key_values, FileKeyValues(extra));
+  return out;
+}
+
+Result<std::optional<DatasetMetadata>> ReadCommitted(const OrderedDataset::State& st) {
+  auto md = ReadMetadataFile(*st.fs, st.paths.metadata);
+  if (md.ok()) return std::optional<DatasetMetadata>(std::move(md).ValueOrDie());
+  if (md.status().IsNotFound()) return std::optional<DatasetMetadata>();
+  return md.status();
+}
+
+Result<std::unique_ptr<FileLock>> LockWriter(const OrderedDataset::State& st,
+                                             std::optional<double> timeout) {
+  OUPS_RETURN_NOT_OK(CheckLockTimeout(timeout));
+  return TakeWriterLock(st, timeout ? timeout : st.lock_timeout);
+}
+
+Result<LockedState> LoadLockedState(OrderedDataset::State& st, const std::string& ordered_on) {
+  FileSystem& fs = *st.fs;
+  const DatasetPaths& paths = st.paths;
+  LockedState out;
+  auto md = ReadMetadataFile(fs, paths.metadata);
+  if (md.ok()) {
+    out.md = std::move(md).ValueOrDie();
+    out.exists = true;
+  } else if (!md.status().IsNotFound()) {
+    return md.status();
+  } else {
+    auto record = ReadMetadataFile(fs, paths.leftovers);
+    if (record.ok()) {
+      out.md = AsLeftoversOnly(*record);
+      out.from_record = true;
+    } else if (!record.status().IsNotFound()) {
+      return Status(record.status().code(), "leftovers record of dataset '" + paths.dir +
+                                                "' is unreadable: " + record.status().message());
+    }
+    std::lock_guard<std::mutex> g(st.mu);
+    if (st.preserved_kv) out.md.key_value_metadata = *st.preserved_kv;
+  }
+  if (out.md.ordered_on && *out.md.ordered_on != ordered_on) {
+    return OrderedOnMismatch(ordered_on, *out.md.ordered_on);
+  }
+  OUPS_RETURN_NOT_OK(CheckNoOverlap(out.md, paths.dir));
+  if (!out.exists && !out.from_record) {
+    bool listed = false;
+    OUPS_ASSIGN_OR_RETURN(std::vector<uint64_t> present, ListRowGroupFiles(fs, paths, &listed));
+    if (!present.empty()) return UnaccountedFilesError(paths, present);
+  }
+  OUPS_ASSIGN_OR_RETURN(out.own, ProbeLeftovers(fs, paths, out.md));
+  SweepTempFiles(fs, paths, out.exists);
+  out.gone = DeleteLeftovers(st, out.own);
+  for (uint64_t id : out.own.interrupted) {
+    if (!out.gone.count(id)) out.kept_run.push_back(id);
+  }
+  return out;
+}
+
+void CarryObsolete(const LockedState& locked, bool deletions_durable, DatasetMetadata* out) {
+  std::set<uint64_t> present(locked.own.obsolete.begin(), locked.own.obsolete.end());
+  present.insert(locked.own.interrupted.begin(), locked.own.interrupted.end());
+  std::set<uint64_t> keep;
+  std::vector<uint64_t> candidates = locked.md.obsolete_file_ids;
+  candidates.insert(candidates.end(), locked.own.interrupted.begin(),
+                    locked.own.interrupted.end());
+  for (uint64_t id : candidates) {
+    const bool absent = !present.count(id) || locked.gone.count(id);
+    if (!absent || !deletions_durable) keep.insert(id);
+  }
+  for (uint64_t id : out->file_ids) keep.erase(id);
+  out->obsolete_file_ids.assign(keep.begin(), keep.end());
+  if (!out->obsolete_file_ids.empty() &&
+      (!out->max_used_file_id || out->obsolete_file_ids.back() > *out->max_used_file_id)) {
+    out->max_used_file_id = out->obsolete_file_ids.back();
+  }
+}
+
+Status WriteEmptyLeftoversRecord(const OrderedDataset::State& st) {
+  CreatedFiles created{st.fs.get(), {}, false};
+  OUPS_RETURN_NOT_OK(WriteLeftoversRecord(st, DatasetMetadata{}, &created));
+  created.committed = true;
+  return Status::OK();
+}
+
+std::string CommitTempFile(const OrderedDataset::State& st) { return oups::CommitTempFile(st.paths); }
+
+void AfterCommit(OrderedDataset::State& st, const std::string& ordered_on) {
+  std::lock_guard<std::mutex> g(st.mu);
+  st.ordered_on = ordered_on;
+  st.preserved_kv.reset();
+}
+
+}  // namespace oups::dataset::internal

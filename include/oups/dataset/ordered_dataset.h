@@ -44,6 +44,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -158,6 +159,59 @@ struct RemoveOptions {
   // Seconds; nullopt = the handle's default.
   std::optional<double> lock_timeout{};
 };
+
+// Staged writes (docs/format.md, "Staged writes"): the rows of one dataset
+// written by many processes at once, committed together. Each process calls
+// OrderedDataset::Stage with its slice of the rows (no writer lock): its
+// row-group files go to a private staging directory
+// `<dataset>/_staging/<token>/`, and it returns a StagedPart describing them.
+// One process then calls CommitStaged with every part, in row order: under the
+// writer lock it checks them and moves their files into the dataset with ONE
+// metadata commit (all or nothing). A part crosses processes as its JSON text
+// (ToJson / FromJson).
+struct StagedPart {
+  struct File {
+    std::string name;  // in the staging directory, e.g. "file_00000000.parquet"
+    int64_t n_rows = 0;
+    uint32_t crc32 = 0;
+  };
+  std::string dataset;  // the dataset directory it was staged for
+  std::string token;    // its staging directory: "<group>-<16 hex>"
+  std::vector<File> files;  // in row order; empty for a part without rows
+  int64_t n_rows = 0;
+
+  std::string ToJson() const;
+  // InvalidArgument naming what is malformed.
+  [[nodiscard]] static Result<StagedPart> FromJson(std::string_view text);
+};
+
+struct StageOptions {
+  // As WriteOptions: ordered_on, row_group_target_size (else the dataset's
+  // remembered one, else the default), compression, compression_level,
+  // schema_extra_json (recorded with the part; the commit stores the last
+  // part's). No de-duplication and no coalescing in a staged write.
+  WriteOptions write{};
+  // The staging group (NewStagingGroup), shared by the parts of one staged
+  // write so that AbortStaging(group) removes them all, including those of a
+  // process that died before returning its part. Empty: a new group.
+  std::string group{};
+};
+
+struct CommitStagedOptions {
+  // Updates of the stored key-value metadata (as WriteOptions).
+  std::map<std::string, std::optional<std::string>> key_value_metadata{};
+  // Seconds; nullopt = the handle's default.
+  std::optional<double> lock_timeout{};
+};
+
+// Staging directories older than this (from the time in their group's name)
+// are deleted by every CommitStaged of the dataset: a staged write that has
+// not committed within a day is taken as abandoned.
+inline constexpr int64_t kStagingMaxAgeSeconds = 24 * 3600;
+
+// A new staging group name: the current UTC time (seconds, 16 hex digits),
+// '-', 16 random hex digits.
+std::string NewStagingGroup();
 
 class OrderedDataset;
 
@@ -282,6 +336,34 @@ class OrderedDataset {
   [[nodiscard]] Result<bool> is_newly_initialized() const;
   // Largest file id referenced by the snapshot, -1 if none.
   [[nodiscard]] Result<int64_t> max_file_id() const;
+
+  // Staged writes (see StagedPart). Stage validates `table` as Write does
+  // (sorted, types, safe conversions to the stored schema when one exists)
+  // and writes its rows, split by the row-group target, to new files in a new
+  // staging directory of group `options.group`: it never takes the writer
+  // lock nor touches the committed state, so any number of processes may
+  // stage at once. InvalidArgument for duplicates_on or max_n_off_target_rgs
+  // (not supported by staged writes).
+  [[nodiscard]] Result<StagedPart> Stage(const Table& table, const StageOptions& options = {}) const;
+  // Commits `parts` in the given order with one metadata commit, under the
+  // writer lock: each part must belong to this dataset, its files be present
+  // and match what it records (rows, CRC-32, footer statistics), the parts be
+  // in row order without overlapping each other, their schema be the
+  // dataset's (names and types), and their rows come at or after the
+  // dataset's last row (a staged write appends; rows that overlap the stored
+  // ones are refused: write them with Write). Nothing changes when a check
+  // fails. The files are renamed to new ids above the high-water mark, the
+  // directory synced, then the metadata committed (docs/format.md, "Staged
+  // writes"); the parts' staging directories are then deleted, and any of the
+  // dataset older than kStagingMaxAgeSeconds.
+  [[nodiscard]] Status CommitStaged(const std::vector<StagedPart>& parts,
+                                    const CommitStagedOptions& options = {});
+  // Deletes the staging directories of `group` (every part staged with it,
+  // finished or not). Call it once no process stages with the group any
+  // more. Returns the number of directories deleted.
+  [[nodiscard]] Result<int64_t> AbortStaging(const std::string& group) const;
+  // Staging directories of the dataset (names), e.g. for `oups verify`.
+  [[nodiscard]] Result<std::vector<std::string>> ListStaging() const;
 
   // Removes the dataset (docs/behaviour.md#removal): a no-op when it does not
   // exist.
