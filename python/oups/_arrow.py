@@ -199,13 +199,16 @@ def table_from_arrow(obj, stored_schema=None):
             columns[name] = dict(info, categories=cats, ordered=bool(ordered),
                                  cat_kind="str" if kind == "string" else kind,
                                  **{_pandas.APPEARANCE: cats})
-        elif kind == "date32":
-            columns[name] = {"dtype": "date"}
-        elif kind == "binary":
-            columns[name] = {"dtype": "bytes"}
-        elif kind == "decimal":
-            p, s = unit.split(",")
-            columns[name] = {"dtype": "decimal", "precision": int(p), "scale": int(s)}
+        elif kind in ("date32", "binary", "decimal"):
+            # Object columns of an empty frame look like text: the Arrow type says.
+            if kind == "decimal":
+                p, s = unit.split(",")
+                fixed = {"dtype": "decimal", "precision": int(p), "scale": int(s)}
+            else:
+                fixed = {"dtype": "date" if kind == "date32" else "bytes"}
+            if info.get("arrow"):  # a pyarrow-backed column of the frame: restored as such
+                fixed["arrow"] = info["arrow"]
+            columns[name] = fixed
     core_types = [(name, core_type) for name, _, core_type, _, _ in fields]
     return table, details, core_types
 
