@@ -1037,10 +1037,11 @@ class OrderedParquetDataset:
         ----------
         ordered_on : str or tuple of str, optional
             Required when the handle has none; must equal it otherwise.
-        df : pandas.DataFrame, optional
-            New rows, sorted on the ordered column. None or no row: only the
-            key-value metadata (and, with `max_n_off_target_rgs`, the row-group
-            layout) changes.
+        df : pandas.DataFrame or Arrow data, optional
+            New rows, sorted on the ordered column: a frame, or a pyarrow Table or
+            RecordBatch or any object with ``__arrow_c_stream__`` (docs/python.md#arrow).
+            None or no row: only the key-value metadata (and, with
+            `max_n_off_target_rgs`, the row-group layout) changes.
         row_group_target_size : int or frequency, optional
             Rows per row group, or a period such as ``"1D"`` or ``"MS"``. Stored
             with the dataset; None: the stored one, else 6_345_000.
@@ -1338,10 +1339,16 @@ def write(dirpath, ordered_on, df=None, row_group_target_size=None,
     ordered_on : str or tuple of str
         Name of the ordered column (a tuple for a column MultiIndex); must equal the
         stored one.
-    df : pandas.DataFrame, optional
+    df : pandas.DataFrame or Arrow data, optional
         New rows, non-decreasing on the ordered column (no missing value there). None
         or no row: nothing is merged, the key-value update is committed (a dataset
-        that did not exist is created with metadata only).
+        that did not exist is created with metadata only). Arrow data (a pyarrow
+        Table or RecordBatch, a polars frame, any object with ``__arrow_c_stream__``)
+        is imported through the Arrow C stream without going through pandas, its
+        buffers used without copying where oups' layout is Arrow's; the columns get
+        the dtypes ``pyarrow.Table.to_pandas()`` would give them (with the schema's
+        ``pandas`` metadata, index levels included), and the checks and errors are
+        those of a frame (docs/python.md#arrow).
     row_group_target_size : int, str, timedelta or DateOffset, optional
         An int: target rows per row group (no written row group exceeds it). A
         frequency (``"1D"``, ``"2h"``, ``"W"``, ``"MS"``, ``pandas.Timedelta``...):
@@ -1417,6 +1424,12 @@ def write(dirpath, ordered_on, df=None, row_group_target_size=None,
     4 2024-01-03 00:00:00  5.0
     >>> ds.row_group_stats["n_rows"].tolist()
     [2, 2, 1]
+    >>> import pyarrow as pa   # Arrow data is written the same way
+    >>> write(path, ordered_on="ts", df=pa.table({"ts": pa.array([pd.Timestamp("2024-01-04")],
+    ...                                                          pa.timestamp("us")),
+    ...                                           "px": [6.0]}))
+    >>> ds.to_pandas()["px"].tolist()
+    [1.0, 2.5, 3.0, 4.0, 5.0, 6.0]
     >>> tmp.cleanup()
     """
     if isinstance(dirpath, OrderedParquetDataset):
