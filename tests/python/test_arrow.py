@@ -411,3 +411,17 @@ def test_write_sliced_arrow_with_nulls(tmp_path, offset, length):
     if length:
         for name in part.column_names:
             assert got.column(name).to_pylist() == part.column(name).to_pylist(), name
+
+
+def test_stream_read_error_names_the_file(tmp_path):
+    """A row group that cannot be read when the consumer asks for it fails the consumer's
+    read with the core's message, naming the file."""
+    write(tmp_path / "ds", ordered_on="a", df=pd.DataFrame({"a": np.arange(6)}),
+          row_group_target_size=3)
+    capsule = OrderedParquetDataset(tmp_path / "ds").__arrow_c_stream__()
+    files = sorted((tmp_path / "ds").iterdir())
+    files[-1].unlink()  # behind oups' back
+    reader = pa.RecordBatchReader._import_from_c_capsule(capsule)
+    assert reader.read_next_batch().num_rows == 3
+    with pytest.raises(OSError, match=files[-1].name):
+        reader.read_next_batch()
