@@ -92,12 +92,22 @@ def stream_capsule(snapshot, positions, cols, lo, hi, core_filters):
     return _oups.arrow_stream(empty, formats, metadata, next_batch)
 
 
+class _Stream:
+    """A stream capsule made once, handed to pyarrow's public from_stream()."""
+
+    def __init__(self, capsule):
+        self._capsule = capsule
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        return self._capsule
+
+
 def to_table(snapshot, positions, cols, lo, hi, core_filters):
     """A pyarrow Table of the rows (one chunk per row group read), whose ``to_pandas()``
     is the frame the dataset's ``to_pandas`` returns."""
     import pyarrow as pa
     capsule = stream_capsule(snapshot, positions, cols, lo, hi, core_filters)
-    table = pa.RecordBatchReader._import_from_c_capsule(capsule).read_all()
+    table = pa.RecordBatchReader.from_stream(_Stream(capsule)).read_all()
     details = _details(snapshot)
     infos = ((details or {}).get("pandas") or {}).get("columns") or {}
     types = dict(snapshot.schema or [])
