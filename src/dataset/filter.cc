@@ -151,9 +151,8 @@ Status ValidateFilter(const Filter& filter, const Schema& schema) {
         if (!v.is_valid) continue;
         Status st = CheckComparable(type, v);
         if (!st.ok()) {
-          return Status::TypeError("filter " + TermText(t) + ": column '" + t.column +
-                                   "' of type " + type.ToString() + " cannot be compared with a " +
-                                   v.type.ToString() + " value");
+          return Status::TypeError("filter " + TermText(t) + ": column '" + t.column + "': " +
+                                   st.message());
         }
       }
     }
