@@ -8,6 +8,8 @@ Optional: ``import oups`` never imports Dask; ``import oups.dask`` does (install
   planned from the metadata file alone (no row-group file is opened to plan).
 * :func:`write_many`: many keys written in parallel, one task per key, each task a normal
   oups write under that dataset's writer lock.
+* :func:`write_dataset`: one key from many partitions: each partition staged by a
+  worker, one final task committing them all at once, in order (all or nothing).
 * :func:`map_intersections`: ``Store.iter_intersections`` over time slices of a range, one
   task per slice, a user function applied to each slice's chunks, results in slice order.
 
@@ -41,6 +43,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 import pathlib
 import weakref
@@ -56,7 +59,7 @@ from . import _pandas
 from .dataset import (OrderedParquetDataset, _bounds, _columns_arg, _details, _stats_frame)
 from .store import Store
 
-__all__ = ["read_dataset", "read_store", "write_many", "map_intersections",
+__all__ = ["read_dataset", "read_store", "write_many", "write_dataset", "map_intersections",
            "StateChanged", "DEFAULT_PARTITION_ROWS"]
 
 # A task costs a few ms of scheduling (about 4 ms per trivial task measured on a
@@ -364,6 +367,129 @@ def write_many(store, frames: Mapping, *, compute=True, **write_kwargs):
     if not compute:
         return tasks
     return list(dask.compute(*tasks))
+
+
+def _stage_part(path, df, ordered_name, group, options):
+    """On a worker: stage one partition's rows (no writer lock); its part as JSON."""
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"a partition is a {type(df).__name__}, not a DataFrame.")
+    ds = OrderedParquetDataset(path)
+    if ordered_name is None:
+        ordered_name = ds._ds.ordered_on()
+    table, extra = ds._rows_and_details(df, ordered_name)
+    return ds._ds.stage(table, ordered_on=ordered_name, group=group,
+                        schema_extra_json=None if extra is None else json.dumps(extra),
+                        **options)
+
+
+def _commit_parts(path, parts, key_value_metadata, lock_timeout):
+    """The final task: commit every staged part, in partition order, at once."""
+    ds = _oups.Dataset(path)
+    ds.commit_staged(list(parts), key_value_metadata=key_value_metadata,
+                     lock_timeout=lock_timeout)
+    return sum(json.loads(p)["n_rows"] for p in parts)
+
+
+def _client():
+    """The current dask.distributed client, else None."""
+    try:
+        import distributed
+        return distributed.get_client()
+    except (ImportError, ValueError):
+        return None
+
+
+def write_dataset(ddf, target, *, key=None, ordered_on=None, row_group_target_size=None,
+                  key_value_metadata=None, lock_timeout=None, compression="snappy",
+                  compression_level=None) -> int:
+    """Write a Dask DataFrame into ONE dataset from many workers, committed at once.
+
+    Each partition is staged by its own task on a worker: its rows are validated and
+    written, split by the row-group target, to new row-group files in a private staging
+    directory of the dataset (``<dataset>/_staging/``), without the dataset's writer
+    lock. One final task then commits every staged part in partition order with one
+    metadata commit, under the writer lock: all or nothing. If any task fails (a worker
+    killed, bad data, a refused commit), nothing is committed, this call waits for every
+    staging task to end, deletes every file the write staged (those of a killed worker
+    included) and raises. See docs/dask.md, *Staged writes*.
+
+    Parameters
+    ----------
+    ddf : dask.dataframe.DataFrame
+        Rows sorted on the ordered column across partitions: each partition starts at or
+        after the end of the previous one (a boundary value may be shared).
+    target : Store, OrderedParquetDataset, str or os.PathLike
+        The dataset (with `key` for a Store).
+    key : a key of the Store, optional
+    ordered_on : str or tuple of str, optional
+        Required when the dataset has none.
+    row_group_target_size : int or frequency, optional
+        Per partition (a partition's last row group may be smaller); None: the
+        dataset's remembered target, else the default.
+    key_value_metadata : dict of str to str or None, optional
+        Updates committed with the rows.
+    lock_timeout, compression, compression_level
+        As for :meth:`OrderedParquetDataset.write`.
+
+    Returns
+    -------
+    int
+        Rows committed.
+
+    Raises
+    ------
+    ValueError
+        Parts out of order or overlapping each other, or rows before the end of the
+        stored ones (a staged write only appends: use ``write`` to merge), or a schema
+        differing from the stored one. Nothing is committed.
+    """
+    from .dataset import _check_lock_timeout, _compression, _kv_update, _target
+    if not isinstance(ddf, dd.DataFrame):
+        raise TypeError(f"'ddf' must be a Dask DataFrame, not {type(ddf).__name__}.")
+    if isinstance(target, Store):
+        if key is None:
+            raise ValueError("'key' is required to write into a Store.")
+        target._check_key(key)
+        target = target[key]
+    elif key is not None:
+        raise ValueError("'key' is only for a Store target.")
+    if isinstance(target, OrderedParquetDataset):
+        path = str(target.dirpath)
+    else:
+        path = str(pathlib.Path(os.fspath(target)).resolve())
+    name = None if ordered_on is None else _pandas.ordered_on_to_name(ordered_on)
+    rows, period = _target(row_group_target_size)
+    comp, level = _compression(compression, compression_level)
+    kv = _kv_update(key_value_metadata)
+    timeout = _check_lock_timeout(lock_timeout)
+    options = {"target_rows": rows, "target_period": period, "compression": comp,
+               "compression_level": level}
+    group = _oups.new_staging_group()
+    token = _token(path, group)
+    stages = [dask.delayed(_stage_part, pure=False)(
+        path, part, name, group, options, dask_key_name=f"oups-stage-{token}-{i}")
+        for i, part in enumerate(ddf.to_delayed())]
+    client = _client()
+    try:
+        if client is not None:
+            futures = client.compute(stages)
+            try:
+                commit = client.submit(_commit_parts, path, futures, kv, timeout,
+                                       key=f"oups-commit-{token}", pure=False)
+                n = commit.result()
+            except BaseException:
+                import distributed
+                distributed.wait(futures)  # no staging task still running
+                raise
+        else:
+            parts = dask.compute(*stages)
+            n = _commit_parts(path, parts, kv, timeout)
+    except BaseException:
+        _oups.Dataset(path).abort_staging(group)
+        raise
+    # Parts a lost worker had staged before its results were recomputed elsewhere.
+    _oups.Dataset(path).abort_staging(group)
+    return n
 
 
 # ---------------------------------------------------------------- iter_intersections

@@ -1093,6 +1093,18 @@ class OrderedParquetDataset:
         comp, level = _compression(compression, compression_level)
         ordered_name = name if name is not None else self._ds.ordered_on()
         dups = _duplicates_on(duplicates_on, ordered_name)
+        table, extra = self._rows_and_details(df, ordered_name)
+        self._ds.write(table, ordered_on=name, target_rows=rows, target_period=period,
+                       duplicates_on=dups, max_n_off_target_rgs=max_off,
+                       max_n_off_target_rgs_given=max_off_given, key_value_metadata=kv,
+                       compression=comp, compression_level=level,
+                       lock_timeout=timeout if timeout is not None else self._lock_timeout,
+                       schema_extra_json=None if extra is None else json.dumps(extra))
+
+    def _rows_and_details(self, df, ordered_name):
+        """The core table of `df` (None: None) and the pandas details to store with it
+        (None: keep the stored ones), as a write passes them (also a staged write,
+        oups.dask.write_dataset)."""
         table = None
         extra = None
         if df is not None:
@@ -1115,12 +1127,7 @@ class OrderedParquetDataset:
                 refreshed = _pandas.with_file_metadata(base, schema)
                 if extra is not None or refreshed != stored:
                     extra = refreshed
-        self._ds.write(table, ordered_on=name, target_rows=rows, target_period=period,
-                       duplicates_on=dups, max_n_off_target_rgs=max_off,
-                       max_n_off_target_rgs_given=max_off_given, key_value_metadata=kv,
-                       compression=comp, compression_level=level,
-                       lock_timeout=timeout if timeout is not None else self._lock_timeout,
-                       schema_extra_json=None if extra is None else json.dumps(extra))
+        return table, extra
 
     def remove_from_disk(self, preserve_metadata=False, release_lock=None) -> None:
         """Remove the dataset from disk (a no-op when it does not exist).

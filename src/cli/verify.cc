@@ -228,7 +228,11 @@ std::vector<Problem> CheckDataset(Env& env, const std::string& path, bool deep,
       if (referenced.count(e.name)) continue;
       const auto id = dataset::ParseRowGroupFileName(e.name);
       std::string text;
-      if (!id || e.is_dir) {
+      if (e.is_dir && e.name == "_staging") {
+        text = "staging directory of staged writes (not part of the dataset): a commit deletes "
+               "its parts and those staged more than 24 hours ago; a failed staged write "
+               "deletes its own (OrderedDataset::AbortStaging)";
+      } else if (!id || e.is_dir) {
         text = "leftover: not a row-group file of this dataset";
       } else if (obsolete.count(*id)) {
         text = "leftover: row-group file not referenced by the metadata, which records it as "

@@ -284,6 +284,69 @@ void RegisterDataset(py::module_& m) {
           py::arg("key_value_metadata") = std::map<std::string, std::optional<std::string>>{},
           py::arg("compression") = "snappy", py::arg("compression_level") = py::none(),
           py::arg("lock_timeout") = py::none(), py::arg("schema_extra_json") = py::none())
+      // Staged writes (OrderedDataset::Stage/CommitStaged): a part crosses
+      // processes as its JSON text.
+      .def(
+          "stage",
+          [](const OrderedDataset& d, Table table, std::optional<std::string> ordered_on,
+             std::optional<int64_t> target_rows, std::optional<std::string> target_period,
+             std::string compression, std::optional<int> compression_level,
+             std::optional<std::string> schema_extra_json, std::string group) {
+            StageOptions o;
+            o.write.ordered_on = std::move(ordered_on);
+            if (target_period) {
+              o.write.row_group_target_size = Period(*target_period);
+            } else if (target_rows) {
+              o.write.row_group_target_size = *target_rows;
+            }
+            o.write.compression = std::move(compression);
+            o.write.compression_level = compression_level;
+            o.write.schema_extra_json = std::move(schema_extra_json);
+            o.group = std::move(group);
+            Result<StagedPart> part = [&] {
+              py::gil_scoped_release nogil;
+              return d.Stage(table, o);
+            }();
+            return ValueOrThrow(std::move(part)).ToJson();
+          },
+          py::arg("table"), py::arg("ordered_on") = py::none(),
+          py::arg("target_rows") = py::none(), py::arg("target_period") = py::none(),
+          py::arg("compression") = "snappy", py::arg("compression_level") = py::none(),
+          py::arg("schema_extra_json") = py::none(), py::arg("group") = "")
+      .def(
+          "commit_staged",
+          [](OrderedDataset& d, const std::vector<std::string>& parts_json,
+             std::map<std::string, std::optional<std::string>> key_value_metadata,
+             std::optional<double> lock_timeout) {
+            std::vector<StagedPart> parts;
+            for (const std::string& text : parts_json) {
+              parts.push_back(ValueOrThrow(StagedPart::FromJson(text)));
+            }
+            CommitStagedOptions o;
+            o.key_value_metadata = std::move(key_value_metadata);
+            o.lock_timeout = lock_timeout;
+            Status st;
+            {
+              py::gil_scoped_release nogil;
+              st = d.CommitStaged(parts, o);
+            }
+            ThrowIfError(st);
+          },
+          py::arg("parts"),
+          py::arg("key_value_metadata") = std::map<std::string, std::optional<std::string>>{},
+          py::arg("lock_timeout") = py::none())
+      .def(
+          "abort_staging",
+          [](const OrderedDataset& d, const std::string& group) {
+            Result<int64_t> n = [&] {
+              py::gil_scoped_release nogil;
+              return d.AbortStaging(group);
+            }();
+            return ValueOrThrow(std::move(n));
+          },
+          py::arg("group"))
+      .def("list_staging",
+           [](const OrderedDataset& d) { return ValueOrThrow(d.ListStaging()); })
       .def(
           "remove",
           [](OrderedDataset& d, bool preserve_metadata, std::optional<double> lock_timeout) {
@@ -298,6 +361,8 @@ void RegisterDataset(py::module_& m) {
             ThrowIfError(st);
           },
           py::arg("preserve_metadata") = false, py::arg("lock_timeout") = py::none());
+  m.def("new_staging_group", &NewStagingGroup,
+        "A new staging group name for Dataset.stage (UTC seconds and random digits).");
 }
 
 }  // namespace oups::python

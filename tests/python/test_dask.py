@@ -382,3 +382,116 @@ def test_importing_oups_does_not_import_dask():
             "assert not [m for m in sys.modules if m == 'dask' or m.startswith('dask.')], "
             "sorted(m for m in sys.modules if 'dask' in m)")
     subprocess.run([sys.executable, "-c", code], check=True, env=dict(os.environ))
+
+
+# ------------------------------------------------------------------ staged one-key writes
+def ticks(start, n, seed=3):
+    """n sorted ticks from `start` (a few equal timestamps in a row), three dtypes."""
+    rng = np.random.default_rng(seed)
+    ts = pd.Timestamp("2025-01-01", tz="UTC") + pd.to_timedelta(
+        start + np.sort(rng.integers(0, 4 * n, n)), unit="s")
+    return pd.DataFrame({"ts": ts, "px": rng.normal(size=n),
+                         "side": rng.choice(["b", "s"], n),
+                         "qty": rng.integers(1, 100, n).astype("int32")})
+
+
+def staging_entries(path):
+    d = path / "_staging"
+    return sorted(os.listdir(d)) if d.exists() else []
+
+
+def test_write_dataset_equals_sequential_write(client, tmp_path):
+    first, rest = ticks(0, 3000, seed=1), ticks(20_000, 50_000, seed=2)
+    seq = OrderedParquetDataset(tmp_path / "seq", ordered_on="ts")
+    seq.write(df=first, row_group_target_size=4000)
+    seq.write(df=rest, row_group_target_size=4000)
+
+    SymYear = main_key_class()
+    store = Store(tmp_path / "store", SymYear)
+    key = SymYear("ABC", 2025)
+    store[key].write(ordered_on="ts", df=first, row_group_target_size=4000)
+    # Partitions cut inside runs of equal timestamps: boundaries shared between parts.
+    ddf = dd.from_pandas(rest, npartitions=7, sort=False)
+    n = od.write_dataset(ddf, store, key=key, key_value_metadata={"source": "dask"})
+    assert n == len(rest)
+    got = store[key].to_pandas()
+    pdt.assert_frame_equal(got, seq.to_pandas())
+    pdt.assert_frame_equal(got, pd.concat([first, rest], ignore_index=True))
+    assert store[key].key_value_metadata == {"source": "dask"}
+    # The remembered target (4000) applied in every partition: 7 parts of about 7,143
+    # rows give two row groups each.
+    assert len(store[key]) == 1 + 14
+    assert staging_entries(tmp_path / "store" / "ABC-2025") == []
+    assert len(rg_files(tmp_path / "store" / "ABC-2025")) == len(store[key])
+
+    # A new dataset (by path), from partitions of a pandas frame with an index.
+    new = tmp_path / "new"
+    ddf = dd.from_pandas(rest.set_index("qty"), npartitions=3, sort=False)
+    od.write_dataset(ddf, new, ordered_on="ts", row_group_target_size=20_000)
+    # (Dask turns the strings into its own string dtype: compared with its partitions.)
+    pdt.assert_frame_equal(OrderedParquetDataset(new).to_pandas(), ddf.compute())
+
+
+def test_write_dataset_refuses_parts_out_of_order_or_overlapping(client, tmp_path):
+    path = tmp_path / "ds"
+    ds = OrderedParquetDataset(path, ordered_on="ts")
+    ds.write(df=ticks(0, 1000))
+    before = ds.to_pandas()
+    a, b = ticks(10_000, 2000, seed=4), ticks(20_000, 2000, seed=5)
+    cases = {
+        "out of order": pd.concat([b, a], ignore_index=True),
+        "overlap": pd.concat([a, ticks(10_500, 2000, seed=6)], ignore_index=True),
+        "only appends": pd.concat([ticks(100, 2000, seed=7), b], ignore_index=True),
+    }
+    for what, frame in cases.items():
+        ddf = dd.from_pandas(frame, npartitions=2, sort=False)
+        with pytest.raises(ValueError, match=what):
+            od.write_dataset(ddf, path)
+        pdt.assert_frame_equal(OrderedParquetDataset(path).to_pandas(), before)
+        assert staging_entries(path) == []
+        assert len(rg_files(path)) == len(OrderedParquetDataset(path))
+
+
+def produce_or_die(frame, marker, staging, n_staged):
+    """A partition that kills its worker (SIGKILL) once `n_staged` parts are staged by
+    the other worker, the first time (the marker file exists); later attempts fail."""
+    import signal
+    import time
+    if not os.path.exists(marker):
+        raise RuntimeError("partition failed again after its worker was killed")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        staged = [d for d in (os.listdir(staging) if os.path.isdir(staging) else [])
+                  if os.path.exists(os.path.join(staging, d, "_part_opdmd"))]
+        if len(staged) >= n_staged:
+            break
+        time.sleep(0.05)
+    with open(marker + ".staged", "w") as f:
+        f.write("\n".join(staged))
+    os.remove(marker)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_write_dataset_worker_killed_before_commit(client, tmp_path):
+    path = tmp_path / "ds"
+    ds = OrderedParquetDataset(path, ordered_on="ts")
+    ds.write(df=ticks(0, 1000))
+    before = ds.to_pandas()
+    frames = [ticks(10_000 * (i + 1), 1500, seed=10 + i) for i in range(6)]
+    marker = str(tmp_path / "kill-marker")
+    open(marker, "w").close()
+    parts = [dask.delayed(f) for f in frames[:5]]
+    parts.append(dask.delayed(produce_or_die)(frames[5], marker, str(path / "_staging"), 3))
+    ddf = dd.from_delayed(parts, meta=frames[0].iloc[:0])
+    # The write fails: the partition's worker died, its retry fails (or the retries are
+    # exhausted, KilledWorker).
+    with pytest.raises((RuntimeError, distributed.scheduler.KilledWorker)):
+        od.write_dataset(ddf, path)
+    assert not os.path.exists(marker)  # the worker was killed
+    staged = open(marker + ".staged").read().split()
+    assert len(staged) >= 3  # staged files existed when the worker died ...
+    assert staging_entries(path) == []  # ... and were swept
+    after = OrderedParquetDataset(path)
+    pdt.assert_frame_equal(after.to_pandas(), before)  # nothing committed
+    assert len(rg_files(path)) == len(after)
+    client.wait_for_workers(2, timeout=60)
