@@ -87,7 +87,10 @@ struct FileReader::Impl {
         if (rg.num_rows == 0) continue;
         OUPS_RETURN_NOT_OK(chunk.Resize(len));
         Status st = file->ReadAt(start, len, chunk.mutable_data());
-        if (!st.ok()) return st.WithContext(ctx());
+        // The file's own error names its path already.
+        if (!st.ok()) {
+          return st.WithContext("row group " + std::to_string(r) + ", column '" + desc.name + "'");
+        }
         st = acc.DecodeChunk(chunk.data(), len, rg.num_rows, cm.compression);
         if (!st.ok()) return st.WithContext(ctx());
       }

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "oups/io/file_system_wrapper.h"
 #include "oups/io/memory_file_system.h"
 #include "oups/parquet/file_reader.h"
 #include "oups/parquet/file_writer.h"
@@ -91,6 +92,43 @@ void ClaimRows(Parts* p, int64_t rows) {
 
 const Schema kOptionalInt64({Field{"v", DataType::Int64(), true}});
 const Schema kBool({Field{"b", DataType::Bool(), false}});
+
+// A file whose reads past its first 4 bytes fail (a disk error inside the
+// data pages, after the footer was read).
+class FailingPagesFile final : public RandomAccessFileWrapper {
+ public:
+  FailingPagesFile(std::unique_ptr<RandomAccessFile> base, int64_t footer_start)
+      : RandomAccessFileWrapper(std::move(base)), footer_start_(footer_start) {}
+  using RandomAccessFileWrapper::ReadAt;
+  Status ReadAt(int64_t offset, int64_t n, uint8_t* out) override {
+    if (offset >= 4 && offset < footer_start_) {
+      return Status::IOError("read " + path() + ": Input/output error");
+    }
+    return RandomAccessFileWrapper::ReadAt(offset, n, out);
+  }
+
+ private:
+  int64_t footer_start_;
+};
+
+TEST(FileReaderErrors, ReadErrorNamesTheFileOnceWithRowGroupAndColumn) {
+  auto fs = NewMemoryFileSystem();
+  const Parts parts = MakeParts(kOptionalInt64, 100);
+  ASSERT_TRUE(fs->CreateDirs("/d").ok());
+  ASSERT_TRUE(fs->WriteFile("/d/f.parquet", Assemble(parts)).ok());
+  auto file = fs->OpenForRead("/d/f.parquet");
+  ASSERT_TRUE(file.ok());
+  auto reader = FileReader::Open(std::make_unique<FailingPagesFile>(
+      std::move(file).ValueOrDie(), static_cast<int64_t>(parts.data.size())));
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  auto t = (*reader)->Read();
+  ASSERT_TRUE(t.status().IsIOError()) << t.status().ToString();
+  const std::string msg = t.status().message();
+  EXPECT_NE(msg.find("row group 0, column 'v'"), std::string::npos) << msg;
+  const size_t first = msg.find("/d/f.parquet");
+  ASSERT_NE(first, std::string::npos) << msg;
+  EXPECT_EQ(msg.find("/d/f.parquet", first + 1), std::string::npos) << "path twice: " << msg;
+}
 
 TEST(FileReaderCounts, RowCountBeyondThePagesIsRefusedBeforeAllocating) {
   for (const Schema& schema : {kOptionalInt64, kBool}) {
