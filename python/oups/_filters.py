@@ -50,8 +50,18 @@ def _null(value) -> bool:
     return isinstance(value, (np.datetime64, np.timedelta64)) and np.isnat(value)
 
 
-def _spec(value, kind: str, unit: str, tz: str, describe):
-    """Core scalar spec of one filter value for a column of type (kind, unit, tz)."""
+def _timedelta_count(value, dtype: str):
+    """A timedelta-like value as a count of the unit of a ``timedelta64[unit]`` column (stored
+    as int64): an int when exact, else a float between the neighbouring counts."""
+    td = pd.Timedelta(value)
+    per = _pandas._NS[dtype[len("timedelta64["):-1]]
+    ns = int(td.as_unit("ns").value)
+    return ("int", ns // per) if ns % per == 0 else ("float", ns / per)
+
+
+def _spec(value, kind: str, unit: str, tz: str, describe, dtype: str = ""):
+    """Core scalar spec of one filter value for a column of type (kind, unit, tz) (and pandas
+    dtype `dtype` when known)."""
     def incomparable(reason=""):
         return TypeError(f"filter {describe()}: value {value!r} ({type(value).__name__}) cannot "
                          f"be compared with column of type {kind}"
@@ -61,6 +71,13 @@ def _spec(value, kind: str, unit: str, tz: str, describe):
         return None
     if isinstance(value, np.generic) and not isinstance(value, (np.datetime64, np.timedelta64)):
         value = value.item()
+    if dtype.startswith("timedelta64[") and kind == "int64":
+        if isinstance(value, (pd.Timedelta, datetime.timedelta, np.timedelta64, str)):
+            try:
+                return _timedelta_count(value, dtype)
+            except (TypeError, ValueError, KeyError) as e:
+                raise incomparable(f" ({e})") from None
+        raise incomparable(f" (a {dtype} column compares with timedeltas)")
     if kind.startswith(("int", "uint", "float")):
         if isinstance(value, bool):
             raise incomparable()
@@ -126,17 +143,20 @@ def _spec(value, kind: str, unit: str, tz: str, describe):
     raise incomparable(" (filters on this type are not supported)")
 
 
-def to_core(filters, schema, label_name) -> list | None:
+def to_core(filters, schema, label_name, details=None) -> list | None:
     """The core form of a filters argument: [[(stored name, op, [spec or None, ...])]].
 
     `schema` is the snapshot's core schema listing [(name, (kind, unit, tz))], `label_name`
-    maps a user label to its stored name. KeyError for an unknown column, ValueError for a
+    maps a user label to its stored name, `details` are the stored pandas details (dtypes). KeyError for an unknown column, ValueError for a
     malformed filter or operator, TypeError for a value the column cannot be compared with.
     """
     dnf = normalize(filters)
     if dnf is None:
         return None
     types = dict(schema or [])
+    dtypes = {name: str(info.get("dtype", "")) for name, info in
+              ((details or {}).get("pandas", {}).get("columns", {}) or {}).items()
+              if isinstance(info, dict)}
     out = []
     for conj in dnf:
         terms = []
@@ -156,12 +176,12 @@ def to_core(filters, schema, label_name) -> list | None:
                 if isinstance(val, (str, bytes)) or not hasattr(val, "__iter__"):
                     raise TypeError(f"filter {describe()}: '{op}' takes a collection of values "
                                     f"(list, tuple, set, array), not {type(val).__name__}.")
-                values = [_spec(v, kind, unit, tz, describe) for v in val]
+                values = [_spec(v, kind, unit, tz, describe, dtypes.get(name, "")) for v in val]
             else:
                 if isinstance(val, (list, tuple, set, np.ndarray, pd.Series)):
                     raise TypeError(f"filter {describe()}: '{op}' takes one value, not a "
                                     f"{type(val).__name__} (use 'in').")
-                values = [_spec(val, kind, unit, tz, describe)]
+                values = [_spec(val, kind, unit, tz, describe, dtypes.get(name, ""))]
             terms.append((name, op, values))
         out.append(terms)
     return out

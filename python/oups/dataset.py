@@ -821,7 +821,8 @@ class OrderedParquetDataset:
         # The stored index levels are read with any column selection, as pyarrow does.
         cols = _pandas.with_index_columns(_columns_arg(columns), _details(snapshot))
         lo, hi = _bounds(snapshot, start, end_excl)
-        core_filters = _filters.to_core(filters, snapshot.schema, _label_name)
+        core_filters = _filters.to_core(filters, snapshot.schema, _label_name,
+                                        _details(snapshot))
         if positions is None:
             table = snapshot.read(cols, lo, hi, READ_THREADS, core_filters)
         else:
@@ -835,7 +836,8 @@ class OrderedParquetDataset:
     def _arrow_args(self, snapshot, columns, start, end_excl, filters):
         cols = _pandas.with_index_columns(_columns_arg(columns), _details(snapshot))
         lo, hi = _bounds(snapshot, start, end_excl)
-        core_filters = _filters.to_core(filters, snapshot.schema, _label_name)
+        core_filters = _filters.to_core(filters, snapshot.schema, _label_name,
+                                        _details(snapshot))
         return snapshot, self._arrow_positions(), cols, lo, hi, core_filters
 
     def to_arrow(self, columns=None, start=None, end_excl=None, filters=None):
