@@ -19,6 +19,7 @@ text buffers) and records the pandas details the same frame would have had after
 
 from __future__ import annotations
 
+import ast
 import json
 
 import pandas as pd
@@ -182,7 +183,14 @@ def table_from_arrow(obj, stored_schema=None):
     from the schema's ``pandas`` metadata included)."""
     import pyarrow as pa
     capsule = obj.__arrow_c_stream__()
-    table, fields, metadata = _oups.table_from_arrow_stream(capsule)
+    originals = {}  # stored name -> Arrow name
+
+    def rename(names, metadata):
+        stored = _stored_names(names, metadata)
+        originals.update(zip(stored, names))
+        return stored
+
+    table, fields, metadata = _oups.table_from_arrow_stream(capsule, rename)
     names = [f[0] for f in fields]
     seen, dups = set(), []
     for n in names:
@@ -191,7 +199,8 @@ def table_from_arrow(obj, stored_schema=None):
         seen.add(n)
     if dups:
         raise ValueError(f"duplicate column labels: {dups!r}.")
-    arrow_fields = [pa.field(name, _arrow_type_of(pa, fmt, core_type, dictionary))
+    arrow_fields = [pa.field(originals.get(name, name),
+                             _arrow_type_of(pa, fmt, core_type, dictionary))
                     for name, fmt, core_type, dictionary, _ in fields]
     pandas_md = metadata.get(b"pandas")
     details = None
@@ -221,6 +230,32 @@ def table_from_arrow(obj, stored_schema=None):
             columns[name] = fixed
     core_types = [(name, core_type) for name, _, core_type, _, _ in fields]
     return table, details, core_types
+
+
+def _stored_names(names, metadata) -> list:
+    """The stored names of Arrow columns: those of a frame with a column MultiIndex (its
+    ``pandas`` metadata has several column levels) are the str of each label tuple, which
+    oups stores as a JSON array (docs/behaviour.md#column-multiindex); others unchanged."""
+    text = metadata.get(b"pandas")
+    try:
+        pmd = json.loads(text) if text is not None else {}
+    except ValueError:
+        return list(names)
+    if len(pmd.get("column_indexes") or []) < 2:
+        return list(names)
+    labels = {c.get("field_name"): c.get("name") for c in pmd.get("columns") or []}
+    out = []
+    for name in names:
+        label = labels.get(name, name)
+        try:
+            items = ast.literal_eval(label) if isinstance(label, str) else None
+        except (ValueError, SyntaxError):
+            items = None
+        if isinstance(items, tuple) and all(isinstance(x, str) for x in items):
+            out.append(_pandas.tuple_name(items))
+        else:
+            out.append(name)
+    return out
 
 
 def _empty_frame_details(pa, arrow_fields, metadata, names):

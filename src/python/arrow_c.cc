@@ -658,7 +658,7 @@ std::string StreamError(ArrowArrayStream* s, int rc, const char* what) {
 // The rows of a stream as one Table (batches are concatenated, a copy, when
 // there are several), the fields as the producer described them and the
 // schema's key-value metadata.
-py::tuple TableFromArrowStream(const py::object& capsule) {
+py::tuple TableFromArrowStream(const py::object& capsule, const py::object& rename) {
   auto* src = static_cast<ArrowArrayStream*>(
       PyCapsule_GetPointer(capsule.ptr(), "arrow_array_stream"));
   if (src == nullptr) throw py::error_already_set();
@@ -685,22 +685,37 @@ py::tuple TableFromArrowStream(const py::object& capsule) {
 
   std::vector<FieldImport> fields;
   std::vector<Table> tables;
+  // The schema, with the GIL (a Python producer takes it again: that is allowed).
+  const int schema_rc = stream.get_schema(&stream, &schema);
+  if (schema_rc != 0) {
+    throw StatusError(Status::InvalidArgument(StreamError(&stream, schema_rc, "get_schema")));
+  }
+  const std::string struct_format = schema.format != nullptr ? schema.format : "";
+  if (struct_format != "+s") {
+    throw StatusError(Status::TypeError("Arrow stream of " + DescribeFormat(struct_format) +
+                                        ", expected a stream of record batches (struct)"));
+  }
+  for (int64_t i = 0; i < schema.n_children; ++i) {
+    FieldImport f;
+    ThrowIfError(ParseField(*schema.children[i], &f));
+    fields.push_back(std::move(f));
+  }
+  py::dict metadata = DecodeMetadata(schema.metadata);
+  if (!rename.is_none()) {
+    // rename([names], metadata) -> [names]: the column names the Table gets.
+    py::list names;
+    for (const FieldImport& f : fields) names.append(f.name);
+    py::list renamed = rename(names, metadata);
+    if (renamed.size() != fields.size()) {
+      throw StatusError(Status::Internal("rename gave another number of names"));
+    }
+    for (size_t i = 0; i < fields.size(); ++i) fields[i].name = renamed[i].cast<std::string>();
+  }
   Status st;
   {
     py::gil_scoped_release nogil;  // a Python producer takes the GIL itself
     st = [&]() -> Status {
-      int rc = stream.get_schema(&stream, &schema);
-      if (rc != 0) return Status::InvalidArgument(StreamError(&stream, rc, "get_schema"));
-      const std::string fmt = schema.format != nullptr ? schema.format : "";
-      if (fmt != "+s") {
-        return Status::TypeError("Arrow stream of " + DescribeFormat(fmt) +
-                                 ", expected a stream of record batches (struct)");
-      }
-      for (int64_t i = 0; i < schema.n_children; ++i) {
-        FieldImport f;
-        OUPS_RETURN_NOT_OK(ParseField(*schema.children[i], &f));
-        fields.push_back(std::move(f));
-      }
+      int rc = 0;
       for (;;) {
         ArrowArray batch;
         batch.release = nullptr;
@@ -780,7 +795,7 @@ py::tuple TableFromArrowStream(const py::object& capsule) {
     infos.append(py::make_tuple(f.name, f.format, TypeToPy(all.column(static_cast<int>(i)).type()),
                                 dictionary, f.ordered));
   }
-  return py::make_tuple(all, infos, DecodeMetadata(schema.metadata));
+  return py::make_tuple(all, infos, metadata);
 }
 
 }  // namespace
@@ -799,8 +814,10 @@ void RegisterArrow(py::module_& m) {
         "An arrow_array_stream PyCapsule with the columns of Table `schema_of`, whose "
         "batches are the Tables next() returns until it returns None.");
   m.def("table_from_arrow_stream", &TableFromArrowStream, py::arg("capsule"),
+        py::arg("rename") = py::none(),
         "(Table, [(name, Arrow format, (kind, unit, tz), dictionary values Table or None, "
-        "ordered)], metadata) of an arrow_array_stream PyCapsule, which it consumes.");
+        "ordered)], metadata) of an arrow_array_stream PyCapsule, which it consumes; "
+        "rename(names, metadata), if given, returns the column names to use.");
   m.def(
       "arrow_buffer_addresses",
       [](const Table& t) {

@@ -425,3 +425,19 @@ def test_stream_read_error_names_the_file(tmp_path):
     assert reader.read_next_batch().num_rows == 3
     with pytest.raises(OSError, match=files[-1].name):
         reader.read_next_batch()
+
+
+def test_column_multiindex(tmp_path):
+    """A frame with a column MultiIndex: exported with its level names in the pandas
+    metadata, and imported from pa.Table.from_pandas under the same stored names as the
+    frame itself (so the same ordered_on tuple works)."""
+    df = pd.DataFrame({("ts", ""): pd.date_range("2024-01-01", periods=4, freq="h"),
+                       ("px", "bid"): [1.0, 2.0, 3.0, 4.0], ("px", "ask"): [2.0, 3.0, 4.0, 5.0]})
+    df.columns.names = ["field", "side"]
+    write(tmp_path / "pd", ordered_on=("ts", ""), df=df)
+    ds = OrderedParquetDataset(tmp_path / "pd")
+    pdt.assert_frame_equal(ds.to_arrow().to_pandas(), ds.to_pandas())
+    write(tmp_path / "pa", ordered_on=("ts", ""), df=pa.Table.from_pandas(df))
+    pdt.assert_frame_equal(OrderedParquetDataset(tmp_path / "pa").to_pandas(), ds.to_pandas())
+    write(tmp_path / "pd", ordered_on=("ts", ""), df=ds.to_arrow())  # appended again
+    assert OrderedParquetDataset(tmp_path / "pd").num_rows == 8
