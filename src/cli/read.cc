@@ -7,6 +7,7 @@
 #include "cli/sinks.h"
 #include "cli/util.h"
 #include "cli/values.h"
+#include "cli/where.h"
 #include "oups/dataset/ordered_dataset.h"
 #include "oups/table/kernels.h"
 
@@ -17,8 +18,9 @@ std::string ReadUsage(const std::string& command) {
   const bool cat = command == "cat";
   std::string u =
       "usage: oups " + command +
-      " DATASET [--start X] [--end-excl Y] [--columns a,b] [-n N]\n"
-      "       [--format table|csv|jsonl|parquet] [--json] [--output FILE]\n\n";
+      " DATASET [--start X] [--end-excl Y] [--where 'COL OP VALUE']...\n"
+      "       [--columns a,b] [-n N] [--format table|csv|jsonl|parquet] [--json]\n"
+      "       [--output FILE]\n\n";
   if (command == "cat") {
     u += "Prints the dataset's rows in order (all, or -n N first ones).\n";
   } else if (command == "head") {
@@ -32,6 +34,14 @@ std::string ReadUsage(const std::string& command) {
            "  --end-excl Y     only rows whose ordered value is < Y\n"
            "                   (X, Y in the ordered column's type: integer, number,\n"
            "                   'YYYY-MM-DD[ HH:MM:SS[.f]][Z|+HH:MM]', text)\n"
+           "  --where 'COL OP VALUE'\n"
+           "                   only rows where the condition holds; repeat for AND.\n"
+           "                   OP: == (or =), !=, <, <=, >, >=, or 'in'/'not in' with a\n"
+           "                   list: --where 'sym in [AAA, BBB]'. Quote a value with\n"
+           "                   '...' to keep spaces or commas; unquoted null is null\n"
+           "                   (never matched by a comparison; 'in [null]' matches it).\n"
+           "                   Any column; row groups whose statistics exclude every\n"
+           "                   match are skipped.\n"
            "  --columns a,b    these columns, in this order (default: all)\n"
            "  -n N             at most N rows\n"
            "  --format F       table (aligned text), csv, jsonl (one JSON object per\n"
@@ -42,8 +52,8 @@ std::string ReadUsage(const std::string& command) {
        "  --json           the same as --format jsonl\n"
        "  --output FILE    with --format parquet: write FILE (default: stdout)\n"
        "\n"
-       "exit status: 0 ok, 1 missing dataset, unknown column or bad bound, 2 usage\n"
-       "error\n";
+       "exit status: 0 ok, 1 missing dataset, unknown column, bad bound or bad\n"
+       "--where, 2 usage error\n";
   return u;
 }
 
@@ -92,6 +102,18 @@ Status ReadRows(const std::string& command, const std::string& path,
     out_fields.push_back(schema.field(schema.IndexOf(c)));
   const Schema out_schema(out_fields);
 
+  // --where terms, ANDed (one conjunction), checked against the schema.
+  Filter filter;
+  if (args.Has("--where")) {
+    FilterConjunction conj;
+    for (const std::string& w : args.GetAll("--where")) {
+      OUPS_ASSIGN_OR_RETURN(FilterTerm term, ParseWhere(w, schema));
+      conj.push_back(std::move(term));
+    }
+    filter.push_back(std::move(conj));
+    OUPS_RETURN_NOT_OK(ValidateFilter(filter, schema));
+  }
+
   int64_t limit = -1;
   if (auto n = args.Get("-n")) limit = *ParseInt64(*n);
   if (limit < 0 && command != "cat") limit = 10;
@@ -131,6 +153,16 @@ Status ReadRows(const std::string& command, const std::string& path,
 
   // One rg's rows in range, with the printed columns only.
   auto load = [&](int64_t i) -> Result<Table> {
+    if (!filter.empty()) {
+      // The core's filtered read of this rg (statistics pruning, selection).
+      ReadOptions ro;
+      ro.columns = columns;
+      ro.start = range.start;
+      ro.end_excl = range.end_excl;
+      ro.filter = filter;
+      ro.row_groups = std::vector<int64_t>{i};
+      return snap.Read(ro);
+    }
     OUPS_ASSIGN_OR_RETURN(Table t, snap.ReadRowGroup(i, read_columns));
     if (range.start || range.end_excl) {
       OUPS_ASSIGN_OR_RETURN(Column ord, t.GetColumn(*ordered_on));
@@ -180,6 +212,7 @@ int RunRead(const std::string& command, const std::vector<std::string>& args, En
   auto parsed = ParseOrExit(env, command, args,
                             {{"--start", "", true},
                              {"--end-excl", "", true},
+                             {"--where", "", true, true},
                              {"--columns", "", true},
                              {"-n", "--lines", true},
                              {"--format", "", true},

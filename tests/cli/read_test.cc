@@ -176,5 +176,52 @@ TEST_F(ReadTest, UsageAndMissingDataset) {
   }
 }
 
+TEST_F(ReadTest, WhereFiltersRowsOnAnyColumn) {
+  // ts 0..24, x = 10 * ts, s = "s<ts>", in 7 rgs of 4 rows.
+  CliResult x = RunCli(fs_, {"cat", "/ds", "--where", "x >= 200"});
+  ASSERT_EQ(x.code, 0) << x.err;
+  EXPECT_EQ(TsOf(x.out), Range(20, 25));
+  // Repeated --where: AND; with a range and a projection of other columns.
+  CliResult both = RunCli(fs_, {"cat", "/ds", "--where", "x != 70", "--where=s < s9",
+                                "--start", "5", "--columns", "ts"});
+  ASSERT_EQ(both.code, 0) << both.err;
+  // s < "s9" byte-wise: s5, s6, s8 and s10..s24 from ts >= 5, minus ts 7.
+  std::vector<int64_t> want = {5, 6, 8};
+  for (int64_t t = 10; t < 25; ++t) want.push_back(t);
+  EXPECT_EQ(TsOf(both.out), want);
+  EXPECT_EQ(Lines(both.out)[0], "{\"ts\":5}");
+  CliResult in = RunCli(fs_, {"cat", "/ds", "--where", "s in ['s3', s17, \"s,x\"]"});
+  ASSERT_EQ(in.code, 0) << in.err;
+  EXPECT_EQ(TsOf(in.out), (std::vector<int64_t>{3, 17}));
+  CliResult not_in = RunCli(fs_, {"cat", "/ds", "--where", "ts not in (0, 1, 2)", "-n", "2"});
+  EXPECT_EQ(TsOf(not_in.out), (std::vector<int64_t>{3, 4}));
+  CliResult frac = RunCli(fs_, {"cat", "/ds", "--where", "x<15.5"});
+  EXPECT_EQ(TsOf(frac.out), (std::vector<int64_t>{0, 1}));
+  CliResult tail = RunCli(fs_, {"tail", "/ds", "-n", "2", "--json", "--where", "x = 30"});
+  EXPECT_EQ(TsOf(tail.out), (std::vector<int64_t>{3}));
+  CliResult none = RunCli(fs_, {"head", "/ds", "--json", "--where", "ts == null"});
+  EXPECT_EQ(none.code, 0);
+  EXPECT_EQ(none.out, "");
+}
+
+TEST_F(ReadTest, BadWhereNamesTheExpression) {
+  CliResult col = RunCli(fs_, {"cat", "/ds", "--where", "y == 1"});
+  EXPECT_EQ(col.code, 1);
+  EXPECT_EQ(col.err, "oups cat: Not found: --where 'y == 1': the dataset has no column 'y'\n");
+  CliResult val = RunCli(fs_, {"cat", "/ds", "--where", "x == ten"});
+  EXPECT_EQ(val.code, 1);
+  EXPECT_NE(val.err.find("--where 'x == ten': value 'ten' for column 'x' of type int64"),
+            std::string::npos)
+      << val.err;
+  CliResult op = RunCli(fs_, {"cat", "/ds", "--where", "x ~ 1"});
+  EXPECT_EQ(op.code, 1);
+  EXPECT_NE(op.err.find("missing operator"), std::string::npos) << op.err;
+  CliResult list = RunCli(fs_, {"cat", "/ds", "--where", "x in 1, 2"});
+  EXPECT_EQ(list.code, 1);
+  EXPECT_NE(list.err.find("takes a list in brackets"), std::string::npos) << list.err;
+  CliResult help = RunCli(fs_, {"cat", "--help"});
+  EXPECT_NE(help.out.find("--where 'COL OP VALUE'"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace oups::cli_test
