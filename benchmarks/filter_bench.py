@@ -15,7 +15,8 @@ Filters: about 1 % of the rows each, on a non-ordered integer column (qty <= 10,
 group can be skipped), on a string column (symbol == 'SYM42'), and on the ordered column
 (a ts range inside one row group: the others are skipped from the metadata).
 
-Best wall and CPU time of REPEAT rounds and the speed-ups (baseline time / oups time), printed as one JSON object.
+Best wall and CPU time of REPEAT rounds and the speed-ups (baseline time / oups time),
+printed as one JSON object.
 
     PYTHONPATH=<build>/python .venv/bin/python benchmarks/filter_bench.py DIR [ROWS] [--repeat R]
 """

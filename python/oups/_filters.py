@@ -147,8 +147,9 @@ def to_core(filters, schema, label_name, details=None) -> list | None:
     """The core form of a filters argument: [[(stored name, op, [spec or None, ...])]].
 
     `schema` is the snapshot's core schema listing [(name, (kind, unit, tz))], `label_name`
-    maps a user label to its stored name, `details` are the stored pandas details (dtypes). KeyError for an unknown column, ValueError for a
-    malformed filter or operator, TypeError for a value the column cannot be compared with.
+    maps a user label to its stored name, `details` are the stored pandas details (dtypes).
+    KeyError for an unknown column, ValueError for a malformed filter or operator, TypeError
+    for a value the column cannot be compared with.
     """
     dnf = normalize(filters)
     if dnf is None:

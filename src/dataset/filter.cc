@@ -57,7 +57,8 @@ bool AllEqual(const ColumnBounds& b, const Scalar& v) {
 
 bool TermMayMatch(const FilterTerm& t, const ColumnBounds& b) {
   if (b.num_rows == 0) return false;
-  const bool floating = (b.min && b.min->type.is_floating()) || (b.max && b.max->type.is_floating());
+  const bool floating =
+      (b.min && b.min->type.is_floating()) || (b.max && b.max->type.is_floating());
   const bool all_null = b.null_count && *b.null_count >= b.num_rows;
   const bool no_null = b.null_count && *b.null_count == 0;
   bool list_null = false;
@@ -338,7 +339,8 @@ Result<Table> ReadRowGroupFiltered(FileSystem& fs, const DatasetMetadata& md, in
     fields.push_back(schema.field(schema.IndexOf(c)));
     columns.push_back(std::move(col));
   }
-  OUPS_ASSIGN_OR_RETURN(Table projected, Table::Make(Schema(std::move(fields)), std::move(columns)));
+  OUPS_ASSIGN_OR_RETURN(Table projected,
+                        Table::Make(Schema(std::move(fields)), std::move(columns)));
   if (static_cast<int64_t>(rows.size()) == projected.num_rows()) return projected;
   return Take(projected, rows.data(), static_cast<int64_t>(rows.size()));
 }

@@ -69,7 +69,9 @@ TEST(Predicate, RandomColumnsOfEveryTypeMatchTheReference) {
         // IsIn of a few values equals the OR of their equalities, plus null
         // and NaN rows when listed.
         std::vector<Scalar> values;
-        for (int v = 0; v < 12; ++v) values.push_back(GetScalar(c, static_cast<int64_t>(rng() % 200)));
+        for (int v = 0; v < 12; ++v) {
+          values.push_back(GetScalar(c, static_cast<int64_t>(rng() % 200)));
+        }
         for (size_t n : {size_t{3}, values.size()}) {  // the short and the hash paths
           std::vector<Scalar> list(values.begin(), values.begin() + static_cast<long>(n));
           auto in = IsIn(c, list);
@@ -119,7 +121,8 @@ TEST(Predicate, IntegersCompareExactlyWithFloatsAndOtherWidths) {
   EXPECT_EQ(Mask(u, CompareOp::kGt, Scalar::Int(-1)), (M{1, 1}));
   EXPECT_EQ(Mask(u, CompareOp::kEq, Scalar::UInt(std::numeric_limits<uint64_t>::max())),
             (M{0, 1}));
-  const Column i8 = ColumnFromVector(DataType::Int8(), std::vector<int64_t>{-128, 127}).ValueOrDie();
+  const Column i8 =
+      ColumnFromVector(DataType::Int8(), std::vector<int64_t>{-128, 127}).ValueOrDie();
   EXPECT_EQ(Mask(i8, CompareOp::kLt, Scalar::Int(1000)), (M{1, 1}));
   EXPECT_EQ(Mask(i8, CompareOp::kGt, Scalar::Int(-1000)), (M{1, 1}));
   // A float column against an integer.
@@ -150,8 +153,10 @@ TEST(Predicate, TimestampsAndDurationsCompareAcrossUnits) {
 }
 
 TEST(Predicate, NullsNaNAndStrings) {
-  const Column s = ColumnFromVector(DataType::String(), std::vector<std::string>{"a", "", "b", "ab"},
-                                    {true, false, true, true}).ValueOrDie();
+  const Column s = ColumnFromVector(DataType::String(),
+                                    std::vector<std::string>{"a", "", "b", "ab"},
+                                    {true, false, true, true})
+                       .ValueOrDie();
   EXPECT_EQ(Mask(s, CompareOp::kNe, Scalar::String("a")), (M{0, 0, 1, 1}));
   EXPECT_EQ(Mask(s, CompareOp::kGt, Scalar::String("a")), (M{0, 0, 1, 1}));
   EXPECT_EQ(Mask(s, CompareOp::kEq, Scalar::Null(DataType::String())), (M{0, 0, 0, 0}));
