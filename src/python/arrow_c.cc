@@ -84,7 +84,7 @@ bool UnitFromChar(char c, TimeUnit* u) {
 std::string DescribeFormat(const std::string& f) {
   static const std::map<std::string, std::string> kNames = {
       {"n", "null"},          {"e", "float16"},        {"tdm", "date64"},
-      {"vu", "string_view"},  {"vz", "binary_view"},   {"+l", "list"},
+      {"+l", "list"},
       {"+L", "large_list"},   {"+s", "struct"},        {"+m", "map"},
       {"tiM", "interval"},    {"tiD", "interval"},     {"tin", "interval"}};
   auto it = kNames.find(f);
@@ -97,10 +97,20 @@ std::string DescribeFormat(const std::string& f) {
   return "format '" + f + "'";
 }
 
+// How an Arrow text/binary column lays out its values.
+enum class TextLayout : uint8_t { kOffsets64, kOffsets32, kViews };
+
 // The core type of an Arrow format; *offsets32 tells 32-bit text offsets.
 Status ParseFormat(const std::string& column, const std::string& f, DataType* out,
-                   bool* offsets32) {
+                   bool* offsets32, bool* views = nullptr) {
   *offsets32 = false;
+  if (views != nullptr) *views = false;
+  if (views != nullptr && (f == "vu" || f == "vz")) {
+    // string_view / binary_view: copied into our offsets + bytes layout.
+    *out = f == "vu" ? DataType::String() : DataType::Binary();
+    *views = true;
+    return Status::OK();
+  }
   static const std::map<std::string, TypeId> kSimple = {
       {"b", TypeId::kBool},    {"c", TypeId::kInt8},    {"s", TypeId::kInt16},
       {"i", TypeId::kInt32},   {"l", TypeId::kInt64},   {"C", TypeId::kUInt8},
@@ -493,6 +503,7 @@ struct FieldImport {
   std::string format;
   DataType type;  // of the values (of the dictionary for a dictionary column)
   bool offsets32 = false;
+  bool views = false;  // string_view / binary_view
   bool dictionary = false;
   std::string index_format;  // the indices' format of a dictionary column
   bool ordered = false;      // a dictionary's ordered flag
@@ -512,7 +523,7 @@ Status ParseField(const ArrowSchema& s, FieldImport* f) {
                                DescribeFormat(f->format) + ", expected integers");
     }
     f->format = s.dictionary->format != nullptr ? s.dictionary->format : "";
-    OUPS_RETURN_NOT_OK(ParseFormat(f->name, f->format, &f->type, &f->offsets32));
+    OUPS_RETURN_NOT_OK(ParseFormat(f->name, f->format, &f->type, &f->offsets32, &f->views));
     if (!f->type.is_integer() && f->type.id != TypeId::kString) {
       return Status::TypeError("column '" + f->name + "': a dictionary of " +
                                f->type.ToString() + " values; oups takes dictionaries "
@@ -520,14 +531,77 @@ Status ParseField(const ArrowSchema& s, FieldImport* f) {
     }
     return Status::OK();
   }
-  return ParseFormat(f->name, f->format, &f->type, &f->offsets32);
+  return ParseFormat(f->name, f->format, &f->type, &f->offsets32, &f->views);
+}
+
+// A string_view/binary_view column copied into our layout: each 16-byte view is a
+// length, then the bytes themselves (length <= 12) or a 4-byte prefix, the index
+// of a data buffer and the offset in it.
+Result<Column> ImportViews(const std::string& name, const DataType& type, const ArrowArray& a,
+                           int64_t offset, int64_t length, const BatchOwner& owner) {
+  if (a.n_buffers < 3 || (length > 0 && (a.buffers == nullptr || a.buffers[1] == nullptr))) {
+    return Status::InvalidArgument("column '" + name + "': a view array of " +
+                                   std::to_string(a.n_buffers) + " buffers");
+  }
+  const int64_t n_data = a.n_buffers - 3;  // variadic data buffers (the last: their sizes)
+  const auto* sizes = static_cast<const int64_t*>(a.buffers[a.n_buffers - 1]);
+  const auto* views = static_cast<const uint8_t*>(a.buffers[1]);
+  std::shared_ptr<Buffer> validity;
+  if (a.null_count != 0 && a.buffers[0] != nullptr) {
+    validity = WrapOrEmpty(a.buffers[0], (offset + length + 7) / 8, owner);
+  }
+  auto valid = [&](int64_t i) {
+    return validity == nullptr || GetBit(validity->data(), offset + i);
+  };
+  OUPS_ASSIGN_OR_RETURN(auto offs, MutableBuffer::Make((length + 1) * 8));
+  int64_t* o = offs->mutable_data_as<int64_t>();
+  int64_t total = 0;
+  o[0] = 0;
+  for (int64_t i = 0; i < length; ++i) {
+    int32_t len = 0;
+    if (valid(i)) std::memcpy(&len, views + (offset + i) * 16, 4);
+    if (len < 0) return Status::InvalidArgument("column '" + name + "': negative view length");
+    total += len;
+    o[i + 1] = total;
+  }
+  OUPS_ASSIGN_OR_RETURN(auto bytes, MutableBuffer::Make(total));
+  uint8_t* out = bytes->mutable_data();
+  for (int64_t i = 0; i < length; ++i) {
+    const uint8_t* v = views + (offset + i) * 16;
+    const int64_t len = o[i + 1] - o[i];
+    if (len == 0) continue;
+    if (len <= 12) {
+      std::memcpy(out + o[i], v + 4, static_cast<size_t>(len));
+      continue;
+    }
+    int32_t index = 0, start = 0;
+    std::memcpy(&index, v + 8, 4);
+    std::memcpy(&start, v + 12, 4);
+    if (index < 0 || index >= n_data || start < 0 ||
+        (sizes != nullptr && start + len > sizes[index])) {
+      return Status::InvalidArgument("column '" + name + "': row " + std::to_string(i) +
+                                     " has a view outside its data buffers");
+    }
+    std::memcpy(out + o[i], static_cast<const uint8_t*>(a.buffers[2 + index]) + start,
+                static_cast<size_t>(len));
+  }
+  std::shared_ptr<Buffer> own_validity;
+  if (validity != nullptr) {  // from slot 0, like the copied values
+    OUPS_ASSIGN_OR_RETURN(auto bits, MutableBuffer::Make((length + 7) / 8, /*zero=*/true));
+    for (int64_t i = 0; i < length; ++i) {
+      if (valid(i)) SetBit(bits->mutable_data(), i);
+    }
+    own_validity = std::move(bits);
+  }
+  return Column(type, length, own_validity, bytes, offs, -1, 0);
 }
 
 // The column of `a` (described by `type`), rows [offset, offset + length) of its
 // buffers, wrapped without copying except 32-bit offsets, which are widened.
 Result<Column> ImportPlain(const std::string& name, const DataType& type, bool offsets32,
                            const ArrowArray& a, int64_t offset, int64_t length,
-                           const BatchOwner& owner) {
+                           const BatchOwner& owner, bool views = false) {
+  if (views) return ImportViews(name, type, a, offset, length, owner);
   const int64_t n_buffers = type.is_var_length() ? 3 : 2;
   if (a.n_buffers != n_buffers || (length > 0 && a.buffers == nullptr)) {
     return Status::InvalidArgument("column '" + name + "': an Arrow array of " +
@@ -587,8 +661,8 @@ Result<Column> ImportDictionary(FieldImport& f, const ArrowArray& a, int64_t off
   OUPS_ASSIGN_OR_RETURN(Column indices,
                         ImportPlain(f.name, index_type, false, a, offset, length, owner));
   const ArrowArray& d = *a.dictionary;
-  OUPS_ASSIGN_OR_RETURN(Column dict,
-                        ImportPlain(f.name, f.type, f.offsets32, d, d.offset, d.length, owner));
+  OUPS_ASSIGN_OR_RETURN(Column dict, ImportPlain(f.name, f.type, f.offsets32, d, d.offset,
+                                                  d.length, owner, f.views));
   if (dict.has_nulls()) {
     return Status::TypeError("column '" + f.name + "': a dictionary holding nulls");
   }
@@ -638,8 +712,8 @@ Result<Column> ImportDictionary(FieldImport& f, const ArrowArray& a, int64_t off
 Result<Column> ImportColumn(FieldImport& f, const ArrowArray& a, int64_t offset,
                             int64_t length, const BatchOwner& owner) {
   if (f.dictionary) return ImportDictionary(f, a, offset, length, owner);
-  OUPS_ASSIGN_OR_RETURN(Column c,
-                        ImportPlain(f.name, f.type, f.offsets32, a, offset, length, owner));
+  OUPS_ASSIGN_OR_RETURN(Column c, ImportPlain(f.name, f.type, f.offsets32, a, offset, length,
+                                               owner, f.views));
   if (c.type().id == TypeId::kDuration) {
     // Durations are stored as int64 counts of their unit (the Python layer records
     // the unit, as for a pandas timedelta column): the same buffers, as int64.

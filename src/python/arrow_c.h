@@ -11,7 +11,8 @@
 // Import: an ArrowArrayStream (from any object's __arrow_c_stream__) becomes a
 // core Table; fixed-width, boolean and 64-bit-offset text buffers are wrapped
 // without copying (the imported batch is released when the last column using
-// it goes), 32-bit offsets are widened, dictionary columns are decoded and
+// it goes), 32-bit offsets are widened, string/binary views copied into our
+// layout, dictionary columns are decoded and
 // durations become int64 counts of their unit (as pandas timedeltas are stored).
 //
 // The struct layouts below are those of the Arrow C Data Interface

@@ -441,3 +441,36 @@ def test_column_multiindex(tmp_path):
     pdt.assert_frame_equal(OrderedParquetDataset(tmp_path / "pa").to_pandas(), ds.to_pandas())
     write(tmp_path / "pd", ordered_on=("ts", ""), df=ds.to_arrow())  # appended again
     assert OrderedParquetDataset(tmp_path / "pd").num_rows == 8
+
+
+def test_write_string_views(tmp_path):
+    """string_view / binary_view columns (what polars exports) are copied into oups' layout:
+    inline values (<= 12 bytes), values in data buffers, nulls, a slice."""
+    values = ["short", "a value longer than twelve bytes", None, "", "x" * 100, "twelve bytes"]
+    t = pa.table({"k": pa.array(np.arange(6)), "s": pa.array(values, pa.string_view()),
+                  "b": pa.array([None if v is None else v.encode() for v in values],
+                                pa.binary_view())})
+    for label, part in (("whole", t), ("slice", t.slice(1, 4))):
+        write(tmp_path / label, ordered_on="k", df=part)
+        got = OrderedParquetDataset(tmp_path / label).to_arrow()
+        assert got.column("s").to_pylist() == part.column("s").to_pylist(), label
+        assert got.column("b").to_pylist() == part.column("b").to_pylist(), label
+        assert got.schema.field("s").type == pa.large_string()
+
+
+def test_polars(tmp_path):
+    pl = pytest.importorskip("polars")
+    frame = pl.DataFrame({
+        "ts": pl.datetime_range(pl.datetime(2024, 1, 1), pl.datetime(2024, 1, 2), "6h",
+                                eager=True),
+        "v": [1, 2, None, 4, 5], "s": ["a", "a value longer than twelve", None, "d" * 40, "e"],
+        "cat": pl.Series(["u", "v", "u", "u", "v"], dtype=pl.Categorical)})
+    write(tmp_path / "ds", ordered_on="ts", df=frame, row_group_target_size=2)
+    ds = OrderedParquetDataset(tmp_path / "ds")
+    got = ds.to_pandas()
+    assert got["s"].tolist()[:2] == ["a", "a value longer than twelve"]
+    assert list(got["cat"].cat.categories) == ["u", "v"]
+    back = pl.DataFrame(ds)  # the stream, read by polars
+    assert back["v"].to_list() == [1, 2, None, 4, 5]
+    assert back["s"].to_list() == frame["s"].to_list()
+    assert back["cat"].cast(pl.String).to_list() == frame["cat"].cast(pl.String).to_list()
