@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "cli/args.h"
+#include "common/civil_time.h"
 #include "common/time_zone.h"
 
 namespace oups::cli {
@@ -61,22 +62,14 @@ bool Digits(std::string_view s, size_t* pos, size_t n, int64_t* out) {
   return true;
 }
 
-bool ValidDate(int64_t y, int64_t m, int64_t d) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m < 1 || m > 12 || d < 1) return false;
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  const int64_t max_day = kDays[m - 1] + (m == 2 && leap ? 1 : 0);
-  return d <= max_day;
-}
-
 bool ParseDatePart(std::string_view s, size_t* pos, int64_t* days) {
   int64_t y = 0, m = 0, d = 0;
   if (!Digits(s, pos, 4, &y) || *pos >= s.size() || s[(*pos)++] != '-' ||
       !Digits(s, pos, 2, &m) || *pos >= s.size() || s[(*pos)++] != '-' ||
-      !Digits(s, pos, 2, &d) || !ValidDate(y, m, d)) {
+      !Digits(s, pos, 2, &d) || !civil::IsValidDate(y, m, d)) {
     return false;
   }
-  *days = DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+  *days = civil::DaysFromCivil(y, m, d);
   return true;
 }
 
@@ -182,16 +175,6 @@ std::optional<uint64_t> ParseUInt64(std::string_view text) {
 
 bool IsFloat64Text(std::string_view text) {
   return DoubleValue(text, DataType::Float64()).ok();
-}
-
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  // Howard Hinnant's days_from_civil.
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 Result<DataType> ParseTypeSpec(std::string_view text) {

@@ -40,8 +40,6 @@ struct IsoDateTime {
 std::optional<IsoDateTime> ParseIsoDateTime(std::string_view text);
 // "YYYY-MM-DD" only -> days since 1970-01-01.
 std::optional<int32_t> ParseIsoDate(std::string_view text);
-// Days since 1970-01-01 of a proleptic Gregorian date.
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
 
 // Whether `text` is a decimal integer: optional sign, then ASCII digits only
 // (whatever its size).

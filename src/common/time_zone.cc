@@ -6,48 +6,21 @@
 #include <unordered_map>
 #include <utility>
 
+#include "common/civil_time.h"
+
 namespace oups {
 namespace {
 
-constexpr int64_t kSecondsPerDay = 86'400;
 // RFC 8536 section 3.2: utoff in [-89999, 93599]; also bounds footer offsets.
 constexpr int64_t kMaxOffset = 93'600;
 // Footer rules are evaluated for instants within about a billion years.
 constexpr int64_t kFooterLimit = int64_t{1} << 55;
 
-using Int128 = __int128;
-
-int64_t Saturate(Int128 v) {
-  if (v > Int128(INT64_MAX)) return INT64_MAX;
-  if (v < Int128(INT64_MIN)) return INT64_MIN;
-  return static_cast<int64_t>(v);
-}
-
-int64_t FloorDiv(int64_t a, int64_t b) {  // b > 0
-  int64_t q = a / b;
-  if ((a % b) < 0) --q;
-  return q;
-}
-
-// Howard Hinnant's days_from_civil / civil year from days.
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-int64_t YearOfDay(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  return yoe + era * 400 + (mp >= 10 ? 1 : 0);
-}
-bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+using civil::DaysFromCivil;
+using civil::FloorDiv;
+using civil::Int128;
+using civil::kSecondsPerDay;
+using civil::Saturate;
 
 Status Corrupt(std::string_view name, std::string_view what) {
   std::string msg = "time zone '";
@@ -163,11 +136,11 @@ struct TimeZone::Rule {
 
   static int64_t DayOf(const Date& date, int64_t y) {
     const int64_t jan1 = DaysFromCivil(y, 1, 1);
-    if (date.kind == 'J') return jan1 + date.n - 1 + (IsLeap(y) && date.n >= 60 ? 1 : 0);
+    if (date.kind == 'J') return jan1 + date.n - 1 + (civil::IsLeapYear(y) && date.n >= 60 ? 1 : 0);
     if (date.kind == 'N') return jan1 + date.n;
     const int64_t first = DaysFromCivil(y, date.m, 1);
     const int64_t next = date.m == 12 ? DaysFromCivil(y + 1, 1, 1) : DaysFromCivil(y, date.m + 1, 1);
-    const int64_t wd_first = ((first + 4) % 7 + 7) % 7;  // 0 = Sunday
+    const int64_t wd_first = civil::Weekday(first);  // 0 = Sunday
     int64_t day = first + ((date.d - wd_first) % 7 + 7) % 7 + 7 * (date.w - 1);
     while (day >= next) day -= 7;
     return day;
@@ -423,7 +396,7 @@ bool TimeZone::is_utc() const {
 }
 
 void TimeZone::FooterTransitions(int64_t t, std::vector<std::pair<int64_t, int64_t>>& out) const {
-  const int64_t y = YearOfDay(FloorDiv(t, kSecondsPerDay));
+  const int64_t y = civil::CivilFromDays(FloorDiv(t, kSecondsPerDay)).year;
   for (int64_t year = y - 1; year <= y + 2; ++year) {
     const int64_t start =
         Rule::DayOf(rule_->start, year) * kSecondsPerDay + rule_->start_time - rule_->std_offset;

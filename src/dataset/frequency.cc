@@ -5,6 +5,8 @@
 #include <optional>
 #include <utility>
 
+#include "common/civil_time.h"
+
 namespace oups::dataset {
 namespace {
 
@@ -12,52 +14,13 @@ constexpr int64_t kNanosPerDay = 86'400'000'000'000;
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
 
-using Int128 = __int128;
-
-int64_t FloorDiv(int64_t a, int64_t b) {  // b > 0
-  int64_t q = a / b;
-  if ((a % b) < 0) --q;
-  return q;
-}
-Int128 FloorDiv128(Int128 a, Int128 b) {  // b > 0
-  Int128 q = a / b;
-  if ((a % b) < 0) --q;
-  return q;
-}
-Int128 CeilDiv128(Int128 a, Int128 b) {  // b > 0
-  return -FloorDiv128(-a, b);
-}
-int64_t Saturate(Int128 v) {
-  if (v > Int128(kInt64Max)) return kInt64Max;
-  if (v < Int128(kInt64Min)) return kInt64Min;
-  return static_cast<int64_t>(v);
-}
-
-// Howard Hinnant's days_from_civil / civil_from_days.
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-struct Civil {
-  int64_t year;
-  int64_t month;  // 1..12
-};
-Civil CivilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t y = yoe + era * 400;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  return {y + (m <= 2 ? 1 : 0), m};
-}
+using civil::CeilDiv128;
+using civil::CivilFromDays;
+using civil::DaysFromCivil;
+using civil::FloorDiv;
+using civil::FloorDiv128;
+using civil::Int128;
+using civil::Saturate;
 
 // Month indices beyond this are far outside any representable timestamp
 // (about 3.3e11 years); IndexStart saturates there.
@@ -249,7 +212,7 @@ int64_t FirstDayOfMonthIndex(int64_t month_index) {
 }
 
 int64_t MonthIndexOfDay(int64_t day) {
-  const Civil c = CivilFromDays(day);
+  const civil::CivilDate c = CivilFromDays(day);
   return 12 * (c.year - 1970) + (c.month - 1);
 }
 

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/civil_time.h"
+
 namespace oups::parquet {
 namespace {
 
@@ -80,26 +82,10 @@ void AppendBlobText(std::string_view bytes, std::string* out) {
   }
 }
 
-// Floor division and modulo for a positive divisor.
-inline int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b) < 0) --q;
-  return q;
-}
-inline int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
-
 // Proleptic Gregorian date of `days` since 1970-01-01, DuckDB style.
 void AppendCivilDate(int64_t days, std::string* out) {
-  days += 719468;
-  const int64_t era = FloorDiv(days, 146097);
-  const int64_t doe = days - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  if (m <= 2) ++y;
+  const civil::CivilDate date = civil::CivilFromDays(days);
+  const int64_t y = date.year, m = date.month, d = date.day;
   const bool bc = y <= 0;
   AppendPadded(bc ? 1 - y : y, 4, out);
   out->push_back('-');
@@ -493,10 +479,10 @@ void AppendTimestamp(int64_t value, TimeUnit unit, bool adjusted_to_utc, std::st
     case TimeUnit::kMicro: per_second = 1000000; frac_digits = 6; break;
     case TimeUnit::kNano: per_second = 1000000000; frac_digits = 9; break;
   }
-  const int64_t seconds = FloorDiv(value, per_second);
-  int64_t frac = FloorMod(value, per_second);
-  const int64_t days = FloorDiv(seconds, 86400);
-  const int64_t sod = FloorMod(seconds, 86400);
+  const int64_t seconds = civil::FloorDiv(value, per_second);
+  int64_t frac = civil::FloorMod(value, per_second);
+  const int64_t days = civil::FloorDiv(seconds, civil::kSecondsPerDay);
+  const int64_t sod = civil::FloorMod(seconds, civil::kSecondsPerDay);
   AppendCivilDate(days, out);
   out->push_back(' ');
   AppendPadded(sod / 3600, 2, out);

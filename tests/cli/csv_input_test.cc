@@ -5,10 +5,13 @@
 #include <gtest/gtest.h>
 
 #include "cli/values.h"
+#include "common/civil_time.h"
 #include "cli_test_util.h"
 
 namespace oups::cli {
 namespace {
+
+using civil::DaysFromCivil;
 
 using cli_test::WriteText;
 
