@@ -4,10 +4,11 @@ Read side: the core hands its columns over through the Arrow C Data Interface
 (``_oups.arrow_stream``, one batch per row group): the Arrow arrays ARE the core's
 buffers, no copy. The stored pandas details decide what the columns mean (a
 timedelta column is stored as int64 counts of its unit and exported as an Arrow
-duration, same buffer) and give the schema its ``pandas`` metadata, so that
+duration, same buffer; a categorical is encoded as a dictionary column, its recorded
+categories first) and give the schema its ``pandas`` metadata, so that
 ``to_arrow().to_pandas()`` rebuilds the frame ``to_pandas()`` returns.
-:func:`to_table` then makes the Arrow types that need data changes (a categorical as
-a dictionary column, a timestamp unit that pandas had and the file does not).
+:func:`to_table` casts the one type that needs it (a timestamp unit that pandas had
+and the file does not).
 
 Write side: :func:`table_from_arrow` takes any object with ``__arrow_c_stream__``
 (a pyarrow Table or RecordBatch, a polars frame, a DuckDB relation...), imports it
@@ -22,12 +23,14 @@ from __future__ import annotations
 import ast
 import json
 
+import numpy as np
 import pandas as pd
 
 from . import _oups
 from . import _pandas
 
 _UNIT_CHAR = {"s": "s", "ms": "m", "us": "u", "ns": "n"}
+_INT_KINDS = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
 
 
 def is_arrow_data(obj) -> bool:
@@ -56,21 +59,29 @@ def _schema_of(snapshot, names):
 
 
 def _export_plan(snapshot, names):
-    """(formats, metadata) exporting the stored columns `names`: Arrow formats for the
-    columns whose Arrow type differs from the core's with the same buffers (durations
-    stored as int64), and the schema's ``pandas`` metadata."""
+    """(formats, categories, metadata) exporting the stored columns `names`: Arrow formats
+    for the columns whose Arrow type differs from the core's with the same buffers
+    (durations stored as int64), the categoricals to export as dictionaries (their
+    recorded categories, as core tables, and ordered flags), and the schema's ``pandas``
+    metadata."""
     details = _details(snapshot)
     schema = _schema_of(snapshot, names)
     infos = ((details or {}).get("pandas") or {}).get("columns") or {}
-    formats = {}
+    formats, categories = {}, {}
     for name, (kind, _unit, _tz) in schema:
-        tag = str((infos.get(name) or {}).get("dtype", ""))
+        info = infos.get(name) or {}
+        tag = str(info.get("dtype", ""))
         if kind == "int64" and tag.startswith("timedelta64["):
             formats[name] = "tD" + _UNIT_CHAR[_pandas._tag_unit(tag, "ns")]
+        if tag == "category" and (kind == "string" or kind in _INT_KINDS):
+            values = info.get("categories", [])
+            array = np.array(values, dtype=object if kind == "string" else kind)
+            core = _oups.make_table([name], [(kind, array, None, None, None)], pd.NA)
+            categories[name] = (core, bool(info.get("ordered")))
     metadata = {}
     if details is not None and "pandas" in details:
         metadata["pandas"] = json.dumps(_pandas.pandas_metadata(details, schema))
-    return formats, metadata
+    return formats, categories, metadata
 
 
 def stream_capsule(snapshot, positions, cols, lo, hi, core_filters):
@@ -80,7 +91,7 @@ def stream_capsule(snapshot, positions, cols, lo, hi, core_filters):
     if positions is None:
         positions = list(range(snapshot.num_row_groups))
     empty = snapshot.read_rows([], cols, None, None)  # the columns, no row group read
-    formats, metadata = _export_plan(snapshot, empty.names)
+    formats, categories, metadata = _export_plan(snapshot, empty.names)
     pending = iter(list(positions))
 
     def next_batch():
@@ -90,7 +101,7 @@ def stream_capsule(snapshot, positions, cols, lo, hi, core_filters):
                 return table
         return None
 
-    return _oups.arrow_stream(empty, formats, metadata, next_batch)
+    return _oups.arrow_stream(empty, formats, categories, metadata, next_batch)
 
 
 class _Stream:
@@ -120,35 +131,13 @@ def to_table(snapshot, positions, cols, lo, hi, core_filters):
         have = table.schema.field(i).type
         if want is None or want == have:
             continue
-        if pa.types.is_dictionary(want):
-            column = _categorical(pa, table.column(i), types[name], info)
-        elif pa.types.is_timestamp(want) and pa.types.is_timestamp(have) and \
+        if pa.types.is_timestamp(want) and pa.types.is_timestamp(have) and \
                 want.unit != have.unit:
             column = table.column(i).cast(want)  # exact: stored in the coarser unit
         else:
             continue  # large_string/large_binary for string/binary: the same values
         table = table.set_column(i, table.schema.field(i).with_type(column.type), column)
     return table
-
-
-def _categorical(pa, column, core_type, info):
-    """A stored categorical column as an Arrow dictionary column with the categories
-    ``to_pandas`` gives (the recorded ones, then any other value read, in order)."""
-    import pyarrow.compute as pc
-    categories = list(info.get("categories", []))
-    known = set(categories)
-    for v in pc.unique(column).to_pylist():
-        if v is not None and v not in known:
-            known.add(v)
-            categories.append(v)
-    kind = core_type[0]
-    value_type = pa.large_string() if kind == "string" else column.type
-    dictionary = pa.array(categories, type=value_type)
-    indices = pc.index_in(column, value_set=dictionary).cast(pa.int32())
-    dtype = pa.dictionary(pa.int32(), value_type, ordered=bool(info.get("ordered")))
-    chunks = [pa.DictionaryArray.from_arrays(c, dictionary, ordered=dtype.ordered)
-              for c in indices.chunks]
-    return pa.chunked_array(chunks, type=dtype)
 
 
 # ------------------------------------------------------------------ write side

@@ -770,7 +770,8 @@ class OrderedParquetDataset:
             ``op`` is ``==`` (or ``=``), ``!=``, ``<``, ``<=``, ``>``, ``>=``, ``in`` or
             ``not in`` (with a list, tuple or set of values). Any column (or index level)
             may be filtered, selected by `columns` or not. Nulls match no comparison;
-            NaN matches only ``!=``; ``in`` matches None and NaN when listed.
+            NaN matches only ``!=``; ``in`` matches None and NaN when listed. (pyarrow
+            compute expressions are not accepted.)
 
         Returns
         -------
@@ -891,13 +892,13 @@ class OrderedParquetDataset:
 
     def __arrow_c_stream__(self, requested_schema=None):
         """The rows as an Arrow C stream (the Arrow PyCapsule interface), for any
-        consumer: ``pyarrow.table(ds)``, ``polars.from_arrow(ds)``, DuckDB.
+        consumer: ``pyarrow.table(ds)``, ``polars.DataFrame(ds)``, DuckDB.
 
         One batch per row group, read when the consumer asks for it (the whole
         dataset is never in memory at once), over the core's buffers (no copy).
-        Columns as :meth:`to_arrow` gives them, except categoricals, which come as
-        their values (not dictionaries). The batches come from the committed state
-        of this call.
+        Columns as :meth:`to_arrow` gives them (a categorical as a dictionary whose
+        values a batch adds follow the recorded categories). The batches come from the
+        committed state of this call.
 
         Parameters
         ----------

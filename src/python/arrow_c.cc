@@ -6,9 +6,12 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -29,6 +32,13 @@ namespace {
 
 using Formats = std::map<std::string, std::string>;   // column name -> Arrow format
 using Metadata = std::map<std::string, std::string>;  // schema key-value metadata
+// Columns exported as Arrow dictionaries (pandas categoricals): name -> the
+// categories (a column of the column's type) and whether they are ordered.
+struct Categories {
+  Column values;
+  bool ordered = false;
+};
+using Dictionaries = std::map<std::string, Categories>;
 
 // Stands for an absent buffer of a zero-length column (and the single 0 offset
 // of an empty text column): consumers may dereference buffer pointers.
@@ -156,6 +166,7 @@ struct SchemaPrivate {
   std::string format, name, metadata;
   std::vector<ArrowSchema> children;
   std::vector<ArrowSchema*> child_ptrs;
+  std::unique_ptr<ArrowSchema> dictionary;  // a dictionary column's value type
 };
 
 void ReleaseSchema(ArrowSchema* s) {
@@ -164,13 +175,17 @@ void ReleaseSchema(ArrowSchema* s) {
   for (ArrowSchema& c : p->children) {
     if (c.release != nullptr) c.release(&c);  // children moved away have none
   }
+  if (p->dictionary != nullptr && p->dictionary->release != nullptr) {
+    p->dictionary->release(p->dictionary.get());
+  }
   delete p;
   s->release = nullptr;
 }
 
 SchemaPrivate* FillSchema(ArrowSchema* out, std::string format, std::string name,
                           std::string metadata, int64_t flags, size_t n_children) {
-  auto* p = new SchemaPrivate{std::move(format), std::move(name), std::move(metadata), {}, {}};
+  auto* p = new SchemaPrivate{std::move(format), std::move(name), std::move(metadata), {}, {},
+                              nullptr};
   p->children.resize(n_children);
   p->child_ptrs.resize(n_children);
   for (size_t i = 0; i < n_children; ++i) {
@@ -245,10 +260,23 @@ Result<std::string> ExportFormat(const Field& f, const Formats& formats) {
                            " as Arrow format '" + it->second + "' (another layout)");
 }
 
-Status ExportSchema(const Schema& schema, const Formats& formats, const Metadata& md,
-                    ArrowSchema* out) {
+Status CheckCategories(const Field& f, const Dictionaries& dicts) {
+  auto it = dicts.find(f.name);
+  if (it == dicts.end()) return Status::OK();
+  if (it->second.values.type() != f.type || it->second.values.has_nulls() ||
+      (!f.type.is_integer() && f.type.id != TypeId::kString)) {
+    return Status::TypeError("column '" + f.name + "': categories of " +
+                             it->second.values.type().ToString() + " for a column of " +
+                             f.type.ToString() + " (expected strings or integers, no null)");
+  }
+  return Status::OK();
+}
+
+Status ExportSchema(const Schema& schema, const Formats& formats, const Dictionaries& dicts,
+                    const Metadata& md, ArrowSchema* out) {
   std::vector<std::string> child_formats;
   for (const Field& f : schema.fields()) {
+    OUPS_RETURN_NOT_OK(CheckCategories(f, dicts));
     OUPS_ASSIGN_OR_RETURN(std::string fmt, ExportFormat(f, formats));
     child_formats.push_back(std::move(fmt));
   }
@@ -257,8 +285,20 @@ Status ExportSchema(const Schema& schema, const Formats& formats, const Metadata
   for (int i = 0; i < schema.num_fields(); ++i) {
     // Every column is nullable: the batches of one stream must share one schema,
     // and a later row group may hold nulls.
-    FillSchema(&p->children[static_cast<size_t>(i)], child_formats[static_cast<size_t>(i)],
-               schema.field(i).name, {}, ARROW_FLAG_NULLABLE, 0);
+    ArrowSchema* child = &p->children[static_cast<size_t>(i)];
+    auto dict = dicts.find(schema.field(i).name);
+    if (dict == dicts.end()) {
+      FillSchema(child, child_formats[static_cast<size_t>(i)], schema.field(i).name, {},
+                 ARROW_FLAG_NULLABLE, 0);
+      continue;
+    }
+    // int32 indices into a dictionary of the column's values.
+    SchemaPrivate* cp = FillSchema(
+        child, "i", schema.field(i).name, {},
+        ARROW_FLAG_NULLABLE | (dict->second.ordered ? ARROW_FLAG_DICTIONARY_ORDERED : 0), 0);
+    cp->dictionary = std::make_unique<ArrowSchema>();
+    FillSchema(cp->dictionary.get(), child_formats[static_cast<size_t>(i)], "", {}, 0, 0);
+    child->dictionary = cp->dictionary.get();
   }
   return Status::OK();
 }
@@ -268,6 +308,7 @@ struct ArrayPrivate {
   const void* buffers[3] = {nullptr, nullptr, nullptr};
   std::vector<ArrowArray> children;
   std::vector<ArrowArray*> child_ptrs;
+  std::unique_ptr<ArrowArray> dictionary;  // a dictionary column's values
 };
 
 void ReleaseArray(ArrowArray* a) {
@@ -275,6 +316,9 @@ void ReleaseArray(ArrowArray* a) {
   auto* p = static_cast<ArrayPrivate*>(a->private_data);
   for (ArrowArray& c : p->children) {
     if (c.release != nullptr) c.release(&c);
+  }
+  if (p->dictionary != nullptr && p->dictionary->release != nullptr) {
+    p->dictionary->release(p->dictionary.get());
   }
   delete p;  // drops our references: buffers owned by Python objects take the GIL
   a->release = nullptr;
@@ -312,15 +356,108 @@ void ExportColumn(const Column& c, ArrowArray* out) {
   out->private_data = p;
 }
 
-// A Table as one struct array whose children are its columns.
-void ExportTable(const Table& t, ArrowArray* out) {
-  auto* p = new ArrayPrivate;
+int64_t IntegerAt(const Column& c, int64_t i) {
+  switch (c.type().id) {
+    case TypeId::kInt8: return c.data<int8_t>()[i];
+    case TypeId::kInt16: return c.data<int16_t>()[i];
+    case TypeId::kInt32: return c.data<int32_t>()[i];
+    case TypeId::kUInt8: return c.data<uint8_t>()[i];
+    case TypeId::kUInt16: return c.data<uint16_t>()[i];
+    case TypeId::kUInt32: return c.data<uint32_t>()[i];
+    case TypeId::kUInt64: return static_cast<int64_t>(c.data<uint64_t>()[i]);
+    default: return c.data<int64_t>()[i];
+  }
+}
+
+// A categorical column as (int32 indices, dictionary): the categories, then the
+// values of this batch they lack, in order of appearance (a copy: our columns
+// hold values).
+Status EncodeDictionary(const Column& c, const Column& categories, Column* indices,
+                        Column* dictionary) {
+  const int64_t n = c.length();
+  OUPS_ASSIGN_OR_RETURN(auto idx, MutableBuffer::Make(std::max<int64_t>(n, 1) * 4, true));
+  int32_t* out = idx->mutable_data_as<int32_t>();
+  ColumnBuilder extra(c.type());
+  int32_t next = static_cast<int32_t>(categories.length());
+  if (c.type().id == TypeId::kString) {
+    std::unordered_map<std::string_view, int32_t> codes;
+    for (int64_t k = 0; k < categories.length(); ++k) {
+      codes.emplace(categories.GetView(k), static_cast<int32_t>(k));
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      if (c.IsNull(i)) continue;
+      auto [it, fresh] = codes.emplace(c.GetView(i), next);
+      if (fresh) {
+        OUPS_RETURN_NOT_OK(extra.Append(c.GetView(i)));
+        ++next;
+      }
+      out[i] = it->second;
+    }
+  } else {
+    std::unordered_map<int64_t, int32_t> codes;
+    for (int64_t k = 0; k < categories.length(); ++k) {
+      codes.emplace(IntegerAt(categories, k), static_cast<int32_t>(k));
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      if (c.IsNull(i)) continue;
+      const int64_t v = IntegerAt(c, i);
+      auto [it, fresh] = codes.emplace(v, next);
+      if (fresh) {
+        if (c.type().id == TypeId::kUInt64) {
+          OUPS_RETURN_NOT_OK(extra.Append(static_cast<uint64_t>(v)));
+        } else {
+          OUPS_RETURN_NOT_OK(extra.Append(v));
+        }
+        ++next;
+      }
+      out[i] = it->second;
+    }
+  }
+  std::shared_ptr<Buffer> validity;
+  if (c.has_nulls()) {  // from slot 0, like the indices
+    OUPS_ASSIGN_OR_RETURN(auto bits, MutableBuffer::Make((n + 7) / 8, /*zero=*/true));
+    for (int64_t i = 0; i < n; ++i) {
+      if (c.IsValid(i)) SetBit(bits->mutable_data(), i);
+    }
+    validity = std::move(bits);
+  }
+  *indices = Column(DataType::Int32(), n, validity, idx, nullptr, -1, 0);
+  if (extra.length() == 0) {
+    *dictionary = categories;
+    return Status::OK();
+  }
+  OUPS_ASSIGN_OR_RETURN(Column more, extra.Finish());
+  OUPS_ASSIGN_OR_RETURN(*dictionary, Concatenate({categories, more}));
+  return Status::OK();
+}
+
+// A Table as one struct array whose children are its columns (the columns of
+// `dicts` as dictionaries).
+Status ExportTable(const Table& t, const Dictionaries& dicts, ArrowArray* out) {
   const size_t n = static_cast<size_t>(t.num_columns());
+  std::vector<std::pair<Column, Column>> encoded(n);  // (indices, dictionary)
+  for (size_t i = 0; i < n; ++i) {
+    const Field& f = t.schema().field(static_cast<int>(i));
+    auto d = dicts.find(f.name);
+    if (d == dicts.end()) continue;
+    OUPS_RETURN_NOT_OK(CheckCategories(f, dicts));
+    OUPS_RETURN_NOT_OK(EncodeDictionary(t.column(static_cast<int>(i)), d->second.values,
+                                        &encoded[i].first, &encoded[i].second));
+  }
+  auto* p = new ArrayPrivate;
   p->children.resize(n);
   p->child_ptrs.resize(n);
   for (size_t i = 0; i < n; ++i) {
-    ExportColumn(t.column(static_cast<int>(i)), &p->children[i]);
     p->child_ptrs[i] = &p->children[i];
+    if (dicts.count(t.schema().field(static_cast<int>(i)).name) == 0) {
+      ExportColumn(t.column(static_cast<int>(i)), &p->children[i]);
+      continue;
+    }
+    ExportColumn(encoded[i].first, &p->children[i]);
+    auto* cp = static_cast<ArrayPrivate*>(p->children[i].private_data);
+    cp->dictionary = std::make_unique<ArrowArray>();
+    ExportColumn(encoded[i].second, cp->dictionary.get());
+    p->children[i].dictionary = cp->dictionary.get();
   }
   out->length = t.num_rows();
   out->null_count = 0;
@@ -332,6 +469,7 @@ void ExportTable(const Table& t, ArrowArray* out) {
   out->dictionary = nullptr;
   out->release = &ReleaseArray;
   out->private_data = p;
+  return Status::OK();
 }
 
 // PyCapsules of the Arrow PyCapsule interface: the destructor releases a struct
@@ -372,10 +510,25 @@ py::object Capsule(void* p, const char* name, PyCapsule_Destructor d) {
   return py::reinterpret_steal<py::object>(c);
 }
 
-py::object SchemaCapsule(const Table& t, const Formats& formats, const Metadata& md) {
+// name -> (categories Table of one column, ordered) from Python.
+Dictionaries DictionariesFromPy(const py::dict& d) {
+  Dictionaries out;
+  for (auto item : d) {
+    py::tuple spec = py::reinterpret_borrow<py::tuple>(item.second);
+    const Table& t = spec[0].cast<const Table&>();
+    if (t.num_columns() != 1) {
+      throw StatusError(Status::InvalidArgument("categories: a table of one column"));
+    }
+    out[item.first.cast<std::string>()] = Categories{t.column(0), spec[1].cast<bool>()};
+  }
+  return out;
+}
+
+py::object SchemaCapsule(const Table& t, const Formats& formats, const py::dict& categories,
+                         const Metadata& md) {
   auto* s = new ArrowSchema;
   s->release = nullptr;
-  Status st = ExportSchema(t.schema(), formats, md, s);
+  Status st = ExportSchema(t.schema(), formats, DictionariesFromPy(categories), md, s);
   if (!st.ok()) {
     delete s;
     throw StatusError(st);
@@ -383,10 +536,15 @@ py::object SchemaCapsule(const Table& t, const Formats& formats, const Metadata&
   return Capsule(s, "arrow_schema", &SchemaCapsuleDestructor);
 }
 
-py::tuple ArrayCapsules(const Table& t, const Formats& formats, const Metadata& md) {
-  py::object schema = SchemaCapsule(t, formats, md);
+py::tuple ArrayCapsules(const Table& t, const Formats& formats, const py::dict& categories,
+                        const Metadata& md) {
+  py::object schema = SchemaCapsule(t, formats, categories, md);
   auto* a = new ArrowArray;
-  ExportTable(t, a);
+  Status st = ExportTable(t, DictionariesFromPy(categories), a);
+  if (!st.ok()) {
+    delete a;
+    throw StatusError(st);
+  }
   return py::make_tuple(schema, Capsule(a, "arrow_array", &ArrayCapsuleDestructor));
 }
 
@@ -395,6 +553,7 @@ py::tuple ArrayCapsules(const Table& t, const Formats& formats, const Metadata& 
 struct StreamPrivate {
   Schema schema;
   Formats formats;
+  Dictionaries dictionaries;
   Metadata metadata;
   py::object next;
   std::string error;
@@ -402,7 +561,7 @@ struct StreamPrivate {
 
 int StreamGetSchema(ArrowArrayStream* stream, ArrowSchema* out) {
   auto* p = static_cast<StreamPrivate*>(stream->private_data);
-  Status st = ExportSchema(p->schema, p->formats, p->metadata, out);
+  Status st = ExportSchema(p->schema, p->formats, p->dictionaries, p->metadata, out);
   if (!st.ok()) {
     p->error = st.message();
     return EINVAL;
@@ -433,7 +592,11 @@ int StreamGetNext(ArrowArrayStream* stream, ArrowArray* out) {
                    p->schema.ToString();
         rc = EINVAL;
       } else {
-        ExportTable(t, out);
+        Status st = ExportTable(t, p->dictionaries, out);
+        if (!st.ok()) {
+          p->error = st.message();
+          rc = EINVAL;
+        }
       }
     }
   } catch (py::error_already_set& e) {
@@ -463,18 +626,21 @@ void StreamRelease(ArrowArrayStream* stream) {
   stream->release = nullptr;
 }
 
-py::object StreamCapsule(const Table& schema_of, const Formats& formats, const Metadata& md,
-                         py::object next) {
+py::object StreamCapsule(const Table& schema_of, const Formats& formats,
+                         const py::dict& categories, const Metadata& md, py::object next) {
+  Dictionaries dicts = DictionariesFromPy(categories);
   // Formats are checked now, so a bad one fails here rather than in a consumer.
   for (const Field& f : schema_of.schema().fields()) {
     (void)ValueOrThrow(ExportFormat(f, formats));
+    ThrowIfError(CheckCategories(f, dicts));
   }
   auto* s = new ArrowArrayStream;
   s->get_schema = &StreamGetSchema;
   s->get_next = &StreamGetNext;
   s->get_last_error = &StreamGetLastError;
   s->release = &StreamRelease;
-  s->private_data = new StreamPrivate{schema_of.schema(), formats, md, std::move(next), {}};
+  s->private_data =
+      new StreamPrivate{schema_of.schema(), formats, std::move(dicts), md, std::move(next), {}};
   return Capsule(s, "arrow_array_stream", &StreamCapsuleDestructor);
 }
 
@@ -876,15 +1042,18 @@ py::tuple TableFromArrowStream(const py::object& capsule, const py::object& rena
 
 void RegisterArrow(py::module_& m) {
   m.def("arrow_capsules", &ArrayCapsules, py::arg("table"), py::arg("formats") = Formats{},
-        py::arg("metadata") = Metadata{},
+        py::arg("categories") = py::dict(), py::arg("metadata") = Metadata{},
         "(arrow_schema, arrow_array) PyCapsules of a Table as one struct array whose "
         "children are its columns, over the Table's buffers (no copy). `formats`: Arrow "
-        "formats replacing a column's own, of the same layout ({'dt': 'tDus'}).");
+        "formats replacing a column's own, of the same layout ({'dt': 'tDus'}); "
+        "`categories`: {name: (Table of the categories, ordered)}, columns exported as "
+        "dictionaries (int32 indices; the values a batch adds follow the categories).");
   m.def("arrow_schema_capsule", &SchemaCapsule, py::arg("table"),
-        py::arg("formats") = Formats{}, py::arg("metadata") = Metadata{},
+        py::arg("formats") = Formats{}, py::arg("categories") = py::dict(),
+        py::arg("metadata") = Metadata{},
         "The arrow_schema PyCapsule of a Table's columns.");
   m.def("arrow_stream", &StreamCapsule, py::arg("schema_of"), py::arg("formats"),
-        py::arg("metadata"), py::arg("next"),
+        py::arg("categories"), py::arg("metadata"), py::arg("next"),
         "An arrow_array_stream PyCapsule with the columns of Table `schema_of`, whose "
         "batches are the Tables next() returns until it returns None.");
   m.def("table_from_arrow_stream", &TableFromArrowStream, py::arg("capsule"),

@@ -179,7 +179,7 @@ def test_stream_consumers(tmp_path):
     write(tmp_path / "ds", ordered_on="a", df=df, row_group_target_size=4)
     ds = OrderedParquetDataset(tmp_path / "ds")
     reader = pa.RecordBatchReader.from_stream(ds)
-    assert reader.schema.field("c").type == pa.large_string()  # values, not a dictionary
+    assert reader.schema.field("c").type == pa.dictionary(pa.int32(), pa.large_string())
     assert [b.num_rows for b in reader] == [4, 4, 2]  # one batch per row group
     t = pa.table(ds)
     assert t.column("a").to_pylist() == list(range(10))
@@ -474,3 +474,27 @@ def test_polars(tmp_path):
     assert back["v"].to_list() == [1, 2, None, 4, 5]
     assert back["s"].to_list() == frame["s"].to_list()
     assert back["cat"].cast(pl.String).to_list() == frame["cat"].cast(pl.String).to_list()
+
+
+def test_dictionary_export():
+    """Categories given to the export become the dictionary, in their order; values a batch
+    holds beyond them follow, in order of appearance; nulls stay nulls; integer categories
+    work the same way; categories of another type are refused, naming the column."""
+    core = _oups.make_table(
+        ["s", "i"], [("string", np.array(["a", "b", None, "c", "a"], dtype=object), None,
+                      None, None),
+                     ("int64", np.array([7, 3, 7, 9, 3]), None, None, None)], pd.NA)
+    cats_s = _oups.make_table(["s"], [("string", np.array(["b", "z"], dtype=object), None,
+                                       None, None)], pd.NA)
+    cats_i = _oups.make_table(["i"], [("int64", np.array([9, 7]), None, None, None)], pd.NA)
+    schema, array = _oups.arrow_capsules(core, {}, {"s": (cats_s, True), "i": (cats_i, False)})
+    batch = pa.RecordBatch._import_from_c_capsule(schema, array)
+    s, i = batch.column(0), batch.column(1)
+    assert s.type == pa.dictionary(pa.int32(), pa.large_string(), ordered=True)
+    assert s.dictionary.to_pylist() == ["b", "z", "a", "c"]
+    assert s.indices.to_pylist() == [2, 0, None, 3, 2]
+    assert s.to_pylist() == ["a", "b", None, "c", "a"]
+    assert i.dictionary.to_pylist() == [9, 7, 3]
+    assert i.indices.to_pylist() == [1, 2, 1, 0, 2]
+    with pytest.raises(TypeError, match="column 'i': categories of string"):
+        _oups.arrow_capsules(core, {}, {"i": (cats_s, False)})
