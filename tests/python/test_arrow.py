@@ -498,3 +498,20 @@ def test_dictionary_export():
     assert i.indices.to_pylist() == [1, 2, 1, 0, 2]
     with pytest.raises(TypeError, match="column 'i': categories of string"):
         _oups.arrow_capsules(core, {}, {"i": (cats_s, False)})
+
+
+def test_index_levels_with_column_selections(tmp_path):
+    """Stored index levels (a MultiIndex, one level unnamed) come with any column selection,
+    on datasets and views, and to_pandas() of the Arrow table restores them."""
+    df = pd.DataFrame({"a": np.arange(6), "s": list("abcdef"),
+                       "c": pd.Categorical(list("xyxyxy"))},
+                      index=pd.MultiIndex.from_arrays([np.arange(6), list("pqrstu")],
+                                                      names=["i0", None]))
+    write(tmp_path / "ds", ordered_on="a", df=df, row_group_target_size=4)
+    ds = OrderedParquetDataset(tmp_path / "ds")
+    for cols in (None, ["s"], ["c", "a"]):
+        pdt.assert_frame_equal(ds.to_arrow(columns=cols).to_pandas(), ds.to_pandas(columns=cols))
+        pdt.assert_frame_equal(ds[1].to_arrow(columns=cols).to_pandas(),
+                               ds[1].to_pandas(columns=cols))
+    assert ds.to_arrow(columns=["s"]).schema.names == ["s", "i0", "__index_level_1__"]
+    pdt.assert_frame_equal(ds.to_arrow().to_pandas(), df)
