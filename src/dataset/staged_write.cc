@@ -4,8 +4,9 @@
 // Layout: a part staged for dataset `<parent>/<name>` lives in
 // `<parent>/<name>/_staging/<token>/`, token = "<group>-<16 hex>" and group =
 // "<UTC seconds, 16 hex>-<16 random hex>": its row-group files
-// `file_<k>.parquet` (k = 0, 1, ... in row order, created exclusively) and a
-// manifest `_part_opdmd`, a metadata file (metadata_file.h) listing them with
+// `staged_<k>.parquet` (k = 0, 1, ... in row order, 8 digits, created
+// exclusively) and a manifest `manifest.parquet`, a metadata file
+// (metadata_file.h) listing them with
 // their rows, first and last ordered values and CRC-32, the part's schema and
 // ordered column. Nothing there is a row-group file of the dataset: writers,
 // readers, recovery and the leftovers rules only look at
@@ -43,7 +44,16 @@ namespace oups {
 namespace {
 
 constexpr const char* kStagingDir = "_staging";
-constexpr const char* kManifest = "_part_opdmd";
+constexpr const char* kManifest = "manifest.parquet";
+
+// "staged_00000042.parquet": named unlike row-group files and metadata files,
+// so that no tool walking the tree (oups verify, a store listing, recovery)
+// takes a staging directory for a dataset directory.
+std::string StagedFileName(uint64_t k) {
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "staged_%08" PRIu64 ".parquet", k);
+  return buf;
+}
 
 std::string Hex16(uint64_t v) {
   char buf[17];
@@ -121,9 +131,9 @@ std::string ColumnsText(const Schema& s) {
   return out;
 }
 
-// Deletes a staging directory: the files it may hold (by name: the manifest
-// and file_<k> up to the first missing one, then anything a listing still
-// shows), then the directory. Best effort; true when the directory is gone.
+// Deletes a staging directory: every file a listing shows (the manifest and
+// the staged files), then the directory. Best effort; true when the directory
+// is gone.
 bool DeleteStagingDir(FileSystem& fs, const std::string& dir) {
   auto entries = fs.ListDir(dir);
   if (!entries.ok()) return entries.status().IsNotFound();
@@ -219,7 +229,7 @@ Result<StagedPart> StagedPart::FromJson(std::string_view text) {
     }
     File file;
     file.name = name->string_value();
-    if (file.name != dataset::RowGroupFileName(part.files.size())) {
+    if (file.name != StagedFileName(part.files.size())) {
       return bad("file " + std::to_string(part.files.size()) + " is named '" + file.name + "'");
     }
     OUPS_ASSIGN_OR_RETURN(file.n_rows, rows->AsInt64());
@@ -321,7 +331,7 @@ Result<StagedPart> OrderedDataset::Stage(const Table& table, const StageOptions&
     auto emit = [&](size_t, Table rg) -> Status {
       const uint64_t k = part.files.size();
       StagedPart::File f;
-      f.name = dataset::RowGroupFileName(k);
+      f.name = StagedFileName(k);
       OUPS_ASSIGN_OR_RETURN(auto file, fs.CreateNewFile(JoinPath(dir, f.name)));
       OUPS_RETURN_NOT_OK(
           dataset::WriteParquetFileDurably(std::move(file), rg, wopts, &f.crc32));

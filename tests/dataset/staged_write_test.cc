@@ -19,6 +19,7 @@
 #include "oups/dataset/ordered_dataset.h"
 #include "oups/io/memory_file_system.h"
 #include "oups/table/builder.h"
+#include "oups/table/kernels.h"
 #include "testing/fault_injection_file_system.h"
 
 namespace oups {
@@ -228,12 +229,12 @@ TEST(StagedWriteTest, AbortAndAgeSweep) {
   const std::string group = NewStagingGroup();
   const std::string partial = JoinPath(JoinPath(kDir, "_staging"), group + "-00000000000000aa");
   ASSERT_TRUE(fs->CreateDirs(partial).ok());
-  ASSERT_TRUE(fs->WriteFile(JoinPath(partial, "file_00000000.parquet"), "torn").ok());
+  ASSERT_TRUE(fs->WriteFile(JoinPath(partial, "staged_00000000.parquet"), "torn").ok());
   // Another group, staged two days ago and abandoned.
   const std::string old_group = "0000000060000000-0123456789abcdef";
   const std::string old_dir = JoinPath(JoinPath(kDir, "_staging"), old_group + "-00000000000000bb");
   ASSERT_TRUE(fs->CreateDirs(old_dir).ok());
-  ASSERT_TRUE(fs->WriteFile(JoinPath(old_dir, "file_00000000.parquet"), "old").ok());
+  ASSERT_TRUE(fs->WriteFile(JoinPath(old_dir, "staged_00000000.parquet"), "old").ok());
   // A commit of a third group sweeps the old one only.
   auto p = ds.Stage(AB(3, 6), Opts(NewStagingGroup())).ValueOrDie();
   ASSERT_TRUE(ds.CommitStaged({p}).ok());
@@ -243,6 +244,53 @@ TEST(StagedWriteTest, AbortAndAgeSweep) {
   EXPECT_EQ(ds.AbortStaging(group).ValueOrDie(), 1);
   EXPECT_TRUE(OnlyListedFiles(fs));
   EXPECT_TRUE(ds.AbortStaging("not-a-group").status().IsInvalidArgument());
+}
+
+TEST(StagedWriteTest, SafeConversionPeriodTargetAndForeignFile) {
+  auto fs = NewMemoryFileSystem();
+  auto ds = OrderedDataset::Open(fs, "/data/ts").ValueOrDie();
+  constexpr int64_t kHour = 3600LL * 1'000'000'000LL;
+  auto ts_table = [&](int from, int to, DataType vtype) {
+    std::vector<int64_t> ts;
+    ColumnBuilder v(vtype);
+    for (int h = from; h < to; ++h) {
+      ts.push_back(h * kHour);
+      EXPECT_TRUE(v.Append(int64_t{h}).ok());
+    }
+    return MakeTable({{"ts", ColumnFromVector(DataType::Timestamp(TimeUnit::kNano), ts).ValueOrDie()},
+                      {"v", v.Finish().ValueOrDie()}})
+        .ValueOrDie();
+  };
+  ASSERT_TRUE(ds.Write(ts_table(0, 5, DataType::Int64()),
+                       {.ordered_on = "ts", .row_group_target_size = Period("1D")})
+                  .ok());
+  // int32 rows are converted to the stored int64 at staging; the remembered
+  // period target cuts the part at day boundaries (hours 30..80: days 1, 2, 3).
+  const std::string group = NewStagingGroup();
+  StageOptions o;
+  o.group = group;
+  auto part = ds.Stage(ts_table(30, 80, DataType::Int32()), o);
+  ASSERT_TRUE(part.ok()) << part.status().ToString();
+  EXPECT_EQ(part->files.size(), 3u);
+  // A file nothing accounts for sits at the second id the commit needs: the
+  // commit stops, and the file it had moved goes back to the staging directory.
+  const auto paths = *dataset::DatasetPaths::Make("/data/ts");
+  const std::string foreign = paths.RowGroupFile(2);
+  ASSERT_TRUE(fs->WriteFile(foreign, "not ours").ok());
+  Status st = ds.CommitStaged({*part});
+  EXPECT_EQ(st.code(), StatusCode::kAlreadyExists) << st.ToString();
+  EXPECT_NE(st.message().find(foreign), std::string::npos) << st.message();
+  EXPECT_FALSE(fs->Exists(paths.RowGroupFile(1)).ValueOrDie());
+  EXPECT_EQ(ds.Read().ValueOrDie().num_rows(), 5);
+  // Moved away, the same part commits.
+  ASSERT_TRUE(fs->DeleteFile(foreign).ok());
+  st = ds.CommitStaged({*part});
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  Table expected = ConcatenateTables({ts_table(0, 5, DataType::Int64()),
+                                      ts_table(30, 80, DataType::Int64())})
+                       .ValueOrDie();
+  EXPECT_TRUE(ds.Read().ValueOrDie().Equals(expected));
+  EXPECT_EQ(ds.num_row_groups().ValueOrDie(), 4);
 }
 
 // ------------------------------------------------ faults at every operation

@@ -462,7 +462,7 @@ def produce_or_die(frame, marker, staging, n_staged):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         staged = [d for d in (os.listdir(staging) if os.path.isdir(staging) else [])
-                  if os.path.exists(os.path.join(staging, d, "_part_opdmd"))]
+                  if os.path.exists(os.path.join(staging, d, "manifest.parquet"))]
         if len(staged) >= n_staged:
             break
         time.sleep(0.05)

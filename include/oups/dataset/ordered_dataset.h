@@ -171,7 +171,7 @@ struct RemoveOptions {
 // (ToJson / FromJson).
 struct StagedPart {
   struct File {
-    std::string name;  // in the staging directory, e.g. "file_00000000.parquet"
+    std::string name;  // in the staging directory, e.g. "staged_00000000.parquet"
     int64_t n_rows = 0;
     uint32_t crc32 = 0;
   };
