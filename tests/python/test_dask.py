@@ -495,3 +495,28 @@ def test_write_dataset_worker_killed_before_commit(client, tmp_path):
     pdt.assert_frame_equal(after.to_pandas(), before)  # nothing committed
     assert len(rg_files(path)) == len(after)
     client.wait_for_workers(2, timeout=60)
+
+
+def test_verify_reports_staging_until_aborted(tmp_path):
+    """A staged part left behind is reported by `oups verify` (a problem naming _staging),
+    invisible to readers, and gone after abort_staging; the dataset then verifies clean."""
+    from oups import _oups
+    cli = os.environ.get("OUPS_CLI")
+    if not cli:
+        pytest.skip("OUPS_CLI not set")
+    path = tmp_path / "ds"
+    ds = OrderedParquetDataset(path, ordered_on="ts")
+    ds.write(df=ticks(0, 100))
+    group = _oups.new_staging_group()
+    table, extra = ds._rows_and_details(ticks(1000, 50), "ts")
+    part = ds._ds.stage(table, ordered_on="ts", group=group)
+    assert len(staging_entries(path)) == 1
+    assert len(OrderedParquetDataset(path).to_pandas()) == 100
+    run = subprocess.run([cli, "verify", str(path)], capture_output=True, text=True)
+    assert run.returncode == 1 and "_staging: staging directory" in run.stdout, run.stdout
+    assert ds._ds.abort_staging(group) == 1
+    assert not (path / "_staging").exists()
+    with pytest.raises(FileNotFoundError, match="holds no part"):
+        ds._ds.commit_staged([part])
+    run = subprocess.run([cli, "verify", str(path)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout
