@@ -411,9 +411,8 @@ Result<Value> Parse(std::string_view text, int max_depth) {
 
 // ------------------------------------------------------------------ writer
 
-void AppendQuoted(std::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
+void AppendEscaped(std::string_view s, std::string* out, HexCase hex) {
+  const char* digits = hex == HexCase::kUpper ? "0123456789ABCDEF" : "0123456789abcdef";
   for (char c : s) {
     const auto u = static_cast<uint8_t>(c);
     switch (c) {
@@ -427,13 +426,18 @@ void AppendQuoted(std::string_view s, std::string* out) {
       default:
         if (u < 0x20) {
           out->append("\\u00");
-          out->push_back(kHex[u >> 4]);
-          out->push_back(kHex[u & 15]);
+          out->push_back(digits[u >> 4]);
+          out->push_back(digits[u & 15]);
         } else {
           out->push_back(c);
         }
     }
   }
+}
+
+void AppendQuoted(std::string_view s, std::string* out, HexCase hex) {
+  out->push_back('"');
+  AppendEscaped(s, out, hex);
   out->push_back('"');
 }
 

@@ -94,7 +94,16 @@ Result<Value> Parse(std::string_view text, int max_depth = kDefaultMaxDepth);
 std::string Serialize(const Value& value);
 void Serialize(const Value& value, std::string* out);
 
-// Appends `s` as a JSON string literal (with quotes). `s` should be UTF-8.
-void AppendQuoted(std::string_view s, std::string* out);
+// Case of the hex digits of "\u00XX" escapes: metadata files use lower case,
+// the row printer upper case as DuckDB does (table/format.h).
+enum class HexCase : uint8_t { kLower, kUpper };
+
+// Appends the body of a JSON string literal for `s` (no quotes): '"', '\\' and
+// control characters escaped ("\n", "\t", "\r", "\b", "\f", else "\u00XX"),
+// every other byte as is. `s` should be UTF-8. The one JSON string escaper of
+// the project.
+void AppendEscaped(std::string_view s, std::string* out, HexCase hex = HexCase::kLower);
+// Appends `s` as a JSON string literal (with quotes).
+void AppendQuoted(std::string_view s, std::string* out, HexCase hex = HexCase::kLower);
 
 }  // namespace oups::json

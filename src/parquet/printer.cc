@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/civil_time.h"
+#include "common/json.h"
 
 namespace oups::parquet {
 namespace {
@@ -38,34 +39,9 @@ void AppendPadded(int64_t v, int width, std::string* out) {
   out->append(buf, r.ptr);
 }
 
-// JSON string body (no quotes), escaped as DuckDB's JSON writer does.
-void AppendJsonEscaped(std::string_view s, std::string* out) {
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\b': out->append("\\b"); break;
-      case '\t': out->append("\\t"); break;
-      case '\n': out->append("\\n"); break;
-      case '\f': out->append("\\f"); break;
-      case '\r': out->append("\\r"); break;
-      default:
-        if (c < 0x20) {
-          out->append("\\u00");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 15]);
-        } else {
-          out->push_back(ch);
-        }
-    }
-  }
-}
-
+// A JSON string literal, escaped as DuckDB's JSON writer does.
 void AppendJsonString(std::string_view s, std::string* out) {
-  out->push_back('"');
-  AppendJsonEscaped(s, out);
-  out->push_back('"');
+  json::AppendQuoted(s, out, json::HexCase::kUpper);
 }
 
 // DuckDB's BLOB -> VARCHAR text.

@@ -89,5 +89,19 @@ TEST(Json, ErrorNamesOffset) {
   EXPECT_NE(v.status().message().find("byte 4"), std::string::npos) << v.status().ToString();
 }
 
+TEST(Json, EscapingIsOneFunctionWithTheHexCaseAsItsOnlyVariant) {
+  const std::string raw = std::string("a\"\\\n\r\t\b\f\x01\x1f\xc3\xa9", 12);
+  std::string lower, upper, quoted;
+  AppendEscaped(raw, &lower);
+  AppendEscaped(raw, &upper, HexCase::kUpper);
+  AppendQuoted(raw, &quoted);
+  EXPECT_EQ(lower, "a\\\"\\\\\\n\\r\\t\\b\\f\\u0001\\u001f\xc3\xa9");
+  EXPECT_EQ(upper, "a\\\"\\\\\\n\\r\\t\\b\\f\\u0001\\u001F\xc3\xa9");
+  EXPECT_EQ(quoted, "\"" + lower + "\"");
+  auto back = Parse(quoted);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->string_value(), raw);
+}
+
 }  // namespace
 }  // namespace oups::json
