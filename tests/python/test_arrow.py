@@ -515,3 +515,18 @@ def test_index_levels_with_column_selections(tmp_path):
                                ds[1].to_pandas(columns=cols))
     assert ds.to_arrow(columns=["s"]).schema.names == ["s", "i0", "__index_level_1__"]
     pdt.assert_frame_equal(ds.to_arrow().to_pandas(), df)
+
+
+def test_write_a_dataset_into_another(tmp_path):
+    """A dataset (or a view) is Arrow data: writing it into another dataset copies its rows,
+    with categories, timedeltas and the index, without going through pandas."""
+    df = pd.DataFrame({"a": np.arange(6), "s": list("abcdef"),
+                       "c": pd.Categorical(list("xyxyxy"), categories=["y", "x"]),
+                       "td": pd.to_timedelta(np.arange(6), unit="s")},
+                      index=pd.Index(np.arange(6) * 10, name="id"))
+    write(tmp_path / "src", ordered_on="a", df=df, row_group_target_size=4)
+    src = OrderedParquetDataset(tmp_path / "src")
+    write(tmp_path / "copy", ordered_on="a", df=src)
+    pdt.assert_frame_equal(OrderedParquetDataset(tmp_path / "copy").to_pandas(), df)
+    write(tmp_path / "last", ordered_on="a", df=src[-1])
+    pdt.assert_frame_equal(OrderedParquetDataset(tmp_path / "last").to_pandas(), df.iloc[4:])
