@@ -770,7 +770,8 @@ class OrderedParquetDataset:
             ``op`` is ``==`` (or ``=``), ``!=``, ``<``, ``<=``, ``>``, ``>=``, ``in`` or
             ``not in`` (with a list, tuple or set of values). Any column (or index level)
             may be filtered, selected by `columns` or not. Nulls match no comparison;
-            NaN matches only ``!=``; ``in`` matches None and NaN when listed.
+            NaN matches only ``!=``; ``in`` matches None and NaN when listed. (pyarrow
+            compute expressions are not accepted.)
 
         Returns
         -------

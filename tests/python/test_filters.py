@@ -246,3 +246,12 @@ def test_no_metadata_and_empty_results(tmp_path):
     ds = small(tmp_path)
     got = ds.to_pandas(["x", "s"], filters=[("x", ">", 100)])
     assert len(got) == 0 and list(got.columns) == ["x", "s"]
+
+
+def test_to_arrow_takes_the_same_filters(tmp_path):
+    ds = small(tmp_path)
+    for filters in ([("x", ">", 2), ("s", "!=", "c")], [[("s", "in", [None])], [("x", "==", 1)]]):
+        want = ds.to_pandas(["x"], filters=filters)["x"].tolist()
+        got = ds.to_arrow(["x"], filters=filters).column("x").to_pylist()
+        assert got == want and want
+        assert ds[1:].to_arrow(filters=filters).num_rows == len(ds[1:].to_pandas(filters=filters))
