@@ -107,10 +107,8 @@ std::string DescribeFormat(const std::string& f) {
   return "format '" + f + "'";
 }
 
-// How an Arrow text/binary column lays out its values.
-enum class TextLayout : uint8_t { kOffsets64, kOffsets32, kViews };
-
-// The core type of an Arrow format; *offsets32 tells 32-bit text offsets.
+// The core type of an Arrow format; *offsets32 tells 32-bit text offsets, *views
+// (when asked for) string_view/binary_view, which only the import takes.
 Status ParseFormat(const std::string& column, const std::string& f, DataType* out,
                    bool* offsets32, bool* views = nullptr) {
   *offsets32 = false;
