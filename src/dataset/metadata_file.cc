@@ -5,6 +5,7 @@
 #include <ctime>
 #include <cstdio>
 #include <limits>
+#include <mutex>
 #include <set>
 #include <utility>
 
@@ -435,18 +436,33 @@ static std::string WithoutPath(const std::string& message, const std::string& pa
   return message.rfind(named, 0) == 0 ? message.substr(named.size()) : message;
 }
 
-Result<DatasetMetadata> ReadMetadataFile(FileSystem& fs, const std::string& path) {
+struct MetadataFile::Impl {
+  std::string path;
+  std::unique_ptr<parquet::FileReader> reader;
+  DatasetMetadata header;  // everything but the rg list
+  size_t n_cols = 0;
+  std::mutex mu;           // one decode at a time on `reader`
+
+  Status Corrupt(const std::string& what) const {
+    return Status::Corruption("metadata file " + path + " is corrupt: " + WithoutPath(what, path));
+  }
+  Result<DatasetMetadata> Decode(const parquet::ReadOptions& ro, int64_t first_row_group);
+};
+
+MetadataFile::MetadataFile(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+MetadataFile::~MetadataFile() = default;
+
+Result<std::unique_ptr<MetadataFile>> MetadataFile::Open(FileSystem& fs, const std::string& path) {
   auto reader_r = parquet::FileReader::Open(fs, path);
   if (!reader_r.ok()) {
     const Status& st = reader_r.status();
     if (st.IsNotFound() || st.IsIOError()) return st;
     return Status::Corruption("metadata file " + path + ": " + WithoutPath(st.message(), path));
   }
-  auto corrupt = [&](const std::string& what) {
-    return Status::Corruption("metadata file " + path + " is corrupt: " + WithoutPath(what, path));
-  };
-  std::unique_ptr<parquet::FileReader> reader = std::move(reader_r).ValueOrDie();
-  const parquet::FileMetadata& fmd = reader->metadata();
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->reader = std::move(reader_r).ValueOrDie();
+  const parquet::FileMetadata& fmd = impl->reader->metadata();
   std::optional<std::string> oups = fmd.GetKeyValue(kOupsKey);
   const auto& cols = fmd.columns;
   // Legacy layout of the original oups (docs/behaviour.md#datasets): pickled
@@ -457,28 +473,76 @@ Result<DatasetMetadata> ReadMetadataFile(FileSystem& fs, const std::string& path
                                 " was written by the original Python oups (legacy layout); "
                                 "reading it is not supported yet");
   }
-  if (!oups) return corrupt("no 'oups' key");
-  DatasetMetadata md;
+  if (!oups) return impl->Corrupt("no 'oups' key");
+  DatasetMetadata& md = impl->header;
   Status st = DecodeOupsJson(*oups, &md);
   if (!st.ok()) {
     if (st.IsNotSupported()) {
       return Status::NotSupported("metadata file " + path + ": " + st.message());
     }
-    return corrupt(st.message());
+    return impl->Corrupt(st.message());
   }
   const char* expected[] = {kFileIds, kNRows, kMins, kMaxs, kCrc32};
-  const size_t n_cols = md.format_version == 1 ? 4 : 5;
-  if (cols.size() != n_cols) {
-    return corrupt("expected " + std::to_string(n_cols) + " columns, found " +
-                   std::to_string(cols.size()));
+  impl->n_cols = md.format_version == 1 ? 4 : 5;
+  if (cols.size() != impl->n_cols) {
+    return impl->Corrupt("expected " + std::to_string(impl->n_cols) + " columns, found " +
+                         std::to_string(cols.size()));
   }
-  for (size_t i = 0; i < n_cols; ++i) {
-    if (cols[static_cast<size_t>(i)].name != expected[i]) {
-      return corrupt("column " + std::to_string(i) + " is '" + cols[static_cast<size_t>(i)].name +
-                     "', expected '" + expected[i] + "'");
+  for (size_t i = 0; i < impl->n_cols; ++i) {
+    if (cols[i].name != expected[i]) {
+      return impl->Corrupt("column " + std::to_string(i) + " is '" + cols[i].name +
+                           "', expected '" + expected[i] + "'");
     }
   }
-  auto table_r = reader->Read();
+  return std::unique_ptr<MetadataFile>(new MetadataFile(std::move(impl)));
+}
+
+const DatasetMetadata& MetadataFile::header() const { return impl_->header; }
+int64_t MetadataFile::num_row_groups() const { return impl_->reader->metadata().num_rows; }
+const std::string& MetadataFile::path() const { return impl_->path; }
+
+Result<DatasetMetadata> MetadataFile::ReadAll() { return impl_->Decode(parquet::ReadOptions{}, 0); }
+
+Result<DatasetMetadata> MetadataFile::ReadRange(const std::optional<Scalar>& start,
+                                                const std::optional<Scalar>& end_excl) {
+  const parquet::FileMetadata& fmd = impl_->reader->metadata();
+  const int n_chunks = static_cast<int>(fmd.row_groups.size());
+  if ((!start && !end_excl) || n_chunks < 2) return ReadAll();
+  // A chunk may hold an rg of the range when its largest max is >= start and
+  // its smallest min is < end_excl (the statistics of the maxs and the mins
+  // columns). Rgs are ordered, so the chunks selected by both form one run.
+  auto by_max = parquet::SelectRowGroups(fmd, kMaxs, start, std::nullopt);
+  auto by_min = parquet::SelectRowGroups(fmd, kMins, std::nullopt, end_excl);
+  // Bounds of another type than the statistics' (e.g. seconds stored as
+  // milliseconds): the whole list, and the read compares as usual.
+  if (!by_max.ok() || !by_min.ok()) return ReadAll();
+  int first = n_chunks, last = -1;
+  for (int k : *by_max) {
+    if (std::binary_search(by_min->begin(), by_min->end(), k)) {
+      first = std::min(first, k);
+      last = std::max(last, k);
+    }
+  }
+  parquet::ReadOptions ro;
+  ro.all_row_groups = false;
+  int64_t first_rg = 0;
+  for (int k = 0; k < n_chunks; ++k) {
+    if (k < first) first_rg += fmd.row_groups[static_cast<size_t>(k)].num_rows;
+    if (k >= first && k <= last) ro.row_groups.push_back(k);
+  }
+  if (ro.row_groups.empty()) first_rg = 0;
+  return impl_->Decode(ro, first_rg);
+}
+
+Result<DatasetMetadata> MetadataFile::Impl::Decode(const parquet::ReadOptions& ro,
+                                                   int64_t first_row_group) {
+  std::lock_guard<std::mutex> g(mu);
+  DatasetMetadata md = header;
+  md.first_row_group = first_row_group;
+  md.partial = !ro.all_row_groups;
+  const char* expected[] = {kFileIds, kNRows, kMins, kMaxs, kCrc32};
+  auto corrupt = [&](const std::string& what) { return Corrupt(what); };
+  auto table_r = reader->Read(ro);
   if (!table_r.ok()) return corrupt(table_r.status().message());
   const Table& t = *table_r;
   for (int i = 0; i < 2; ++i) {
@@ -520,14 +584,20 @@ Result<DatasetMetadata> ReadMetadataFile(FileSystem& fs, const std::string& path
       return corrupt("statistics are " + md.mins.type().ToString() + ", the ordered column '" +
                      *md.ordered_on + "' is " + want.ToString());
     }
+  } else if (md.partial) {
+    // No chunk of the range: an empty list of the statistics' type.
+    OUPS_ASSIGN_OR_RETURN(md.mins, EmptyColumn(md.StatisticsType()));
+    OUPS_ASSIGN_OR_RETURN(md.maxs, EmptyColumn(md.StatisticsType()));
   }
   for (int64_t i = 0; i < t.num_rows(); ++i) {
     const size_t k = static_cast<size_t>(i);
     if (md.n_rows[k] < 1 || md.n_rows[k] > static_cast<uint64_t>(INT64_MAX)) {
-      return corrupt("row group " + std::to_string(i) + " has " + std::to_string(md.n_rows[k]) + " rows");
+      return corrupt("row group " + std::to_string(first_row_group + i) + " has " +
+                     std::to_string(md.n_rows[k]) + " rows");
     }
     if (CompareValues(md.mins, i, md.maxs, i) > 0) {
-      return corrupt("row group " + std::to_string(i) + " has its min after its max");
+      return corrupt("row group " + std::to_string(first_row_group + i) +
+                     " has its min after its max");
     }
   }
   // Sorted ids (O(n log n) on a flat vector: a dataset may list 20,000 files).
@@ -544,8 +614,17 @@ Result<DatasetMetadata> ReadMetadataFile(FileSystem& fs, const std::string& path
   return md;
 }
 
+Result<DatasetMetadata> ReadMetadataFile(FileSystem& fs, const std::string& path) {
+  OUPS_ASSIGN_OR_RETURN(std::unique_ptr<MetadataFile> file, MetadataFile::Open(fs, path));
+  return file->ReadAll();
+}
+
 Status WriteMetadataFile(FileSystem& fs, const std::string& path, const DatasetMetadata& md,
                          parquet::Compression compression) {
+  if (md.partial) {
+    return Status::InvalidArgument("metadata of " + path +
+                                   ": a partial rg list (read for a range) is never written");
+  }
   const size_t n = md.file_ids.size();
   const DataType stat_type = md.StatisticsType();
   Column mins = md.mins, maxs = md.maxs;
@@ -579,7 +658,16 @@ Status WriteMetadataFile(FileSystem& fs, const std::string& path, const DatasetM
   parquet::WriterOptions options;
   options.compression = compression;
   options.key_value_metadata.push_back(parquet::KeyValue{kOupsKey, EncodeOupsJson(md)});
-  return WriteParquetFileDurably(fs, path, table, std::move(options));
+  // One Parquet row group per kMetadataChunkRows rgs, each with the statistics
+  // of its mins and maxs: a range read decodes only the chunks it needs
+  // (MetadataFile::ReadRange, docs/format.md#metadata-file-name_opdmd).
+  OUPS_ASSIGN_OR_RETURN(auto file, fs.OpenForWrite(path));
+  auto synced = std::make_unique<SyncOnCloseFile>(std::move(file));
+  options.row_group_size = kMetadataChunkRows;
+  OUPS_ASSIGN_OR_RETURN(auto writer,
+                        parquet::FileWriter::Open(std::move(synced), table.schema(), options));
+  if (table.num_rows() > 0) OUPS_RETURN_NOT_OK(writer->WriteRowGroup(table));
+  return writer->Close().status();
 }
 
 Status WriteParquetFileDurably(FileSystem& fs, const std::string& path, const Table& table,

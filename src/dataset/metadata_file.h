@@ -42,6 +42,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -53,6 +54,7 @@
 #include "oups/parquet/properties.h"
 #include "oups/result.h"
 #include "oups/table/column.h"
+#include "oups/table/scalar.h"
 
 namespace oups::dataset {
 
@@ -112,6 +114,12 @@ struct DatasetMetadata {
   Column mins;
   Column maxs;
 
+  // Set by MetadataFile::ReadRange only: the vectors above hold the run of
+  // rgs from index `first_row_group` of the committed list that covers a
+  // range, not the whole list (everything else is whole). Never written.
+  bool partial = false;
+  int64_t first_row_group = 0;
+
   int64_t num_row_groups() const { return static_cast<int64_t>(file_ids.size()); }
   int64_t total_rows() const;
   // Largest id referenced by the rgs, the obsolete ids or the high-water mark;
@@ -129,6 +137,43 @@ struct DatasetMetadata {
 // the file for a format_version above kFormatVersion, and naming the dataset
 // for a metadata file written by the original Python oups.
 [[nodiscard]] Result<DatasetMetadata> ReadMetadataFile(FileSystem& fs, const std::string& path);
+
+// Rgs per Parquet row group ("chunk") of a metadata file: each chunk carries
+// the min/max statistics of its mins and maxs columns.
+inline constexpr int64_t kMetadataChunkRows = 1024;
+
+// An opened metadata file whose footer and JSON are decoded (the same checks
+// and errors as ReadMetadataFile) and whose rg list is decoded on demand,
+// whole or only the chunks a range needs: reading one row group of a dataset
+// of 20,000 decodes one chunk. The open file keeps the committed state it was
+// opened on, whatever is renamed over it later.
+// Thread-safety: decodes are serialised by an internal mutex.
+// Ownership: owns the open file.
+class MetadataFile {
+ public:
+  [[nodiscard]] static Result<std::unique_ptr<MetadataFile>> Open(FileSystem& fs,
+                                                                  const std::string& path);
+  ~MetadataFile();
+  // Everything but the rg list (file_ids, n_rows, mins, maxs, file_crc32 empty).
+  const DatasetMetadata& header() const;
+  // Number of rgs listed, from the footer.
+  int64_t num_row_groups() const;
+  const std::string& path() const;
+  // The whole rg list.
+  [[nodiscard]] Result<DatasetMetadata> ReadAll();
+  // The chunks whose statistics say they may hold an rg intersecting
+  // [start, end_excl) (one run; `partial` and `first_row_group` set), or the
+  // whole list when there is one chunk, no bound, or bounds of another type
+  // than the statistics'.
+  [[nodiscard]] Result<DatasetMetadata> ReadRange(const std::optional<Scalar>& start,
+                                                  const std::optional<Scalar>& end_excl);
+
+  struct Impl;
+
+ private:
+  explicit MetadataFile(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
 
 // Writes `md` to `path` (created or truncated), syncs and closes it.
 // InvalidArgument when `md` is inconsistent (vector lengths, column types).

@@ -125,9 +125,11 @@ struct Committed {
   bool exists = false;
 };
 
-Result<Committed> LoadCommitted(const OrderedDataset::State& st) {
+// The committed state from the result of reading the metadata file (NotFound:
+// an empty state carrying the handle's ordered_on and preserved key-values),
+// checked against the handle's ordered_on.
+Result<Committed> CommittedState(const OrderedDataset::State& st, Result<DatasetMetadata> md) {
   Committed snap;
-  auto md = dataset::ReadMetadataFile(*st.fs, st.paths.metadata);
   if (md.ok()) {
     snap.md = std::move(md).ValueOrDie();
     snap.exists = true;
@@ -144,6 +146,26 @@ Result<Committed> LoadCommitted(const OrderedDataset::State& st) {
   }
   if (snap.exists && !snap.md.ordered_on) snap.md.ordered_on = st.ordered_on;
   return snap;
+}
+
+Result<Committed> LoadCommitted(const OrderedDataset::State& st) {
+  return CommittedState(st, dataset::ReadMetadataFile(*st.fs, st.paths.metadata));
+}
+
+// The committed state without its rg list (the metadata file's footer and
+// JSON only: what opening a handle, its properties and a range read need,
+// whatever the number of rgs). The opened file goes to `file` (null when
+// there is none).
+Result<Committed> LoadCommittedHeader(const OrderedDataset::State& st,
+                                      std::unique_ptr<dataset::MetadataFile>* file) {
+  auto opened = dataset::MetadataFile::Open(*st.fs, st.paths.metadata);
+  if (!opened.ok()) return CommittedState(st, opened.status());
+  *file = std::move(opened).ValueOrDie();
+  return CommittedState(st, DatasetMetadata((*file)->header()));
+}
+Result<Committed> LoadCommittedHeader(const OrderedDataset::State& st) {
+  std::unique_ptr<dataset::MetadataFile> file;
+  return LoadCommittedHeader(st, &file);
 }
 
 Result<std::unique_ptr<FileLock>> TakeWriterLockOnce(const OrderedDataset::State& st,
@@ -689,7 +711,7 @@ Result<OrderedDataset> OrderedDataset::Open(std::shared_ptr<FileSystem> fs, std:
   state->paths = std::move(*paths);
   state->lock_timeout = options.lock_timeout;
   state->ordered_on = options.ordered_on;
-  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommitted(*state));
+  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommittedHeader(*state));
   if (snap.exists && snap.md.ordered_on) state->ordered_on = snap.md.ordered_on;
   return OrderedDataset(std::move(state));
 }
@@ -1117,14 +1139,47 @@ Status OrderedDataset::Write(const WriteOptions& options) {
 // Every read (the handle's Read and ReadRowGroup included) goes through a
 // DatasetSnapshot: registration first, then one load of the metadata, then
 // rg files by the loaded ids.
+// The rg list is decoded lazily (docs/format.md#metadata-file-name_opdmd): a
+// range read of a snapshot decodes only the metadata chunks of its range; any
+// other use decodes the whole list once and closes the metadata file.
 struct DatasetSnapshot::Impl {
   std::shared_ptr<FileSystem> fs;
   DatasetPaths paths;
-  Committed committed;
+  Committed committed;  // the rg list is whole once `file` is null
+  int64_t n_rgs = 0;
+  std::unique_ptr<dataset::MetadataFile> file;  // open until the list is decoded
+  std::mutex mu;                                // guards `committed` and `file`
   // Held for the snapshot's lifetime unless released (nullptr when
   // registration is impossible, see RegisterReader).
   std::unique_ptr<FileLock> registration;
   bool registered = true;
+
+  // The whole rg list, decoded on first use.
+  Result<const DatasetMetadata*> Whole() {
+    std::lock_guard<std::mutex> g(mu);
+    if (file) {
+      OUPS_ASSIGN_OR_RETURN(DatasetMetadata md, file->ReadAll());
+      md.ordered_on = committed.md.ordered_on;
+      committed.md = std::move(md);
+      file.reset();
+    }
+    return &committed.md;
+  }
+  // The rgs of [start, end_excl) (at least), into `scratch` when only their
+  // metadata chunks are decoded, else the whole list.
+  Result<const DatasetMetadata*> ForRange(const std::optional<Scalar>& start,
+                                          const std::optional<Scalar>& end_excl,
+                                          DatasetMetadata* scratch) {
+    {
+      std::lock_guard<std::mutex> g(mu);
+      if (file && (start || end_excl)) {
+        OUPS_ASSIGN_OR_RETURN(*scratch, file->ReadRange(start, end_excl));
+        scratch->ordered_on = committed.md.ordered_on;
+        return scratch;
+      }
+    }
+    return Whole();
+  }
 };
 
 namespace {
@@ -1160,7 +1215,9 @@ Result<DatasetSnapshot> OrderedDataset::Snapshot() const {
   // Registered before the metadata is loaded: a writer committing after the
   // load sees this reader and keeps the files the loaded state references.
   OUPS_ASSIGN_OR_RETURN(impl->registration, RegisterReader(*state_->fs, state_->paths));
-  OUPS_ASSIGN_OR_RETURN(impl->committed, LoadCommitted(*state_));
+  // The metadata file's footer and JSON now, its rg list when needed.
+  OUPS_ASSIGN_OR_RETURN(impl->committed, LoadCommittedHeader(*state_, &impl->file));
+  if (impl->file) impl->n_rgs = impl->file->num_row_groups();
   return DatasetSnapshot(std::move(impl));
 }
 
@@ -1178,10 +1235,11 @@ Status DatasetSnapshot::Reregister() {
   return Status::OK();
 }
 
-int64_t DatasetSnapshot::num_row_groups() const {
-  return impl_->committed.md.num_row_groups();
+int64_t DatasetSnapshot::num_row_groups() const { return impl_->n_rgs; }
+Result<Table> DatasetSnapshot::RowGroupStats() const {
+  OUPS_ASSIGN_OR_RETURN(const DatasetMetadata* md, impl_->Whole());
+  return StatsTable(*md);
 }
-Result<Table> DatasetSnapshot::RowGroupStats() const { return StatsTable(impl_->committed.md); }
 const std::map<std::string, std::string>& DatasetSnapshot::key_value_metadata() const {
   return impl_->committed.md.key_value_metadata;
 }
@@ -1198,7 +1256,14 @@ bool DatasetSnapshot::is_newly_initialized() const { return !impl_->committed.ex
 const std::string& DatasetSnapshot::path() const { return impl_->paths.dir; }
 
 Result<Table> DatasetSnapshot::Read(const ReadOptions& options) const {
-  const DatasetMetadata& md = impl_->committed.md;
+  // A range read decodes only the metadata chunks of its range; indices into
+  // the whole list (options.row_groups) need all of it.
+  DatasetMetadata range_md;
+  OUPS_ASSIGN_OR_RETURN(const DatasetMetadata* whole_or_ranged,
+                        options.row_groups
+                            ? impl_->Whole()
+                            : impl_->ForRange(options.start, options.end_excl, &range_md));
+  const DatasetMetadata& md = *whole_or_ranged;
   if (!md.schema) {
     if (options.columns && !options.columns->empty()) {
       return Status::NotFound("unknown columns: " + JoinNames(*options.columns));
@@ -1220,6 +1285,9 @@ Result<Table> DatasetSnapshot::Read(const ReadOptions& options) const {
   const bool ranged = options.start.has_value() || options.end_excl.has_value();
   std::vector<std::string> read_cols = cols;
   if (ranged && std::find(cols.begin(), cols.end(), oo) == cols.end()) read_cols.push_back(oo);
+  if (!options.filter.empty()) {
+    OUPS_RETURN_NOT_OK(ValidateFilter(options.filter, *md.schema));
+  }
   // Rgs intersecting [start, end_excl): max >= start and min < end_excl.
   const int64_t n_rgs = md.num_row_groups();
   std::vector<int64_t> rgs;
@@ -1251,6 +1319,7 @@ Result<Table> DatasetSnapshot::Read(const ReadOptions& options) const {
         OUPS_ASSIGN_OR_RETURN(last, LowerBound(md.mins, *options.end_excl));
       }
     }
+    for (int64_t i = first; i < last; ++i) rgs.push_back(i);
   }
   std::vector<Table> parts;
   for (int64_t i : rgs) {
@@ -1275,9 +1344,6 @@ Result<Table> DatasetSnapshot::Read(const ReadOptions& options) const {
         OUPS_ASSIGN_OR_RETURN(lo, LowerBound(oc, *options.start));
       }
       if (options.end_excl) {
-  if (!options.filter.empty()) {
-    OUPS_RETURN_NOT_OK(ValidateFilter(options.filter, *md.schema));
-  }
         OUPS_ASSIGN_OR_RETURN(hi, LowerBound(oc, *options.end_excl));
       }
       if (hi <= lo) continue;
@@ -1287,7 +1353,6 @@ Result<Table> DatasetSnapshot::Read(const ReadOptions& options) const {
       }
     }
     if (t.num_rows() > 0) parts.push_back(std::move(t));
-    for (int64_t i = first; i < last; ++i) rgs.push_back(i);
   }
   // Field metadata (nullability) from the dataset schema.
   std::vector<Field> fields;
@@ -1299,7 +1364,8 @@ Result<Table> DatasetSnapshot::Read(const ReadOptions& options) const {
 }
 
 Result<Table> DatasetSnapshot::ReadRowGroup(int64_t index, const Columns& columns) const {
-  const DatasetMetadata& md = impl_->committed.md;
+  OUPS_ASSIGN_OR_RETURN(const DatasetMetadata* whole, impl_->Whole());
+  const DatasetMetadata& md = *whole;
   const int64_t n = md.num_row_groups();
   const int64_t i = index < 0 ? index + n : index;
   if (i < 0 || i >= n) {
@@ -1333,8 +1399,9 @@ Result<Table> OrderedDataset::ReadRowGroup(int64_t index, const Columns& columns
 }
 
 Result<int64_t> OrderedDataset::num_row_groups() const {
-  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommitted(*state_));
-  return snap.md.num_row_groups();
+  std::unique_ptr<dataset::MetadataFile> file;
+  OUPS_RETURN_NOT_OK(LoadCommittedHeader(*state_, &file).status());
+  return file ? file->num_row_groups() : 0;
 }
 
 Result<Table> OrderedDataset::RowGroupStats() const {
@@ -1343,27 +1410,27 @@ Result<Table> OrderedDataset::RowGroupStats() const {
 }
 
 Result<std::map<std::string, std::string>> OrderedDataset::key_value_metadata() const {
-  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommitted(*state_));
+  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommittedHeader(*state_));
   return snap.md.key_value_metadata;
 }
 
 Result<std::optional<std::string>> OrderedDataset::ordered_on() const {
-  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommitted(*state_));
+  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommittedHeader(*state_));
   return snap.md.ordered_on;
 }
 
 Result<std::optional<Schema>> OrderedDataset::schema() const {
-  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommitted(*state_));
+  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommittedHeader(*state_));
   return snap.md.schema;
 }
 
 Result<std::optional<std::string>> OrderedDataset::schema_extra_json() const {
-  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommitted(*state_));
+  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommittedHeader(*state_));
   return snap.md.schema_extra_json;
 }
 
 Result<bool> OrderedDataset::is_newly_initialized() const {
-  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommitted(*state_));
+  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommittedHeader(*state_));
   return !snap.exists;
 }
 

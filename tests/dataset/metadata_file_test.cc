@@ -257,5 +257,107 @@ TEST(MetadataFile, TypesRoundTrip) {
   }
 }
 
+// A dataset of n rgs: rg i holds [10 i, 10 i + 10], so that adjacent rgs
+// share their boundary value (rg i's max is rg i+1's min).
+DatasetMetadata ManyRowGroups(int64_t n) {
+  DatasetMetadata md;
+  md.ordered_on = "ts";
+  md.schema = Schema({Field{"ts", DataType::Int64(), false}});
+  std::vector<int64_t> mins, maxs;
+  for (int64_t i = 0; i < n; ++i) {
+    md.file_ids.push_back(static_cast<uint64_t>(i));
+    md.n_rows.push_back(2);
+    md.file_crc32[static_cast<uint64_t>(i)] = static_cast<uint32_t>(i * 7);
+    mins.push_back(10 * i);
+    maxs.push_back(10 * i + 10);
+  }
+  md.max_used_file_id = static_cast<uint64_t>(n - 1);
+  md.mins = Ints(mins);
+  md.maxs = Ints(maxs);
+  return md;
+}
+
+TEST(MetadataFile, ChunksOfRowGroupsWithStatistics) {
+  auto fs = NewMemoryFileSystem();
+  const int64_t n = 3 * kMetadataChunkRows + 5;
+  ASSERT_TRUE(WriteMetadataFile(*fs, "ds_opdmd", ManyRowGroups(n)).ok());
+  auto reader = parquet::FileReader::Open(*fs, "ds_opdmd");
+  ASSERT_TRUE(reader.ok());
+  ASSERT_EQ((*reader)->num_row_groups(), 4);
+  for (const auto& chunk : (*reader)->metadata().row_groups) {
+    for (const auto& col : chunk.columns) {
+      EXPECT_TRUE(col.statistics && col.statistics->has_min_max());
+    }
+  }
+  auto whole = ReadMetadataFile(*fs, "ds_opdmd");
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  ExpectSame(ManyRowGroups(n), *whole);
+  EXPECT_EQ(whole->file_crc32.size(), static_cast<size_t>(n));
+  EXPECT_FALSE(whole->partial);
+}
+
+TEST(MetadataFile, RangeDecodesOnlyTheChunksItNeeds) {
+  auto fs = NewMemoryFileSystem();
+  const int64_t n = 3 * kMetadataChunkRows + 5;
+  const DatasetMetadata all = ManyRowGroups(n);
+  ASSERT_TRUE(WriteMetadataFile(*fs, "ds_opdmd", all).ok());
+  auto file = MetadataFile::Open(*fs, "ds_opdmd");
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_EQ((*file)->num_row_groups(), n);
+  EXPECT_TRUE((*file)->header().file_ids.empty());
+  EXPECT_EQ((*file)->header().ordered_on, all.ordered_on);
+  const int64_t c = kMetadataChunkRows;
+  struct Case {
+    std::optional<int64_t> start, end_excl;
+    int64_t first_chunk, n_chunks;  // chunks expected
+  };
+  const Case cases[] = {
+      {10 * 5, 10 * 6, 0, 1},                      // inside chunk 0
+      {10 * (c + 3), 10 * (c + 3) + 1, 1, 1},      // inside chunk 1
+      // The boundary value shared by the last rg of chunk 0 and the first of
+      // chunk 1: both chunks.
+      {10 * c, 10 * c + 1, 0, 2},
+      {std::nullopt, 10 * 3, 0, 1},                // no start
+      {10 * (3 * c + 1), std::nullopt, 3, 1},      // no end: the last chunk
+      {10 * (c + 3), 10 * (3 * c), 1, 2},          // chunks 1 and 2 (end_excl = chunk 3's min)
+      {10 * (n + 100), std::nullopt, 0, 0},        // after everything: no chunk
+      {std::nullopt, -5, 0, 0},                    // before everything
+  };
+  for (const Case& k : cases) {
+    SCOPED_TRACE(std::to_string(k.start.value_or(-1)) + ".." + std::to_string(k.end_excl.value_or(-1)));
+    std::optional<Scalar> start, end;
+    if (k.start) start = Scalar::Int(*k.start);
+    if (k.end_excl) end = Scalar::Int(*k.end_excl);
+    auto part = (*file)->ReadRange(start, end);
+    ASSERT_TRUE(part.ok()) << part.status().ToString();
+    EXPECT_TRUE(part->partial);
+    const int64_t first = k.n_chunks == 0 ? 0 : k.first_chunk * c;
+    const int64_t len = std::min(n, (k.first_chunk + k.n_chunks) * c) - k.first_chunk * c;
+    ASSERT_EQ(part->num_row_groups(), k.n_chunks == 0 ? 0 : len);
+    EXPECT_EQ(part->first_row_group, first);
+    for (int64_t i = 0; i < part->num_row_groups(); ++i) {
+      ASSERT_EQ(part->file_ids[static_cast<size_t>(i)], all.file_ids[static_cast<size_t>(first + i)]);
+    }
+    if (part->num_row_groups() > 0) {
+      EXPECT_TRUE(part->mins.Equals(all.mins.Slice(first, len)));
+      EXPECT_TRUE(part->maxs.Equals(all.maxs.Slice(first, len)));
+      EXPECT_EQ(part->file_crc32.size(), static_cast<size_t>(len));
+    }
+    EXPECT_EQ(part->mins.type(), DataType::Int64());
+    // A partial list is never written.
+    EXPECT_TRUE(WriteMetadataFile(*fs, "other_opdmd", *part).IsInvalidArgument());
+  }
+  // No bound, or one chunk only: the whole list.
+  auto none = (*file)->ReadRange(std::nullopt, std::nullopt);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->partial);
+  EXPECT_EQ(none->num_row_groups(), n);
+  // A bound of another type than the statistics: the whole list (the read
+  // then reports the type error as before).
+  auto other = (*file)->ReadRange(Scalar::String("x"), std::nullopt);
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->num_row_groups(), n);
+}
+
 }  // namespace
 }  // namespace oups::dataset
