@@ -607,10 +607,9 @@ Result<DatasetMetadata> MetadataFile::Impl::Decode(const parquet::ReadOptions& r
     return corrupt("file id " + std::to_string(*dup) + " is listed twice");
   }
   auto listed = [&](uint64_t id) { return std::binary_search(ids.begin(), ids.end(), id); };
-  // A listed file is never obsolete, whatever the JSON says.
+  // A listed file is never obsolete, whatever the JSON says. (Checksums are
+  // only of listed files by construction: one per row of the list.)
   std::erase_if(md.obsolete_file_ids, listed);
-  // Checksums only of listed files.
-  std::erase_if(md.file_crc32, [&](const auto& entry) { return !listed(entry.first); });
   return md;
 }
 
