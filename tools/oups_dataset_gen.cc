@@ -23,7 +23,7 @@
 
 #include "oups/dataset/ordered_dataset.h"
 #include "oups/io/file_system.h"
-#include "oups/parquet/printer.h"
+#include "oups/table/format.h"
 #include "oups/table/builder.h"
 
 namespace {
@@ -92,7 +92,7 @@ Status Build(const std::string& dir, const std::string& name, const std::vector<
   OUPS_ASSIGN_OR_RETURN(Table all, ds.Read());
   OUPS_ASSIGN_OR_RETURN(int64_t rgs, ds.num_row_groups());
   std::ofstream out(dir + "/" + name + ".expected.jsonl", std::ios::binary);
-  OUPS_RETURN_NOT_OK(oups::parquet::PrintRowsJsonl(all, out));
+  OUPS_RETURN_NOT_OK(oups::PrintRowsJsonl(all, out));
   out.close();
   if (!out) return Status::IOError("cannot write " + dir + "/" + name + ".expected.jsonl");
   std::printf("oups-dataset-gen: %s: %zu writes, %lld rows, %lld row groups\n", name.c_str(),

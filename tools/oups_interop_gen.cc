@@ -4,7 +4,7 @@
 //   oups-interop-gen OUTDIR
 //
 // For every file FILE.parquet it also writes FILE.parquet.expected.jsonl: oups's
-// rendering (PrintRowsJsonl) of the in-memory table that was written, i.e. what
+// rendering (oups::PrintRowsJsonl) of the in-memory table that was written, i.e. what
 // DuckDB must read. Files written with key-value metadata also get
 // FILE.parquet.expected_kv.json ([{"key": ..., "value": ...}, ...]).
 //
@@ -27,7 +27,7 @@
 
 #include "oups/io/file_system.h"
 #include "oups/parquet/file_writer.h"
-#include "oups/parquet/printer.h"
+#include "oups/table/format.h"
 #include "oups/table/builder.h"
 
 namespace {
@@ -272,7 +272,7 @@ class Corpus {
     if (!md.ok()) return md.status().WithContext(path);
     {
       std::ofstream out(path + ".expected.jsonl", std::ios::binary);
-      OUPS_RETURN_NOT_OK(oups::parquet::PrintRowsJsonl(table, out));
+      OUPS_RETURN_NOT_OK(oups::PrintRowsJsonl(table, out));
       if (!out) return Status::IOError("cannot write " + path + ".expected.jsonl");
     }
     if (!options.key_value_metadata.empty()) {
@@ -293,15 +293,10 @@ class Corpus {
 
  private:
   static std::string JsonString(std::string_view s) {
-    // Reuse the printer's escaping through a one-cell table.
-    ColumnBuilder b(DataType::String());
-    if (!b.Append(s).ok()) return "\"\"";
-    auto col = b.Finish();
-    auto t = oups::MakeTable({{std::string("k"), *col}});
-    std::ostringstream out;
-    if (!t.ok() || !oups::parquet::PrintRowsJsonl(*t, out).ok()) return "\"\"";
-    const std::string line = out.str();  // {"k":"..."}\n
-    return line.substr(5, line.size() - 7);
+    // The row printer's escaping (oups/table/format.h).
+    std::string out;
+    oups::AppendScalar(oups::Scalar::String(std::string(s)), oups::CellFormat::kJson, &out);
+    return out;
   }
 
   std::string dir_;

@@ -3,7 +3,7 @@
 //   oups-parquet cat FILE [--columns a,b] [--format jsonl|csv]
 //   oups-parquet meta FILE
 //
-// Rows print as DuckDB prints them in JSON (see include/oups/parquet/printer.h),
+// Rows print as DuckDB prints them in JSON (see include/oups/table/format.h),
 // so the output can be compared with DuckDB's byte for byte. Exit status: 0 ok,
 // 1 error (message on stderr naming the file), 2 usage error.
 #include <cstdio>
@@ -16,6 +16,7 @@
 #include "oups/io/file_system.h"
 #include "oups/parquet/file_reader.h"
 #include "oups/parquet/printer.h"
+#include "oups/table/format.h"
 
 namespace {
 
@@ -62,14 +63,14 @@ int Cat(const std::string& path, const std::vector<std::string>& columns, bool c
     options.columns = columns;
     auto table = (*reader)->Read(options);
     if (!table.ok()) return Fail(path, table.status());
-    st = oups::parquet::PrintRowsCsv(*table, std::cout);
+    st = oups::PrintRowsCsv(*table, std::cout);
   } else {
     // One row group at a time: memory stays bounded by the largest row group.
     const int n = (*reader)->num_row_groups();
     for (int g = 0; g < n && st.ok(); ++g) {
       auto table = (*reader)->ReadRowGroup(g, columns);
       if (!table.ok()) return Fail(path, table.status());
-      st = oups::parquet::PrintRowsJsonl(*table, std::cout);
+      st = oups::PrintRowsJsonl(*table, std::cout);
     }
     if (n == 0 && !columns.empty()) {
       // Still check that the projected columns exist.

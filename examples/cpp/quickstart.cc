@@ -28,7 +28,7 @@ oups::Status Run(const std::string& dir) {
       df, {.ordered_on = "timestamp", .duplicates_on = oups::Columns{"timestamp"}}));
   OUPS_ASSIGN_OR_RETURN(oups::Table rows,
                         berlin.Read({.start = oups::Scalar::Int(jan1 + day, ns)}));
-  return oups::parquet::PrintRowsCsv(rows, std::cout);
+  return oups::PrintRowsCsv(rows, std::cout);
 }
 
 int main(int argc, char** argv) {

@@ -1,11 +1,9 @@
 #include "cli/sinks.h"
 
-#include <sstream>
-
 #include "cli/util.h"
 #include "oups/parquet/file_writer.h"
-#include "oups/parquet/printer.h"
 #include "oups/table/builder.h"
+#include "oups/table/format.h"
 
 namespace oups::cli {
 namespace {
@@ -14,7 +12,7 @@ class JsonlSink : public RowSink {
  public:
   explicit JsonlSink(std::ostream& out) : out_(out) {}
   Status Write(const Table& chunk) override {
-    return parquet::PrintRowsJsonl(chunk, out_);
+    return PrintRowsJsonl(chunk, out_);
   }
   Status Finish(const Schema&) override {
     out_.flush();
@@ -29,18 +27,9 @@ class CsvSink : public RowSink {
  public:
   explicit CsvSink(std::ostream& out) : out_(out) {}
   Status Write(const Table& chunk) override {
-    if (!header_done_) {
-      header_done_ = true;
-      return parquet::PrintRowsCsv(chunk, out_);
-    }
-    // The printer writes a header per call: print into a buffer and drop the
-    // header, which is what a zero-row slice prints.
-    std::ostringstream header, text;
-    OUPS_RETURN_NOT_OK(parquet::PrintRowsCsv(chunk.Slice(0, 0), header));
-    OUPS_RETURN_NOT_OK(parquet::PrintRowsCsv(chunk, text));
-    const std::string s = text.str();
-    out_ << std::string_view(s).substr(header.str().size());
-    return out_ ? Status::OK() : Status::IOError("writing the output failed");
+    const bool header = !header_done_;
+    header_done_ = true;
+    return PrintRowsCsv(chunk, out_, header);
   }
   Status Finish(const Schema& schema) override {
     if (!header_done_) {
@@ -51,7 +40,7 @@ class CsvSink : public RowSink {
         empty.push_back(std::move(c));
       }
       OUPS_ASSIGN_OR_RETURN(Table t, Table::Make(schema, std::move(empty)));
-      OUPS_RETURN_NOT_OK(parquet::PrintRowsCsv(t, out_));
+      OUPS_RETURN_NOT_OK(PrintRowsCsv(t, out_));
     }
     out_.flush();
     return out_ ? Status::OK() : Status::IOError("writing the output failed");
@@ -67,10 +56,10 @@ class TextSink : public RowSink {
   explicit TextSink(std::ostream& out) : out_(out) {}
   Status Write(const Table& chunk) override {
     if (table_.header.empty()) SetHeader(chunk.schema());
-    OUPS_ASSIGN_OR_RETURN(auto rows, RenderRows(chunk));
-    for (auto& row : rows) {
+    for (int64_t r = 0; r < chunk.num_rows(); ++r) {
       std::vector<std::string> cells;
-      for (const json::Value& v : row) cells.push_back(CellText(v));
+      cells.reserve(static_cast<size_t>(chunk.num_columns()));
+      for (int c = 0; c < chunk.num_columns(); ++c) cells.push_back(CellText(chunk.column(c), r));
       table_.rows.push_back(std::move(cells));
     }
     return Status::OK();

@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <functional>
 #include <set>
-#include <sstream>
 
 #include "dataset/file_naming.h"
-#include "oups/parquet/printer.h"
+#include "oups/table/format.h"
 
 namespace oups::cli {
 
@@ -156,33 +155,18 @@ Result<dataset::DatasetMetadata> LoadMetadata(FileSystem& fs,
   return md;
 }
 
-Result<std::vector<std::vector<json::Value>>> RenderRows(const Table& table) {
-  std::ostringstream text;
-  OUPS_RETURN_NOT_OK(parquet::PrintRowsJsonl(table, text));
-  std::vector<std::vector<json::Value>> rows;
-  rows.reserve(static_cast<size_t>(table.num_rows()));
-  const std::string s = text.str();
-  size_t pos = 0;
-  while (pos < s.size()) {
-    size_t nl = s.find('\n', pos);
-    if (nl == std::string::npos) nl = s.size();
-    OUPS_ASSIGN_OR_RETURN(json::Value row,
-                          json::Parse(std::string_view(s).substr(pos, nl - pos)));
-    std::vector<json::Value> cells;
-    for (auto& m : row.members()) cells.push_back(std::move(m.second));
-    rows.push_back(std::move(cells));
-    pos = nl + 1;
-  }
-  return rows;
+Result<json::Value> CellJson(const Column& column, int64_t i) {
+  if (column.IsNull(i)) return json::Value::Null();
+  const DataType& t = column.type();
+  if (t.id == TypeId::kBool) return json::Value::Bool(column.GetBool(i));
+  std::string text = FormatCell(column, i, CellFormat::kText);
+  if (RendersAsJsonString(t)) return json::Value::String(std::move(text));
+  // NaN and infinities have no JSON form: InvalidArgument.
+  return json::Value::Number(std::move(text));
 }
 
-Result<json::Value> CellJson(const Column& column, int64_t i) {
-  OUPS_ASSIGN_OR_RETURN(Table one, Table::Make(Schema({Field{"v", column.type(), true}}),
-                                               {column.Slice(i, 1)}));
-  OUPS_ASSIGN_OR_RETURN(auto rows, RenderRows(one));
-  if (rows.size() != 1 || rows[0].size() != 1)
-    return Status::Internal("rendering one value");
-  return std::move(rows[0][0]);
+std::string CellText(const Column& column, int64_t i) {
+  return FormatCell(column, i, CellFormat::kText);
 }
 
 std::string CellText(const json::Value& v) {

@@ -1,5 +1,5 @@
 // Helpers shared by the `oups` commands: error reporting, dataset discovery,
-// value rendering (as the Parquet printer renders them) and aligned text tables.
+// value rendering (through oups/table/format.h) and aligned text tables.
 #pragma once
 
 #include <cstdint>
@@ -72,13 +72,13 @@ struct DatasetListing {
 [[nodiscard]] Result<dataset::DatasetMetadata> LoadMetadata(FileSystem& fs,
                                                             const std::string& path);
 
-// Value of slot `i` as the Parquet printer renders it in JSON lines (a JSON
-// number, string, bool or null).
+// Value of slot `i` as the row printer renders it in JSON lines
+// (oups/table/format.h): a JSON number, string, bool or null. InvalidArgument
+// for NaN and infinities, which have no JSON form.
 [[nodiscard]] Result<json::Value> CellJson(const Column& column, int64_t i);
-// Every row of `table` as rendered JSON values (row-major).
-[[nodiscard]] Result<std::vector<std::vector<json::Value>>> RenderRows(
-    const Table& table);
-// Text of a rendered value for a text table ("null" for null).
+// Text of slot `i` for a text table ("null" for null).
+std::string CellText(const Column& column, int64_t i);
+// Text of a value made by CellJson, as CellText of its slot.
 std::string CellText(const json::Value& value);
 
 // An aligned text table: header, a rule, rows; numeric columns right-aligned.

@@ -40,6 +40,44 @@ Result<Value> Value::Double(double d) {
   return v;
 }
 
+namespace {
+// RFC 8259 number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+bool IsNumberLiteral(std::string_view s) {
+  size_t i = 0;
+  auto digits = [&]() {
+    const size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < s.size() && s[i] == '-') ++i;
+  if (i < s.size() && s[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == s.size();
+}
+}  // namespace
+
+Result<Value> Value::Number(std::string literal) {
+  if (!IsNumberLiteral(literal)) {
+    return Status::InvalidArgument("'" + literal + "' is not a JSON number");
+  }
+  Value v;
+  v.kind_ = Kind::kNumber;
+  v.text_ = std::move(literal);
+  return v;
+}
+
 Value Value::String(std::string s) {
   Value v;
   v.kind_ = Kind::kString;

@@ -41,6 +41,9 @@ class Value {
   static Value UInt(uint64_t v);
   // NaN / infinities are not JSON: InvalidArgument.
   static Result<Value> Double(double v);
+  // A number from its literal text, which must follow the JSON number grammar
+  // (InvalidArgument otherwise: "NaN", "1.", "+1", "01"...).
+  static Result<Value> Number(std::string literal);
   static Value String(std::string s);
   static Value Array(std::vector<Value> items = {});
   static Value Object(std::vector<Member> members = {});

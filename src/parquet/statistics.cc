@@ -101,9 +101,29 @@ Result<Scalar> DecodeStatistic(const ColumnDescriptor& desc, const std::string& 
         s.type = t;
         return s;
       }
+      if (t.id == TypeId::kDecimal) {
+        if (plain.empty() || plain.size() > 16) {
+          return Status::Corruption("column '" + col + "': decimal statistic of " +
+                                    std::to_string(plain.size()) + " bytes");
+        }
+        // Big-endian two's complement, sign-extended to 128 bits.
+        using uint128 = unsigned __int128;
+        uint128 u = (static_cast<unsigned char>(plain[0]) & 0x80) ? ~uint128(0) : 0;
+        for (char c : plain) u = (u << 8) | static_cast<unsigned char>(c);
+        return Scalar::Decimal(t.precision, t.scale, static_cast<uint64_t>(u),
+                               static_cast<int64_t>(static_cast<uint64_t>(u >> 64)));
+      }
       break;
     }
-    case PhysicalType::kInt96: break;
+    case PhysicalType::kInt96: {
+      if (t.id != TypeId::kTimestamp || plain.size() != 12) break;
+      // Nanoseconds of the day, then the Julian day (2440588 is 1970-01-01).
+      int64_t nanos_of_day = 0;
+      int32_t julian_day = 0;
+      std::memcpy(&nanos_of_day, plain.data(), 8);
+      std::memcpy(&julian_day, plain.data() + 8, 4);
+      return Scalar::Int((int64_t{julian_day} - 2440588) * 86'400'000'000'000LL + nanos_of_day, t);
+    }
   }
   return Status::NotSupported("column '" + col + "': statistics of type " + t.ToString() +
                               " are not decoded");
@@ -145,8 +165,9 @@ Result<std::vector<int>> SelectRowGroups(const FileMetadata& md, const std::stri
     if (rg.num_rows == 0) continue;
     const auto& stats = rg.columns[size_t(c)].statistics;
     bool keep = true;
+    // INT96 has no defined sort order: its statistics are not used.
     if (stats && stats->has_min_max() && desc.logical.id != TypeId::kDecimal &&
-        !desc.logical.is_floating()) {
+        !desc.logical.is_floating() && desc.physical_type != PhysicalType::kInt96) {
       OUPS_ASSIGN_OR_RETURN(Scalar lo, DecodeStatistic(desc, *stats->min_value));
       OUPS_ASSIGN_OR_RETURN(Scalar hi, DecodeStatistic(desc, *stats->max_value));
       if (start) {

@@ -7,6 +7,7 @@
 #include "oups/parquet/file_reader.h"
 #include "oups/parquet/file_writer.h"
 #include "oups/parquet/printer.h"
+#include "oups/table/format.h"
 
 namespace oups::cli_test {
 namespace {
@@ -24,7 +25,7 @@ class ParquetCmdTest : public ::testing::Test {
 
 TEST_F(ParquetCmdTest, CatPrintsAsThePrinter) {
   std::ostringstream expected;
-  ASSERT_TRUE(parquet::PrintRowsJsonl(TsTable({1, 2, 3, 4, 5}), expected).ok());
+  ASSERT_TRUE(PrintRowsJsonl(TsTable({1, 2, 3, 4, 5}), expected).ok());
   CliResult r = RunCli(fs_, {"parquet", "cat", "/f.parquet"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, expected.str());

@@ -103,5 +103,16 @@ TEST(Json, EscapingIsOneFunctionWithTheHexCaseAsItsOnlyVariant) {
   EXPECT_EQ(back->string_value(), raw);
 }
 
+TEST(Json, NumberFromLiteralFollowsTheGrammar) {
+  for (const char* ok : {"0", "-0", "1.0", "-12.5e-3", "1E+21", "18446744073709551615"}) {
+    auto v = Value::Number(ok);
+    ASSERT_TRUE(v.ok()) << ok;
+    EXPECT_EQ(Serialize(*v), ok);
+  }
+  for (const char* bad : {"", "NaN", "Infinity", "-Infinity", "1.", ".5", "+1", "01", "1e", "0x10"}) {
+    EXPECT_TRUE(Value::Number(bad).status().IsInvalidArgument()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace oups::json

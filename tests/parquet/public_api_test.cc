@@ -24,6 +24,7 @@
 #include "oups/store/store.h"
 #include "oups/table/builder.h"
 #include "oups/table/column.h"
+#include "oups/table/format.h"
 #include "oups/table/kernels.h"
 #include "oups/table/scalar.h"
 #include "oups/table/types.h"

@@ -4,7 +4,8 @@
 // the column's logical type (the type FileReader reads the column as).
 // SelectRowGroups returns the row groups whose statistics say they may hold a
 // value in [start, end_excl) of one column, so that a range read opens only
-// those (row groups without usable statistics are always selected).
+// those (row groups without usable statistics are always selected; those of
+// floats, decimals and INT96 timestamps are not used).
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -19,7 +20,11 @@
 namespace oups::parquet {
 
 // The value of a statistic's PLAIN bytes, typed as desc.logical (Corruption if
-// the byte count does not fit the physical type).
+// the byte count does not fit the physical type): integers, dates, durations
+// and timestamps (INT96 ones included, as nanoseconds), floats, bools, strings,
+// binary and decimals of any physical type. NotSupported for the rest (e.g.
+// FLOAT16). The one decoder of statistics: range reads and the metadata
+// printer (printer.h) both use it.
 Result<Scalar> DecodeStatistic(const ColumnDescriptor& desc, const std::string& plain);
 
 // Three-way comparison of two valid scalars of the same kind (integers by
