@@ -331,7 +331,6 @@ constexpr uint64_t kHashMul = 0x9E3779B97F4A7C15ull;
 // be allocated (and page-faulted in) again for every chunk.
 struct Scratch {
   MutableBuffer indices;
-  std::vector<uint64_t> keys;
   std::vector<int32_t> slots;
   std::vector<uint64_t> hashes;
   MutableBuffer page;
@@ -348,80 +347,6 @@ struct Dictionary {
   // Dictionary values, PLAIN-encoded (what the dictionary page holds).
   std::shared_ptr<MutableBuffer> plain;
 };
-
-// Builds the dictionary of fixed-width values of 4 or 8 bytes. Returns false in
-// `*ok` when its PLAIN size would exceed `limit`.
-template <typename K>
-Status BuildFixedDictionary(const DenseValues& v, int64_t limit, Dictionary* dict, bool* ok) {
-  *ok = false;
-  const K* p = reinterpret_cast<const K*>(v.fixed);
-  const int64_t max_entries = std::max<int64_t>(1, limit / int64_t(sizeof(K)));
-  int64_t cap = 1024;
-  while (cap < std::min<int64_t>(max_entries * 2, int64_t(1) << 22) && cap < v.n * 2) cap <<= 1;
-  int shift = 64 - __builtin_ctzll(static_cast<unsigned long long>(cap));
-  Scratch& sc = ThreadScratch();
-  std::vector<uint64_t>& keys = sc.keys;
-  std::vector<int32_t>& slots = sc.slots;
-  keys.assign(static_cast<size_t>(cap), 0);
-  slots.assign(static_cast<size_t>(cap), -1);
-  std::vector<K> values;
-  dict->indices = &sc.indices;
-  OUPS_RETURN_NOT_OK(dict->indices->Resize(v.n * 4));
-  int32_t* out = dict->indices->mutable_data_as<int32_t>();
-  K prev{};
-  int32_t prev_idx = -1;
-  for (int64_t i = 0; i < v.n; ++i) {
-    K k = p[i];
-    if (prev_idx >= 0 && k == prev) {
-      out[i] = prev_idx;
-      continue;
-    }
-    uint64_t bits = 0;
-    std::memcpy(&bits, &k, sizeof(K));
-    uint64_t h = (bits * kHashMul) >> shift;
-    while (true) {
-      int32_t s = slots[h];
-      if (s < 0) {
-        if (static_cast<int64_t>(values.size()) >= max_entries) return Status::OK();
-        s = static_cast<int32_t>(values.size());
-        values.push_back(k);
-        keys[h] = bits;
-        slots[h] = s;
-        if (static_cast<int64_t>(values.size()) * 2 > cap) {
-          // Grow and rehash.
-          cap <<= 1;
-          shift -= 1;
-          std::vector<uint64_t> nk(static_cast<size_t>(cap));
-          std::vector<int32_t> ns(static_cast<size_t>(cap), -1);
-          for (size_t j = 0; j < values.size(); ++j) {
-            uint64_t b = 0;
-            std::memcpy(&b, &values[j], sizeof(K));
-            uint64_t hh = (b * kHashMul) >> shift;
-            while (ns[hh] >= 0) hh = (hh + 1) & uint64_t(cap - 1);
-            nk[hh] = b;
-            ns[hh] = static_cast<int32_t>(j);
-          }
-          keys.swap(nk);
-          slots.swap(ns);
-        }
-        out[i] = s;
-        break;
-      }
-      if (keys[h] == bits) {
-        out[i] = s;
-        break;
-      }
-      h = (h + 1) & uint64_t(cap - 1);
-    }
-    prev = k;
-    prev_idx = out[i];
-  }
-  dict->size = static_cast<int64_t>(values.size());
-  dict->plain = std::make_shared<MutableBuffer>();
-  OUPS_RETURN_NOT_OK(dict->plain->Append(values.data(), dict->size * int64_t(sizeof(K))));
-  *ok = true;
-  return Status::OK();
-}
 
 inline uint64_t Load64(const char* p) {
   uint64_t v;
@@ -476,46 +401,97 @@ inline bool SameBytes(std::string_view a, std::string_view b) {
   return std::memcmp(a.data(), b.data(), n) == 0;
 }
 
-Status BuildByteArrayDictionary(const DenseValues& v, int64_t limit, Dictionary* dict,
-                                bool* ok) {
+// How BuildDictionary sees the values of one physical type: Key is the value
+// type, At(v, i) the dense value i, Hash a 64-bit hash (its high bits choose the
+// slot), Cost the bytes a value adds to the PLAIN dictionary page, AppendPlain
+// writes the page. kExactHash: equal hashes imply equal values (the hash is a
+// bijection), so a hit needs no comparison of the values.
+template <typename K>
+struct FixedKeys {  // 4- or 8-byte values compared as bits
+  using Key = K;
+  static constexpr bool kExactHash = true;
+  static K At(const DenseValues& v, int64_t i) { return reinterpret_cast<const K*>(v.fixed)[i]; }
+  static bool Same(K a, K b) { return a == b; }
+  static uint64_t Hash(K k) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, &k, sizeof(K));
+    return bits * kHashMul;  // odd multiplier: a bijection of the 64-bit words
+  }
+  static int64_t Cost(K) { return int64_t(sizeof(K)); }
+  static Status AppendPlain(const std::vector<K>& values, int64_t /*plain_size*/, MutableBuffer* out) {
+    return out->Append(values.data(), static_cast<int64_t>(values.size() * sizeof(K)));
+  }
+};
+
+struct ByteArrayKeys {  // BYTE_ARRAY values
+  using Key = std::string_view;
+  static constexpr bool kExactHash = false;
+  static std::string_view At(const DenseValues& v, int64_t i) { return v.View(i); }
+  static bool Same(std::string_view a, std::string_view b) { return SameBytes(a, b); }
+  static uint64_t Hash(std::string_view k) { return HashBytes(k); }
+  static int64_t Cost(std::string_view k) { return 4 + static_cast<int64_t>(k.size()); }
+  static Status AppendPlain(const std::vector<std::string_view>& values, int64_t plain_size,
+                            MutableBuffer* out) {
+    OUPS_RETURN_NOT_OK(out->Reserve(plain_size));
+    for (std::string_view s : values) {
+      const auto len = static_cast<uint32_t>(s.size());
+      out->UnsafeAppend(&len, 4);
+      out->UnsafeAppend(s.data(), static_cast<int64_t>(s.size()));
+    }
+    return Status::OK();
+  }
+};
+
+// Builds the dictionary of the dense values `v` (one int32 index per value in
+// dict->indices) with an open-addressing hash table of linear probing, kept at
+// most half full. A run of equal values is looked up once. Returns false in
+// `*ok` when the PLAIN dictionary page would exceed `limit` bytes. The table
+// starts with `initial_cap` slots (a power of two >= 1024).
+template <typename Keys>
+Status BuildDictionary(const DenseValues& v, int64_t limit, int64_t initial_cap, Dictionary* dict,
+                       bool* ok) {
+  using Key = typename Keys::Key;
   *ok = false;
-  int64_t cap = 1024;
+  int64_t cap = initial_cap;
+  int shift = 64 - __builtin_ctzll(static_cast<unsigned long long>(cap));
   Scratch& sc = ThreadScratch();
   std::vector<int32_t>& slots = sc.slots;
   std::vector<uint64_t>& hashes = sc.hashes;
   slots.assign(static_cast<size_t>(cap), -1);
   hashes.assign(static_cast<size_t>(cap), 0);
-  std::vector<std::string_view> values;
+  std::vector<Key> values;
   int64_t plain_size = 0;
   dict->indices = &sc.indices;
   OUPS_RETURN_NOT_OK(dict->indices->Resize(v.n * 4));
   int32_t* out = dict->indices->mutable_data_as<int32_t>();
-  std::string_view prev;
+  Key prev{};
   int32_t prev_idx = -1;
   for (int64_t i = 0; i < v.n; ++i) {
-    std::string_view k = v.View(i);
-    if (prev_idx >= 0 && SameBytes(k, prev)) {
+    const Key k = Keys::At(v, i);
+    if (prev_idx >= 0 && Keys::Same(k, prev)) {
       out[i] = prev_idx;
       continue;
     }
-    const uint64_t hv = HashBytes(k);
-    uint64_t h = hv & uint64_t(cap - 1);
+    const uint64_t hv = Keys::Hash(k);
+    uint64_t h = hv >> shift;
     while (true) {
       int32_t s = slots[h];
       if (s < 0) {
-        plain_size += 4 + static_cast<int64_t>(k.size());
+        plain_size += Keys::Cost(k);
         if (plain_size > limit) return Status::OK();
         s = static_cast<int32_t>(values.size());
         values.push_back(k);
         slots[h] = s;
         hashes[h] = hv;
         if (static_cast<int64_t>(values.size()) * 2 > cap) {
+          // Grow and rehash from the stored hashes.
           cap <<= 1;
+          shift -= 1;
           std::vector<int32_t> ns(static_cast<size_t>(cap), -1);
           std::vector<uint64_t> nh(static_cast<size_t>(cap));
           for (size_t j = 0; j < hashes.size(); ++j) {
             if (slots[j] < 0) continue;
-            uint64_t hh = hashes[j] & uint64_t(cap - 1);
+            uint64_t hh = hashes[j] >> shift;
             while (ns[hh] >= 0) hh = (hh + 1) & uint64_t(cap - 1);
             ns[hh] = slots[j];
             nh[hh] = hashes[j];
@@ -526,7 +502,7 @@ Status BuildByteArrayDictionary(const DenseValues& v, int64_t limit, Dictionary*
         out[i] = s;
         break;
       }
-      if (hashes[h] == hv && SameBytes(values[size_t(s)], k)) {
+      if (hashes[h] == hv && (Keys::kExactHash || Keys::Same(values[size_t(s)], k))) {
         out[i] = s;
         break;
       }
@@ -537,14 +513,19 @@ Status BuildByteArrayDictionary(const DenseValues& v, int64_t limit, Dictionary*
   }
   dict->size = static_cast<int64_t>(values.size());
   dict->plain = std::make_shared<MutableBuffer>();
-  OUPS_RETURN_NOT_OK(dict->plain->Reserve(plain_size));
-  for (std::string_view s : values) {
-    uint32_t len = static_cast<uint32_t>(s.size());
-    dict->plain->UnsafeAppend(&len, 4);
-    dict->plain->UnsafeAppend(s.data(), static_cast<int64_t>(s.size()));
-  }
+  OUPS_RETURN_NOT_OK(Keys::AppendPlain(values, plain_size, dict->plain.get()));
   *ok = true;
   return Status::OK();
+}
+
+// Fixed-width dictionaries: the table is sized up front for up to 2^21
+// entries (or the column), and at least one value is always allowed.
+template <typename K>
+Status BuildFixedDictionary(const DenseValues& v, int64_t limit, Dictionary* dict, bool* ok) {
+  const int64_t max_entries = std::max<int64_t>(1, limit / int64_t(sizeof(K)));
+  int64_t cap = 1024;
+  while (cap < std::min<int64_t>(max_entries * 2, int64_t(1) << 22) && cap < v.n * 2) cap <<= 1;
+  return BuildDictionary<FixedKeys<K>>(v, max_entries * int64_t(sizeof(K)), cap, dict, ok);
 }
 
 // The dictionary's distinct values as DenseValues (for statistics).
@@ -602,7 +583,8 @@ Status MaybeBuildDictionary(const DenseValues& v, const WriterOptions& opt, Dict
       OUPS_RETURN_NOT_OK(BuildFixedDictionary<uint64_t>(v, opt.dictionary_page_size_limit, dict, &ok));
       break;
     case PhysicalType::kByteArray:
-      OUPS_RETURN_NOT_OK(BuildByteArrayDictionary(v, opt.dictionary_page_size_limit, dict, &ok));
+      OUPS_RETURN_NOT_OK(BuildDictionary<ByteArrayKeys>(v, opt.dictionary_page_size_limit, 1024,
+                                                        dict, &ok));
       break;
     default:
       return Status::OK();
