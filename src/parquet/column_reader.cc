@@ -1,9 +1,11 @@
 #include "parquet/column_reader.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -117,6 +119,277 @@ Status CheckPageValueBound(const ColumnDescriptor& d, int64_t nv, int64_t csize)
   return Status::OK();
 }
 
+// ------------------------------------------------------------ value decoders
+
+// The dictionary of the column chunk being decoded (its dictionary page).
+struct ChunkDictionary {
+  bool present = false;
+  int64_t n = 0;
+  MutableBuffer fixed;         // fixed width: n * width bytes
+  MutableBuffer data;          // byte arrays: the bytes, padded
+  std::vector<int64_t> ends;   // byte arrays: end offset of each value
+  int64_t max_len = 0;         // longest byte-array value
+};
+
+// How the values of a physical type are held while a page decodes.
+enum class ValueKind : uint8_t { kBool, kByteArray, kFixed };
+
+// Where a data page's `nn` dense (non-null) values go; the field of the column's
+// ValueKind is set.
+struct DenseOut {
+  uint8_t* fixed = nullptr;      // kFixed: nn * width bytes
+  uint8_t* bits = nullptr;       // kBool: nn bits, zero-filled
+  MutableBuffer* data = nullptr;  // kByteArray: bytes appended
+  int64_t* ends = nullptr;       // kByteArray: nn end offsets into *data
+};
+
+// One decoder object per value encoding of a data page: the accumulator picks
+// the page's decoder by its encoding (ColumnAccumulator::Impl::DecoderFor) and
+// spreads the dense values over the slots afterwards. A decoder is made for
+// one column (physical type, width) and reused for every page of that
+// encoding; MakeValueDecoder refuses the encodings the physical type cannot
+// hold.
+class ValueDecoder {
+ public:
+  ValueDecoder(ValueKind kind, int width) : kind_(kind), width_(width) {}
+  virtual ~ValueDecoder() = default;
+  // Decodes `nn` values from the page body [src, src + size) into `out`.
+  virtual Status Decode(const uint8_t* src, int64_t size, int64_t nn, const DenseOut& out) = 0;
+
+ protected:
+  const ValueKind kind_;
+  const int width_;
+};
+
+class PlainDecoder final : public ValueDecoder {
+ public:
+  using ValueDecoder::ValueDecoder;
+  Status Decode(const uint8_t* src, int64_t size, int64_t nn, const DenseOut& out) override {
+    switch (kind_) {
+      case ValueKind::kBool:
+        return DecodePlainBoolean(src, size, nn, out.bits, 0).status();
+      case ValueKind::kByteArray:
+        if (nn > size / 4) {
+          return Status::Corruption("page claims " + std::to_string(nn) + " byte arrays in " +
+                                    std::to_string(size) + " bytes");
+        }
+        OUPS_RETURN_NOT_OK(ReserveMore(out.data, size));
+        return DecodePlainByteArray(src, size, nn, out.data, out.ends).status();
+      case ValueKind::kFixed:
+        return DecodePlainFixed(src, size, nn, width_, out.fixed).status();
+    }
+    return Status::OK();
+  }
+};
+
+// RLE booleans: a 4-byte length, then RLE / bit-packed runs of width 1.
+class RleBooleanDecoder final : public ValueDecoder {
+ public:
+  using ValueDecoder::ValueDecoder;
+  Status Decode(const uint8_t* src, int64_t size, int64_t nn, const DenseOut& out) override {
+    if (size < 4) return Status::Corruption("RLE boolean page without length prefix");
+    uint32_t len;
+    std::memcpy(&len, src, 4);
+    if (len > size - 4) {
+      return Status::Corruption("RLE boolean length " + std::to_string(len) + " past the page end");
+    }
+    levels_.resize(static_cast<size_t>(nn));
+    RleBitPackedDecoder dec(src + 4, len, 1);
+    OUPS_ASSIGN_OR_RETURN(int64_t got, dec.GetBatch(levels_.data(), nn));
+    if (got != nn) {
+      return Status::Corruption("RLE booleans: got " + std::to_string(got) + " of " +
+                                std::to_string(nn));
+    }
+    std::memset(out.bits, 0, size_t((nn + 7) / 8));
+    for (int64_t i = 0; i < nn; ++i) {
+      if (levels_[size_t(i)] > 1) return Status::Corruption("RLE boolean value > 1");
+      if (levels_[size_t(i)]) SetBit(out.bits, i);
+    }
+    return Status::OK();
+  }
+
+ private:
+  std::vector<uint8_t> levels_;
+};
+
+// PLAIN_DICTIONARY / RLE_DICTIONARY: indices into the chunk's dictionary.
+class DictionaryDecoder final : public ValueDecoder {
+ public:
+  DictionaryDecoder(ValueKind kind, int width, int encoding, const ChunkDictionary& dict)
+      : ValueDecoder(kind, width), encoding_(encoding), dict_(dict) {}
+  Status Decode(const uint8_t* src, int64_t size, int64_t nn, const DenseOut& out) override {
+    if (!dict_.present) {
+      return Status::Corruption(EncName(encoding_) + " data page without a dictionary page");
+    }
+    if (kind_ == ValueKind::kBool) {  // unreachable: BOOLEAN chunks have no dictionary
+      return Status::Corruption(EncName(encoding_) + " encoding is not valid for BOOLEAN");
+    }
+    indices_.resize(static_cast<size_t>(nn));
+    OUPS_RETURN_NOT_OK(DecodeDictionaryIndices(src, size, nn, dict_.n, indices_.data()));
+    if (kind_ == ValueKind::kByteArray) return GatherByteArrays(size, nn, out);
+    uint8_t* dst = out.fixed;
+    const uint8_t* d = dict_.fixed.data();
+    const int32_t* ix = indices_.data();
+    const int width = width_;
+    if (width == 8) {
+      for (int64_t k = 0; k < nn; ++k) std::memcpy(dst + k * 8, d + int64_t(ix[k]) * 8, 8);
+    } else if (width == 4) {
+      for (int64_t k = 0; k < nn; ++k) std::memcpy(dst + k * 4, d + int64_t(ix[k]) * 4, 4);
+    } else {
+      for (int64_t k = 0; k < nn; ++k) {
+        std::memcpy(dst + k * width, d + int64_t(ix[k]) * width, size_t(width));
+      }
+    }
+    return Status::OK();
+  }
+
+ private:
+  Status GatherByteArrays(int64_t size, int64_t nn, const DenseOut& out) {
+    const std::vector<int64_t>& dict_ends = dict_.ends;
+    int64_t total = 0;
+    for (int64_t k = 0; k < nn; ++k) {
+      const int32_t ix = indices_[size_t(k)];
+      total += dict_ends[size_t(ix)] - (ix ? dict_ends[size_t(ix - 1)] : 0);
+    }
+    // A few bytes of RLE indices can repeat a long dictionary value
+    // millions of times (a 4 KiB file asked for 16 GB): as for
+    // decompression, beyond kSmallPage the output may be at most kMaxRatio
+    // times the page's encoded size.
+    if (total > kSmallPage && total / kMaxRatio > size) {
+      return Status::Corruption("dictionary-encoded page of " + std::to_string(size) +
+                                " bytes expands to " + std::to_string(total) +
+                                " bytes of byte arrays");
+    }
+    MutableBuffer* data = out.data;
+    int64_t* ends = out.ends;
+    // 16 spare bytes: short values are copied as one 16-byte block.
+    OUPS_RETURN_NOT_OK(ReserveMore(data, total + 16));
+    const uint8_t* d = dict_.data.data();
+    if (dict_.max_len <= 16) {
+      uint8_t* o = data->mutable_data();
+      int64_t at = data->size();
+      for (int64_t k = 0; k < nn; ++k) {
+        const int32_t ix = indices_[size_t(k)];
+        const int64_t b = ix ? dict_ends[size_t(ix - 1)] : 0;
+        std::memcpy(o + at, d + b, 16);  // the dictionary data has >= 64 bytes of padding
+        at += dict_ends[size_t(ix)] - b;
+        ends[k] = at;
+      }
+      // Clear the over-copied tail so that bytes past size() stay zero.
+      std::memset(o + at, 0, 16);
+      return data->Resize(at);
+    }
+    for (int64_t k = 0; k < nn; ++k) {
+      const int32_t ix = indices_[size_t(k)];
+      const int64_t b = ix ? dict_ends[size_t(ix - 1)] : 0;
+      data->UnsafeAppend(d + b, dict_ends[size_t(ix)] - b);
+      ends[k] = data->size();
+    }
+    return Status::OK();
+  }
+
+  const int encoding_;
+  const ChunkDictionary& dict_;
+  std::vector<int32_t> indices_;
+};
+
+class DeltaBinaryPackedDecoder final : public ValueDecoder {
+ public:
+  using ValueDecoder::ValueDecoder;
+  Status Decode(const uint8_t* src, int64_t size, int64_t nn, const DenseOut& out) override {
+    return DecodeDeltaBinaryPacked(src, size, nn, width_, out.fixed).status();
+  }
+};
+
+class ByteStreamSplitDecoder final : public ValueDecoder {
+ public:
+  using ValueDecoder::ValueDecoder;
+  Status Decode(const uint8_t* src, int64_t size, int64_t nn, const DenseOut& out) override {
+    return DecodeByteStreamSplit(src, size, nn, width_, out.fixed).status();
+  }
+};
+
+class DeltaLengthByteArrayDecoder final : public ValueDecoder {
+ public:
+  using ValueDecoder::ValueDecoder;
+  Status Decode(const uint8_t* src, int64_t size, int64_t nn, const DenseOut& out) override {
+    return DecodeDeltaLengthByteArray(src, size, nn, out.data, out.ends).status();
+  }
+};
+
+// DELTA_BYTE_ARRAY of BYTE_ARRAY, or of FIXED_LEN_BYTE_ARRAY (every value
+// `width` bytes).
+class DeltaByteArrayDecoder final : public ValueDecoder {
+ public:
+  using ValueDecoder::ValueDecoder;
+  Status Decode(const uint8_t* src, int64_t size, int64_t nn, const DenseOut& out) override {
+    if (kind_ == ValueKind::kByteArray) {
+      return DecodeDeltaByteArray(src, size, nn, out.data, out.ends).status();
+    }
+    MutableBuffer tmp;
+    ends_.resize(static_cast<size_t>(nn));
+    OUPS_RETURN_NOT_OK(DecodeDeltaByteArray(src, size, nn, &tmp, ends_.data()).status());
+    int64_t prev = 0;
+    for (int64_t k = 0; k < nn; ++k) {
+      if (ends_[size_t(k)] - prev != width_) {
+        return Status::Corruption("DELTA_BYTE_ARRAY value of " +
+                                  std::to_string(ends_[size_t(k)] - prev) +
+                                  " bytes in a FIXED_LEN_BYTE_ARRAY(" + std::to_string(width_) +
+                                  ") column");
+      }
+      prev = ends_[size_t(k)];
+    }
+    std::memcpy(out.fixed, tmp.data(), size_t(nn * width_));
+    return Status::OK();
+  }
+
+ private:
+  std::vector<int64_t> ends_;
+};
+
+// The decoder of `encoding` for the values of `desc`, or Corruption when the
+// physical type cannot hold that encoding.
+Result<std::unique_ptr<ValueDecoder>> MakeValueDecoder(int encoding, const ColumnDescriptor& desc,
+                                                       int width, const ChunkDictionary& dict) {
+  using E = format::Encoding;
+  const PhysicalType pt = desc.physical_type;
+  const ValueKind kind = pt == PhysicalType::kBoolean     ? ValueKind::kBool
+                         : pt == PhysicalType::kByteArray ? ValueKind::kByteArray
+                                                          : ValueKind::kFixed;
+  switch (encoding) {
+    case E::PLAIN: return std::make_unique<PlainDecoder>(kind, width);
+    case E::PLAIN_DICTIONARY:
+    case E::RLE_DICTIONARY:
+      return std::make_unique<DictionaryDecoder>(kind, width, encoding, dict);
+    case E::RLE:
+      if (kind == ValueKind::kBool) return std::make_unique<RleBooleanDecoder>(kind, width);
+      break;
+    case E::DELTA_BINARY_PACKED:
+      if (pt == PhysicalType::kInt32 || pt == PhysicalType::kInt64) {
+        return std::make_unique<DeltaBinaryPackedDecoder>(kind, width);
+      }
+      break;
+    case E::BYTE_STREAM_SPLIT:
+      if (kind == ValueKind::kFixed && pt != PhysicalType::kInt96) {
+        return std::make_unique<ByteStreamSplitDecoder>(kind, width);
+      }
+      break;
+    case E::DELTA_LENGTH_BYTE_ARRAY:
+      if (kind == ValueKind::kByteArray) {
+        return std::make_unique<DeltaLengthByteArrayDecoder>(kind, width);
+      }
+      break;
+    case E::DELTA_BYTE_ARRAY:
+      if (kind == ValueKind::kByteArray || pt == PhysicalType::kFixedLenByteArray) {
+        return std::make_unique<DeltaByteArrayDecoder>(kind, width);
+      }
+      break;
+    default: break;
+  }
+  return Status::Corruption(EncName(encoding) + " encoding is not valid for " +
+                            std::string(PhysicalTypeName(pt)));
+}
+
 }  // namespace
 
 struct ColumnAccumulator::Impl {
@@ -135,18 +408,15 @@ struct ColumnAccumulator::Impl {
   Status init_status;
 
   // Per chunk.
-  bool has_dict = false;
-  int64_t dict_n = 0;
-  MutableBuffer dict_fixed;
-  MutableBuffer dict_data;
-  std::vector<int64_t> dict_ends;
-  int64_t dict_max_len = 0;  // longest byte-array dictionary value
+  ChunkDictionary dict;
   std::map<int, std::unique_ptr<Codec>> codecs;
+  // The value decoder of each encoding, made on first use.
+  static constexpr int kMaxEncoding = 16;
+  std::array<std::unique_ptr<ValueDecoder>, kMaxEncoding> decoders;
 
   // Scratch.
   MutableBuffer decompressed;
   std::vector<uint8_t> levels;
-  std::vector<int32_t> indices;
   std::vector<int64_t> ends;
   MutableBuffer bool_scratch;
 
@@ -251,39 +521,39 @@ struct ColumnAccumulator::Impl {
 
   // ------------------------------------------------------------ dictionary
   Status DecodeDictionary(const uint8_t* src, int64_t size, int64_t n, int encoding) {
-    if (has_dict) return Status::Corruption("second dictionary page in one column chunk");
+    if (dict.present) return Status::Corruption("second dictionary page in one column chunk");
     if (encoding != static_cast<int>(format::Encoding::PLAIN) &&
         encoding != static_cast<int>(format::Encoding::PLAIN_DICTIONARY)) {
       return Status::Corruption("dictionary page with " + EncName(encoding) + " encoding");
     }
     if (n < 0) return Status::Corruption("dictionary page with negative value count");
     if (is_bool) return Status::Corruption("dictionary page for a BOOLEAN column");
-    dict_fixed.Clear();
-    dict_data.Clear();
+    dict.fixed.Clear();
+    dict.data.Clear();
     if (is_byte_array) {
       // Each value takes at least 4 bytes: n is bounded by the page size.
       if (n > size / 4) return Status::Corruption("dictionary claims " + std::to_string(n) + " values in " + std::to_string(size) + " bytes");
-      dict_ends.resize(static_cast<size_t>(n));
+      dict.ends.resize(static_cast<size_t>(n));
       OUPS_ASSIGN_OR_RETURN(int64_t used,
-                            DecodePlainByteArray(src, size, n, &dict_data, dict_ends.data()));
+                            DecodePlainByteArray(src, size, n, &dict.data, dict.ends.data()));
       (void)used;
-      dict_max_len = 0;
+      dict.max_len = 0;
       for (int64_t i = 0; i < n; ++i) {
-        dict_max_len = std::max(dict_max_len,
-                                dict_ends[size_t(i)] - (i ? dict_ends[size_t(i - 1)] : 0));
+        dict.max_len = std::max(dict.max_len,
+                                dict.ends[size_t(i)] - (i ? dict.ends[size_t(i - 1)] : 0));
       }
     } else {
       if (width <= 0 || n > size / width) {
         return Status::Corruption("dictionary claims " + std::to_string(n) + " values in " +
                                   std::to_string(size) + " bytes");
       }
-      OUPS_RETURN_NOT_OK(dict_fixed.Resize(n * width));
+      OUPS_RETURN_NOT_OK(dict.fixed.Resize(n * width));
       OUPS_ASSIGN_OR_RETURN(int64_t used,
-                            DecodePlainFixed(src, size, n, width, dict_fixed.mutable_data()));
+                            DecodePlainFixed(src, size, n, width, dict.fixed.mutable_data()));
       (void)used;
     }
-    has_dict = true;
-    dict_n = n;
+    dict.present = true;
+    dict.n = n;
     return Status::OK();
   }
 
@@ -353,144 +623,40 @@ struct ColumnAccumulator::Impl {
     }
   }
 
-  Status DecodeValues(const uint8_t* src, int64_t size, int64_t nv, int64_t nn, int enc) {
-    using E = format::Encoding;
-    const bool dict_enc = enc == E::RLE_DICTIONARY || enc == E::PLAIN_DICTIONARY;
-    if (dict_enc && !has_dict) {
-      return Status::Corruption(EncName(enc) + " data page without a dictionary page");
+  // The decoder of encoding `enc` (made on first use), or Corruption.
+  Result<ValueDecoder*> DecoderFor(int enc) {
+    if (enc < 0 || enc >= kMaxEncoding) {
+      return Status::Corruption(EncName(enc) + " encoding is not valid for " +
+                                std::string(PhysicalTypeName(desc.physical_type)));
     }
+    std::unique_ptr<ValueDecoder>& d = decoders[size_t(enc)];
+    if (!d) {
+      OUPS_ASSIGN_OR_RETURN(d, MakeValueDecoder(enc, desc, width, dict));
+    }
+    return d.get();
+  }
+
+  // Decodes the nn dense values of a page with the decoder of its encoding, then
+  // spreads them over the page's nv slots.
+  Status DecodeValues(const uint8_t* src, int64_t size, int64_t nv, int64_t nn, int enc) {
+    OUPS_ASSIGN_OR_RETURN(ValueDecoder * decoder, DecoderFor(enc));
+    DenseOut out;
     if (is_bool) {
       OUPS_RETURN_NOT_OK(bool_scratch.Resize((nn + 7) / 8 + 8, true));
-      uint8_t* bits = bool_scratch.mutable_data();
-      if (enc == E::PLAIN) {
-        OUPS_ASSIGN_OR_RETURN(int64_t used, DecodePlainBoolean(src, size, nn, bits, 0));
-        (void)used;
-      } else if (enc == E::RLE) {
-        if (size < 4) return Status::Corruption("RLE boolean page without length prefix");
-        uint32_t len;
-        std::memcpy(&len, src, 4);
-        if (len > size - 4) return Status::Corruption("RLE boolean length " + std::to_string(len) + " past the page end");
-        levels.resize(static_cast<size_t>(nn));
-        RleBitPackedDecoder dec(src + 4, len, 1);
-        OUPS_ASSIGN_OR_RETURN(int64_t got, dec.GetBatch(levels.data(), nn));
-        if (got != nn) return Status::Corruption("RLE booleans: got " + std::to_string(got) + " of " + std::to_string(nn));
-        std::memset(bits, 0, size_t((nn + 7) / 8));
-        for (int64_t i = 0; i < nn; ++i) {
-          if (levels[size_t(i)] > 1) return Status::Corruption("RLE boolean value > 1");
-          if (levels[size_t(i)]) SetBit(bits, i);
-        }
-      } else {
-        return Status::Corruption(EncName(enc) + " encoding is not valid for BOOLEAN");
-      }
-      SpreadBools(bits, nv, nn);
-      return Status::OK();
-    }
-    if (is_byte_array) {
+      out.bits = bool_scratch.mutable_data();
+      OUPS_RETURN_NOT_OK(decoder->Decode(src, size, nn, out));
+      SpreadBools(out.bits, nv, nn);
+    } else if (is_byte_array) {
       ends.resize(static_cast<size_t>(nn));
-      if (enc == E::PLAIN) {
-        if (nn > size / 4) return Status::Corruption("page claims " + std::to_string(nn) + " byte arrays in " + std::to_string(size) + " bytes");
-        OUPS_RETURN_NOT_OK(ReserveMore(data.get(), size));
-        OUPS_ASSIGN_OR_RETURN(int64_t used, DecodePlainByteArray(src, size, nn, data.get(), ends.data()));
-        (void)used;
-      } else if (dict_enc) {
-        indices.resize(static_cast<size_t>(nn));
-        OUPS_RETURN_NOT_OK(DecodeDictionaryIndices(src, size, nn, dict_n, indices.data()));
-        int64_t total = 0;
-        for (int64_t k = 0; k < nn; ++k) {
-          const int32_t ix = indices[size_t(k)];
-          total += dict_ends[size_t(ix)] - (ix ? dict_ends[size_t(ix - 1)] : 0);
-        }
-        // A few bytes of RLE indices can repeat a long dictionary value
-        // millions of times (a 4 KiB file asked for 16 GB): as for
-        // decompression, beyond kSmallPage the output may be at most kMaxRatio
-        // times the page's encoded size.
-        if (total > kSmallPage && total / kMaxRatio > size) {
-          return Status::Corruption("dictionary-encoded page of " + std::to_string(size) +
-                                    " bytes expands to " + std::to_string(total) +
-                                    " bytes of byte arrays");
-        }
-        // 16 spare bytes: short values are copied as one 16-byte block.
-        OUPS_RETURN_NOT_OK(ReserveMore(data.get(), total + 16));
-        const uint8_t* d = dict_data.data();
-        if (dict_max_len <= 16) {
-          uint8_t* out = data->mutable_data();
-          int64_t at = data->size();
-          for (int64_t k = 0; k < nn; ++k) {
-            const int32_t ix = indices[size_t(k)];
-            const int64_t b = ix ? dict_ends[size_t(ix - 1)] : 0;
-            std::memcpy(out + at, d + b, 16);  // dict_data has >= 64 bytes of padding
-            at += dict_ends[size_t(ix)] - b;
-            ends[size_t(k)] = at;
-          }
-          // Clear the over-copied tail so that bytes past size() stay zero.
-          std::memset(out + at, 0, 16);
-          OUPS_RETURN_NOT_OK(data->Resize(at));
-        } else {
-          for (int64_t k = 0; k < nn; ++k) {
-            const int32_t ix = indices[size_t(k)];
-            const int64_t b = ix ? dict_ends[size_t(ix - 1)] : 0;
-            data->UnsafeAppend(d + b, dict_ends[size_t(ix)] - b);
-            ends[size_t(k)] = data->size();
-          }
-        }
-      } else if (enc == E::DELTA_LENGTH_BYTE_ARRAY) {
-        OUPS_ASSIGN_OR_RETURN(int64_t used, DecodeDeltaLengthByteArray(src, size, nn, data.get(), ends.data()));
-        (void)used;
-      } else if (enc == E::DELTA_BYTE_ARRAY) {
-        OUPS_ASSIGN_OR_RETURN(int64_t used, DecodeDeltaByteArray(src, size, nn, data.get(), ends.data()));
-        (void)used;
-      } else {
-        return Status::Corruption(EncName(enc) + " encoding is not valid for BYTE_ARRAY");
-      }
+      out.data = data.get();
+      out.ends = ends.data();
+      OUPS_RETURN_NOT_OK(decoder->Decode(src, size, nn, out));
       SpreadOffsets(nv, nn);
-      return Status::OK();
-    }
-    // Fixed width.
-    uint8_t* dst = values->mutable_data() + pos * width;
-    const PhysicalType pt = desc.physical_type;
-    if (enc == E::PLAIN) {
-      OUPS_ASSIGN_OR_RETURN(int64_t used, DecodePlainFixed(src, size, nn, width, dst));
-      (void)used;
-    } else if (dict_enc) {
-      indices.resize(static_cast<size_t>(nn));
-      OUPS_RETURN_NOT_OK(DecodeDictionaryIndices(src, size, nn, dict_n, indices.data()));
-      const uint8_t* d = dict_fixed.data();
-      const int32_t* ix = indices.data();
-      if (width == 8) {
-        for (int64_t k = 0; k < nn; ++k) std::memcpy(dst + k * 8, d + int64_t(ix[k]) * 8, 8);
-      } else if (width == 4) {
-        for (int64_t k = 0; k < nn; ++k) std::memcpy(dst + k * 4, d + int64_t(ix[k]) * 4, 4);
-      } else {
-        for (int64_t k = 0; k < nn; ++k) {
-          std::memcpy(dst + k * width, d + int64_t(ix[k]) * width, size_t(width));
-        }
-      }
-    } else if (enc == E::DELTA_BINARY_PACKED &&
-               (pt == PhysicalType::kInt32 || pt == PhysicalType::kInt64)) {
-      OUPS_ASSIGN_OR_RETURN(int64_t used, DecodeDeltaBinaryPacked(src, size, nn, width, dst));
-      (void)used;
-    } else if (enc == E::BYTE_STREAM_SPLIT && pt != PhysicalType::kInt96) {
-      OUPS_ASSIGN_OR_RETURN(int64_t used, DecodeByteStreamSplit(src, size, nn, width, dst));
-      (void)used;
-    } else if (enc == E::DELTA_BYTE_ARRAY && pt == PhysicalType::kFixedLenByteArray) {
-      MutableBuffer tmp;
-      ends.resize(static_cast<size_t>(nn));
-      OUPS_ASSIGN_OR_RETURN(int64_t used, DecodeDeltaByteArray(src, size, nn, &tmp, ends.data()));
-      (void)used;
-      int64_t prev = 0;
-      for (int64_t k = 0; k < nn; ++k) {
-        if (ends[size_t(k)] - prev != width) {
-          return Status::Corruption("DELTA_BYTE_ARRAY value of " + std::to_string(ends[size_t(k)] - prev) +
-                                    " bytes in a FIXED_LEN_BYTE_ARRAY(" + std::to_string(width) + ") column");
-        }
-        prev = ends[size_t(k)];
-      }
-      std::memcpy(dst, tmp.data(), size_t(nn * width));
     } else {
-      return Status::Corruption(EncName(enc) + " encoding is not valid for " +
-                                std::string(PhysicalTypeName(pt)));
+      out.fixed = values->mutable_data() + pos * width;
+      OUPS_RETURN_NOT_OK(decoder->Decode(src, size, nn, out));
+      SpreadFixed(nv, nn);
     }
-    SpreadFixed(nv, nn);
     return Status::OK();
   }
 
@@ -500,8 +666,8 @@ struct ColumnAccumulator::Impl {
     if (num_rows < 0 || num_rows > total_rows - pos) {
       return Status::Internal("column chunk rows exceed the accumulator");
     }
-    has_dict = false;
-    dict_n = 0;
+    dict.present = false;
+    dict.n = 0;
     const int64_t end_pos = pos + num_rows;
     OUPS_ASSIGN_OR_RETURN(Codec * codec, GetCodec(comp));
     int64_t off = 0;
