@@ -11,7 +11,6 @@
 
 #include "parquet/encoding/encoding.h"
 #include "parquet/page_crc.h"
-#include "parquet/thrift/generated/parquet_types.h"
 #include "parquet/thrift/thrift_codec.h"
 
 namespace oups::parquet {

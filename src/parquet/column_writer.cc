@@ -723,7 +723,7 @@ Status EncodeColumnChunk(const Column& column, const ColumnDescriptor& desc,
   OUPS_ASSIGN_OR_RETURN(DenseValues v, MakeDenseValues(column, desc));
   EncodedChunk& result = *chunk_out;
   if (!result.bytes) result.bytes = std::make_shared<MutableBuffer>();
-  result.chunk = format::ColumnChunk();
+  result.chunk = std::make_unique<format::ColumnChunk>();
   MutableBuffer* out = result.bytes.get();
   out->Clear();
   OUPS_RETURN_NOT_OK(out->Reserve(PlainSize(v) / 2 + 1024));
@@ -860,8 +860,8 @@ Status EncodeColumnChunk(const Column& column, const ColumnDescriptor& desc,
     }
     md.__set_statistics(st);
   }
-  result.chunk.__set_file_offset(0);
-  result.chunk.__set_meta_data(md);
+  result.chunk->__set_file_offset(0);
+  result.chunk->__set_meta_data(md);
   result.uncompressed_size = pw.uncompressed_total;
   return Status::OK();
 }

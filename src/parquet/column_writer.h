@@ -1,20 +1,27 @@
 // Encoding of one column chunk (all pages of one column of one row group).
-// Private to src/parquet; thrift types allowed here.
+// Private to src/parquet. The chunk's Thrift metadata is only declared here:
+// the files that fill or read it reach the generated types through the Thrift
+// bridge (thrift/thrift_codec.h) or the metadata internals (metadata_internal.h).
 #pragma once
 
 #include "oups/parquet/metadata.h"
 #include "oups/parquet/properties.h"
+#include <memory>
+
 #include "parquet/compression/codec.h"
-#include "parquet/thrift/generated/parquet_types.h"
 
 namespace oups::parquet {
+
+namespace format {
+class ColumnChunk;
+}  // namespace format
 
 struct EncodedChunk {
   // The pages (headers + bodies) in file order.
   std::shared_ptr<MutableBuffer> bytes;
   // Offsets inside the chunk's metadata are relative to the chunk's first byte;
   // the file writer adds the chunk's position in the file.
-  format::ColumnChunk chunk;
+  std::unique_ptr<format::ColumnChunk> chunk;
   int64_t uncompressed_size = 0;
 };
 

@@ -63,12 +63,12 @@ struct FileWriter::Impl {
       }
       const int64_t base = file->Tell();
       OUPS_RETURN_NOT_OK(file->Append(ec.bytes->data(), ec.bytes->size()));
-      format::ColumnMetaData& md = ec.chunk.meta_data;
+      format::ColumnMetaData& md = ec.chunk->meta_data;
       md.data_page_offset += base;
       if (md.__isset.dictionary_page_offset) md.dictionary_page_offset += base;
-      ec.chunk.file_offset = base;
+      ec.chunk->file_offset = base;
       total_uncompressed += ec.uncompressed_size;
-      chunks.push_back(std::move(ec.chunk));
+      chunks.push_back(std::move(*ec.chunk));
     }
     rg.__set_columns(std::move(chunks));
     rg.__set_total_byte_size(total_uncompressed);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "oups/parquet/metadata.h"
 #include "parquet/thrift/generated/parquet_types.h"
@@ -16,5 +17,15 @@ namespace oups::parquet {
 Result<FileMetadata> ConvertFileMetadata(const format::FileMetaData& fmd, int64_t footer_start);
 
 ColumnStatistics ConvertStatistics(const format::Statistics& s, bool signed_min_max_usable);
+
+// The schema element written for `field` (NotSupported for types the writer
+// cannot store). In schema_convert.cc.
+Result<format::SchemaElement> ToSchemaElement(const Field& field);
+
+// Validates a file's schema list (root + flat leaves) and returns one
+// descriptor per leaf. Nested or repeated columns give NotSupported naming the
+// column; malformed lists give Corruption. In schema_convert.cc.
+Result<std::vector<ColumnDescriptor>> DescriptorsFromSchema(
+    const std::vector<format::SchemaElement>& schema);
 
 }  // namespace oups::parquet

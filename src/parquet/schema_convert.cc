@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "parquet/metadata_internal.h"
 #include "parquet/thrift/thrift_codec.h"
 
 namespace oups::parquet {

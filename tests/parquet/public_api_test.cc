@@ -31,9 +31,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #ifdef _THRIFT_THRIFT_H_
 #error "Thrift leaked into a public header"
@@ -96,4 +99,27 @@ TEST(PublicApi, EveryHeaderIsCovered) {
     }
   }
   EXPECT_GT(headers, 10);
+}
+
+// The generated Thrift types are included by two headers only: the Thrift
+// bridge and the metadata internals. Every other file of the engine reaches
+// them through those (or not at all).
+TEST(PublicApi, ThriftTypesIncludedOnlyByTheBridgeAndMetadataInternals) {
+  namespace fs = std::filesystem;
+  const fs::path src = fs::path(OUPS_SOURCE_DIR) / "src";
+  const std::string include = "#include \"parquet/thrift/generated/parquet_types.h\"";
+  std::vector<std::string> includers;
+  for (const auto& e : fs::recursive_directory_iterator(src)) {
+    const std::string ext = e.path().extension().string();
+    if (ext != ".h" && ext != ".cc") continue;
+    const std::string rel = fs::relative(e.path(), src).generic_string();
+    if (rel.starts_with("parquet/thrift/generated/")) continue;
+    std::ifstream in(e.path());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (ss.str().find(include) != std::string::npos) includers.push_back(rel);
+  }
+  std::sort(includers.begin(), includers.end());
+  EXPECT_EQ(includers, (std::vector<std::string>{"parquet/metadata_internal.h",
+                                                 "parquet/thrift/thrift_codec.h"}));
 }
