@@ -54,9 +54,11 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 
+from . import _filters
 from . import _oups
 from . import _pandas
-from .dataset import (OrderedParquetDataset, _bounds, _columns_arg, _details, _stats_frame)
+from .dataset import (OrderedParquetDataset, _bounds, _columns_arg, _details, _label_name,
+                      _stats_frame)
 from .store import Store
 
 __all__ = ["read_dataset", "read_store", "write_many", "write_dataset", "map_intersections",
@@ -137,12 +139,14 @@ def _key_columns(key) -> dict:
 class _PartitionReader:
     """The function dd.from_map calls once per partition (plain data, picklable)."""
 
-    def __init__(self, path, label, columns, start, end_excl, meta, key_columns, token):
+    def __init__(self, path, label, columns, start, end_excl, meta, key_columns, token,
+                 filters=None):
         self.path = path                # dataset directory (str)
         self.label = label              # ordered column label (the index)
         self.columns = columns          # all column labels of meta (None: all)
         self.start = start
         self.end_excl = end_excl
+        self.filters = filters          # the user's filters (to_pandas syntax) or None
         self.meta = meta                # zero-row frame: dtypes of every partition
         self.key_columns = key_columns  # {field: value} added as columns (read_store)
         self.token = token
@@ -155,7 +159,7 @@ class _PartitionReader:
             c for c in columns if c in self.meta.columns]
         data_labels = [c for c in labels if c not in self.key_columns]
         df = _read_part(self.path, self.label, data_labels, self.start, self.end_excl, part,
-                        self.meta[data_labels])
+                        self.meta[data_labels], self.filters)
         for name, value in self.key_columns.items():
             if name in labels:
                 df[name] = pd.Series(value, index=df.index, dtype=self.meta[name].dtype)
@@ -171,9 +175,10 @@ def _conform(df, meta):
     return df
 
 
-def _read_part(path, label, labels, start, end_excl, part, meta):
+def _read_part(path, label, labels, start, end_excl, part, meta, filters=None):
     """Rows of the planned row groups `part` [(file_id, n_rows, raw_min, raw_max, min,
-    max)], ordered column as index, columns `labels`; see the module docstring."""
+    max)] matching `filters`, ordered column as index, columns `labels`; see the module
+    docstring."""
     ordered_name = _pandas.label_to_name(label) if isinstance(label, (str, tuple)) else label
     snap = _oups.Dataset(path).snapshot()  # registers as a reader, loads the metadata
     listed = {r[0]: (i, r) for i, r in enumerate(_raw_stats(snap))}
@@ -188,16 +193,17 @@ def _read_part(path, label, labels, start, end_excl, part, meta):
     if positions is not None:
         cols = _columns_arg(read_labels)
         lo, hi = _bounds(snap, start, end_excl)
-        table = snap.read_rows(positions, cols, lo, hi)
+        core_filters = _filters.to_core(filters, snap.schema, _label_name, _details(snap))
+        table = snap.read_rows(positions, cols, lo, hi, core_filters)
         df = _pandas.table_to_frame(table, _details(snap))
         del snap
         return _conform(df.set_index(label), meta)
     del snap
-    return _conform(_read_files(path, label, ordered_name, labels, start, end_excl, part),
-                    meta)
+    return _conform(_read_files(path, label, ordered_name, labels, start, end_excl, part,
+                                filters), meta)
 
 
-def _read_files(path, label, ordered_name, labels, start, end_excl, part):
+def _read_files(path, label, ordered_name, labels, start, end_excl, part, filters=None):
     """The planned files read by path (a writer committed since the plan)."""
     import pyarrow.parquet as pq
 
@@ -215,7 +221,23 @@ def _read_files(path, label, ordered_name, labels, start, end_excl, part):
         if f.metadata.num_rows != n:
             raise ValueError(f"'{fpath}' holds {f.metadata.num_rows} rows, the "
                                         f"planned state lists {n}.")
-        t = f.read(columns=names + [ordered_name])
+        wanted = names + [ordered_name]
+        filter_names = []
+        if filters is not None:
+            filter_names = [_label_name(t[0]) for c in _filters.normalize(filters) for t in c]
+        t = f.read(columns=wanted + [n for n in dict.fromkeys(filter_names) if n not in wanted])
+        if filters is not None:
+            # Filters on stored names (pyarrow's syntax); the ordered values are checked
+            # on the unfiltered rows first.
+            oc_all = t.column(ordered_name).to_pandas()
+            if len(oc_all) and (oc_all.iloc[0] != vmin or oc_all.iloc[-1] != vmax):
+                raise ValueError(f"'{fpath}': first/last ordered values differ from the "
+                                 f"planned ({vmin}, {vmax}).")
+            named = [[(_label_name(c), op, v) for c, op, v in conj]
+                     for conj in _filters.normalize(filters)]
+            t = t.filter(pq.filters_to_expression(named)).select(wanted)
+            frames.append(t.to_pandas())
+            continue
         df = t.to_pandas()
         oc = df[label] if label in df.columns else df[ordered_name]
         if len(oc) and (oc.iloc[0] != vmin or oc.iloc[-1] != vmax):
@@ -234,7 +256,8 @@ def _read_files(path, label, ordered_name, labels, start, end_excl, part):
     return df[list(labels)]
 
 
-def _read_one(dataset, columns, start, end_excl, partition_rows, key_columns=None):
+def _read_one(dataset, columns, start, end_excl, partition_rows, key_columns=None,
+              filters=None):
     if isinstance(dataset, OrderedParquetDataset):
         path = str(dataset.dirpath)
     else:
@@ -251,6 +274,9 @@ def _read_one(dataset, columns, start, end_excl, partition_rows, key_columns=Non
     read_cols = None if cols is None else cols + [label]
     meta = _pandas.table_to_frame(snap.read_rows([], _columns_arg(read_cols)),
                                   _details(snap)).set_index(label)
+    # Checked here, in the client, before any task runs (KeyError, ValueError, TypeError
+    # as to_pandas).
+    _filters.to_core(filters, snap.schema, _label_name, _details(snap))
     for name, value in key_columns.items():
         if name in meta.columns or name == label:
             raise ValueError(f"key field '{name}' is also a column of '{path}': use the "
@@ -263,9 +289,9 @@ def _read_one(dataset, columns, start, end_excl, partition_rows, key_columns=Non
     mins, maxs = stats["ordered_on_mins"].tolist(), stats["ordered_on_maxs"].tolist()
     parts = [tuple(raw[i] + (mins[i], maxs[i]) for i in g) for g in groups]
     token = _token(path, [r[0] for r in raw], columns, start, end_excl, partition_rows,
-                   sorted(key_columns.items()))
+                   sorted(key_columns.items()), filters)
     reader = _PartitionReader(path, label, list(meta.columns), start, end_excl, meta,
-                              key_columns, token)
+                              key_columns, token, filters)
     if not parts:  # nothing in range: one empty partition (no file to read)
         parts = [()]
         divisions = None
@@ -291,23 +317,25 @@ def _release(snapshot):
 
 
 def read_dataset(dataset, columns=None, start=None, end_excl=None, *,
-                 partition_rows=DEFAULT_PARTITION_ROWS):
+                 partition_rows=DEFAULT_PARTITION_ROWS, filters=None):
     """A dataset as a ``dask.dataframe.DataFrame`` indexed by its ordered column.
 
     `dataset`: an :class:`~oups.store.OrderedParquetDataset` or its directory. `columns`:
     labels to read (all by default; the ordered column is the index). `start` /
     `end_excl`: rows with start <= ordered value < end_excl. `partition_rows`: a partition
     closes once it holds at least this many rows (row groups sharing a boundary value are
-    never split). Divisions are known, planned from the metadata file alone. The
-    collection pins the planned committed state while it lives (module docstring).
-    ``ddf.compute()`` equals ``dataset.to_pandas(columns, start, end_excl)
-    .set_index(ordered_on)``.
+    never split). `filters`: rows matching them only, in the syntax of
+    :meth:`~oups.store.OrderedParquetDataset.to_pandas` (each partition prunes and filters
+    its row groups; divisions stay those of the plan). Divisions are known, planned from the
+    metadata file alone. The collection pins the planned committed state while it lives
+    (module docstring). ``ddf.compute()`` equals ``dataset.to_pandas(columns, start,
+    end_excl, filters).set_index(ordered_on)``.
     """
-    return _read_one(dataset, columns, start, end_excl, int(partition_rows))
+    return _read_one(dataset, columns, start, end_excl, int(partition_rows), filters=filters)
 
 
 def read_store(store, keys=None, columns=None, start=None, end_excl=None, *,
-               partition_rows=DEFAULT_PARTITION_ROWS, concat=False):
+               partition_rows=DEFAULT_PARTITION_ROWS, concat=False, filters=None):
     """The datasets of `keys` (all keys of `store` by default) as Dask DataFrames.
 
     ``concat=False``: a dict {key: DataFrame}, each as :func:`read_dataset`.
@@ -322,7 +350,8 @@ def read_store(store, keys=None, columns=None, start=None, end_excl=None, *,
     for k in keys:
         store._check_key(k)
         out[k] = _read_one(store.basepath / k.to_path(), columns, start, end_excl,
-                           int(partition_rows), _key_columns(k) if concat else None)
+                           int(partition_rows), _key_columns(k) if concat else None,
+                           filters)
     if not concat:
         return out
     if not out:

@@ -130,6 +130,33 @@ def test_read_columns_and_range(client, shared_ds):
     assert len(empty) == 0 and list(empty.columns) == ["v", "s", "q"]
 
 
+def test_read_with_filters(client, shared_ds, tmp_path):
+    """filters= as to_pandas takes them: on any column, OR of ANDs, with a range."""
+    st = shared_ds.row_group_stats
+    start = st["ordered_on_mins"].iloc[1]
+    for filters in ([("v", ">", 10.0)], [("s", "in", ["r3", "r17", "r44"])],
+                    [[("v", "<", 5.0)], [("q", ">=", 6)]]):
+        ddf = od.read_dataset(shared_ds, columns=["v"], start=start, partition_rows=1,
+                              filters=filters)
+        expected = shared_ds.to_pandas(columns=["ts", "v"], start=start,
+                                       filters=filters).set_index("ts")
+        assert 0 < len(expected) < len(shared_ds.to_pandas(start=start)), filters
+        pdt.assert_frame_equal(ddf.compute(), expected)
+    with pytest.raises(KeyError):
+        od.read_dataset(shared_ds, filters=[("nope", "==", 1)])
+    # The planned files read by path (a writer rewrote them since the plan): same rows.
+    n = 1000
+    df = pd.DataFrame({"ts": np.arange(n, dtype="int64"), "v": np.arange(n, dtype="float64")})
+    path = tmp_path / "ds_rewritten"
+    write_rgs(path, df, "ts", [0, 300, 600, 900, 950])
+    filters = [("v", ">=", 940.0)]
+    planned = OrderedParquetDataset(path).to_pandas(filters=filters).set_index("ts")
+    ddf = od.read_dataset(path, partition_rows=1, filters=filters)
+    more = pd.DataFrame({"ts": np.arange(n, n + 120, dtype="int64"), "v": -1.0})
+    write(path, ordered_on="ts", df=more, row_group_target_size=300, max_n_off_target_rgs=2)
+    pdt.assert_frame_equal(ddf.compute(), planned)
+
+
 def test_loc_on_boundary_value(client, shared_ds):
     expected = shared_ds.to_pandas().set_index("ts")
     ddf = od.read_dataset(shared_ds, partition_rows=1)
