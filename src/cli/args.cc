@@ -1,5 +1,6 @@
 #include "cli/args.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace oups::cli {
@@ -51,7 +52,17 @@ Result<ParsedArgs> ParseArgs(const std::vector<std::string>& args,
         parsed.positional.push_back(a);
         continue;
       }
-      return Status::InvalidArgument("unknown option '" + name + "'");
+      std::vector<std::string> known;
+      for (const FlagSpec& s : specs) {
+        known.push_back(s.name);
+        if (s.alias.starts_with("--")) known.push_back(s.alias);
+      }
+      known.push_back("--help");
+      std::string message = "unknown option '" + name + "'";
+      if (auto close = ClosestName(name, known)) {
+        message += "; did you mean '" + *close + "'?";
+      }
+      return Status::InvalidArgument(message);
     }
     std::string value;
     if (spec->takes_value) {
@@ -72,6 +83,57 @@ Result<ParsedArgs> ParseArgs(const std::vector<std::string>& args,
     values.push_back(std::move(value));
   }
   return parsed;
+}
+
+namespace {
+
+// Edit distance counting insertions, deletions, substitutions and swaps of
+// two adjacent characters as one edit each.
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+}  // namespace
+
+std::optional<std::string> ClosestName(std::string_view typed,
+                                       const std::vector<std::string>& known) {
+  const std::string_view bare = typed.substr(std::min(typed.find_first_not_of('-'),
+                                                      typed.size()));
+  if (bare.size() < 2) return std::nullopt;  // one letter: any guess is noise
+  std::optional<std::string> best;
+  size_t best_distance = std::max<size_t>(1, bare.size() / 3) + 1;
+  for (const std::string& k : known) {
+    const std::string_view kb = std::string_view(k).substr(
+        std::min(k.find_first_not_of('-'), k.size()));
+    const size_t dist = EditDistance(bare, kb);
+    if (dist < best_distance) {
+      best_distance = dist;
+      best = k;
+    }
+  }
+  if (best) return best;
+  // A unique name that starts with what was typed ("--col" for "--columns").
+  for (const std::string& k : known) {
+    const std::string_view kb = std::string_view(k).substr(
+        std::min(k.find_first_not_of('-'), k.size()));
+    if (kb.starts_with(bare)) {
+      if (best) return std::nullopt;
+      best = k;
+    }
+  }
+  return best;
 }
 
 std::vector<std::string> SplitList(std::string_view list, char sep) {

@@ -41,6 +41,14 @@ struct ParsedArgs {
 [[nodiscard]] Result<ParsedArgs> ParseArgs(const std::vector<std::string>& args,
                                            const std::vector<FlagSpec>& specs);
 
+// The name of `known` closest to the mistyped `typed` ("--colums" ->
+// "--columns"), compared without leading dashes: the nearest within an edit
+// distance of a third of the typed length (at least 1), else the only name
+// that starts with what was typed; nullopt when nothing is close or only one
+// letter was typed.
+std::optional<std::string> ClosestName(std::string_view typed,
+                                       const std::vector<std::string>& known);
+
 // "a,b,,c" -> {"a", "b", "c"} (empty items dropped).
 std::vector<std::string> SplitList(std::string_view list, char sep = ',');
 

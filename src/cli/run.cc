@@ -1,6 +1,7 @@
 // Dispatch of `oups <command>` to the command functions.
 #include <map>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/util.h"
 #include "oups/version.h"
@@ -61,7 +62,17 @@ int Run(const std::vector<std::string>& args, Env& env) {
   if (command == "rm") return RunRm(rest, env);
   if (command == "recover") return RunRecover(rest, env);
   if (command == "parquet") return RunParquet(rest, env);
-  *env.err << "oups: unknown command '" << command << "'\n" << MainUsage();
+  // One line, with the closest command or top-level option when one is close.
+  *env.err << "oups: unknown " << (command.starts_with("-") ? "option" : "command")
+           << " '" << command << "'";
+  if (auto close = ClosestName(command, {"ls", "info", "cat", "head", "tail", "write",
+                                         "verify", "compact", "rm", "recover", "parquet",
+                                         "--help", "--version"})) {
+    *env.err << "; did you mean '" << *close << "'?";
+  } else {
+    *env.err << ".";
+  }
+  *env.err << " See 'oups --help'.\n";
   return kExitUsage;
 }
 

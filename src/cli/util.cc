@@ -26,7 +26,12 @@ std::optional<ParsedArgs> ParseOrExit(Env& env, std::string_view command,
                                       std::string_view usage, int* exit_code) {
   auto parsed = ParseArgs(args, specs);
   if (!parsed.ok()) {
-    *exit_code = UsageError(env, command, parsed.status().message(), usage);
+    // One line, not the whole usage: a mistyped option is easy to spot.
+    const std::string& problem = parsed.status().message();
+    *env.err << "oups " << command << ": " << problem
+             << (problem.ends_with('?') ? "" : ".") << " See 'oups " << command
+             << " --help'.\n";
+    *exit_code = kExitUsage;
     return std::nullopt;
   }
   if (parsed->help) {

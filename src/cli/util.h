@@ -26,7 +26,9 @@ int UsageError(Env& env, std::string_view command, std::string_view problem,
 int Failure(Env& env, std::string_view command, const Status& status);
 
 // Parses `args`; on --help prints `usage` to out and sets *exit_code to 0; on
-// a usage error prints it and sets *exit_code to 2. Returns nullopt in both
+// an unknown or misused option prints one line (the problem, a "did you
+// mean" when a known option is close, a pointer to --help) and sets
+// *exit_code to 2. Returns nullopt in both
 // cases (the caller returns *exit_code).
 std::optional<ParsedArgs> ParseOrExit(Env& env, std::string_view command,
                                       const std::vector<std::string>& args,

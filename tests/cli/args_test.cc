@@ -44,7 +44,8 @@ TEST(ParseArgs, NegativeNumberAsValueAndPositional) {
 TEST(ParseArgs, UsageErrorsNameTheOption) {
   auto unknown = ParseArgs({"--colums", "a"}, kSpecs);
   ASSERT_FALSE(unknown.ok());
-  EXPECT_EQ(unknown.status().message(), "unknown option '--colums'");
+  EXPECT_EQ(unknown.status().message(),
+            "unknown option '--colums'; did you mean '--columns'?");
   auto missing = ParseArgs({"--columns"}, kSpecs);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().message(), "option --columns needs a value");
@@ -54,6 +55,32 @@ TEST(ParseArgs, UsageErrorsNameTheOption) {
   auto value = ParseArgs({"--json=yes"}, kSpecs);
   ASSERT_FALSE(value.ok());
   EXPECT_EQ(value.status().message(), "option --json takes no value");
+}
+
+// GitHub issue 17: a misspelled option got no hint.
+TEST(ParseArgs, UnknownOptionSuggestsTheClosestKnownOne) {
+  auto message = [](std::vector<std::string> args) {
+    auto p = ParseArgs(args, kSpecs);
+    return p.ok() ? std::string("ok") : p.status().message();
+  };
+  // A swap, a missing letter, an alias, a prefix, --help itself.
+  EXPECT_EQ(message({"--jsno"}), "unknown option '--jsno'; did you mean '--json'?");
+  EXPECT_EQ(message({"--line", "3"}), "unknown option '--line'; did you mean '--lines'?");
+  EXPECT_EQ(message({"--col=a"}), "unknown option '--col'; did you mean '--columns'?");
+  EXPECT_EQ(message({"--hlep"}), "unknown option '--hlep'; did you mean '--help'?");
+  // Nothing close: no guess.
+  EXPECT_EQ(message({"--zebra"}), "unknown option '--zebra'");
+  EXPECT_EQ(message({"-q"}), "unknown option '-q'");
+}
+
+TEST(ClosestName, NearestWithinAThirdOfTheLength) {
+  const std::vector<std::string> known = {"--start", "--end-excl", "--format", "--force"};
+  EXPECT_EQ(ClosestName("--fromat", known), "--format");
+  EXPECT_EQ(ClosestName("--forse", known), "--force");
+  EXPECT_EQ(ClosestName("--end", known), "--end-excl");  // the only one starting so
+  EXPECT_EQ(ClosestName("--fo", known), std::nullopt);   // two start so
+  EXPECT_EQ(ClosestName("--stop", known), std::nullopt);
+  EXPECT_EQ(ClosestName("--", known), std::nullopt);
 }
 
 TEST(SplitList, DropsEmptyItems) {

@@ -49,6 +49,27 @@ TEST(Binary, ExitCodes) {
   EXPECT_EQ(RunBinary("info", err).code, 2);
 }
 
+// GitHub issue 17: a misspelled command or option printed the whole usage;
+// now one line on stderr with the closest name and a pointer to --help, exit 2.
+TEST(Binary, MisspelledNamesGetOneLineAndAGuess) {
+  testing_io::TempDir dir;
+  const std::string err = dir.Sub("err.txt");
+  Process cmd = RunBinary("lss", err);
+  EXPECT_EQ(cmd.code, 2);
+  EXPECT_EQ(cmd.out, "");
+  EXPECT_EQ(Slurp(err), "oups: unknown command 'lss'; did you mean 'ls'? See 'oups --help'.\n");
+  Process top = RunBinary("--verison", err);
+  EXPECT_EQ(top.code, 2);
+  EXPECT_EQ(Slurp(err),
+            "oups: unknown option '--verison'; did you mean '--version'? See 'oups --help'.\n");
+  Process opt = RunBinary("cat " + dir.Sub("ds") + " --colums a", err);
+  EXPECT_EQ(opt.code, 2);
+  EXPECT_EQ(opt.out, "");
+  EXPECT_EQ(Slurp(err),
+            "oups cat: unknown option '--colums'; did you mean '--columns'? See 'oups cat "
+            "--help'.\n");
+}
+
 // GitHub issue 11, point 11: `ln -s . store/loop` made ls and verify fail
 // with "Too many levels of symbolic links".
 TEST(Binary, SymlinkLoopIsNotFollowed) {

@@ -257,7 +257,14 @@ TEST_F(InspectTest, ErrorsAndUsage) {
   EXPECT_EQ(two.code, 2);
   CliResult bad_flag = RunCli(fs_, {"ls", "/store", "--jsn"});
   EXPECT_EQ(bad_flag.code, 2);
-  EXPECT_EQ(bad_flag.err.substr(0, 35), "oups ls: unknown option '--jsn'\nusa");
+  // GitHub issue 17: one line with a guess and a pointer to --help, not the usage.
+  EXPECT_EQ(bad_flag.err,
+            "oups ls: unknown option '--jsn'; did you mean '--json'? See 'oups ls "
+            "--help'.\n");
+  EXPECT_EQ(bad_flag.out, "");
+  CliResult no_value = RunCli(fs_, {"info", "/store/b", "--json=1"});
+  EXPECT_EQ(no_value.code, 2);
+  EXPECT_EQ(no_value.err, "oups info: option --json takes no value. See 'oups info --help'.\n");
   for (const char* cmd : {"ls", "info"}) {
     CliResult help = RunCli(fs_, {cmd, "--help"});
     EXPECT_EQ(help.code, 0);

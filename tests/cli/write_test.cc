@@ -214,7 +214,6 @@ TEST_F(WriteTest, UsageErrors) {
       {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--lock-timeout", "-1"},
       {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts",
        "--max-n-off-target-rgs", "x"},
-      {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--bogus"},
       {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--compression", "rar"},
   };
   for (const auto& args : bad) {
@@ -222,6 +221,10 @@ TEST_F(WriteTest, UsageErrors) {
     EXPECT_EQ(r.code, 2) << args.back() << "\n" << r.err;
     EXPECT_NE(r.err.find("usage: oups write"), std::string::npos);
   }
+  // An unknown option: one line (tests/cli/args_test.cc), exit 2.
+  CliResult bogus = RunCli(fs_, {"write", "/ds", "--from", "/in.csv", "--bogus"});
+  EXPECT_EQ(bogus.code, 2);
+  EXPECT_EQ(bogus.err, "oups write: unknown option '--bogus'. See 'oups write --help'.\n");
   EXPECT_FALSE(*fs_->Exists("/ds_opdmd"));
   // Values the core refuses are failures (exit 1), not usage errors.
   CliResult zero = RunCli(fs_, {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts",
