@@ -8,6 +8,7 @@
 
 #include "../io/test_util.h"
 #include "cli/cli.h"
+#include "oups/version.h"
 
 namespace oups::cli_test {
 namespace {
@@ -68,6 +69,16 @@ TEST(Binary, MisspelledNamesGetOneLineAndAGuess) {
   EXPECT_EQ(Slurp(err),
             "oups cat: unknown option '--colums'; did you mean '--columns'? See 'oups cat "
             "--help'.\n");
+}
+
+// `oups --version` prints the version CMake generated into oups/version.h.
+TEST(Binary, Version) {
+  testing_io::TempDir dir;
+  const std::string err = dir.Sub("err.txt");
+  Process v = RunBinary("--version", err);
+  EXPECT_EQ(v.code, 0);
+  EXPECT_EQ(v.out, std::string("oups ") + OUPS_VERSION_STRING + "\n");
+  EXPECT_EQ(Slurp(err), "");
 }
 
 // GitHub issue 11, point 11: `ln -s . store/loop` made ls and verify fail
