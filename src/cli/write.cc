@@ -445,8 +445,11 @@ int RunCompact(const std::vector<std::string>& args, Env& env) {
     doc.Add("num_row_groups", json::Value::Int(after->num_row_groups()));
     *env.out << json::Serialize(doc) << "\n";
   } else {
+    // Row groups before -> after, then the rows (unchanged by a compaction).
     *env.out << "compacted " << path << ": " << before->num_row_groups() << " -> "
-             << SizeSummary(after->total_rows(), after->num_row_groups()) << "\n";
+             << after->num_row_groups() << " row group"
+             << (after->num_row_groups() == 1 ? "" : "s") << " (" << after->total_rows()
+             << " rows)\n";
   }
   return kExitOk;
 }

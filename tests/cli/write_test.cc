@@ -255,7 +255,8 @@ TEST_F(WriteTest, CompactCoalescesSmallRowGroups) {
   EXPECT_EQ(md->n_rows, (std::vector<uint64_t>{8, 8, 4}));
   CliResult again = RunCli(fs_, {"compact", "/ds", "--row-group-target-size", "8"});
   ASSERT_EQ(again.code, 0) << again.err;
-  EXPECT_EQ(again.out, "compacted /ds: 3 -> 20 rows in 3 row groups\n");
+  // GitHub issue 17: "3 -> 20 rows in 3 row groups" read as 3 rows -> 20.
+  EXPECT_EQ(again.out, "compacted /ds: 3 -> 3 row groups (20 rows)\n");
   EXPECT_EQ(RunCli(fs_, {"compact", "/ds"}).code, 2);
   EXPECT_EQ(RunCli(fs_, {"compact", "/none", "--row-group-target-size", "8"}).code, 1);
 }
