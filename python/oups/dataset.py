@@ -518,6 +518,41 @@ class OrderedParquetDataset:
         """
         return self._ds.max_file_id()
 
+    @property
+    def write_settings(self) -> dict:
+        """dict: the row-group layout the dataset remembers for writes that do not give it.
+
+        ``{"row_group_target_size": ..., "max_n_off_target_rgs": ...}``, each member only
+        when a write gave it (docs/behaviour.md#remembered-settings): a row count, a pandas
+        frequency string or a ``pandas.Timedelta`` (as the write gave it) for the target;
+        an int or None ("no coalescing") for ``max_n_off_target_rgs``. Empty when no write
+        gave a setting (the defaults apply). Read from the metadata file.
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> from oups.store import write, OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> df = pd.DataFrame({"ts": pd.date_range("2024-01-01", periods=6, freq="h")})
+        >>> write(f"{tmp.name}/ds", ordered_on="ts", df=df)
+        >>> OrderedParquetDataset(f"{tmp.name}/ds").write_settings
+        {}
+        >>> write(f"{tmp.name}/ds", ordered_on="ts", df=df, row_group_target_size="D",
+        ...       max_n_off_target_rgs=None)
+        >>> OrderedParquetDataset(f"{tmp.name}/ds").write_settings
+        {'row_group_target_size': 'D', 'max_n_off_target_rgs': None}
+        >>> write(f"{tmp.name}/ds", ordered_on="ts", df=df,
+        ...       row_group_target_size=pd.Timedelta("6h"))
+        >>> OrderedParquetDataset(f"{tmp.name}/ds").write_settings["row_group_target_size"]
+        Timedelta('0 days 06:00:00')
+        >>> tmp.cleanup()
+        """
+        out = dict(self._snapshot().write_settings)
+        target = out.get("row_group_target_size")
+        if isinstance(target, str) and target.endswith("ns") and target[:-2].isdigit():
+            out["row_group_target_size"] = pd.Timedelta(int(target[:-2]), "ns")
+        return out
+
     # -- introspection without reading data
     def _summary(self):
         """(rows, row groups, first ordered value, last ordered value, total rgs) of the

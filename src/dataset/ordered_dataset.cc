@@ -1252,6 +1252,31 @@ const std::optional<Schema>& DatasetSnapshot::schema() const {
 const std::optional<std::string>& DatasetSnapshot::schema_extra_json() const {
   return impl_->committed.md.schema_extra_json;
 }
+namespace {
+StoredWriteSettings ToStored(const dataset::WriteSettings& ws) {
+  StoredWriteSettings out;
+  if (ws.row_group_target_size) {
+    if (const auto* rows = std::get_if<int64_t>(&*ws.row_group_target_size)) {
+      out.row_group_target_size = RowGroupTargetSize{*rows};
+    } else {
+      out.row_group_target_size =
+          RowGroupTargetSize{Period(std::get<std::string>(*ws.row_group_target_size))};
+    }
+  }
+  if (ws.max_n_off_target_rgs) out.max_n_off_target_rgs = *ws.max_n_off_target_rgs;
+  return out;
+}
+}  // namespace
+
+StoredWriteSettings DatasetSnapshot::write_settings() const {
+  return ToStored(impl_->committed.md.write_settings);
+}
+
+Result<StoredWriteSettings> OrderedDataset::write_settings() const {
+  OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommittedHeader(*state_));
+  return ToStored(snap.md.write_settings);
+}
+
 bool DatasetSnapshot::is_newly_initialized() const { return !impl_->committed.exists; }
 const std::string& DatasetSnapshot::path() const { return impl_->paths.dir; }
 

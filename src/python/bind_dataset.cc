@@ -160,6 +160,27 @@ void RegisterDataset(py::module_& m) {
                              "[(name, (kind, unit, tz))] or None")
       .def_property_readonly("schema_extra_json", &DatasetSnapshot::schema_extra_json)
       .def_property_readonly("is_newly_initialized", &DatasetSnapshot::is_newly_initialized)
+      .def_property_readonly(
+          "write_settings",
+          [](const DatasetSnapshot& s) {
+            const StoredWriteSettings ws = s.write_settings();
+            py::dict out;
+            if (ws.row_group_target_size) {
+              if (const auto* rows = std::get_if<int64_t>(&*ws.row_group_target_size)) {
+                out["row_group_target_size"] = *rows;
+              } else {
+                out["row_group_target_size"] = std::get<Period>(*ws.row_group_target_size).text;
+              }
+            }
+            if (ws.max_n_off_target_rgs) {
+              out["max_n_off_target_rgs"] = *ws.max_n_off_target_rgs
+                                                ? py::object(py::int_(**ws.max_n_off_target_rgs))
+                                                : py::object(py::none());
+            }
+            return out;
+          },
+          "{'row_group_target_size': rows or period text, 'max_n_off_target_rgs': int or "
+          "None}, members only when remembered")
       .def_property_readonly("path", &DatasetSnapshot::path)
       .def(
           "read",

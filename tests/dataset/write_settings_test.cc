@@ -67,6 +67,28 @@ TEST_F(WriteSettingsTest, TargetIsRememberedByLaterWrites) {
   EXPECT_EQ(std::get<int64_t>(*Md().write_settings.row_group_target_size), 2);
 }
 
+TEST_F(WriteSettingsTest, StoredSettingsAreVisibleOnTheHandleAndSnapshots) {
+  OrderedDataset ds = Open();
+  ASSERT_TRUE(ds.Write(A({1, 2})).ok());
+  StoredWriteSettings none = ds.write_settings().ValueOrDie();
+  EXPECT_FALSE(none.row_group_target_size.has_value());
+  EXPECT_FALSE(none.max_n_off_target_rgs.has_value());
+  ASSERT_TRUE(ds.Write(A({3}), {.row_group_target_size = 7, .max_n_off_target_rgs = 2}).ok());
+  StoredWriteSettings got = ds.write_settings().ValueOrDie();
+  ASSERT_TRUE(got.row_group_target_size.has_value());
+  EXPECT_EQ(std::get<int64_t>(*got.row_group_target_size), 7);
+  ASSERT_TRUE(got.max_n_off_target_rgs.has_value());
+  EXPECT_EQ(*got.max_n_off_target_rgs, MaxNOffTargetRgs{2});
+  ASSERT_TRUE(ds.Write(A({4}), {.row_group_target_size = 9,
+                                .max_n_off_target_rgs = kNoCoalescing}).ok());
+  DatasetSnapshot snap = ds.Snapshot().ValueOrDie();
+  StoredWriteSettings later = snap.write_settings();
+  ASSERT_TRUE(later.row_group_target_size.has_value());
+  EXPECT_EQ(std::get<int64_t>(*later.row_group_target_size), 9);
+  ASSERT_TRUE(later.max_n_off_target_rgs.has_value());
+  EXPECT_EQ(*later.max_n_off_target_rgs, kNoCoalescing);
+}
+
 TEST_F(WriteSettingsTest, GivenValueOverridesAndIsStored) {
   OrderedDataset ds = Open();
   ASSERT_TRUE(ds.Write(A({1, 2}), {.row_group_target_size = 2}).ok());

@@ -143,3 +143,23 @@ def test_invalid_values_refused_and_nothing_stored(tmp_path, kwargs, exc, text):
         write(path, ordered_on="a", df=pd.DataFrame({"a": [3]}), **kwargs)
     assert stored_settings(path) == {"row_group_target_size": 2}
     assert OrderedParquetDataset(path).num_rows == 2
+
+
+def test_write_settings_property_shows_what_is_stored(tmp_path):
+    """The property mirrors the stored member (read with pyarrow), on datasets and views."""
+    path = tmp_path / "ds"
+    write(path, ordered_on="ts", df=monthly("2024-01-01", 6))
+    ds = OrderedParquetDataset(path)
+    assert ds.write_settings == {} and stored_settings(path) is None
+    write(path, ordered_on="ts", df=monthly("2024-07-01", 3), row_group_target_size=2,
+          max_n_off_target_rgs=3)
+    assert ds.write_settings == {"row_group_target_size": 2, "max_n_off_target_rgs": 3}
+    assert stored_settings(path) == {"row_group_target_size": 2, "max_n_off_target_rgs": 3}
+    assert ds[0].write_settings == ds.write_settings
+    write(path, ordered_on="ts", df=monthly("2024-10-01", 1), row_group_target_size="QS",
+          max_n_off_target_rgs=None)
+    assert ds.write_settings == {"row_group_target_size": "QS", "max_n_off_target_rgs": None}
+    write(path, ordered_on="ts", df=monthly("2024-11-01", 1),
+          row_group_target_size=pd.Timedelta("30D"))
+    assert ds.write_settings == {"row_group_target_size": pd.Timedelta("30D"),
+                                 "max_n_off_target_rgs": None}

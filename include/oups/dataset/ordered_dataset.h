@@ -80,6 +80,15 @@ inline constexpr int64_t kDefaultRowGroupTargetSize = 6'345'000;
 using MaxNOffTargetRgs = std::optional<int64_t>;
 inline constexpr MaxNOffTargetRgs kNoCoalescing = std::nullopt;
 
+// The layout a dataset remembers (docs/behaviour.md#remembered-settings):
+// each member is set when a write gave it, as the last write that gave it gave
+// it, and is what later writes not giving it use.
+struct StoredWriteSettings {
+  std::optional<RowGroupTargetSize> row_group_target_size{};
+  // Set when remembered; its value kNoCoalescing is "no coalescing".
+  std::optional<MaxNOffTargetRgs> max_n_off_target_rgs{};
+};
+
 struct OpenOptions {
   // If set and the dataset exists with another ordered_on: InvalidArgument.
   // Also the default ordered_on of writes.
@@ -263,6 +272,8 @@ class DatasetSnapshot {
   // Stored schema (nullopt until a write passed a table).
   const std::optional<Schema>& schema() const;
   const std::optional<std::string>& schema_extra_json() const;
+  // The remembered write settings of this state.
+  StoredWriteSettings write_settings() const;
   // True when no metadata file existed when the snapshot was taken.
   bool is_newly_initialized() const;
   // The dataset directory path, as the handle's path().
@@ -337,6 +348,8 @@ class OrderedDataset {
   // Stored schema (nullopt until a write passed a table).
   [[nodiscard]] Result<std::optional<Schema>> schema() const;
   [[nodiscard]] Result<std::optional<std::string>> schema_extra_json() const;
+  // The remembered write settings of the last committed state.
+  [[nodiscard]] Result<StoredWriteSettings> write_settings() const;
   // True while no metadata file exists.
   [[nodiscard]] Result<bool> is_newly_initialized() const;
   // Largest file id referenced by the snapshot, -1 if none.
