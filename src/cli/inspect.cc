@@ -8,13 +8,14 @@ namespace oups::cli {
 namespace {
 
 constexpr const char* kLsUsage =
-    "usage: oups ls PATH [--json]\n"
+    "usage: oups ls PATH [--bytes] [--json]\n"
     "\n"
     "Lists every dataset under PATH (a store directory, at any depth, or one\n"
     "dataset), found by its metadata file '<name>_opdmd': rows, row groups,\n"
-    "ordered column and its range (first and last value), bytes on disk\n"
+    "ordered column and its range (first and last value), size on disk\n"
     "(metadata file + dataset directory).\n"
     "\n"
+    "  --bytes  sizes as exact byte counts (default: 1.8 KiB, 24 MiB, ...)\n"
     "  --json   one JSON document: {\"path\", \"datasets\": [{\"path\", \"rows\",\n"
     "           \"num_row_groups\", \"ordered_on\", \"min\", \"max\", \"bytes\"}],\n"
     "           \"skipped\": [{\"path\", \"reason\", \"error\"}]} (\"error\"\n"
@@ -31,11 +32,12 @@ constexpr const char* kLsUsage =
     "with or without --json), 2 usage error\n";
 
 constexpr const char* kInfoUsage =
-    "usage: oups info DATASET [--json]\n"
+    "usage: oups info DATASET [--bytes] [--json]\n"
     "\n"
     "Prints a dataset's ordered column, schema, key-value metadata and its\n"
-    "row-group table (file, rows, min, max, bytes), in row order.\n"
+    "row-group table (file, rows, min, max, size), in row order.\n"
     "\n"
+    "  --bytes  sizes as exact byte counts (default: 1.8 KiB, 24 MiB, ...)\n"
     "  --json   one JSON document: {\"path\", \"ordered_on\", \"rows\",\n"
     "           \"num_row_groups\", \"bytes\", \"schema\": [{\"name\", \"type\",\n"
     "           \"nullable\"}] | null, \"key_value_metadata\": {...},\n"
@@ -65,8 +67,13 @@ struct Summary {
   std::vector<std::string> cells;
 };
 
+// A size in a text table: exact bytes (--bytes) or for people.
+std::string SizeText(int64_t bytes, bool exact) {
+  return exact ? std::to_string(bytes) : HumanSize(bytes);
+}
+
 Result<Summary> Summarize(FileSystem& fs, const std::string& path,
-                          const std::string& shown) {
+                          const std::string& shown, bool exact) {
   OUPS_ASSIGN_OR_RETURN(dataset::DatasetMetadata md, LoadMetadata(fs, path));
   const auto paths = dataset::DatasetPaths::Make(path);
   // The row-group files must be reachable (a directory without x permission).
@@ -96,7 +103,7 @@ Result<Summary> Summarize(FileSystem& fs, const std::string& path,
              md.ordered_on.value_or("-"),
              empty ? "-" : CellText(min),
              empty ? "-" : CellText(max),
-             std::to_string(bytes)};
+             SizeText(bytes, exact)};
   return s;
 }
 
@@ -104,7 +111,7 @@ Result<Summary> Summarize(FileSystem& fs, const std::string& path,
 
 int RunLs(const std::vector<std::string>& args, Env& env) {
   int code = 0;
-  auto parsed = ParseOrExit(env, "ls", args, {{"--json"}}, kLsUsage, &code);
+  auto parsed = ParseOrExit(env, "ls", args, {{"--json"}, {"--bytes"}}, kLsUsage, &code);
   if (!parsed) return code;
   if (parsed->positional.size() != 1) {
     return UsageError(env, "ls",
@@ -117,12 +124,14 @@ int RunLs(const std::vector<std::string>& args, Env& env) {
   const std::vector<std::string>* found = &listing->datasets;
   json::Value list = json::Value::Array();
   TextTable table;
-  table.header = {"dataset", "rows", "row_groups", "ordered_on", "min", "max", "bytes"};
+  const bool exact = parsed->Has("--bytes");
+  table.header = {"dataset", "rows",  "row_groups",           "ordered_on",
+                  "min",     "max",   exact ? "bytes" : "size"};
   table.right_align = {false, true, true, false, false, false, true};
   int exit_code = kExitOk;
   for (const std::string& path : *found) {
     const std::string shown = RelativeTo(path, root);
-    auto summary = Summarize(*env.fs, path, shown);
+    auto summary = Summarize(*env.fs, path, shown, exact);
     if (!summary.ok()) {
       *env.err << "oups ls: " << summary.status().ToString() << "\n";
       exit_code = kExitFailure;
@@ -162,7 +171,8 @@ int RunLs(const std::vector<std::string>& args, Env& env) {
 
 int RunInfo(const std::vector<std::string>& args, Env& env) {
   int code = 0;
-  auto parsed = ParseOrExit(env, "info", args, {{"--json"}}, kInfoUsage, &code);
+  auto parsed =
+      ParseOrExit(env, "info", args, {{"--json"}, {"--bytes"}}, kInfoUsage, &code);
   if (!parsed) return code;
   if (parsed->positional.size() != 1) {
     return UsageError(env, "info",
@@ -197,7 +207,8 @@ int RunInfo(const std::vector<std::string>& args, Env& env) {
   }
   json::Value rgs = json::Value::Array();
   TextTable rg_table;
-  rg_table.header = {"file", "rows", "min", "max", "bytes"};
+  const bool exact = parsed->Has("--bytes");
+  rg_table.header = {"file", "rows", "min", "max", exact ? "bytes" : "size"};
   rg_table.right_align = {false, true, false, false, true};
   int64_t bytes_total = FileSize(*env.fs, paths->metadata).value_or(0);
   for (int64_t i = 0; i < md->num_row_groups(); ++i) {
@@ -219,7 +230,7 @@ int RunInfo(const std::vector<std::string>& args, Env& env) {
     rgs.Push(std::move(rg));
     rg_table.rows.push_back({file, std::to_string(md->n_rows[static_cast<size_t>(i)]),
                              CellText(*min), CellText(*max),
-                             size ? std::to_string(*size) : "missing"});
+                             size ? SizeText(*size, exact) : "missing"});
   }
   if (parsed->Has("--json")) {
     json::Value doc = json::Value::Object();
@@ -239,7 +250,7 @@ int RunInfo(const std::vector<std::string>& args, Env& env) {
       << "ordered_on  " << md->ordered_on.value_or("-") << "\n"
       << "rows        " << md->total_rows() << "\n"
       << "row groups  " << md->num_row_groups() << "\n"
-      << "bytes       " << bytes_total << "\n"
+      << (exact ? "bytes       " : "size        ") << SizeText(bytes_total, exact) << "\n"
       << "\nschema:\n";
   if (md->schema) {
     PrintTextTable(schema_table, out);

@@ -15,7 +15,7 @@ const std::string& MainUsage() {
       "Inspect and maintain stores of ordered Parquet datasets.\n"
       "\n"
       "commands:\n"
-      "  ls PATH                datasets under PATH: rows, row groups, range, bytes\n"
+      "  ls PATH                datasets under PATH: rows, row groups, range, size\n"
       "  info DATASET           ordered column, schema, key-values, row-group table\n"
       "  cat DATASET            print rows (range, columns; jsonl/csv/table/parquet)\n"
       "  head DATASET           the first rows (-n N, default 10)\n"

@@ -253,6 +253,24 @@ std::optional<int64_t> FileSize(FileSystem& fs, const std::string& path) {
   return info->size;
 }
 
+std::string HumanSize(int64_t bytes) {
+  if (bytes < 1024) return std::to_string(bytes) + " B";
+  static const char* const kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  double v = static_cast<double>(bytes);
+  size_t unit = 0;
+  // 1023.5 KiB and more print as 1.0 MiB, not as 1024 KiB.
+  while (v >= 1023.5 && unit + 1 < std::size(kUnits)) {
+    v /= 1024;
+    ++unit;
+  }
+  const std::string unit_text = std::string(" ") + kUnits[unit];
+  if (v < 9.95) {
+    const auto tenths = static_cast<int64_t>(v * 10 + 0.5);
+    return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + unit_text;
+  }
+  return std::to_string(static_cast<int64_t>(v + 0.5)) + unit_text;
+}
+
 std::string RelativeTo(const std::string& path, const std::string& root_in) {
   const std::string root = StripSlash(root_in);
   if (path == root) return ".";

@@ -94,6 +94,10 @@ void PrintTextTable(const TextTable& table, std::ostream& out);
 // Size in bytes of a file, or nullopt if it cannot be stat'ed.
 std::optional<int64_t> FileSize(FileSystem& fs, const std::string& path);
 
+// A size for people: "812 B", "1.8 KiB", "24 MiB" (powers of 1024; one
+// decimal below 10, rounded to the nearest).
+std::string HumanSize(int64_t bytes);
+
 // Path of `path` relative to `root` for display ("." when equal).
 std::string RelativeTo(const std::string& path, const std::string& root);
 

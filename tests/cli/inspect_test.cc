@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "cli_test_util.h"
+#include "cli/util.h"
 #include <set>
 
 #include "dataset/file_naming.h"
@@ -70,6 +71,52 @@ TEST_F(InspectTest, LsTextIsAnAlignedTable) {
   EXPECT_EQ(lines[2].substr(0, 37), "a/day      10           3  ts        ");
   EXPECT_EQ(lines[4].substr(0, 37), "c/d/e       0           0  ts        ");
   EXPECT_NE(lines[4].find("ts          -    -  "), std::string::npos) << lines[4];
+}
+
+// GitHub issue 17: sizes were bytes only; now for people, exact with --bytes
+// (JSON always in bytes).
+TEST_F(InspectTest, SizesForPeopleAndExactWithBytes) {
+  const int64_t bytes = DirBytes(*fs_, "/store/a/day", "/store/a/day_opdmd");
+  ASSERT_GE(bytes, 1024);  // so that the human form differs from the count
+  CliResult human = RunCli(fs_, {"ls", "/store"});
+  ASSERT_EQ(human.code, 0) << human.err;
+  auto lines = Lines(human.out);
+  ASSERT_EQ(lines.size(), 5u) << human.out;
+  EXPECT_TRUE(lines[0].ends_with("  size")) << lines[0];
+  EXPECT_TRUE(lines[2].ends_with("  " + cli::HumanSize(bytes))) << lines[2];
+  EXPECT_NE(cli::HumanSize(bytes).find(" KiB"), std::string::npos);
+  CliResult exact = RunCli(fs_, {"ls", "/store", "--bytes"});
+  ASSERT_EQ(exact.code, 0) << exact.err;
+  lines = Lines(exact.out);
+  ASSERT_EQ(lines.size(), 5u) << exact.out;
+  EXPECT_TRUE(lines[0].ends_with("  bytes")) << lines[0];
+  EXPECT_TRUE(lines[2].ends_with("  " + std::to_string(bytes))) << lines[2];
+
+  CliResult info = RunCli(fs_, {"info", "/store/a/day"});
+  ASSERT_EQ(info.code, 0) << info.err;
+  lines = Lines(info.out);
+  EXPECT_EQ(lines[4], "size        " + cli::HumanSize(bytes));
+  const int64_t rg0 = fs_->Stat("/store/a/day/" + dataset::RowGroupFileName(0))->size;
+  EXPECT_TRUE(lines[19].ends_with("  size")) << lines[19];
+  EXPECT_TRUE(lines[21].ends_with("  " + cli::HumanSize(rg0))) << lines[21];
+  CliResult info_exact = RunCli(fs_, {"info", "/store/a/day", "--bytes"});
+  ASSERT_EQ(info_exact.code, 0) << info_exact.err;
+  lines = Lines(info_exact.out);
+  EXPECT_EQ(lines[4], "bytes       " + std::to_string(bytes));
+  EXPECT_TRUE(lines[21].ends_with("  " + std::to_string(rg0))) << lines[21];
+}
+
+TEST(HumanSize, PowersOf1024OneDecimalBelowTen) {
+  EXPECT_EQ(cli::HumanSize(0), "0 B");
+  EXPECT_EQ(cli::HumanSize(1023), "1023 B");
+  EXPECT_EQ(cli::HumanSize(1024), "1.0 KiB");
+  EXPECT_EQ(cli::HumanSize(1853), "1.8 KiB");
+  EXPECT_EQ(cli::HumanSize(10188), "9.9 KiB");
+  EXPECT_EQ(cli::HumanSize(10189), "10 KiB");  // 9.95 KiB rounds to 10
+  EXPECT_EQ(cli::HumanSize(24 * 1024 * 1024 + 300000), "24 MiB");
+  EXPECT_EQ(cli::HumanSize(1023 * 1024 + 600), "1.0 MiB");  // not "1024 KiB"
+  EXPECT_EQ(cli::HumanSize(int64_t{5} << 40), "5.0 TiB");
+  EXPECT_EQ(cli::HumanSize(INT64_MAX), "8.0 EiB");
 }
 
 TEST_F(InspectTest, LsOfOneDatasetAndOfNothing) {
