@@ -13,7 +13,8 @@ constexpr const char* kLsUsage =
     "Lists every dataset under PATH (a store directory, at any depth, or one\n"
     "dataset), found by its metadata file '<name>_opdmd': rows, row groups,\n"
     "ordered column and its range (first and last value), size on disk\n"
-    "(metadata file + dataset directory).\n"
+    "(metadata file + dataset directory). A dataset is named by its path\n"
+    "below PATH, and PATH itself when it is a dataset.\n"
     "\n"
     "  --bytes  sizes as exact byte counts (default: 1.8 KiB, 24 MiB, ...)\n"
     "  --json   one JSON document: {\"path\", \"datasets\": [{\"path\", \"rows\",\n"
@@ -130,7 +131,9 @@ int RunLs(const std::vector<std::string>& args, Env& env) {
   table.right_align = {false, true, true, false, false, false, true};
   int exit_code = kExitOk;
   for (const std::string& path : *found) {
-    const std::string shown = RelativeTo(path, root);
+    // Datasets below PATH by their path below it; PATH itself by PATH.
+    const std::string rel = RelativeTo(path, root);
+    const std::string shown = rel == "." ? path : rel;
     auto summary = Summarize(*env.fs, path, shown, exact);
     if (!summary.ok()) {
       *env.err << "oups ls: " << summary.status().ToString() << "\n";

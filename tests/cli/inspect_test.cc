@@ -125,8 +125,13 @@ TEST_F(InspectTest, LsOfOneDatasetAndOfNothing) {
   const json::Value doc = ParseJson(one.out);
   const auto& list = Member(doc, "datasets").items();
   ASSERT_EQ(list.size(), 1u);
-  EXPECT_EQ(StrMember(list[0], "path"), ".");
+  // GitHub issue 17: the dataset was named "."; now by the path given.
+  EXPECT_EQ(StrMember(list[0], "path"), "/store/b");
   EXPECT_EQ(IntMember(list[0], "rows"), 3);
+  CliResult text = RunCli(fs_, {"ls", "/store/b/"});
+  ASSERT_EQ(text.code, 0) << text.err;
+  ASSERT_EQ(Lines(text.out).size(), 3u) << text.out;
+  EXPECT_EQ(Lines(text.out)[2].substr(0, 14), "/store/b     3") << text.out;
 
   ASSERT_TRUE(fs_->CreateDirs("/empty").ok());
   CliResult none = RunCli(fs_, {"ls", "/empty"});
