@@ -9,7 +9,8 @@ namespace oups::cli {
 namespace {
 
 constexpr const char* kParquetUsage =
-    "usage: oups parquet cat FILE [--columns a,b] [--format jsonl|csv|table] [--json]\n"
+    "usage: oups parquet cat FILE [--columns a,b] [--format jsonl|json|csv|table]\n"
+    "                             [--json]\n"
     "       oups parquet meta FILE [--json]\n"
     "\n"
     "  cat   print the rows (JSON lines by default, values rendered as DuckDB\n"
@@ -57,8 +58,8 @@ int RunParquet(const std::vector<std::string>& args, Env& env) {
   if (parsed->Has("--json") && format != "jsonl") {
     return usage("--json and --format " + format + " disagree");
   }
-  if (format != "jsonl" && format != "csv" && format != "table") {
-    return usage("unknown format '" + format + "' (jsonl, csv or table)");
+  if (format != "jsonl" && format != "json" && format != "csv" && format != "table") {
+    return usage("unknown format '" + format + "' (jsonl, json, csv or table)");
   }
 
   auto reader = parquet::FileReader::Open(*env.fs, path);

@@ -19,7 +19,7 @@ std::string ReadUsage(const std::string& command) {
   std::string u =
       "usage: oups " + command +
       " DATASET [--start X] [--end-excl Y] [--where 'COL OP VALUE']...\n"
-      "       [--columns a,b] [-n N] [--format table|csv|jsonl|parquet] [--json]\n"
+      "       [--columns a,b] [-n N] [--format table|csv|json|jsonl|parquet] [--json]\n"
       "       [--output FILE]\n\n";
   if (command == "cat") {
     u += "Prints the dataset's rows in order (all, or -n N first ones).\n";
@@ -44,8 +44,9 @@ std::string ReadUsage(const std::string& command) {
            "                   match are skipped.\n"
            "  --columns a,b    these columns, in this order (default: all)\n"
            "  -n N             at most N rows\n"
-           "  --format F       table (aligned text), csv, jsonl (one JSON object per\n"
-           "                   row) or parquet (one file); default ") +
+           "  --format F       table (aligned text), csv, json (one JSON array of row\n"
+           "                   objects), jsonl (one JSON object per line) or parquet\n"
+           "                   (one file); default ") +
        (cat ? "jsonl" : "table") +
        "\n"
        "                   Values print as 'oups parquet cat' prints them.\n"

@@ -1,5 +1,7 @@
 #include "cli/sinks.h"
 
+#include <sstream>
+
 #include "cli/util.h"
 #include "oups/parquet/file_writer.h"
 #include "oups/table/builder.h"
@@ -21,6 +23,35 @@ class JsonlSink : public RowSink {
 
  private:
   std::ostream& out_;
+};
+
+// One JSON array of the row objects: the JSON lines of each chunk, joined by
+// commas inside brackets ("[]" for no rows). A row's JSON has no raw newline.
+class JsonArraySink : public RowSink {
+ public:
+  explicit JsonArraySink(std::ostream& out) : out_(out) {}
+  Status Write(const Table& chunk) override {
+    std::ostringstream lines;
+    OUPS_RETURN_NOT_OK(PrintRowsJsonl(chunk, lines));
+    const std::string text = lines.str();
+    for (size_t pos = 0; pos < text.size();) {
+      size_t nl = text.find('\n', pos);
+      if (nl == std::string::npos) nl = text.size();
+      out_ << (any_ ? ",\n" : "[") << std::string_view(text).substr(pos, nl - pos);
+      any_ = true;
+      pos = nl + 1;
+    }
+    return out_ ? Status::OK() : Status::IOError("writing the output failed");
+  }
+  Status Finish(const Schema&) override {
+    out_ << (any_ ? "]\n" : "[]\n");
+    out_.flush();
+    return out_ ? Status::OK() : Status::IOError("writing the output failed");
+  }
+
+ private:
+  std::ostream& out_;
+  bool any_ = false;
 };
 
 class CsvSink : public RowSink {
@@ -146,13 +177,14 @@ Result<std::unique_ptr<RowSink>> MakeRowSink(const std::string& format, std::ost
     return Status::InvalidArgument("--output is only for --format parquet");
   }
   if (format == "jsonl") return std::unique_ptr<RowSink>(new JsonlSink(out));
+  if (format == "json") return std::unique_ptr<RowSink>(new JsonArraySink(out));
   if (format == "csv") return std::unique_ptr<RowSink>(new CsvSink(out));
   if (format == "table") return std::unique_ptr<RowSink>(new TextSink(out));
   if (format == "parquet") {
     return std::unique_ptr<RowSink>(new ParquetSink(out, fs, std::move(output)));
   }
   return Status::InvalidArgument("unknown format '" + format +
-                                 "' (table, csv, jsonl or parquet)");
+                                 "' (table, csv, json, jsonl or parquet)");
 }
 
 }  // namespace oups::cli

@@ -1,5 +1,5 @@
 // Where the rows printed by `oups cat|head|tail` and `oups parquet cat` go:
-// JSON lines or CSV rendered by the Parquet printer (streamed chunk by
+// JSON lines, one JSON array, or CSV rendered by the Parquet printer (streamed chunk by
 // chunk), an aligned text table (buffered, the widths need every row), or one
 // Parquet file (to a path, or to the output stream).
 #pragma once
@@ -24,7 +24,8 @@ class RowSink {
   [[nodiscard]] virtual Status Finish(const Schema& schema) = 0;
 };
 
-// `format`: "jsonl", "csv", "table" or "parquet" (InvalidArgument otherwise).
+// `format`: "jsonl", "json" (one array of the row objects), "csv", "table"
+// or "parquet" (InvalidArgument otherwise).
 // `output`: for parquet, a file path on `fs` (nullopt: the stream `out`).
 [[nodiscard]] Result<std::unique_ptr<RowSink>> MakeRowSink(
     const std::string& format, std::ostream& out, FileSystem& fs,

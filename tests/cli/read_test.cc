@@ -131,6 +131,33 @@ TEST_F(ReadTest, ParquetOutputReadsBackEqual) {
   EXPECT_EQ(head->num_rows(), 10);
 }
 
+// GitHub issue 17: --format json, one JSON array of the row objects (across
+// row groups, and "[]" for no rows); the objects are those of jsonl.
+TEST_F(ReadTest, JsonFormatIsOneArray) {
+  CliResult r = RunCli(fs_, {"cat", "/ds", "--format", "json", "--start", "2",
+                             "--end-excl", "6", "--columns", "ts,s"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "[{\"ts\":2,\"s\":\"s2\"},\n{\"ts\":3,\"s\":\"s3\"},\n"
+            "{\"ts\":4,\"s\":\"s4\"},\n{\"ts\":5,\"s\":\"s5\"}]\n");
+  const json::Value doc = ParseJson(r.out);
+  ASSERT_TRUE(doc.is_array());
+  ASSERT_EQ(doc.items().size(), 4u);
+  EXPECT_EQ(IntMember(doc.items()[3], "ts"), 5);
+  CliResult all = RunCli(fs_, {"tail", "/ds", "-n", "25", "--format", "json"});
+  ASSERT_EQ(all.code, 0) << all.err;
+  const json::Value every = ParseJson(all.out);
+  ASSERT_EQ(every.items().size(), 25u);
+  CliResult jsonl = RunCli(fs_, {"cat", "/ds"});
+  const auto lines = Lines(jsonl.out);
+  for (size_t i = 0; i < 25; ++i) {
+    EXPECT_EQ(json::Serialize(every.items()[i]), lines[i]);
+  }
+  CliResult none = RunCli(fs_, {"cat", "/ds", "--format", "json", "--start", "99"});
+  ASSERT_EQ(none.code, 0) << none.err;
+  EXPECT_EQ(none.out, "[]\n");
+}
+
 TEST_F(ReadTest, TimestampBounds) {
   auto fs = NewMemoryFileSystem();
   auto ds = OrderedDataset::Open(fs, "/t");
