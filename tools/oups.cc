@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   env.out = &std::cout;
   env.err = &std::cerr;
   env.progress = isatty(STDERR_FILENO) == 1;
+  env.out_is_terminal = isatty(STDOUT_FILENO) == 1;
   const std::vector<std::string> args(argv + 1, argv + argc);
   const int code = oups::cli::Run(args, env);
   std::cout.flush();

@@ -31,6 +31,9 @@ struct Env {
   std::ostream* err = nullptr;
   // Show progress bars on `err` (the caller sets it when stderr is a terminal).
   bool progress = false;
+  // `out` is a terminal (the caller sets it from stdout): binary output
+  // (--format parquet) is refused there unless forced.
+  bool out_is_terminal = false;
 };
 
 // `args` without the program name: args[0] is the command.

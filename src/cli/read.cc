@@ -20,7 +20,7 @@ std::string ReadUsage(const std::string& command) {
       "usage: oups " + command +
       " DATASET [--start X] [--end-excl Y] [--where 'COL OP VALUE']...\n"
       "       [--columns a,b] [-n N] [--format table|csv|json|jsonl|parquet] [--json]\n"
-      "       [--output FILE]\n\n";
+      "       [--output FILE] [--force]\n\n";
   if (command == "cat") {
     u += "Prints the dataset's rows in order (all, or -n N first ones).\n";
   } else if (command == "head") {
@@ -52,6 +52,8 @@ std::string ReadUsage(const std::string& command) {
        "                   Values print as 'oups parquet cat' prints them.\n"
        "  --json           the same as --format jsonl\n"
        "  --output FILE    with --format parquet: write FILE (default: stdout)\n"
+       "  --force          with --format parquet: write to stdout even when it is a\n"
+       "                   terminal (refused otherwise; a redirect or a pipe is fine)\n"
        "\n"
        "exit status: 0 ok, 1 missing dataset, unknown column, bad bound or bad\n"
        "--where, 2 usage error\n";
@@ -218,7 +220,8 @@ int RunRead(const std::string& command, const std::vector<std::string>& args, En
                              {"-n", "--lines", true},
                              {"--format", "", true},
                              {"--json"},
-                             {"--output", "-o", true}},
+                             {"--output", "-o", true},
+                             {"--force"}},
                             usage, &code);
   if (!parsed) return code;
   if (parsed->positional.size() != 1) {
@@ -242,6 +245,14 @@ int RunRead(const std::string& command, const std::vector<std::string>& args, En
     format = "jsonl";
   }
   if (auto f = parsed->Get("--format")) format = *f;
+  // Binary Parquet would garble a terminal: redirect, --output or --force.
+  if (format == "parquet" && !parsed->Has("--output") && env.out_is_terminal &&
+      !parsed->Has("--force")) {
+    *env.err << "oups " << command
+             << ": refusing to write binary Parquet to a terminal; redirect stdout (> "
+                "FILE.parquet), give --output FILE, or --force\n";
+    return kExitUsage;
+  }
   auto sink = MakeRowSink(format, *env.out, *env.fs, parsed->Get("--output"));
   if (!sink.ok()) return UsageError(env, command, sink.status().message(), usage);
   Status st = ReadRows(command, parsed->positional[0], *parsed, env, **sink);

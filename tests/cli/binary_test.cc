@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include "../io/test_util.h"
@@ -18,9 +19,8 @@ struct Process {
   std::string out;
 };
 
-// Runs `oups <args>` with stderr sent to `err_file`; returns exit code and stdout.
-Process RunBinary(const std::string& args, const std::string& err_file) {
-  const std::string cmd = std::string(OUPS_CLI_BINARY) + " " + args + " 2>" + err_file;
+// Runs the shell command `cmd`; returns exit code and stdout.
+Process RunShell(const std::string& cmd) {
   Process p;
   FILE* pipe = ::popen(cmd.c_str(), "r");
   if (pipe == nullptr) return p;
@@ -30,6 +30,11 @@ Process RunBinary(const std::string& args, const std::string& err_file) {
   const int status = ::pclose(pipe);
   p.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return p;
+}
+
+// Runs `oups <args>` with stderr sent to `err_file`; returns exit code and stdout.
+Process RunBinary(const std::string& args, const std::string& err_file) {
+  return RunShell(std::string(OUPS_CLI_BINARY) + " " + args + " 2>" + err_file);
 }
 
 std::string Slurp(const std::string& path) {
@@ -79,6 +84,36 @@ TEST(Binary, Version) {
   EXPECT_EQ(v.code, 0);
   EXPECT_EQ(v.out, std::string("oups ") + OUPS_VERSION_STRING + "\n");
   EXPECT_EQ(Slurp(err), "");
+}
+
+// GitHub issue 17: binary Parquet to a terminal is refused; the binary
+// sets Env::out_is_terminal from isatty(stdout). `script` gives the command a
+// terminal (skipped where util-linux' script is missing).
+TEST(Binary, ParquetToATerminalIsRefused) {
+  if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "no script";
+  testing_io::TempDir dir;
+  const std::string err = dir.Sub("err.txt");
+  {
+    std::ofstream csv(dir.Sub("in.csv"));
+    csv << "ts,v\n1,1\n";
+  }
+  ASSERT_EQ(RunBinary("write " + dir.Sub("ds") + " --ordered-on ts --from " +
+                          dir.Sub("in.csv"),
+                      err)
+                .code,
+            0)
+      << Slurp(err);
+  const std::string tty = std::string("script -qec '") + OUPS_CLI_BINARY + " head " +
+                          dir.Sub("ds") + " --format parquet' /dev/null";
+  Process refused = RunShell(tty);
+  EXPECT_EQ(refused.code, 2);
+  EXPECT_NE(refused.out.find("refusing to write binary Parquet to a terminal"),
+            std::string::npos)
+      << refused.out;
+  // Piped (not a terminal): the file's bytes.
+  Process piped = RunBinary("head " + dir.Sub("ds") + " --format parquet", err);
+  EXPECT_EQ(piped.code, 0);
+  EXPECT_EQ(piped.out.substr(0, 4), "PAR1");
 }
 
 // GitHub issue 11, point 11: `ln -s . store/loop` made ls and verify fail

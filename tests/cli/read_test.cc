@@ -131,6 +131,42 @@ TEST_F(ReadTest, ParquetOutputReadsBackEqual) {
   EXPECT_EQ(head->num_rows(), 10);
 }
 
+// GitHub issue 17: --format parquet wrote binary to a terminal. Refused
+// there (exit 2, nothing written) unless --force; --output or a redirect
+// (stdout not a terminal, as RunCli's) writes it.
+TEST_F(ReadTest, ParquetToATerminalIsRefusedUnlessForced) {
+  auto run = [&](std::vector<std::string> args) {
+    std::ostringstream out, err;
+    cli::Env env;
+    env.fs = fs_;
+    env.out = &out;
+    env.err = &err;
+    env.out_is_terminal = true;
+    CliResult r;
+    r.code = cli::Run(args, env);
+    r.out = out.str();
+    r.err = err.str();
+    return r;
+  };
+  CliResult refused = run({"cat", "/ds", "--format", "parquet"});
+  EXPECT_EQ(refused.code, 2);
+  EXPECT_EQ(refused.out, "");
+  EXPECT_EQ(refused.err,
+            "oups cat: refusing to write binary Parquet to a terminal; redirect stdout (> "
+            "FILE.parquet), give --output FILE, or --force\n");
+  CliResult forced = run({"head", "/ds", "--format", "parquet", "--force"});
+  ASSERT_EQ(forced.code, 0) << forced.err;
+  EXPECT_EQ(forced.out.substr(0, 4), "PAR1");
+  CliResult to_file = run({"cat", "/ds", "--format", "parquet", "-o", "/t.parquet"});
+  ASSERT_EQ(to_file.code, 0) << to_file.err;
+  EXPECT_EQ(to_file.out, "");
+  EXPECT_TRUE(parquet::ReadTable(*fs_, "/t.parquet").ok());
+  // Text formats print to a terminal as before.
+  CliResult text = run({"head", "/ds", "-n", "1"});
+  EXPECT_EQ(text.code, 0);
+  EXPECT_EQ(Lines(text.out).size(), 3u) << text.out;
+}
+
 // GitHub issue 17: --format json, one JSON array of the row objects (across
 // row groups, and "[]" for no rows); the objects are those of jsonl.
 TEST_F(ReadTest, JsonFormatIsOneArray) {
