@@ -3,6 +3,7 @@
 #include <csv.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -113,6 +114,18 @@ void OnRecordEnd(int, void* state_ptr) {
 
 int NoSpace(unsigned char) { return 0; }
 
+// "true" or "false" in any case (not 1/0, t/f or yes/no: those stay integers
+// or text unless the column is given as bool).
+bool IsBoolWord(std::string_view f) {
+  auto lower_equal = [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == b;
+  };
+  auto equal = [&](std::string_view word) {
+    return f.size() == word.size() && std::equal(f.begin(), f.end(), word.begin(), lower_equal);
+  };
+  return equal("true") || equal("false");
+}
+
 // Whether the integer `text` (IsIntegerText) is exactly a float64 value.
 bool IntegerExactInFloat64(std::string_view text) {
   // The sign does not change exactness.
@@ -148,7 +161,7 @@ struct ColumnPlace {
 // cannot hold exactly in a column that also has non-integer numbers, are an
 // error that names the value and suggests --types.
 Result<DataType> InferType(const RawColumn& col, const ColumnPlace& place) {
-  bool can_int = true, can_float = true, can_ts = true, can_date = true;
+  bool can_bool = true, can_int = true, can_float = true, can_ts = true, can_date = true;
   bool any_value = false, any_time = false, any_offset = false, any_naive = false;
   // First row of each kind of integer (SIZE_MAX: none).
   constexpr size_t kNone = SIZE_MAX;
@@ -161,6 +174,7 @@ Result<DataType> InferType(const RawColumn& col, const ColumnPlace& place) {
     if (col.kind[i] != 1) continue;
     any_value = true;
     const std::string_view f = col.Field(i);
+    if (can_bool) can_bool = IsBoolWord(f);
     const bool is_integer = IsIntegerText(f);
     if (is_integer) {
       if (auto v = ParseInt64(f)) {
@@ -190,9 +204,10 @@ Result<DataType> InferType(const RawColumn& col, const ColumnPlace& place) {
         (dt->offset_seconds ? any_offset : any_naive) = true;
       }
     }
-    if (!can_int && !can_float && !can_ts && !can_date) break;
+    if (!can_bool && !can_int && !can_float && !can_ts && !can_date) break;
   }
   if (!any_value) return DataType::String();
+  if (can_bool) return DataType::Bool();
   const std::string hint = "; give --types " + place.name + "=float64 (rounded) or " +
                            place.name + "=string";
   if (can_int) {

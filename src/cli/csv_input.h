@@ -3,7 +3,8 @@
 //
 // Column types are given (`types`, then `default_types`) or inferred over the
 // whole file, in this
-// order: int64 (uint64 when some integers exceed int64 and none is negative),
+// order: bool (every value true or false, in any case), int64 (uint64 when
+// some integers exceed int64 and none is negative),
 // float64, timestamp[ns] (ISO-8601 text, see values.h; with an
 // offset or Z in every value -> timestamp[ns, tz=UTC]), date (every value a
 // bare "YYYY-MM-DD"), else string. Inference never rounds silently: integers

@@ -232,6 +232,21 @@ TEST_F(CsvTest, HeaderOnlyGivesZeroRows) {
   EXPECT_EQ(t->table.num_columns(), 2);
 }
 
+// GitHub issue 17: true/false were read as strings.
+TEST_F(CsvTest, TrueAndFalseInferBool) {
+  auto t = Read("k,b,mixed,ones\n1,true,true,1\n2,FALSE,1,0\n3,,yes,1\n4,True,false,0\n");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  const Schema& s = t->table.schema();
+  EXPECT_EQ(s.field(1).type, DataType::Bool());
+  EXPECT_EQ(s.field(2).type, DataType::String());  // a word and an integer
+  EXPECT_EQ(s.field(3).type, DataType::Int64());   // 1/0 stay integers
+  const Column& b = t->table.column(1);
+  EXPECT_TRUE(b.GetBool(0));
+  EXPECT_FALSE(b.GetBool(1));
+  EXPECT_TRUE(b.IsNull(2));
+  EXPECT_TRUE(b.GetBool(3));
+}
+
 TEST_F(CsvTest, ManyChunksAndProgress) {
   // > 1 MiB so that the reader feeds several chunks; lines stay exact.
   std::string text = "i,s\n";
