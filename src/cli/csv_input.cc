@@ -39,7 +39,9 @@ struct ParseState {
   bool record_open = false;       // a record has started and not ended
   bool in_record = false;         // a field of the current record was seen
   bool header_done = false;
+  bool headerless = false;  // names given, not read
   std::vector<std::string> names;
+  std::optional<std::string> null_text;
   std::vector<RawColumn> columns;
   std::vector<int64_t> row_lines;
   size_t field_index = 0;
@@ -64,7 +66,10 @@ void OnField(void* data, size_t len, void* state_ptr) {
     return;
   }
   RawColumn& col = st->columns[i];
-  if (data == nullptr) {
+  const bool null_text =
+      data != nullptr && st->null_text &&
+      std::string_view(static_cast<char*>(data), len) == *st->null_text;
+  if (data == nullptr || null_text) {
     col.kind.push_back(0);
   } else {
     col.bytes.append(static_cast<char*>(data), len);
@@ -85,6 +90,8 @@ void OnRecordEnd(int, void* state_ptr) {
   st->record_open = false;
   const std::string where = st->path + ":" + std::to_string(st->record_start_line);
   if (!st->header_done) {
+    // With --no-header the names are set before parsing and header_done is
+    // true from the start.
     std::set<std::string> seen;
     for (size_t c = 0; c < st->names.size(); ++c) {
       const std::string& n = st->names[c];
@@ -105,8 +112,9 @@ void OnRecordEnd(int, void* state_ptr) {
   }
   if (st->field_index != st->names.size()) {
     st->error = Status::InvalidArgument(
-        where + ": expected " + std::to_string(st->names.size()) +
-        " fields (as the header), found " + std::to_string(st->field_index));
+        where + ": expected " + std::to_string(st->names.size()) + " fields (as the " +
+        (st->headerless ? "column names given" : "header") + "), found " +
+        std::to_string(st->field_index));
     return;
   }
   st->row_lines.push_back(st->record_start_line);
@@ -254,9 +262,27 @@ Result<CsvTable> ReadCsv(FileSystem& fs, const std::string& path,
   }
   std::unique_ptr<csv_parser, void (*)(csv_parser*)> guard(&parser, csv_free);
   csv_set_space_func(&parser, NoSpace);
+  csv_set_delim(&parser, static_cast<unsigned char>(options.delimiter));
 
   ParseState st;
   st.path = path;
+  st.null_text = options.null_text;
+  if (!options.header) {
+    if (options.column_names.empty()) {
+      return Status::InvalidArgument(path + ": no header line and no column names given");
+    }
+    std::set<std::string> seen;
+    for (const std::string& n : options.column_names) {
+      if (n.empty() || !seen.insert(n).second) {
+        return Status::InvalidArgument(path + ": column names given: '" + n + "' is " +
+                                       (n.empty() ? "empty" : "given twice"));
+      }
+    }
+    st.names = options.column_names;
+    st.header_done = true;
+    st.headerless = true;
+    st.columns.resize(st.names.size());
+  }
   std::string chunk;
   for (int64_t offset = 0; offset < size && st.error.ok();) {
     const int64_t n = std::min(kChunkBytes, size - offset);

@@ -1,5 +1,7 @@
 // CSV input of `oups write`: a file parsed by Debian's libcsv (RFC 4180
-// quoting, strict mode), the first record naming the columns, into a Table.
+// quoting, strict mode), into a Table. Fields are separated by commas or by
+// `delimiter`; the first record names the columns, unless `header` is false
+// (then `column_names` does, and line 1 is data).
 //
 // Column types are given (`types`, then `default_types`) or inferred over the
 // whole file, in this
@@ -12,7 +14,8 @@
 // float64 cannot hold exactly in a column that also has non-integer numbers,
 // are an error naming the value and its line (give a type instead). An empty
 // unquoted field is null; a quoted empty field ("") is an empty string in a
-// string column and null elsewhere. Fields are taken exactly as written (no
+// string column and null elsewhere; a field whose text is `null_text` (when
+// set; quoted or not) is null in every column. Fields are taken exactly as written (no
 // trimming); a UTF-8 byte order mark at the start of the file is skipped.
 //
 // Errors name the file, the line (1 = the header) and the column, and say what
@@ -24,6 +27,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +43,14 @@ struct CsvOptions {
   // Types of columns not in `types`, used when the file has the column (e.g.
   // the stored schema of the dataset written to); others are inferred.
   std::map<std::string, DataType> default_types{};
+  // The field separator (one byte; not a quote, a newline or a carriage return).
+  char delimiter = ',';
+  // A field with exactly this text is null (e.g. "NA", "\\N").
+  std::optional<std::string> null_text{};
+  // false: the file has no header line; `column_names` names the columns
+  // (every record must have as many fields).
+  bool header = true;
+  std::vector<std::string> column_names{};
   // Called now and then while parsing with (records so far, bytes read, total bytes).
   std::function<void(int64_t, int64_t, int64_t)> progress{};
 };

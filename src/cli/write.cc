@@ -26,6 +26,7 @@ const std::string& WriteUsage() {
     "       [--duplicates-on a,b | --duplicates-on-all]\n"
     "       [--max-n-off-target-rgs N] [--kv key=value ...] [--kv-remove key ...]\n"
     "       [--types col=type,...] [--input-format csv|parquet] [--compression C]\n"
+    "       [--delimiter C] [--null TEXT] [--no-header --columns a,b,...]\n"
     "       [--lock-timeout SECONDS] [--json]\n"
     "\n"
     "Merges the rows of FILE into DATASET (created if missing) with the full\n"
@@ -51,6 +52,12 @@ const std::string& WriteUsage() {
     "                               int64 int32 uint64 float64 bool string date\n"
     "                               timestamp[unit] timestamp[unit,TZ] duration[unit]\n"
     "                               (unit s|ms|us|ns), e.g. ts=timestamp[ns,UTC]\n"
+    "  --delimiter C                CSV field separator: one character, or tab\n"
+    "                               (default ,)\n"
+    "  --null TEXT                  CSV fields reading exactly TEXT are null (e.g.\n"
+    "                               NA); an empty unquoted field always is\n"
+    "  --no-header --columns a,b    the CSV file has no header line: these are\n"
+    "                               its column names, in order\n"
     "  --compression C              snappy (default), zstd, gzip, lz4, brotli, none\n"
     "  --lock-timeout SECONDS       wait at most this long for the writer lock\n"
     "  --json                       print the summary as JSON: {\"dataset\",\n"
@@ -158,13 +165,14 @@ Result<double> ParseSeconds(const std::optional<std::string>& text) {
 // The input table, checked: the ordered column exists and is sorted.
 Result<Table> LoadInput(Env& env, const std::string& from, const std::string& format,
                         const std::map<std::string, DataType>& types,
+                        const CsvOptions& csv_options,
                         const std::optional<Schema>& stored,
                         const std::optional<std::string>& ordered_on) {
   Table table;
   std::vector<int64_t> row_lines;
   if (format == "csv") {
     ProgressBar bar(env.err, env.progress, "reading " + from);
-    CsvOptions options;
+    CsvOptions options = csv_options;
     options.types = types;
     // An existing dataset's columns are read in their stored types, so that a
     // value that does not fit is reported with its line.
@@ -259,6 +267,10 @@ int RunWrite(const std::vector<std::string>& args, Env& env) {
                              {"--kv-remove", "", true, true},
                              {"--types", "", true, true},
                              {"--compression", "", true},
+                             {"--delimiter", "", true},
+                             {"--null", "", true},
+                             {"--no-header"},
+                             {"--columns", "", true},
                              {"--lock-timeout", "", true},
                              {"--json"}},
                             WriteUsage().c_str(), &code);
@@ -344,6 +356,31 @@ int RunWrite(const std::vector<std::string>& args, Env& env) {
   if (*timeout >= 0) options.lock_timeout = *timeout;
   auto types = ParseTypes(parsed->GetAll("--types"));
   if (!types.ok()) return usage(types.status().message());
+  CsvOptions csv;
+  for (const char* flag : {"--delimiter", "--null", "--no-header", "--columns"}) {
+    if (format != "csv" && parsed->Has(flag)) {
+      return usage(std::string(flag) + " applies to CSV input only ('" + *from +
+                   "' is Parquet)");
+    }
+  }
+  if (auto d = parsed->Get("--delimiter")) {
+    const std::string text = *d == "tab" || *d == "\\t" ? "\t" : *d;
+    if (text.size() != 1 || text == "\"" || text == "\n" || text == "\r") {
+      return usage("--delimiter needs one character other than a quote or a newline "
+                   "(or tab), not '" + *d + "'");
+    }
+    csv.delimiter = text[0];
+  }
+  csv.null_text = parsed->Get("--null");
+  csv.header = !parsed->Has("--no-header");
+  if (parsed->Has("--no-header") != parsed->Has("--columns")) {
+    return usage("--no-header and --columns go together: a file without a header "
+                 "line needs its column names");
+  }
+  if (auto c = parsed->Get("--columns")) {
+    csv.column_names = SplitList(*c);
+    if (csv.column_names.empty()) return usage("--columns needs column names");
+  }
 
   auto ds = OrderedDataset::Open(env.fs, path);
   if (!ds.ok()) return Failure(env, "write", ds.status());
@@ -358,7 +395,7 @@ int RunWrite(const std::vector<std::string>& args, Env& env) {
 
   auto stored_schema = ds->schema();
   if (!stored_schema.ok()) return Failure(env, "write", stored_schema.status());
-  auto table = LoadInput(env, *from, format, *types, *stored_schema, ordered_on);
+  auto table = LoadInput(env, *from, format, *types, csv, *stored_schema, ordered_on);
   if (!table.ok()) return Failure(env, "write", table.status());
   Status st;
   {

@@ -247,6 +247,51 @@ TEST_F(CsvTest, TrueAndFalseInferBool) {
   EXPECT_TRUE(b.GetBool(3));
 }
 
+// GitHub issue 17: a ';' file could not be read.
+TEST_F(CsvTest, DelimiterNullTextAndNoHeader) {
+  CsvOptions semi;
+  semi.delimiter = ';';
+  auto t = Read("ts;price;note\n1;2,5;a,b\n2;3;\n", semi);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_EQ(t->table.num_columns(), 3);
+  EXPECT_EQ(t->table.schema().field(0).type, DataType::Int64());
+  EXPECT_EQ(t->table.schema().field(1).type, DataType::String());  // "2,5" is text
+  EXPECT_EQ(t->table.column(2).GetView(0), "a,b");
+  EXPECT_TRUE(t->table.column(2).IsNull(1));
+  auto one = Read("ts;price\n1;2\n");  // the default delimiter: one column
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(one->table.schema().field(0).name, "ts;price");
+
+  CsvOptions na;
+  na.null_text = "NA";
+  auto n = Read("i,s\n1,NA\nNA,x\n3,\"NA\"\n", na);
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(n->table.schema().field(0).type, DataType::Int64());
+  EXPECT_TRUE(n->table.column(0).IsNull(1));
+  EXPECT_TRUE(n->table.column(1).IsNull(0));
+  EXPECT_TRUE(n->table.column(1).IsNull(2));  // quoted or not
+  EXPECT_EQ(n->table.column(1).GetView(1), "x");
+
+  CsvOptions bare;
+  bare.header = false;
+  bare.column_names = {"ts", "v"};
+  bare.delimiter = '\t';
+  auto h = Read("1\t10\n2\t20\n", bare);
+  ASSERT_TRUE(h.ok()) << h.status().ToString();
+  EXPECT_EQ(h->table.num_rows(), 2);
+  EXPECT_EQ(h->table.schema().field(1).name, "v");
+  EXPECT_EQ(h->table.column(1).data<int64_t>()[0], 10);
+  EXPECT_EQ(h->row_lines, (std::vector<int64_t>{1, 2}));
+  auto short_row = Read("1\t10\n2\n", bare);
+  ASSERT_FALSE(short_row.ok());
+  EXPECT_EQ(short_row.status().message(),
+            "/in.csv:2: expected 2 fields (as the column names given), found 1");
+  bare.column_names = {"a", "a"};
+  auto twice = Read("1\t2\n", bare);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.status().message(), "/in.csv: column names given: 'a' is given twice");
+}
+
 TEST_F(CsvTest, ManyChunksAndProgress) {
   // > 1 MiB so that the reader feeds several chunks; lines stay exact.
   std::string text = "i,s\n";

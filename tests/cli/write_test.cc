@@ -199,6 +199,33 @@ TEST_F(WriteTest, BadInputNamesFileLineAndColumnAndChangesNothing) {
       << other.err;
 }
 
+// GitHub issue 17: a ';'-separated file failed, NA was text, a file without
+// a header could not be written, true/false made a string column.
+TEST_F(WriteTest, CsvDelimiterNullAndNoHeader) {
+  WriteText(*fs_, "/semi.csv", "ts;price;ok\n1;NA;true\n2;2.5;False\n");
+  CliResult plain = RunCli(fs_, {"write", "/ds", "--ordered-on", "ts", "--from", "/semi.csv"});
+  EXPECT_EQ(plain.code, 1);  // one column named "ts;price;ok": no column ts
+  CliResult r = RunCli(fs_, {"write", "/ds", "--ordered-on", "ts", "--from", "/semi.csv",
+                             "--delimiter", ";", "--null", "NA"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  CliResult info = RunCli(fs_, {"info", "/ds", "--json"});
+  const auto& schema = Member(ParseJson(info.out), "schema").items();
+  ASSERT_EQ(schema.size(), 3u);
+  EXPECT_EQ(StrMember(schema[1], "type"), "float64");
+  EXPECT_EQ(StrMember(schema[2], "type"), "bool");
+  CliResult cat = RunCli(fs_, {"cat", "/ds"});
+  EXPECT_EQ(cat.out,
+            "{\"ts\":1,\"price\":null,\"ok\":true}\n{\"ts\":2,\"price\":2.5,\"ok\":false}\n");
+  // A tab-separated file without a header, into the same dataset.
+  WriteText(*fs_, "/more.tsv", "3\t4.5\ttrue\n");
+  CliResult more = RunCli(fs_, {"write", "/ds", "--from", "/more.tsv", "--input-format", "csv",
+                                "--delimiter", "tab", "--no-header", "--columns",
+                                "ts,price,ok"});
+  ASSERT_EQ(more.code, 0) << more.err;
+  CliResult last = RunCli(fs_, {"tail", "/ds", "-n", "1", "--json"});
+  EXPECT_EQ(last.out, "{\"ts\":3,\"price\":4.5,\"ok\":true}\n");
+}
+
 TEST_F(WriteTest, UsageErrors) {
   WriteText(*fs_, "/in.csv", "ts\n1\n");
   const std::vector<std::vector<std::string>> bad = {
@@ -215,6 +242,11 @@ TEST_F(WriteTest, UsageErrors) {
       {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts",
        "--max-n-off-target-rgs", "x"},
       {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--compression", "rar"},
+      {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--delimiter", ";;"},
+      {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--delimiter", "\""},
+      {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--no-header"},
+      {"write", "/ds", "--from", "/in.csv", "--ordered-on", "ts", "--columns", "ts"},
+      {"write", "/ds", "--from", "/in.parquet", "--ordered-on", "ts", "--null", "NA"},
   };
   for (const auto& args : bad) {
     CliResult r = RunCli(fs_, args);
