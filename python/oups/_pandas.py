@@ -757,8 +757,9 @@ _PANDAS_TYPES = {
                                    "UInt32", "UInt64", "Float32", "Float64")},
     "boolean": ("bool", "boolean"),
     "object": ("unicode", "object"),
-    "string": ("unicode", "string"),
-    "str": ("unicode", "str"),
+    # pyarrow (with pandas 3) tags Arrow-backed text "object", object text "unicode".
+    "string": ("object", "string"),
+    "str": ("object", "str"),
     "bytes": ("bytes", "object"),
     "date": ("date", "object"),
 }
@@ -786,7 +787,8 @@ def _pandas_column_types(info: dict | None, core_type) -> tuple[str, str, dict |
     """(pandas_type, numpy_type, metadata) of one column."""
     if info and info.get("arrow"):  # a pyarrow-backed column: its ArrowDtype, as pyarrow says
         pandas_type, _, _ = _pandas_column_types(dict(info, arrow=None), core_type)
-        return pandas_type, info["arrow"], None
+        # pyarrow tags an ArrowDtype text column "unicode" (StringDtype/str: "object").
+        return ("unicode" if pandas_type == "object" else pandas_type), info["arrow"], None
     if info is None:
         kind, _unit, tz = core_type if core_type is not None else ("", "", "")
         if kind == "timestamp":
