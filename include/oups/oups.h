@@ -4,6 +4,7 @@
 #pragma once
 
 #include "oups/common/buffer.h"
+#include "oups/dataset/filter.h"
 #include "oups/dataset/ordered_dataset.h"
 #include "oups/dataset/recover.h"
 #include "oups/io/file_system.h"
@@ -25,6 +26,7 @@
 #include "oups/table/column.h"
 #include "oups/table/format.h"
 #include "oups/table/kernels.h"
+#include "oups/table/predicate.h"
 #include "oups/table/scalar.h"
 #include "oups/table/types.h"
 #include "oups/version.h"

@@ -4,6 +4,7 @@
 //
 // When you add a header under include/oups/, add it here.
 #include "oups/common/buffer.h"
+#include "oups/dataset/filter.h"
 #include "oups/dataset/ordered_dataset.h"
 #include "oups/dataset/recover.h"
 #include "oups/io/file_system.h"
@@ -26,6 +27,7 @@
 #include "oups/table/column.h"
 #include "oups/table/format.h"
 #include "oups/table/kernels.h"
+#include "oups/table/predicate.h"
 #include "oups/table/scalar.h"
 #include "oups/table/types.h"
 
