@@ -106,24 +106,9 @@ def _spec(value, kind: str, unit: str, tz: str, describe, dtype: str = ""):
         raise incomparable()
 
     def as_timestamp():
-        if isinstance(value, (bool, int, float, bytes)):
-            raise incomparable()
-        try:
-            ts = pd.Timestamp(value)
-        except (TypeError, ValueError) as e:
-            raise incomparable(f" ({e})") from None
-        if ts is pd.NaT:
-            raise incomparable()
-        return ts
+        return _pandas.value_as_timestamp(value, "", incomparable)
     if kind == "timestamp":
-        ts = as_timestamp()
-        if isinstance(value, str) and tz and ts.tz is None:
-            # As pandas compares a text with a tz-aware column: wall time in the column's zone.
-            try:
-                ts = ts.tz_localize(tz)
-            except Exception as e:  # unknown zone, a time skipped or repeated by a DST change
-                raise incomparable(f" (as a time in {tz}: {e})") from None
-        ts = ts.as_unit("ns")
+        ts = _pandas.value_as_timestamp(value, tz, incomparable).as_unit("ns")
         return ("timestamp", int(ts.value), "ns", "" if ts.tz is None else str(ts.tz))
     if kind == "date32":
         if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):

@@ -1173,6 +1173,27 @@ def _ceil_div(a: int, b: int) -> int:
     return -((-a) // b)
 
 
+def value_as_timestamp(value, tz: str, incomparable):
+    """pandas.Timestamp of a value compared with a timestamp (or date) column of zone `tz`
+    ("" when naive): a text without zone is a wall time in `tz`, as pandas compares a text
+    with a tz-aware column. `incomparable(reason)` makes the TypeError raised for numbers,
+    bytes, NaT, unparsable text or a wall time `tz` cannot place."""
+    if isinstance(value, (bool, int, float, bytes, np.number)):
+        raise incomparable()
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError) as e:
+        raise incomparable(f" ({e})") from None
+    if ts is pd.NaT:
+        raise incomparable()
+    if isinstance(value, str) and tz and ts.tz is None:
+        try:
+            ts = ts.tz_localize(tz)
+        except Exception as e:  # unknown zone name, time skipped or repeated by a DST change
+            raise incomparable(f" (as a time in {tz}: {e})") from None
+    return ts
+
+
 def bound_scalar(value, column: str, kind: str, unit: str, tz: str):
     """Core scalar spec of a range bound for an ordered column of type (kind, unit, tz)."""
     def incomparable(reason=""):
@@ -1212,23 +1233,9 @@ def bound_scalar(value, column: str, kind: str, unit: str, tz: str):
         raise incomparable()
 
     def as_timestamp():
-        if isinstance(value, (bool, int, float, np.number)):
-            raise incomparable()
-        try:
-            ts = pd.Timestamp(value)
-        except (TypeError, ValueError) as e:
-            raise incomparable(f" ({e})") from None
-        if ts is pd.NaT:
-            raise incomparable()
-        return ts
+        return value_as_timestamp(value, "", incomparable)
     if kind == "timestamp":
-        ts = as_timestamp()
-        if isinstance(value, str) and tz and ts.tz is None:
-            # As pandas compares a text with a tz-aware column: wall time in the column's zone.
-            try:
-                ts = ts.tz_localize(tz)
-            except Exception as e:  # unknown zone name, time skipped or repeated by a DST change
-                raise incomparable(f" (as a time in {tz}: {e})") from None
+        ts = value_as_timestamp(value, tz, incomparable)
         if bool(tz) != (ts.tz is not None):
             raise incomparable(" (tz-naive and tz-aware values cannot be compared)")
         return ("timestamp", _ceil_div(int(ts.value), _NS[unit]), unit, tz)

@@ -402,36 +402,31 @@ class PosixFileSystem final : public FileSystem {
     return Status::OK();
   }
 
-  Status SyncDir(const std::string& path) override {
+  // Opens `path` read-only with `flags` and calls `sync` (fsync, syncfs) on it,
+  // retrying on EINTR; errors name `what` and the path.
+  static Status OpenAndSync(const std::string& path, int flags, int (*sync)(int),
+                            const char* open_what, const char* sync_what) {
     int fd;
     do {
-      fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | flags);
     } while (fd < 0 && errno == EINTR);
-    if (fd < 0) return ErrnoStatus("open directory", path, errno);
+    if (fd < 0) return ErrnoStatus(open_what, path, errno);
     Status st;
-    while (::fsync(fd) != 0) {
+    while (sync(fd) != 0) {
       if (errno == EINTR) continue;
-      st = ErrnoStatus("fsync directory", path, errno);
+      st = ErrnoStatus(sync_what, path, errno);
       break;
     }
     CloseFd(fd);
     return st;
   }
 
+  Status SyncDir(const std::string& path) override {
+    return OpenAndSync(path, O_DIRECTORY, ::fsync, "open directory", "fsync directory");
+  }
+
   Status SyncFileSystem(const std::string& path) override {
-    int fd;
-    do {
-      fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    } while (fd < 0 && errno == EINTR);
-    if (fd < 0) return ErrnoStatus("open", path, errno);
-    Status st;
-    while (::syncfs(fd) != 0) {
-      if (errno == EINTR) continue;
-      st = ErrnoStatus("sync the file system of", path, errno);
-      break;
-    }
-    CloseFd(fd);
-    return st;
+    return OpenAndSync(path, 0, ::syncfs, "open", "sync the file system of");
   }
 
   Result<std::unique_ptr<FileLock>> Lock(const std::string& path,

@@ -129,8 +129,10 @@ struct MemoryFileSystem::Impl {
     return Status::OK();
   }
 
-  // Makes the current state of every file and directory durable.
-  void MakeAllDurable() {
+  // Calls `dir(node)` on every directory (before walking its entries, which
+  // it may change) and `file(node)` on every file reachable from the root.
+  template <typename Dir, typename File>
+  void ForEachNode(Dir dir, File file) {
     std::unordered_set<Node*> seen;
     std::vector<Node*> stack{root.get()};
     while (!stack.empty()) {
@@ -138,28 +140,23 @@ struct MemoryFileSystem::Impl {
       stack.pop_back();
       if (!seen.insert(n).second) continue;
       if (n->is_dir) {
-        n->durable_entries = n->entries;
+        dir(n);
         for (auto& [name, child] : n->entries) stack.push_back(child.get());
       } else {
-        n->durable_data = n->data;
+        file(n);
       }
     }
   }
 
+  // Makes the current state of every file and directory durable.
+  void MakeAllDurable() {
+    ForEachNode([](Node* d) { d->durable_entries = d->entries; },
+                [](Node* f) { f->durable_data = f->data; });
+  }
+
   void Crash() {
-    std::unordered_set<Node*> seen;
-    std::vector<Node*> stack{root.get()};
-    while (!stack.empty()) {
-      Node* n = stack.back();
-      stack.pop_back();
-      if (!seen.insert(n).second) continue;
-      if (n->is_dir) {
-        n->entries = n->durable_entries;
-        for (auto& [name, child] : n->entries) stack.push_back(child.get());
-      } else {
-        n->data = n->durable_data;
-      }
-    }
+    ForEachNode([](Node* d) { d->entries = d->durable_entries; },
+                [](Node* f) { f->data = f->durable_data; });
     ++epoch;
     locked.clear();
     shared.clear();
