@@ -43,13 +43,7 @@ def is_arrow_data(obj) -> bool:
 
 def _details(snapshot) -> dict | None:
     """The stored pandas details of a snapshot (None: written by another tool)."""
-    text = snapshot.schema_extra_json
-    if not text:
-        return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
+    return _pandas.parse_details(snapshot.schema_extra_json)
 
 
 def _schema_of(snapshot, names):
@@ -181,13 +175,7 @@ def table_from_arrow(obj, stored_schema=None):
 
     table, fields, metadata = _oups.table_from_arrow_stream(capsule, rename)
     names = [f[0] for f in fields]
-    seen, dups = set(), []
-    for n in names:
-        if n in seen and n not in dups:
-            dups.append(n)
-        seen.add(n)
-    if dups:
-        raise ValueError(f"duplicate column labels: {dups!r}.")
+    _pandas.check_unique_labels(names)
     arrow_fields = [pa.field(originals.get(name, name),
                              _arrow_type_of(pa, fmt, core_type, dictionary))
                     for name, fmt, core_type, dictionary, _ in fields]

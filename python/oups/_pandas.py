@@ -191,13 +191,7 @@ def column_names(df) -> tuple[list[str], dict | None]:
             raise TypeError(f"column labels must be of type 'str': {bad!r} are not.")
         names = list(cols)
         mi = None
-    seen, dups = set(), []
-    for n in names:
-        if n in seen and n not in dups:
-            dups.append(n)
-        seen.add(n)
-    if dups:
-        raise ValueError(f"duplicate column labels: {dups!r}.")
+    check_unique_labels(names)
     return names, mi
 
 
@@ -1171,6 +1165,28 @@ def _column_values(name, kind, unit, tz, values, valid, cols_info):
 
 def _ceil_div(a: int, b: int) -> int:
     return -((-a) // b)
+
+
+def check_unique_labels(names):
+    """ValueError listing the column labels that occur more than once."""
+    seen, dups = set(), []
+    for n in names:
+        if n in seen and n not in dups:
+            dups.append(n)
+        seen.add(n)
+    if dups:
+        raise ValueError(f"duplicate column labels: {dups!r}.")
+
+
+def parse_details(text) -> dict | None:
+    """The stored pandas details (a snapshot's schema_extra_json), None when absent or
+    not JSON (a dataset written by another tool)."""
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
 
 
 def value_as_timestamp(value, tz: str, incomparable):

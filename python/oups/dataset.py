@@ -187,16 +187,7 @@ def _compression(compression, compression_level):
 
 
 def _details(snapshot) -> dict | None:
-    return _parse_details(snapshot.schema_extra_json)
-
-
-def _parse_details(text) -> dict | None:
-    if not text:
-        return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
+    return _pandas.parse_details(snapshot.schema_extra_json)
 
 
 def _ordered_type(snapshot):
@@ -236,7 +227,7 @@ def _columns_arg(columns):
 
 def _stats_frame(table, extra_json, ordered_name, positions=None) -> pd.DataFrame:
     """row_group_stats DataFrame of a core stats Table (index = rg positions)."""
-    details = _parse_details(extra_json)
+    details = _pandas.parse_details(extra_json)
     cols = {}
     if details and ordered_name is not None:
         info = details.get("pandas", {}).get("columns", {}).get(ordered_name)
@@ -1152,7 +1143,7 @@ class OrderedParquetDataset:
             else:
                 table, details, core_types = _pandas.frame_to_table(df, schema)
             _pandas.check_ordered_column(details, ordered_name)
-            stored = _parse_details(self._ds.schema_extra_json())
+            stored = _pandas.parse_details(self._ds.schema_extra_json())
             if schema is None:
                 extra = details
                 schema = core_types

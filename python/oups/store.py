@@ -21,7 +21,7 @@ from . import _oups
 from . import _pandas
 from ._pandas import check_cmidx, conform_cmidx
 from .dataset import (OrderedParquetDataset, _check_lock_lifetime, _ordered_type_of,
-                      _parse_details, write)
+                      write)
 from .indexer import _declared_schema, _keys_from_listing, is_toplevel, sublevel, toplevel
 
 __all__ = ["toplevel", "sublevel", "is_toplevel", "OrderedParquetDataset", "Store", "write",
@@ -386,7 +386,7 @@ class Store:
         for i in positions:
             # Committed metadata only: no reader registration, nothing created on disk.
             ds = _oups.Dataset(str(self._basepath / keys[i].to_path()))
-            details.append(_parse_details(ds.schema_extra_json()))
+            details.append(_pandas.parse_details(ds.schema_extra_json()))
             if ordered is None:
                 ordered = _ordered_type_of(ds.ordered_on(), ds.schema())
         lo = hi = None
