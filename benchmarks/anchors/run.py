@@ -83,7 +83,7 @@ def _compare(ref, res):
     return diffs
 
 
-def table(results, meta):
+def table(results, meta, compact=False):
     ours = results["ours"]
     cols = [(s, title) for s, _, title in SYSTEMS if s in results]
     lines = ["| step | " + " | ".join(t for _, t in cols) + " |",
@@ -99,13 +99,15 @@ def table(results, meta):
         if "error" in st:
             return "n/a: " + st["error"]
         rate = st["rows"] / st["wall"]
-        txt = f"{_fmt_rate(rate)} rows/s ({st['wall']:.2f} s, CPU {st['cpu']:.2f} s)"
+        txt = f"{_fmt_rate(rate)} rows/s"
+        if not compact:
+            txt += f" ({st['wall']:.2f} s, CPU {st['cpu']:.2f} s)"
         o = ours["steps"].get(step, {})
         if s != "ours" and "wall" in o:
             # rows differ only if the system read other rows (then the check says so)
             w = (o["rows"] / o["wall"]) / rate
             c = (st["cpu"] / st["rows"]) / (o["cpu"] / o["rows"]) if o["cpu"] > 0 else 0
-            txt += f"; oups ×{w:.2f} wall, ×{c:.2f} CPU"
+            txt += f"; ×{w:.2f} / ×{c:.2f}" if compact else f"; oups ×{w:.2f} wall, ×{c:.2f} CPU"
         return txt
 
     for step, title in STEPS:
@@ -139,6 +141,8 @@ def table(results, meta):
         return "equal to oups" if not d else f"{len(d)} differences"
 
     lines.append("| results checked | " + " | ".join(check(s) for s, _ in cols) + " |")
+    if compact:
+        return "\n".join(lines)
     lines.append("| version | " + " | ".join(
         f"{results[s].get('version', '?')} (Python {results[s].get('python', '?')}, "
         f"pandas {results[s].get('pandas', '?')})" if "steps" in results[s] else "n/a"
@@ -163,7 +167,15 @@ def main():
                    help="run each system this many times, alternating; per step the best wall")
     p.add_argument("--once", default="pystore",
                    help="systems run in the first round only (PyStore's appends take minutes)")
+    p.add_argument("--from-json", help="print the table of an earlier run's --json, run nothing")
+    p.add_argument("--compact", action="store_true",
+                   help="rows/s and the two ratios only (wall / CPU), no versions")
     a = p.parse_args()
+    if a.from_json:
+        with open(a.from_json) as f:
+            saved = json.load(f)
+        print(table(saved["results"], saved["meta"], compact=a.compact))
+        return
 
     work = a.workdir or tempfile.mkdtemp(prefix="oups-anchors-")
     os.makedirs(work, exist_ok=True)
