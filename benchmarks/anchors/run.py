@@ -1,16 +1,18 @@
 """Run the anchors benchmark: the same user work through oups and through each anchor.
 
-    /work/main/.venv/bin/python benchmarks/anchors/run.py --build build-sec \
-        [--venvs ~/.cache/oups-anchors] [--rows 3000000] [--keys 4] [--days 30] [--appends 30]
+    .venv/bin/python benchmarks/anchors/run.py --build build [--venvs ~/.cache/oups-anchors]
+        [--rows 1000000] [--keys 4] [--days 30] [--appends 30] [--rounds 1]
 
-Generates the data once (work.py --generate), then runs work.py once per system, each in
-its own process: ours with this interpreter and PYTHONPATH=<build>/python, each anchor with
+Defaults: 1 M rows in bulk and as many appended; one round takes about 7 minutes on two
+loaded cores, 5 of them PyStore's appends (each rewrites the whole item).
+
+Generates the data once (work.py --generate), then runs work.py once per system (per
+round), each in its own process: ours with this interpreter and PYTHONPATH=<build>/python, each anchor with
 <venvs>/<anchor>/bin/python (made by setup.sh). Checks that every system read what ours read
 (row counts and digests of the read frames, sums of the side-by-side step) and prints a
 Markdown table: rows/s per step with the ratios to oups in the same run (wall: oups' rows/s
 over the system's; CPU: the system's CPU seconds per row, all threads, over oups'; > 1: oups
-faster),
-peak RSS per step, bytes on disk; "n/a: <why>" where a system could not do a step.
+faster), peak RSS per step, bytes on disk; "n/a: <why>" where a system could not do a step.
 """
 
 import argparse
@@ -154,7 +156,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--build", default="build", help="build directory holding python/oups")
     p.add_argument("--venvs", default=os.path.expanduser("~/.cache/oups-anchors"))
-    p.add_argument("--rows", type=int, default=3_000_000)
+    p.add_argument("--rows", type=int, default=1_000_000)
     p.add_argument("--keys", type=int, default=4)
     p.add_argument("--days", type=int, default=30)
     p.add_argument("--appends", type=int, default=30)

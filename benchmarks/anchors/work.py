@@ -580,7 +580,7 @@ def main():
     p.add_argument("--data", required=True, help="input directory (written by --generate)")
     p.add_argument("--out", help="directory the system writes into (must not exist)")
     p.add_argument("--generate", action="store_true")
-    p.add_argument("--rows", type=int, default=3_000_000)
+    p.add_argument("--rows", type=int, default=1_000_000)
     p.add_argument("--keys", type=int, default=4)
     p.add_argument("--days", type=int, default=30)
     p.add_argument("--appends", type=int, default=30)
