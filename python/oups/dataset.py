@@ -1122,41 +1122,63 @@ class OrderedParquetDataset:
         comp, level = _compression(compression, compression_level)
         ordered_name = name if name is not None else self._ds.ordered_on()
         dups = _duplicates_on(duplicates_on, ordered_name)
-        table, extra = self._rows_and_details(df, ordered_name)
+        table, merge = self._rows_and_merge(df, ordered_name)
+        if merge is not None:
+            # Checked first against the details stored now, for errors that name the
+            # cause (e.g. different index levels) before the core compares columns.
+            merge(_pandas.parse_details(self._ds.schema_extra_json()))
+
+        def details_merge(committed_text):
+            # Called by the core under the writer lock with the committed details:
+            # a concurrent writer's details (e.g. categories it added) are kept.
+            extra = merge(_pandas.parse_details(committed_text))
+            return None if extra is None else json.dumps(extra)
+
         self._ds.write(table, ordered_on=name, target_rows=rows, target_period=period,
                        duplicates_on=dups, max_n_off_target_rgs=max_off,
                        max_n_off_target_rgs_given=max_off_given, key_value_metadata=kv,
                        compression=comp, compression_level=level,
                        lock_timeout=timeout if timeout is not None else self._lock_timeout,
-                       schema_extra_json=None if extra is None else json.dumps(extra))
+                       details_merge=None if merge is None else details_merge)
 
-    def _rows_and_details(self, df, ordered_name):
-        """The core table of `df` (None: None) and the pandas details to store with it
-        (None: keep the stored ones), as a write passes them (also a staged write,
-        oups.dask.write_dataset)."""
-        table = None
-        extra = None
-        if df is not None:
-            schema = self._ds.schema()
-            if _arrow.is_arrow_data(df):  # Arrow data: imported through the C stream
-                table, details, core_types = _arrow.table_from_arrow(df, schema)
-            else:
-                table, details, core_types = _pandas.frame_to_table(df, schema)
-            _pandas.check_ordered_column(details, ordered_name)
-            stored = _pandas.parse_details(self._ds.schema_extra_json())
-            if schema is None:
+    def _rows_and_merge(self, df, ordered_name):
+        """The core table of `df` (None: None) and the function giving the pandas details
+        to store from the committed ones (None: keep the committed ones)."""
+        if df is None:
+            return None, None
+        schema = self._ds.schema()
+        if _arrow.is_arrow_data(df):  # Arrow data: imported through the C stream
+            table, details, core_types = _arrow.table_from_arrow(df, schema)
+        else:
+            table, details, core_types = _pandas.frame_to_table(df, schema)
+        _pandas.check_ordered_column(details, ordered_name)
+
+        def merge(stored):
+            if schema is None and stored is None:
                 extra = details
-                schema = core_types
+                file_schema = core_types
             else:
                 extra = _pandas.merge_details(stored, details, table.names)
+                file_schema = schema if schema is not None else core_types
             # The core writes this member into every rg file as the "pandas" key; it
             # is refreshed when it differs from the stored one (older datasets).
             base = _pandas.stored_details(extra) if extra is not None else stored
             if base is not None:
-                refreshed = _pandas.with_file_metadata(base, schema)
+                refreshed = _pandas.with_file_metadata(base, file_schema)
                 if extra is not None or refreshed != stored:
                     extra = refreshed
-        return table, extra
+            return extra
+
+        return table, merge
+
+    def _rows_and_details(self, df, ordered_name):
+        """The core table of `df` (None: None) and the pandas details to store with it
+        (None: keep the stored ones), merged with the details stored now (a staged write,
+        oups.dask.write_dataset, whose commit keeps them)."""
+        table, merge = self._rows_and_merge(df, ordered_name)
+        if merge is None:
+            return table, None
+        return table, merge(_pandas.parse_details(self._ds.schema_extra_json()))
 
     def remove_from_disk(self, preserve_metadata=False, release_lock=None) -> None:
         """Remove the dataset from disk (a no-op when it does not exist).

@@ -855,7 +855,21 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
   out.write_settings = settings;
   out.key_value_metadata = md.key_value_metadata;
   out.schema = schema;
-  out.schema_extra_json = o.schema_extra_json ? o.schema_extra_json : md.schema_extra_json;
+  std::optional<std::string> extra_json = o.schema_extra_json;
+  if (o.schema_extra_merge) {
+    // Under the lock, from the committed details (WriteOptions::schema_extra_merge).
+    OUPS_ASSIGN_OR_RETURN(extra_json, o.schema_extra_merge(snap.exists ? md.schema_extra_json
+                                                                       : std::nullopt));
+    if (extra_json) {
+      Result<json::Value> parsed = json::Parse(*extra_json);
+      if (!parsed.ok()) {
+        return Status::InvalidArgument("'schema_extra_merge' gave invalid JSON: " +
+                                       parsed.status().message());
+      }
+      OUPS_RETURN_NOT_OK(FileKeyValues(*parsed).status());
+    }
+  }
+  out.schema_extra_json = extra_json ? extra_json : md.schema_extra_json;
   out.max_used_file_id = md.max_known_file_id();
   if (!kept_run.empty()) out.max_used_file_id = kept_run.back();
   for (const auto& [k, v] : o.key_value_metadata) {

@@ -274,7 +274,8 @@ void RegisterDataset(py::module_& m) {
              std::optional<Columns> duplicates_on, std::optional<int64_t> max_n_off_target_rgs,
              bool max_n_off_target_rgs_given, std::map<std::string, std::optional<std::string>> key_value_metadata,
              std::string compression, std::optional<int> compression_level,
-             std::optional<double> lock_timeout, std::optional<std::string> schema_extra_json) {
+             std::optional<double> lock_timeout, std::optional<std::string> schema_extra_json,
+             py::object details_merge) {
             WriteOptions o;
             o.ordered_on = std::move(ordered_on);
             if (target_period) {
@@ -291,11 +292,32 @@ void RegisterDataset(py::module_& m) {
             o.compression_level = compression_level;
             o.lock_timeout = lock_timeout;
             o.schema_extra_json = std::move(schema_extra_json);
+            // details_merge(committed text or None) -> text or None, called
+            // under the writer lock (WriteOptions::schema_extra_merge); its
+            // Python exception is raised as is.
+            std::optional<py::error_already_set> merge_error;
+            if (!details_merge.is_none()) {
+              o.schema_extra_merge = [&details_merge, &merge_error](
+                                         const std::optional<std::string>& committed)
+                  -> Result<std::optional<std::string>> {
+                py::gil_scoped_acquire gil;
+                try {
+                  py::object r =
+                      details_merge(committed ? py::object(py::str(*committed)) : py::none());
+                  if (r.is_none()) return std::optional<std::string>{};
+                  return std::optional<std::string>(r.cast<std::string>());
+                } catch (py::error_already_set& e) {
+                  merge_error.emplace(std::move(e));
+                  return Status::InvalidArgument("merging the pandas details failed");
+                }
+              };
+            }
             Status st;
             {
               py::gil_scoped_release nogil;
               st = table ? d.Write(*table, o) : d.Write(o);
             }
+            if (merge_error) throw std::move(*merge_error);
             ThrowIfError(st);
           },
           py::arg("table"), py::arg("ordered_on") = py::none(),
@@ -304,7 +326,8 @@ void RegisterDataset(py::module_& m) {
           py::arg("max_n_off_target_rgs_given") = true,
           py::arg("key_value_metadata") = std::map<std::string, std::optional<std::string>>{},
           py::arg("compression") = "snappy", py::arg("compression_level") = py::none(),
-          py::arg("lock_timeout") = py::none(), py::arg("schema_extra_json") = py::none())
+          py::arg("lock_timeout") = py::none(), py::arg("schema_extra_json") = py::none(),
+          py::arg("details_merge") = py::none())
       // Staged writes (OrderedDataset::Stage/CommitStaged): a part crosses
       // processes as its JSON text.
       .def(

@@ -240,6 +240,45 @@ TEST_F(OrderedDatasetTest, SchemaExtraFileKeyValuesGoToEveryRgFile) {
   EXPECT_EQ(Dump(*fs), before);
 }
 
+TEST_F(OrderedDatasetTest, SchemaExtraMergeRunsUnderTheLockOnTheCommittedValue) {
+  auto ds = Open({.ordered_on = "a"});
+  std::vector<std::optional<std::string>> seen;
+  auto append = [&](const std::string& tag) {
+    return [&seen, &ds, tag](const std::optional<std::string>& committed)
+               -> Result<std::optional<std::string>> {
+      seen.push_back(committed);
+      // Under the writer lock: another writer of the dataset cannot take it.
+      auto other = OrderedDataset::Open(ds.file_system(), ds.path(), {.lock_timeout = 0});
+      Status blocked = other->Write(AB({100}, {"x"}), {.ordered_on = "a"});
+      if (blocked.code() != StatusCode::kTimeout) return Status::InvalidArgument("lock not held: " + blocked.ToString());
+      const std::string before =
+          committed ? committed->substr(1, committed->size() - 2) + "," : std::string();
+      return std::optional<std::string>("[" + before + tag + "]");
+    };
+  };
+  Status first = ds.Write(AB({1}, {"a"}), {.schema_extra_merge = append("1")});
+  ASSERT_TRUE(first.ok()) << first.ToString();
+  ASSERT_TRUE(ds.Write(AB({2}, {"b"}), {.schema_extra_merge = append("2")}).ok());
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0], std::nullopt);  // nothing committed yet
+  EXPECT_EQ(seen[1], std::optional<std::string>("[1]"));
+  EXPECT_EQ(ds.schema_extra_json().ValueOrDie(), std::optional<std::string>("[1,2]"));
+  // An error of the merge aborts the write; a merge giving invalid JSON is refused.
+  Status st = ds.Write(AB({3}, {"c"}), {.schema_extra_merge = [](const auto&) {
+                                          return Result<std::optional<std::string>>(
+                                              Status::InvalidArgument("merge failed"));
+                                        }});
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  st = ds.Write(AB({3}, {"c"}), {.schema_extra_merge = [](const auto&) {
+                                   return Result<std::optional<std::string>>(
+                                       std::optional<std::string>("{not json"));
+                                 }});
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("schema_extra_merge"), std::string::npos) << st.ToString();
+  EXPECT_EQ(ds.schema_extra_json().ValueOrDie(), std::optional<std::string>("[1,2]"));
+  EXPECT_EQ(ds.Read().ValueOrDie().num_rows(), 2);
+}
+
 TEST_F(OrderedDatasetTest, ZeroRowTableRecordsSchema) {
   auto ds = Open();
   ASSERT_TRUE(ds.Write(AB({}, {}), {.ordered_on = "a"}).ok());

@@ -280,3 +280,56 @@ def test_writer_killed_leaves_whole_batches(tmp_path, delay):
     ids = sorted(int(i) for i in opd.row_group_stats["file_ids"])
     assert sorted(f.name for f in path.iterdir()) == [f"file_{i:08d}.parquet" for i in ids]
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+
+CATEGORY_WRITER = textwrap.dedent("""
+    import sys
+    import numpy as np, pandas as pd
+    from oups.store import write
+    path, done = sys.argv[1], sys.argv[2]
+    df = pd.DataFrame({"a": np.array([5], dtype="int64"), "c": pd.Categorical(["theirs"])})
+    write(path, ordered_on="a", df=df, lock_timeout=60)
+    open(done, "w").close()
+""")
+
+
+def test_concurrent_writer_categories_survive_a_merge(tmp_path, monkeypatch):
+    """Another process adds a category while this write prepares its pandas details: the
+    details are merged under the writer lock with the committed ones, so its category (and
+    its row) survive this commit. The other write is started from inside the merge of
+    details; with the merge under the lock it waits for this commit, otherwise it commits
+    first and would be overwritten by a merge made from a stale copy."""
+    import oups._pandas as _pandas
+
+    path = tmp_path / "ds"
+    write(path, ordered_on="a", df=pd.DataFrame({"a": np.array([1], dtype="int64"),
+                                                 "c": pd.Categorical(["first"])}))
+    done = tmp_path / "done"
+    real_merge = _pandas.merge_details
+    started = []
+
+    def merge_with_a_concurrent_writer(*args, **kwargs):
+        if not started:
+            started.append(subprocess.Popen(
+                [sys.executable, "-c", CATEGORY_WRITER, str(path), str(done)],
+                env=child_env(), stderr=subprocess.PIPE, text=True))
+            deadline = time.time() + 8
+            while not done.exists() and time.time() < deadline:
+                time.sleep(0.05)  # long enough for an unlocked write to commit
+        return real_merge(*args, **kwargs)
+
+    monkeypatch.setattr(_pandas, "merge_details", merge_with_a_concurrent_writer)
+    write(path, ordered_on="a", df=pd.DataFrame({"a": np.array([9], dtype="int64"),
+                                                 "c": pd.Categorical(["mine"])}),
+          lock_timeout=60)
+    _, stderr = started[0].communicate(timeout=120)
+    assert started[0].returncode == 0, stderr
+    out = OrderedParquetDataset(path).to_pandas()
+    assert out["a"].tolist() == [1, 5, 9]
+    assert out["c"].astype(str).tolist() == ["first", "theirs", "mine"]
+    assert set(out["c"].cat.categories) == {"first", "theirs", "mine"}
+    # The stored details hold every category (a stale merge had dropped "theirs": reads
+    # then saw it only as a value, and dtypes, from the details alone, not at all).
+    assert set(OrderedParquetDataset(path).dtypes["c"].categories) == {"first", "theirs",
+                                                                        "mine"}

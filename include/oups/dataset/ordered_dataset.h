@@ -134,6 +134,15 @@ struct WriteOptions {
   // (pyarrow's pandas metadata), so rg files rewritten later by a write that
   // passes no schema extra (e.g. the CLI's) keep it.
   std::optional<std::string> schema_extra_json{};
+  // When set, computes the JSON stored with the schema from the committed one
+  // (nullopt when none), called once under the writer lock after the
+  // committed metadata is read; its result replaces schema_extra_json
+  // (nullopt: keep the committed one), and an error aborts the write. The
+  // Python layer merges its pandas details here (e.g. the union of a
+  // categorical's categories), so that a concurrent writer's details are never
+  // overwritten by a merge made with a stale copy.
+  std::function<Result<std::optional<std::string>>(const std::optional<std::string>& committed)>
+      schema_extra_merge{};
   // Progress of the merge (e.g. the CLI's progress bar): called on the
   // writing thread after each row group written, with the rows written so far
   // and the rows the plan merges (new rows + rows of the rewritten rgs;
