@@ -1250,6 +1250,7 @@ Status DatasetSnapshot::Reregister() {
 }
 
 int64_t DatasetSnapshot::num_row_groups() const { return impl_->n_rgs; }
+Status DatasetSnapshot::LoadRowGroups() const { return impl_->Whole().status(); }
 Result<Table> DatasetSnapshot::RowGroupStats() const {
   OUPS_ASSIGN_OR_RETURN(const DatasetMetadata* md, impl_->Whole());
   return StatsTable(*md);

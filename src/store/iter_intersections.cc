@@ -149,6 +149,8 @@ Status IntersectionIterator::Impl::Start() {
     if (fresh) continue;
     OUPS_ASSIGN_OR_RETURN(DatasetSnapshot snap, ds.Snapshot());
     if (snap.is_newly_initialized()) continue;  // removed meanwhile
+    // Its rg list now, so that its metadata file is closed (descriptors).
+    OUPS_RETURN_NOT_OK(snap.LoadRowGroups());
     const std::string c = snap.ordered_on().value_or("");
     if (existing.empty()) {
       ordered_on = c;

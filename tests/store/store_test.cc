@@ -4,6 +4,7 @@
 #include "oups/store/store.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -258,6 +259,44 @@ TEST_F(StoreTest, DiscoveryGoesOnPastAnUnreadableDirectory) {
   auto closed = std::make_shared<UnlistableDirs>(fs, std::set<std::string>{"/base"});
   Store c = Store::Open(closed, "/base", schema).ValueOrDie();
   EXPECT_TRUE(c.Keys().status().IsIOError());
+}
+
+// iter_intersections over more keys than a quarter of the descriptor limit:
+// each snapshot's metadata file is closed once its rg list is decoded, so only
+// the (bounded) registrations hold descriptors.
+TEST(StoreIterLocal, ManyKeysStayWithinTheDescriptorLimit) {
+  testing_io::TempDir dir;
+  const std::string base = dir.Sub("base");
+  IndexerSchema deep = KeyTraits<WeatherEntry>::Schema();
+  Store w = Store::Open(LocalFileSystem(), base, deep).ValueOrDie();
+  std::vector<IndexKey> keys;
+  for (int i = 0; i < 150; ++i) {
+    keys.push_back(Key(deep, {{"c" + std::to_string(1000 + i), std::string("temp")},
+                              {std::string("europe"), std::string("2023")}}));
+    ASSERT_TRUE(w.Get(keys.back())->Write(TsX({i, i + 1}), {.ordered_on = "ts"}).ok());
+  }
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+  rlimit low = saved;
+  low.rlim_cur = 128;
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  int64_t rows = 0;
+  Status st;
+  {
+    IntersectionIterator it = w.IterIntersections(keys, {});
+    while (true) {
+      auto chunk = it.Next();
+      if (!chunk.ok()) {
+        st = chunk.status();
+        break;
+      }
+      if (!*chunk) break;
+      for (const auto& [key, table] : **chunk) rows += table.num_rows();
+    }
+  }
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &saved), 0);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_GT(rows, 0);
 }
 
 // A symbolic link back to a directory above it is not followed.

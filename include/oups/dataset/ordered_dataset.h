@@ -299,6 +299,12 @@ class DatasetSnapshot {
   // of a released snapshot are unprotected.
   bool registered() const;
   void ReleaseRegistration();
+
+  // Decodes the whole rg list now and closes the metadata file: a holder of
+  // many snapshots (iter_intersections over thousands of keys) keeps one
+  // descriptor per snapshot at most (its registration). Corruption as the
+  // first decode of the list would report it.
+  [[nodiscard]] Status LoadRowGroups() const;
   [[nodiscard]] Status Reregister();
 
   struct Impl;
