@@ -267,6 +267,20 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
 
 }  // namespace
 
+Result<std::pair<int64_t, int64_t>> RowsInRange(const Table& t, const std::string& ordered_on,
+                                                const std::optional<Scalar>& start,
+                                                const std::optional<Scalar>& end_excl) {
+  OUPS_ASSIGN_OR_RETURN(Column oc, t.GetColumn(ordered_on));
+  int64_t lo = 0, hi = t.num_rows();
+  if (start) {
+    OUPS_ASSIGN_OR_RETURN(lo, LowerBound(oc, *start));
+  }
+  if (end_excl) {
+    OUPS_ASSIGN_OR_RETURN(hi, LowerBound(oc, *end_excl));
+  }
+  return std::pair<int64_t, int64_t>{lo, hi};
+}
+
 Result<Table> ReadRowGroupFiltered(FileSystem& fs, const DatasetMetadata& md, int64_t i,
                                    const std::string& file, const FilteredRead& read) {
   const Schema& schema = *md.schema;
@@ -304,14 +318,8 @@ Result<Table> ReadRowGroupFiltered(FileSystem& fs, const DatasetMetadata& md, in
   OUPS_ASSIGN_OR_RETURN(Table t, ReadCheckedColumns(*reader, md, i, file, ro));
   OUPS_ASSIGN_OR_RETURN(std::vector<uint8_t> mask, EvaluateFilter(read.filter, t));
   if (ranged) {
-    OUPS_ASSIGN_OR_RETURN(Column oc, t.GetColumn(oo));
-    int64_t lo = 0, hi = t.num_rows();
-    if (read.start) {
-      OUPS_ASSIGN_OR_RETURN(lo, LowerBound(oc, *read.start));
-    }
-    if (read.end_excl) {
-      OUPS_ASSIGN_OR_RETURN(hi, LowerBound(oc, *read.end_excl));
-    }
+    OUPS_ASSIGN_OR_RETURN(auto range, RowsInRange(t, oo, read.start, read.end_excl));
+    const auto [lo, hi] = range;
     for (int64_t r = 0; r < t.num_rows(); ++r) {
       if (r < lo || r >= hi) mask[static_cast<size_t>(r)] = 0;
     }

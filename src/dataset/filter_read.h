@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dataset/metadata_file.h"
@@ -23,6 +24,12 @@ struct FilteredRead {
   std::optional<Scalar> end_excl;
   int num_threads = 1;
 };
+
+// [first, last) of the rows of `t` (sorted on its column `ordered_on`) with
+// start <= value < end_excl (either bound optional).
+[[nodiscard]] Result<std::pair<int64_t, int64_t>> RowsInRange(
+    const Table& t, const std::string& ordered_on, const std::optional<Scalar>& start,
+    const std::optional<Scalar>& end_excl);
 
 // The selected rows of rg `i` of `md` (file `file`) with `read.columns`; an
 // empty Table (no column) when statistics prune the rg or no row is selected.

@@ -1378,14 +1378,9 @@ Result<Table> DatasetSnapshot::Read(const ReadOptions& options) const {
     const std::string file = impl_->paths.RowGroupFile(md.file_ids[static_cast<size_t>(i)]);
     OUPS_ASSIGN_OR_RETURN(Table t, dataset::ReadCheckedRowGroup(*impl_->fs, md, i, file, ro));
     if (ranged) {
-      OUPS_ASSIGN_OR_RETURN(Column oc, t.GetColumn(oo));
-      int64_t lo = 0, hi = t.num_rows();
-      if (options.start) {
-        OUPS_ASSIGN_OR_RETURN(lo, LowerBound(oc, *options.start));
-      }
-      if (options.end_excl) {
-        OUPS_ASSIGN_OR_RETURN(hi, LowerBound(oc, *options.end_excl));
-      }
+      OUPS_ASSIGN_OR_RETURN(auto range,
+                            dataset::RowsInRange(t, oo, options.start, options.end_excl));
+      const auto [lo, hi] = range;
       if (hi <= lo) continue;
       t = t.Slice(lo, hi - lo);
       if (read_cols.size() != cols.size()) {
