@@ -1151,9 +1151,8 @@ Status OrderedDataset::Write(const WriteOptions& options) {
 // ------------------------------------------------------------------ reads
 
 // Every read (the handle's Read and ReadRowGroup included) goes through a
-// DatasetSnapshot: registration first, then one load of the metadata, then
-// rg files by the loaded ids.
-// The rg list is decoded lazily (docs/format.md#metadata-file-name_opdmd): a
+// DatasetSnapshot: registration first, then one opening of the metadata file,
+// then rg files by the ids it lists. The rg list is decoded lazily (docs/format.md#metadata-file-name_opdmd): a
 // range read of a snapshot decodes only the metadata chunks of its range; any
 // other use decodes the whole list once and closes the metadata file.
 struct DatasetSnapshot::Impl {
