@@ -6,7 +6,8 @@
 namespace oups {
 
 namespace {
-constexpr int kNumOps = 10;
+// One counter per bit of FaultInjectionFileSystem::kAllOps.
+constexpr int kNumOps = __builtin_popcount(FaultInjectionFileSystem::kAllOps);
 
 int OpIndex(FaultInjectionFileSystem::Op op) { return __builtin_ctz(static_cast<uint32_t>(op)); }
 }  // namespace

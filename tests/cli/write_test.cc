@@ -209,7 +209,8 @@ TEST_F(WriteTest, CsvDelimiterNullAndNoHeader) {
                              "--delimiter", ";", "--null", "NA"});
   ASSERT_EQ(r.code, 0) << r.err;
   CliResult info = RunCli(fs_, {"info", "/ds", "--json"});
-  const auto& schema = Member(ParseJson(info.out), "schema").items();
+  const json::Value parsed = ParseJson(info.out);
+  const auto& schema = Member(parsed, "schema").items();
   ASSERT_EQ(schema.size(), 3u);
   EXPECT_EQ(StrMember(schema[1], "type"), "float64");
   EXPECT_EQ(StrMember(schema[2], "type"), "bool");
