@@ -231,7 +231,7 @@ class OupsAdapter(Adapter):
         keys = [self.k[k] for k in ks]
         for chunk in self.store.iter_intersections(keys, start=lo, end_excl=hi):
             for key, df in chunk.items():
-                sums[keys.index(key)] += float((df["price"] * df["qty"]).sum())
+                sums[ks[keys.index(key)]] += float((df["price"] * df["qty"]).sum())
                 rows += len(df)
         return rows, sums
 

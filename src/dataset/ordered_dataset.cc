@@ -125,6 +125,16 @@ struct Committed {
   bool exists = false;
 };
 
+// InvalidArgument unless `text` is JSON whose file key-values are valid
+// (FileKeyValues); `what` starts the message of invalid JSON.
+Status CheckSchemaExtra(const std::string& text, const std::string& what) {
+  Result<json::Value> parsed = json::Parse(text);
+  if (!parsed.ok()) {
+    return Status::InvalidArgument(what + ": " + parsed.status().message());
+  }
+  return FileKeyValues(*parsed).status();
+}
+
 // The committed state from the result of reading the metadata file (NotFound:
 // an empty state carrying the handle's ordered_on and preserved key-values),
 // checked against the handle's ordered_on.
@@ -477,12 +487,7 @@ Result<ValidatedWrite> ValidateWrite(const OrderedDataset::State& st, const Tabl
   }
   if (o.compression_level) w.compression_level = *o.compression_level;
   if (o.schema_extra_json) {
-    Result<json::Value> extra = json::Parse(*o.schema_extra_json);
-    if (!extra.ok()) {
-      return Status::InvalidArgument("'schema_extra_json' is not valid JSON: " +
-                                     extra.status().message());
-    }
-    OUPS_RETURN_NOT_OK(FileKeyValues(*extra).status());
+    OUPS_RETURN_NOT_OK(CheckSchemaExtra(*o.schema_extra_json, "'schema_extra_json' is not valid JSON"));
   }
   if (table == nullptr) {
     if (o.duplicates_on && !o.duplicates_on->empty()) {
@@ -861,12 +866,7 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
     OUPS_ASSIGN_OR_RETURN(extra_json, o.schema_extra_merge(snap.exists ? md.schema_extra_json
                                                                        : std::nullopt));
     if (extra_json) {
-      Result<json::Value> parsed = json::Parse(*extra_json);
-      if (!parsed.ok()) {
-        return Status::InvalidArgument("'schema_extra_merge' gave invalid JSON: " +
-                                       parsed.status().message());
-      }
-      OUPS_RETURN_NOT_OK(FileKeyValues(*parsed).status());
+      OUPS_RETURN_NOT_OK(CheckSchemaExtra(*extra_json, "'schema_extra_merge' gave invalid JSON"));
     }
   }
   out.schema_extra_json = extra_json ? extra_json : md.schema_extra_json;
