@@ -15,6 +15,13 @@
 # system time; far more in the Python process, whose heap the write did not warm),
 # the later ones measure the steady state. On a loaded machine the CPU ratios are
 # the meaningful ones.
+#
+# Then (issue 18) benchmarks/python_bench.py: write(df) and to_pandas() against DuckDB and
+# pyarrow on the same values in the same run, with one thread and with the machine's
+# threads, Arrow-backed against object text; RUNS (default 5) consecutive runs of
+# BASELINE_ROWS (default 3,000,000) rows, each ratio printed for every run and the worst
+# checked against the targets. SKIP_CPP=1 runs only this second part (no C++ build needed);
+# SKIP_BASELINES=1 only the first.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # The project venv's interpreter (scripts/install-deps.sh), or $OUPS_PYTHON.
@@ -26,13 +33,23 @@ target=${4:-6345000}
 inner=${INNER:-3}
 pydir=${OUPS_PYTHONPATH:-$build/python}
 bench="$build/benchmarks/dataset_ticks_bench"
-if [[ ! -x "$bench" ]]; then
+if [[ "${SKIP_CPP:-0}" != 1 && ! -x "$bench" ]]; then
   echo "python_bench: $bench not built (make dataset_ticks_bench in $build)" >&2
   exit 2
 fi
 if ! PYTHONPATH="$pydir" "$py" -c 'import oups.store' 2>/dev/null; then
   echo "python_bench: no importable oups package in $pydir (set OUPS_PYTHONPATH)" >&2
   exit 2
+fi
+baselines() {
+  [[ "${SKIP_BASELINES:-0}" == 1 ]] && return 0
+  echo
+  PYTHONPATH="$pydir" "$py" "$here/python_bench.py" --rows "${BASELINE_ROWS:-3000000}" \
+    --runs "${RUNS:-5}" --inner "$inner"
+}
+if [[ "${SKIP_CPP:-0}" == 1 ]]; then
+  baselines
+  exit $?
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -76,3 +93,4 @@ row("to_pandas() CPU", "read_cpu_s")
 print(f"Python rows/s: write {n / p['write_s']:,.0f}, to_pandas {n / p['read_s']:,.0f};"
       f" C++ rows/s: write {n / c['write_s']:,.0f}, read {n / c['read_s']:,.0f}")
 PY
+baselines
