@@ -1,6 +1,6 @@
 # Install and export rules: `cmake --install <build> --prefix <dir>` installs
 #   include/oups/...                    the public headers
-#   lib/liboups_core.a                  the static library
+#   lib/liboups_<layer>.a               one static library per layer
 #   lib/cmake/oups/oups{Config,ConfigVersion,Targets}.cmake
 #   lib/pkgconfig/oups.pc
 #   bin/oups                            the command-line tool, when it is built
@@ -14,11 +14,11 @@ include(CMakePackageConfigHelpers)
 
 set(OUPS_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/oups)
 
-# Exported as oups::oups, the same name as the in-tree alias.
-# Consumers compile the headers as C++20 too.
+# oups_core (the interface library linking every layer) is exported as
+# oups::oups, the same name as the in-tree alias; the layers as
+# oups::oups_<layer>. Consumers compile the headers as C++20 too.
 set_target_properties(oups_core PROPERTIES EXPORT_NAME oups)
-target_compile_features(oups_core PUBLIC cxx_std_20)
-install(TARGETS oups_core EXPORT oupsTargets
+install(TARGETS oups_core ${OUPS_LAYER_LIBRARIES} EXPORT oupsTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/oups
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
