@@ -78,10 +78,10 @@ def _export_plan(snapshot, names):
     return formats, categories, metadata
 
 
-def stream_capsule(snapshot, positions, cols, lo, hi, core_filters):
+def stream_capsule(snapshot, positions, cols, lo, hi, core_filters, num_threads=1):
     """An ``arrow_array_stream`` PyCapsule of the rows of row groups `positions` (all
     when None) of `snapshot`, one batch per row group holding rows (read when the
-    consumer asks for it)."""
+    consumer asks for it, its columns decoded by up to `num_threads` threads)."""
     if positions is None:
         positions = list(range(snapshot.num_row_groups))
     empty = snapshot.read_rows([], cols, None, None)  # the columns, no row group read
@@ -90,7 +90,7 @@ def stream_capsule(snapshot, positions, cols, lo, hi, core_filters):
 
     def next_batch():
         for p in pending:
-            table = snapshot.read_rows([p], cols, lo, hi, core_filters)
+            table = snapshot.read_rows([p], cols, lo, hi, core_filters, num_threads)
             if table.num_rows:
                 return table
         return None
@@ -108,11 +108,11 @@ class _Stream:
         return self._capsule
 
 
-def to_table(snapshot, positions, cols, lo, hi, core_filters):
+def to_table(snapshot, positions, cols, lo, hi, core_filters, num_threads=1):
     """A pyarrow Table of the rows (one chunk per row group read), whose ``to_pandas()``
     is the frame the dataset's ``to_pandas`` returns."""
     import pyarrow as pa
-    capsule = stream_capsule(snapshot, positions, cols, lo, hi, core_filters)
+    capsule = stream_capsule(snapshot, positions, cols, lo, hi, core_filters, num_threads)
     table = pa.RecordBatchReader.from_stream(_Stream(capsule)).read_all()
     details = _details(snapshot)
     infos = ((details or {}).get("pandas") or {}).get("columns") or {}

@@ -965,6 +965,19 @@ def _restore(values, valid, kind, unit, tz, info):
     """A pandas array/ndarray for one core column."""
     tag = info.get("dtype") if info else None
     missing = None if valid is None else ~valid
+    if tag == "category" and isinstance(values, tuple):
+        # Text codes from the binding (one per row, -1 for null) into the distinct values
+        # in order of first appearance: no row is hashed again here.
+        codes, uniques = values
+        cats = info["categories"]
+        known = set(cats)
+        extra = [u for u in pd.unique(uniques) if u not in known]
+        dtype = pd.CategoricalDtype(list(cats) + extra, ordered=info.get("ordered", False))
+        if not len(uniques):
+            return pd.Categorical.from_codes(np.full(len(codes), -1), dtype=dtype)
+        full = dtype.categories.get_indexer(uniques).take(np.maximum(codes, 0))
+        full[codes < 0] = -1
+        return pd.Categorical.from_codes(full, dtype=dtype)
     if tag == "category":
         cats = info["categories"]
         if kind in ("string", "binary"):
@@ -1112,7 +1125,9 @@ def table_to_frame(table, details: dict | None, multiindex_default: bool = False
     pdet = (details or {}).get("pandas") or {}
     cols_info = pdet.get("columns") or {}
     mi = pdet.get("multiindex")
-    columns = table.columns(arrow_strings=_arrow_string_columns(table.names, cols_info))
+    columns = table.columns(arrow_strings=_arrow_string_columns(table.names, cols_info),
+                            codes=[n for n in table.names
+                                   if (cols_info.get(n) or {}).get("dtype") == "category"])
     if not columns:
         return pd.DataFrame()
     index_names = {e["field"]: e["name"] for e in pdet.get("index") or []}
@@ -1147,6 +1162,8 @@ def table_to_frame(table, details: dict | None, multiindex_default: bool = False
 def _column_values(name, kind, unit, tz, values, valid, cols_info):
     """The pandas values of one core column (an array, or a Series for object)."""
     info = cols_info.get(name)
+    if isinstance(values, tuple) and info and info.get("dtype") == "category":
+        return _restore(values, valid, kind, unit, tz, info)  # text codes (table_to_frame)
     if isinstance(values, tuple) and kind == "string":
         # Text handed over as Arrow buffers (_arrow_string_columns): no str objects.
         return _arrow_string_pandas(values, valid, info)

@@ -58,8 +58,12 @@ try:  # pandas >= 1.1
 except ImportError:  # pragma: no cover
     _BaseOffset = pd.DateOffset
 
-# Threads the core may use to decode the columns of one row-group file.
-READ_THREADS = 1
+def _num_threads(use_threads) -> int:
+    """Threads of a read or a write: the machine's cores for True (as pyarrow's
+    ``use_threads``), one for False."""
+    if not isinstance(use_threads, (bool, np.bool_)):
+        raise TypeError(f"'use_threads' must be a bool, not {use_threads!r}.")
+    return (os.cpu_count() or 1) if use_threads else 1
 
 
 def _check_path(dirpath, what="dirpath") -> pathlib.Path:
@@ -265,7 +269,8 @@ class _EmptySnapshot:
             raise _oups.KeyError(f"unknown columns: {', '.join(columns)}")
         return _oups.make_table([], [], None)
 
-    def read_rows(self, positions, columns=None, start=None, end_excl=None, filters=None):
+    def read_rows(self, positions, columns=None, start=None, end_excl=None, filters=None,
+                  num_threads=1):
         return self.read(columns)
 
     def row_group_stats(self):
@@ -771,7 +776,8 @@ class OrderedParquetDataset:
         raise TypeError("'in' is not supported by OrderedParquetDataset.")
 
     # -- reading
-    def to_pandas(self, columns=None, start=None, end_excl=None, filters=None) -> pd.DataFrame:
+    def to_pandas(self, columns=None, start=None, end_excl=None, filters=None, *,
+                  use_threads=True) -> pd.DataFrame:
         """Read rows into a DataFrame, in order, optionally a column subset, a range and
         row filters.
 
@@ -798,6 +804,9 @@ class OrderedParquetDataset:
             may be filtered, selected by `columns` or not. Nulls match no comparison;
             NaN matches only ``!=``; ``in`` matches None and NaN when listed. (pyarrow
             compute expressions are not accepted.)
+        use_threads : bool, default True
+            Decode row groups (or the columns of one) on the machine's cores, as pyarrow
+            does; False: one thread. The frame is the same either way.
 
         Returns
         -------
@@ -842,18 +851,20 @@ class OrderedParquetDataset:
         >>> tmp.cleanup()
         """
         snapshot = self._snapshot()
-        return self._read(snapshot, None, columns, start, end_excl, filters)
+        return self._read(snapshot, None, columns, start, end_excl, filters, use_threads)
 
-    def _read(self, snapshot, positions, columns, start, end_excl, filters=None):
+    def _read(self, snapshot, positions, columns, start, end_excl, filters=None,
+              use_threads=True):
         # The stored index levels are read with any column selection, as pyarrow does.
         cols = _pandas.with_index_columns(_columns_arg(columns), _details(snapshot))
         lo, hi = _bounds(snapshot, start, end_excl)
         core_filters = _filters.to_core(filters, snapshot.schema, _label_name,
                                         _details(snapshot))
+        threads = _num_threads(use_threads)
         if positions is None:
-            table = snapshot.read(cols, lo, hi, READ_THREADS, core_filters)
+            table = snapshot.read(cols, lo, hi, threads, core_filters)
         else:
-            table = snapshot.read_rows(positions, cols, lo, hi, core_filters)
+            table = snapshot.read_rows(positions, cols, lo, hi, core_filters, threads)
         return _pandas.table_to_frame(table, _details(snapshot))
 
     def _arrow_positions(self):
@@ -867,7 +878,8 @@ class OrderedParquetDataset:
                                         _details(snapshot))
         return snapshot, self._arrow_positions(), cols, lo, hi, core_filters
 
-    def to_arrow(self, columns=None, start=None, end_excl=None, filters=None):
+    def to_arrow(self, columns=None, start=None, end_excl=None, filters=None, *,
+                 use_threads=True):
         """Read rows into a pyarrow Table without copying them (docs/python.md#arrow).
 
         The same rows as :meth:`to_pandas` with the same arguments, as Arrow arrays
@@ -878,7 +890,7 @@ class OrderedParquetDataset:
 
         Parameters
         ----------
-        columns, start, end_excl, filters
+        columns, start, end_excl, filters, use_threads
             As for :meth:`to_pandas`.
 
         Returns
@@ -914,7 +926,8 @@ class OrderedParquetDataset:
         >>> tmp.cleanup()
         """
         snapshot = self._snapshot()
-        return _arrow.to_table(*self._arrow_args(snapshot, columns, start, end_excl, filters))
+        return _arrow.to_table(*self._arrow_args(snapshot, columns, start, end_excl, filters),
+                               num_threads=_num_threads(use_threads))
 
     def __arrow_c_stream__(self, requested_schema=None):
         """The rows as an Arrow C stream (the Arrow PyCapsule interface), for any
@@ -1055,7 +1068,8 @@ class OrderedParquetDataset:
     # -- writing
     def write(self, *, ordered_on=None, df=None, row_group_target_size=None,
               duplicates_on=None, max_n_off_target_rgs=REMEMBERED, key_value_metadata=None,
-              lock_timeout=None, compression="snappy", compression_level=None) -> None:
+              lock_timeout=None, compression="snappy", compression_level=None,
+              use_threads=True) -> None:
         """Merge the rows of `df` into the dataset, in one atomic commit.
 
         The keywords of :func:`oups.store.write` except `dirpath` (see there for
@@ -1088,6 +1102,9 @@ class OrderedParquetDataset:
             ``"snappy"``, ``"zstd"``, ``"gzip"``, ``"lz4"``, ``"brotli"`` or None.
         compression_level : int, optional
             Level of codecs that have one.
+        use_threads : bool, default True
+            Encode the columns of each row group on the machine's cores; False: one
+            thread. The files written are the same either way.
 
         Raises
         ------
@@ -1139,7 +1156,8 @@ class OrderedParquetDataset:
                        max_n_off_target_rgs_given=max_off_given, key_value_metadata=kv,
                        compression=comp, compression_level=level,
                        lock_timeout=timeout if timeout is not None else self._lock_timeout,
-                       details_merge=None if merge is None else details_merge)
+                       details_merge=None if merge is None else details_merge,
+                       num_threads=_num_threads(use_threads))
 
     def _rows_and_merge(self, df, ordered_name):
         """The core table of `df` (None: None) and the function giving the pandas details
@@ -1328,8 +1346,10 @@ class _View(OrderedParquetDataset):
         """int: largest file id of the whole committed state the view was cut from."""
         return self._max_id
 
-    def to_pandas(self, columns=None, start=None, end_excl=None, filters=None) -> pd.DataFrame:
-        """The view's rows; see :meth:`OrderedParquetDataset.to_pandas` (`filters` too).
+    def to_pandas(self, columns=None, start=None, end_excl=None, filters=None, *,
+                  use_threads=True) -> pd.DataFrame:
+        """The view's rows; see :meth:`OrderedParquetDataset.to_pandas` (`filters` and
+        `use_threads` too).
 
         Examples
         --------
@@ -1343,7 +1363,8 @@ class _View(OrderedParquetDataset):
         0  4  40
         >>> tmp.cleanup()
         """
-        return self._read(self._snap, self._pos, columns, start, end_excl, filters)
+        return self._read(self._snap, self._pos, columns, start, end_excl, filters,
+                          use_threads)
 
     def _arrow_positions(self):
         return self._pos
@@ -1382,7 +1403,8 @@ class _View(OrderedParquetDataset):
 
 def write(dirpath, ordered_on, df=None, row_group_target_size=None,
           duplicates_on=None, max_n_off_target_rgs=REMEMBERED, key_value_metadata=None, *,
-          lock_timeout=None, compression="snappy", compression_level=None) -> None:
+          lock_timeout=None, compression="snappy", compression_level=None,
+          use_threads=True) -> None:
     """Merge the rows of `df` into the ordered dataset at `dirpath`, in one atomic commit.
 
     New rows are merged into the row groups whose range they fall in; only those (and,
@@ -1435,6 +1457,9 @@ def write(dirpath, ordered_on, df=None, row_group_target_size=None,
         "brotli".
     compression_level : int, optional
         Level for codecs that have one.
+    use_threads : bool, default True
+        Encode the columns of each row group on the machine's cores (as pyarrow does);
+        False: one thread. The files written are the same either way.
 
     Returns
     -------
@@ -1499,4 +1524,5 @@ def write(dirpath, ordered_on, df=None, row_group_target_size=None,
     opd.write(ordered_on=ordered_on, df=df, row_group_target_size=row_group_target_size,
               duplicates_on=duplicates_on, max_n_off_target_rgs=max_n_off_target_rgs,
               key_value_metadata=key_value_metadata, lock_timeout=lock_timeout,
-              compression=compression, compression_level=compression_level)
+              compression=compression, compression_level=compression_level,
+              use_threads=use_threads)

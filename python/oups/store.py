@@ -20,8 +20,8 @@ import numpy as np
 from . import _oups
 from . import _pandas
 from ._pandas import check_cmidx, conform_cmidx
-from .dataset import (OrderedParquetDataset, _check_lock_lifetime, _ordered_type_of,
-                      write)
+from .dataset import (OrderedParquetDataset, _check_lock_lifetime, _num_threads,
+                      _ordered_type_of, write)
 from .indexer import _declared_schema, _keys_from_listing, is_toplevel, sublevel, toplevel
 
 __all__ = ["toplevel", "sublevel", "is_toplevel", "OrderedParquetDataset", "Store", "write",
@@ -292,7 +292,8 @@ class Store:
         self._store.remove(core)
 
     # -- iter_intersections
-    def iter_intersections(self, keys, start=None, n_prev=0, end_excl=None):
+    def iter_intersections(self, keys, start=None, n_prev=0, end_excl=None, *,
+                           use_threads=True):
         """Stream several datasets side by side over a range of their ordered column.
 
         Yields dicts ``{key: DataFrame}``; each chunk holds, for every dataset that has
@@ -315,6 +316,9 @@ class Store:
             order. Used only when `start` is given.
         end_excl : optional
             Exclusive upper bound on the ordered column (None: unbounded).
+        use_threads : bool, default True
+            Decode the row groups of a chunk (or the columns of one) on the machine's
+            cores; False: one thread. The chunks are the same either way.
 
         Yields
         ------
@@ -395,7 +399,8 @@ class Store:
             label = _pandas.name_to_ordered_on(name)
             lo = _pandas.bound_scalar(start, label, kind, unit, tz)
             hi = _pandas.bound_scalar(end_excl, label, kind, unit, tz)
-        it = self._store.iter_intersections(core_keys, lo, hi, n_prev)
+        it = self._store.iter_intersections(core_keys, lo, hi, n_prev,
+                                            num_threads=_num_threads(use_threads))
         while True:
             chunk = it.next()
             if chunk is None:

@@ -26,6 +26,7 @@
 #include "dataset/leftovers.h"
 #include "dataset/merge_executor.h"
 #include "dataset/metadata_file.h"
+#include "dataset/parallel_read.h"
 #include "dataset/write_internals.h"
 #include "dataset/write_planner.h"
 #include "oups/parquet/file_reader.h"
@@ -385,6 +386,7 @@ struct ValidatedWrite {
   MaxNOffTargetRgs max_n_off_target_rgs = kNoCoalescing;
   parquet::Compression compression = parquet::Compression::kSnappy;
   int compression_level = parquet::kDefaultLevel;
+  int num_threads = 1;
   std::optional<double> lock_timeout;
 };
 
@@ -486,6 +488,7 @@ Result<ValidatedWrite> ValidateWrite(const OrderedDataset::State& st, const Tabl
     w.compression = *c;
   }
   if (o.compression_level) w.compression_level = *o.compression_level;
+  w.num_threads = std::max(1, o.num_threads);
   if (o.schema_extra_json) {
     OUPS_RETURN_NOT_OK(CheckSchemaExtra(*o.schema_extra_json, "'schema_extra_json' is not valid JSON"));
   }
@@ -920,6 +923,7 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
     parquet::WriterOptions wopts;
     wopts.compression = w.compression;
     wopts.compression_level = w.compression_level;
+    wopts.num_threads = w.num_threads;
     wopts.sorting_column = w.ordered_on;
     OUPS_ASSIGN_OR_RETURN(wopts.key_value_metadata, FileKeyValues(out.schema_extra_json));
     struct Produced {
@@ -1360,32 +1364,38 @@ Result<Table> DatasetSnapshot::Read(const ReadOptions& options) const {
     }
     for (int64_t i = first; i < last; ++i) rgs.push_back(i);
   }
-  std::vector<Table> parts;
-  for (int64_t i : rgs) {
+  // Each rg decoded on its own (in parallel: dataset/parallel_read.h); a
+  // table of no row when none of its rows is selected.
+  auto read_rg = [&](int64_t k, int column_threads) -> Result<Table> {
+    const int64_t i = rgs[static_cast<size_t>(k)];
+    const std::string file = impl_->paths.RowGroupFile(md.file_ids[static_cast<size_t>(i)]);
     if (!options.filter.empty()) {
       // docs/python.md#filters: statistics pruning, then the rows selected.
       dataset::FilteredRead fr{options.filter, cols, options.start, options.end_excl,
-                               options.num_threads};
-      const std::string file = impl_->paths.RowGroupFile(md.file_ids[static_cast<size_t>(i)]);
-      OUPS_ASSIGN_OR_RETURN(Table t, dataset::ReadRowGroupFiltered(*impl_->fs, md, i, file, fr));
-      if (t.num_rows() > 0) parts.push_back(std::move(t));
-      continue;
+                               column_threads};
+      return dataset::ReadRowGroupFiltered(*impl_->fs, md, i, file, fr);
     }
     parquet::ReadOptions ro;
     ro.columns = read_cols;
-    ro.num_threads = options.num_threads;
-    const std::string file = impl_->paths.RowGroupFile(md.file_ids[static_cast<size_t>(i)]);
+    ro.num_threads = column_threads;
     OUPS_ASSIGN_OR_RETURN(Table t, dataset::ReadCheckedRowGroup(*impl_->fs, md, i, file, ro));
     if (ranged) {
       OUPS_ASSIGN_OR_RETURN(auto range,
                             dataset::RowsInRange(t, oo, options.start, options.end_excl));
       const auto [lo, hi] = range;
-      if (hi <= lo) continue;
+      if (hi <= lo) return Table();
       t = t.Slice(lo, hi - lo);
       if (read_cols.size() != cols.size()) {
         OUPS_ASSIGN_OR_RETURN(t, t.SelectColumns(cols));
       }
     }
+    return t;
+  };
+  OUPS_ASSIGN_OR_RETURN(std::vector<Table> decoded,
+                        dataset::ReadRowGroupsInParallel(static_cast<int64_t>(rgs.size()),
+                                                         options.num_threads, read_rg));
+  std::vector<Table> parts;
+  for (Table& t : decoded) {
     if (t.num_rows() > 0) parts.push_back(std::move(t));
   }
   // Field metadata (nullability) from the dataset schema.

@@ -210,10 +210,11 @@ void RegisterDataset(py::module_& m) {
           "read_rows",
           [](const DatasetSnapshot& s, std::vector<int64_t> positions,
              std::optional<Columns> columns, py::object start, py::object end_excl,
-             py::object filters) {
-            if (!filters.is_none()) {
-              // A filtered view: the core read of these rgs (statistics pruning).
-              ReadOptions o = MakeReadOptions(columns, start, end_excl, 1, filters);
+             py::object filters, int num_threads) {
+            if (!filters.is_none() || num_threads > 1) {
+              // A filtered view: the core read of these rgs (statistics pruning);
+              // with threads, the same read decodes rgs or columns in parallel.
+              ReadOptions o = MakeReadOptions(columns, start, end_excl, num_threads, filters);
               o.row_groups = std::move(positions);
               Result<Table> t = [&] {
                 py::gil_scoped_release nogil;
@@ -229,7 +230,8 @@ void RegisterDataset(py::module_& m) {
             return ValueOrThrow(std::move(t));
           },
           py::arg("positions"), py::arg("columns") = py::none(), py::arg("start") = py::none(),
-          py::arg("end_excl") = py::none(), py::arg("filters") = py::none())
+          py::arg("end_excl") = py::none(), py::arg("filters") = py::none(),
+          py::arg("num_threads") = 1)
       .def("row_group_stats",
            [](const DatasetSnapshot& s) { return ValueOrThrow(s.RowGroupStats()); });
 
@@ -275,8 +277,9 @@ void RegisterDataset(py::module_& m) {
              bool max_n_off_target_rgs_given, std::map<std::string, std::optional<std::string>> key_value_metadata,
              std::string compression, std::optional<int> compression_level,
              std::optional<double> lock_timeout, std::optional<std::string> schema_extra_json,
-             py::object details_merge) {
+             py::object details_merge, int num_threads) {
             WriteOptions o;
+            o.num_threads = num_threads < 1 ? 1 : num_threads;
             o.ordered_on = std::move(ordered_on);
             if (target_period) {
               o.row_group_target_size = Period(*target_period);
@@ -327,7 +330,7 @@ void RegisterDataset(py::module_& m) {
           py::arg("key_value_metadata") = std::map<std::string, std::optional<std::string>>{},
           py::arg("compression") = "snappy", py::arg("compression_level") = py::none(),
           py::arg("lock_timeout") = py::none(), py::arg("schema_extra_json") = py::none(),
-          py::arg("details_merge") = py::none())
+          py::arg("details_merge") = py::none(), py::arg("num_threads") = 1)
       // Staged writes (OrderedDataset::Stage/CommitStaged): a part crosses
       // processes as its JSON text.
       .def(

@@ -219,8 +219,9 @@ void RegisterStore(py::module_& m) {
       .def(
           "iter_intersections",
           [](const Store& s, std::vector<IndexKey> keys, py::object start, py::object end_excl,
-             py::object n_prev, std::optional<Columns> columns) {
+             py::object n_prev, std::optional<Columns> columns, int num_threads) {
             IterIntersectionsOptions o;
+            o.num_threads = num_threads < 1 ? 1 : num_threads;
             o.start = OptScalar(start);
             o.end_excl = OptScalar(end_excl);
             if (py::isinstance<py::int_>(n_prev)) {
@@ -236,7 +237,7 @@ void RegisterStore(py::module_& m) {
             return out;
           },
           py::arg("keys"), py::arg("start") = py::none(), py::arg("end_excl") = py::none(),
-          py::arg("n_prev") = 0, py::arg("columns") = py::none());
+          py::arg("n_prev") = 0, py::arg("columns") = py::none(), py::arg("num_threads") = 1);
 }
 
 }  // namespace oups::python

@@ -444,6 +444,46 @@ py::object VarLengthToPy(const Column& c) {
                    {static_cast<py::ssize_t>(sizeof(PyObject*))}, slots, base);
 }
 
+// A string/binary column as (codes, values): int32 codes (-1 for a null) into an object
+// array of its distinct values in order of first appearance (a value past the memoized
+// long ones may appear twice), one Python object per distinct value: what a categorical
+// needs without hashing the rows again in Python.
+py::object VarLengthToCodes(const Column& c) {
+  const int64_t n = c.length();
+  const bool binary = c.type().id == TypeId::kBinary;
+  py::array_t<int32_t> codes(static_cast<py::ssize_t>(n));
+  int32_t* out = codes.mutable_data();
+  std::vector<PyObject*> objs;
+  const bool complete = VisitCodes(
+      c,
+      [&](std::string_view s) -> int32_t {
+        if (objs.size() >= static_cast<size_t>(INT32_MAX)) {
+          PyErr_SetString(PyExc_OverflowError, "more than 2**31 - 1 distinct values");
+          return -1;
+        }
+        PyObject* o =
+            binary ? PyBytes_FromStringAndSize(s.data(), static_cast<Py_ssize_t>(s.size()))
+                   : PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()),
+                                          "surrogateescape");
+        if (o == nullptr) return -1;
+        objs.push_back(o);
+        return static_cast<int32_t>(objs.size() - 1);
+      },
+      [&](int64_t i, int32_t k) { out[i] = k; }, [&](int64_t i) { out[i] = -1; });
+  if (!complete) {
+    for (PyObject* o : objs) Py_DECREF(o);
+    throw py::error_already_set();
+  }
+  py::array values(py::dtype("O"), std::vector<py::ssize_t>{static_cast<py::ssize_t>(objs.size())},
+                   std::vector<py::ssize_t>{static_cast<py::ssize_t>(sizeof(PyObject*))});
+  PyObject** slots = static_cast<PyObject**>(values.mutable_data());
+  for (size_t k = 0; k < objs.size(); ++k) {
+    Py_XDECREF(slots[k]);  // numpy fills new object arrays with None
+    slots[k] = objs[k];    // the array takes our reference
+  }
+  return py::make_tuple(codes, values);
+}
+
 // A string/binary column as Arrow's large_string/large_binary layout, without copying:
 // (offsets, data), numpy arrays over the core's buffers (int64 offsets, n + 1 of them
 // from the column's first row; the bytes they point into), each owning its buffer
@@ -539,7 +579,11 @@ Table TableFromPy(const py::list& names, const py::list& specs, const py::handle
   return ValueOrThrow(Table::Make(Schema(std::move(fields)), std::move(columns)));
 }
 
-py::list TableToPy(const Table& table, const std::vector<std::string>& arrow_strings) {
+py::list TableToPy(const Table& table, const std::vector<std::string>& arrow_strings,
+                   const std::vector<std::string>& codes) {
+  auto named = [](const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
   py::list out;
   for (int i = 0; i < table.num_columns(); ++i) {
     const Column& c = table.column(i);
@@ -562,10 +606,9 @@ py::list TableToPy(const Table& table, const std::vector<std::string>& arrow_str
       case TypeId::kDate32: values = FixedToPy(c, "int32", 4); break;
       case TypeId::kString:
       case TypeId::kBinary:
-        values = std::find(arrow_strings.begin(), arrow_strings.end(), f.name) !=
-                         arrow_strings.end()
-                     ? VarLengthToArrowBuffers(c)
-                     : VarLengthToPy(c);
+        values = named(codes, f.name)           ? VarLengthToCodes(c)
+                 : named(arrow_strings, f.name) ? VarLengthToArrowBuffers(c)
+                                                : VarLengthToPy(c);
         break;
       case TypeId::kDecimal: values = FixedToPy(c, "V16", 16); break;
     }
@@ -587,6 +630,7 @@ void RegisterTable(py::module_& m) {
                                return l;
                              })
       .def("columns", &TableToPy, py::arg("arrow_strings") = std::vector<std::string>{},
+           py::arg("codes") = std::vector<std::string>{},
            "[(name, (kind, unit, tz), values, valid)] per column; see table_convert.h.");
   m.def("make_table", &TableFromPy, py::arg("names"), py::arg("columns"), py::arg("na"),
         "A Table from column specs (kind, values, valid, unit, tz); see table_convert.h.");

@@ -17,7 +17,8 @@
 // Back from the core, TableToPy gives one (name, (kind, unit, tz), values, valid)
 // tuple per column: fixed-width values are numpy arrays over the core's buffer
 // (no copy; a capsule owns the buffer), bools are unpacked, strings become an
-// object array in which repeated values share one str object.
+// object array in which repeated values share one str object (or the Arrow
+// buffers, or codes into the distinct values: TableToPy).
 #pragma once
 
 #include <pybind11/numpy.h>
@@ -41,8 +42,11 @@ Scalar ScalarFromPy(const pybind11::handle& spec);
 Table TableFromPy(const pybind11::list& names, const pybind11::list& specs,
                   const pybind11::handle& na);
 // String/binary columns named in arrow_strings give (offsets, data) numpy arrays over
-// the core's buffers in Arrow's large_string/large_binary layout (no Python object made).
-pybind11::list TableToPy(const Table& table, const std::vector<std::string>& arrow_strings = {});
+// the core's buffers in Arrow's large_string/large_binary layout (no Python object made);
+// those named in codes give (codes int32, values object): a code per row (-1 for null)
+// into the distinct values in order of first appearance (for categoricals).
+pybind11::list TableToPy(const Table& table, const std::vector<std::string>& arrow_strings = {},
+                         const std::vector<std::string>& codes = {});
 
 void RegisterTable(pybind11::module_& m);
 

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "dataset/parallel_read.h"
 #include "oups/table/builder.h"
 #include "oups/table/kernels.h"
 
@@ -280,9 +281,16 @@ Status IntersectionIterator::Impl::EnsureRegistered(DatasetState& d) {
 Status IntersectionIterator::Impl::ReadRowGroups(DatasetState& d, int64_t first,
                                                  int64_t last, Table* out) {
   OUPS_RETURN_NOT_OK(EnsureRegistered(d));
-  std::vector<Table> parts;
-  for (int64_t rg = first; rg <= last; ++rg) {
-    Result<Table> read = d.snap.ReadRowGroup(rg, read_columns);
+  // The rgs decoded in parallel (dataset/parallel_read.h): each through the
+  // snapshot's read of one rg position, with its columns' share of threads.
+  ReadOptions ro;
+  if (!read_columns.empty()) ro.columns = read_columns;
+  auto read_rg = [&](int64_t k, int column_threads) -> Result<Table> {
+    const int64_t rg = first + k;
+    ReadOptions one = ro;
+    one.row_groups = std::vector<int64_t>{rg};
+    one.num_threads = column_threads;
+    Result<Table> read = d.snap.Read(one);
     if (!read.ok() && read.status().IsNotFound() && d.released) {
       return Status::NotFound("dataset '" + d.snap.path() + "' was rewritten while this " +
                               "iteration was not registered as its reader (more keys than " +
@@ -297,8 +305,11 @@ Status IntersectionIterator::Impl::ReadRowGroups(DatasetState& d, int64_t first,
                                 " rows, the metadata says " +
                                 std::to_string(d.n_rows[static_cast<size_t>(rg)]));
     }
-    parts.push_back(std::move(t));
-  }
+    return t;
+  };
+  OUPS_ASSIGN_OR_RETURN(std::vector<Table> parts,
+                        dataset::ReadRowGroupsInParallel(last - first + 1, options.num_threads,
+                                                         read_rg));
   if (parts.size() == 1) {
     *out = std::move(parts[0]);
     return Status::OK();

@@ -122,6 +122,9 @@ struct WriteOptions {
   // (case-insensitive).
   std::string compression{"snappy"};
   std::optional<int> compression_level{};
+  // Threads encoding the columns of each row group in parallel (1 = the
+  // calling thread only); the files written are the same for any value.
+  int num_threads = 1;
   // Seconds, for this call; nullopt = the handle's default.
   std::optional<double> lock_timeout{};
   // Opaque JSON stored with the schema (the Python layer's pandas dtype
@@ -158,7 +161,9 @@ struct ReadOptions {
   // compared in the ordered column's type (TypeError when incomparable).
   std::optional<Scalar> start{};
   std::optional<Scalar> end_excl{};
-  // Threads decoding columns of one rg file in parallel.
+  // Threads decoding in parallel: the rgs read (one thread each) when there
+  // are at least as many as threads, else the columns of each rg file. The
+  // table returned is the same for any value.
   int num_threads = 1;
   // Rows matching this filter only (oups/dataset/filter.h; empty: every row).
   // Validated against the stored schema (NotFound for an unknown column,

@@ -103,6 +103,9 @@ struct IterIntersectionsOptions {
   // the dataset and file) if a writer meanwhile rewrote row groups the
   // iteration still needs; with fewer keys than this, nothing is released.
   int max_registered_datasets = 0;
+  // Threads decoding the row groups of a chunk (as ReadOptions::num_threads);
+  // the chunks are the same for any value.
+  int num_threads = 1;
 };
 
 // One chunk: (key, table) for every participating dataset, in `keys` order.
