@@ -11,7 +11,8 @@
 
 #include <zlib.h>
 
-#include "common/json.h"
+#include "oups/common/json.h"
+#include "dataset/schema_evolution.h"
 #include "oups/io/file_system_wrapper.h"
 #include "oups/parquet/file_reader.h"
 #include "oups/parquet/file_writer.h"
@@ -199,6 +200,13 @@ bool IsOrderableType(const DataType& t) {
          t.id == TypeId::kDate32 || t.id == TypeId::kString;
 }
 
+bool KnownFeature(const std::string& name) { return name == kSchemaEvolutionFeature; }
+
+bool DatasetMetadata::HasFeature(const std::string& name) const {
+  return std::find(required_features.begin(), required_features.end(), name) !=
+         required_features.end();
+}
+
 std::string UtcNowIso8601() {
   const auto now = std::chrono::system_clock::now();
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch());
@@ -257,6 +265,11 @@ std::string EncodeOupsJson(const DatasetMetadata& md) {
   }
   root.Add("version", json::Value::UInt(md.version));
   if (md.committed_at) root.Add("committed_at", json::Value::String(*md.committed_at));
+  if (!md.required_features.empty()) {
+    json::Value features = json::Value::Array();
+    for (const std::string& f : md.required_features) features.Push(json::Value::String(f));
+    root.Add("required_features", std::move(features));
+  }
   if (!md.write_settings.empty()) {
     const WriteSettings& ws = md.write_settings;
     json::Value settings = json::Value::Object();
@@ -296,11 +309,17 @@ Status DecodeOupsJson(const std::string& text, DatasetMetadata* md) {
   if (const json::Value* req = root.Find("required_features"); req != nullptr && !req->is_null()) {
     if (!req->is_array()) return Status::Corruption("required_features is not an array");
     for (const auto& f : req->items()) {
-      // No feature is defined yet: any is one this reader does not know.
       const std::string name = f.is_string() ? f.string_value() : json::Serialize(f);
-      return Status::NotSupported("it requires the feature '" + name +
-                                  "', unknown to this version of oups; upgrade oups");
+      if (!f.is_string() || !KnownFeature(name)) {
+        return Status::NotSupported("it requires the feature '" + name +
+                                    "', unknown to this version of oups; upgrade oups");
+      }
+      md->required_features.push_back(name);
     }
+    std::sort(md->required_features.begin(), md->required_features.end());
+    md->required_features.erase(
+        std::unique(md->required_features.begin(), md->required_features.end()),
+        md->required_features.end());
   }
   if (const json::Value* ver = root.Find("version"); ver != nullptr && !ver->is_null()) {
     auto n = ver->AsUInt64();
@@ -737,6 +756,14 @@ Result<Column> AsStoredType(const Column& column, const DataType& type,
     }
     return b.Finish();
   }
+  // A dataset's schema evolved (dataset/schema_evolution.h): rows of an older
+  // file widen to the stored type (CheckRowGroupFooter accepts such a file
+  // only when the dataset requires schema evolution).
+  if (IsWidening(column.type(), type)) {
+    auto widened = WidenColumn(column, type, "", file);
+    if (!widened.ok()) return Status::Corruption(file + ": " + widened.status().message());
+    return widened;
+  }
   return Status::Corruption(file + ": column of type " + column.type().ToString() +
                             ", expected " + type.ToString());
 }
@@ -749,6 +776,13 @@ Result<Table> AsStoredTypes(const Table& table, const Schema& schema, const std:
     const int j = schema.IndexOf(name);
     if (j < 0) return Status::Corruption(file + ": unexpected column '" + name + "'");
     fields.push_back(schema.field(j));
+    if (IsWidening(table.column(i).type(), schema.field(j).type)) {
+      // An older file of a dataset whose schema evolved.
+      auto widened = WidenColumn(table.column(i), schema.field(j).type, name, file);
+      if (!widened.ok()) return Status::Corruption(widened.status().message());
+      cols.push_back(std::move(widened).ValueOrDie());
+      continue;
+    }
     OUPS_ASSIGN_OR_RETURN(Column c, AsStoredType(table.column(i), schema.field(j).type, file));
     cols.push_back(std::move(c));
   }
@@ -810,9 +844,14 @@ Status CheckRowGroupFooter(const parquet::FileMetadata& footer, const DatasetMet
   }
   if (!md.schema) return Status::OK();
   const Schema& stored = *md.schema;
+  // Schema evolution (dataset/schema_evolution.h): a file may lack columns
+  // added after it was written (they read as nulls), and hold narrower types.
+  const bool evolved = md.HasFeature(kSchemaEvolutionFeature);
   std::vector<std::string> missing, unexpected;
   for (const Field& f : stored.fields()) {
-    if (footer.ColumnIndex(f.name) < 0) missing.push_back("'" + f.name + "'");
+    if (footer.ColumnIndex(f.name) < 0 && !(evolved && f.nullable && f.name != md.ordered_on)) {
+      missing.push_back("'" + f.name + "'");
+    }
   }
   for (const parquet::ColumnDescriptor& c : footer.columns) {
     if (stored.IndexOf(c.name) < 0) unexpected.push_back("'" + c.name + "'");
@@ -830,7 +869,7 @@ Status CheckRowGroupFooter(const parquet::FileMetadata& footer, const DatasetMet
   }
   for (const parquet::ColumnDescriptor& c : footer.columns) {
     const DataType& want = stored.field(stored.IndexOf(c.name)).type;
-    if (!ReadsAsStoredType(c.logical, want)) {
+    if (!ReadsAsStoredType(c.logical, want) && !(evolved && IsWidening(c.logical, want))) {
       return RowGroupMismatch(file, i, "has column '" + c.name + "' of type " +
                                            c.logical.ToString() + ", the stored schema says " +
                                            want.ToString());
@@ -874,6 +913,48 @@ Status CheckRowGroupFooter(const parquet::FileMetadata& footer, const DatasetMet
   return check(hi_stats, false);
 }
 
+namespace {
+
+// The columns `options.columns` (every stored column when unset) of the file
+// of an evolved dataset, as `schema` says: the file's own columns read and
+// widened to the stored types, those it lacks (added after it was written) as
+// nulls.
+Result<Table> ReadConformed(parquet::FileReader& reader, const Schema& schema,
+                            const std::string& file, const parquet::ReadOptions& options) {
+  std::vector<std::string> wanted = options.columns;
+  if (wanted.empty()) {
+    for (const Field& f : schema.fields()) wanted.push_back(f.name);
+  }
+  parquet::ReadOptions present = options;
+  present.columns.clear();
+  for (const std::string& name : wanted) {
+    if (reader.metadata().ColumnIndex(name) >= 0) present.columns.push_back(name);
+  }
+  Table read;
+  if (!present.columns.empty()) {  // (empty would read every column)
+    OUPS_ASSIGN_OR_RETURN(read, reader.Read(present));
+    OUPS_ASSIGN_OR_RETURN(read, AsStoredTypes(read, schema, file));
+  }
+  std::vector<Field> fields;
+  std::vector<Column> columns;
+  for (const std::string& name : wanted) {
+    const int si = schema.IndexOf(name);
+    if (si < 0) return Status::NotFound(file + ": unknown column '" + name + "'");
+    fields.push_back(schema.field(si));
+    if (read.schema().IndexOf(name) >= 0) {
+      OUPS_ASSIGN_OR_RETURN(Column c, read.GetColumn(name));
+      columns.push_back(std::move(c));
+    } else {
+      OUPS_ASSIGN_OR_RETURN(Column c,
+                            NullColumn(schema.field(si).type, reader.metadata().num_rows));
+      columns.push_back(std::move(c));
+    }
+  }
+  return Table::Make(Schema(std::move(fields)), std::move(columns));
+}
+
+}  // namespace
+
 Result<Table> ReadCheckedRowGroup(FileSystem& fs, const DatasetMetadata& md, int64_t i,
                                   const std::string& file, const parquet::ReadOptions& options) {
   OUPS_ASSIGN_OR_RETURN(std::unique_ptr<parquet::FileReader> reader,
@@ -885,9 +966,14 @@ Result<Table> ReadCheckedRowGroup(FileSystem& fs, const DatasetMetadata& md, int
 Result<Table> ReadCheckedColumns(parquet::FileReader& reader, const DatasetMetadata& md,
                                  int64_t i, const std::string& file,
                                  const parquet::ReadOptions& options) {
-  OUPS_ASSIGN_OR_RETURN(Table t, reader.Read(options));
-  if (md.schema) {
-    OUPS_ASSIGN_OR_RETURN(t, AsStoredTypes(t, *md.schema, file));
+  Table t;
+  if (md.schema && md.HasFeature(kSchemaEvolutionFeature)) {
+    OUPS_ASSIGN_OR_RETURN(t, ReadConformed(reader, *md.schema, file, options));
+  } else {
+    OUPS_ASSIGN_OR_RETURN(t, reader.Read(options));
+    if (md.schema) {
+      OUPS_ASSIGN_OR_RETURN(t, AsStoredTypes(t, *md.schema, file));
+    }
   }
   const int64_t expected = static_cast<int64_t>(md.n_rows[static_cast<size_t>(i)]);
   if (t.num_rows() != expected) {

@@ -60,6 +60,11 @@ namespace oups::dataset {
 
 inline constexpr int kFormatVersion = 2;
 inline constexpr const char* kOupsKey = "oups";
+// The required feature of a dataset whose rg files may differ in schema from
+// the stored one (dataset/schema_evolution.h): each is read conformed to it.
+inline constexpr const char* kSchemaEvolutionFeature = "schema_evolution";
+// Whether this version of oups knows the required feature `name`.
+bool KnownFeature(const std::string& name);
 
 // The row-group layout settings remembered with a dataset (docs/format.md,
 // "write_settings"): the values the last write that gave them gave. Stored as
@@ -104,6 +109,10 @@ struct DatasetMetadata {
   std::optional<std::string> committed_at;
   // Remembered row-group layout (empty when no write gave a setting).
   WriteSettings write_settings;
+  // Layout features a reader must know (docs/format.md, "required_features"),
+  // sorted, unique; e.g. kSchemaEvolutionFeature once rgs may differ in
+  // schema. Readers refuse a name they do not know (KnownFeature).
+  std::vector<std::string> required_features;
   // format_version of the file read (kFormatVersion for a new one).
   int format_version = kFormatVersion;
 
@@ -121,6 +130,8 @@ struct DatasetMetadata {
   int64_t first_row_group = 0;
 
   int64_t num_row_groups() const { return static_cast<int64_t>(file_ids.size()); }
+  // Whether `required_features` holds `name`.
+  bool HasFeature(const std::string& name) const;
   int64_t total_rows() const;
   // Largest id referenced by the rgs, the obsolete ids or the high-water mark;
   // nullopt if none.

@@ -19,7 +19,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "common/json.h"
+#include "oups/common/json.h"
 #include "dataset/file_naming.h"
 #include "dataset/filter_read.h"
 #include "dataset/frequency.h"
@@ -27,6 +27,7 @@
 #include "dataset/merge_executor.h"
 #include "dataset/metadata_file.h"
 #include "dataset/parallel_read.h"
+#include "dataset/schema_evolution.h"
 #include "dataset/write_internals.h"
 #include "dataset/write_planner.h"
 #include "oups/parquet/file_reader.h"
@@ -665,7 +666,8 @@ std::optional<Result<Column>> SafeConvert(const Column& c, const DataType& to,
 // Schema check (docs/behaviour.md#schema) of new rows against the stored
 // schema; returns the new rows with columns in stored order, converted to the
 // stored types where a safe conversion exists (SafeConvert).
-Result<Table> ConformToSchema(const Table& rows, const Schema& stored) {
+Result<Table> ConformToSchema(const Table& rows, const Schema& stored,
+                              bool schema_evolution = false) {
   std::vector<std::string> missing, unexpected;
   for (const Field& f : stored.fields()) {
     if (rows.schema().IndexOf(f.name) < 0) missing.push_back(f.name);
@@ -677,6 +679,9 @@ Result<Table> ConformToSchema(const Table& rows, const Schema& stored) {
     std::string msg = "columns differ from the stored schema.";
     if (!missing.empty()) msg += " Missing: " + JoinNames(missing) + ".";
     if (!unexpected.empty()) msg += " Unexpected: " + JoinNames(unexpected) + ".";
+    if (!schema_evolution) {
+      msg += " (A write with schema evolution may add and leave out columns.)";
+    }
     return Status::InvalidArgument(msg);
   }
   std::vector<Field> fields;
@@ -688,8 +693,16 @@ Result<Table> ConformToSchema(const Table& rows, const Schema& stored) {
     if (g.type != f.type) {
       std::optional<Result<Column>> converted = SafeConvert(c, f.type, f.name);
       if (!converted) {
+        std::string hint;
+        if (dataset::IsWidening(f.type, g.type)) {
+          hint = schema_evolution ? " (the ordered column's type does not evolve)"
+                                  : " (a write with schema evolution widens the stored type)";
+        } else if (schema_evolution) {
+          hint = " (schema evolution only widens a type; " + g.type.ToString() + " is not a "
+                 "widening of " + f.type.ToString() + ")";
+        }
         return Status::TypeError("column '" + f.name + "' is stored as " + f.type.ToString() +
-                                 " but given as " + g.type.ToString());
+                                 " but given as " + g.type.ToString() + hint);
       }
       OUPS_ASSIGN_OR_RETURN(c, std::move(*converted));
     }
@@ -825,11 +838,24 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
     if (!gone.count(id)) kept_run.push_back(id);
   }
 
-  // Schema: check, or record.
+  // Schema: check, or record; with schema evolution, evolve
+  // (dataset/schema_evolution.h): the stored rows of a widened column are
+  // checked first, and columns the rows leave out are null in them.
   std::optional<Schema> schema = md.schema;
+  bool evolved_now = false;  // rg files may now differ from the schema
   if (w.has_table) {
+    if (schema && o.schema_evolution) {
+      OUPS_ASSIGN_OR_RETURN(dataset::EvolvedSchema ev,
+                            dataset::EvolveSchema(*schema, w.rows.schema(), w.ordered_on));
+      if (ev.changed()) {
+        OUPS_RETURN_NOT_OK(dataset::CheckStoredRowsWiden(fs, md, paths, ev));
+        OUPS_ASSIGN_OR_RETURN(w.rows, dataset::AddMissingColumns(w.rows, ev.schema));
+        evolved_now = !ev.added.empty() || !ev.widened.empty();
+        schema = std::move(ev.schema);
+      }
+    }
     if (schema) {
-      OUPS_ASSIGN_OR_RETURN(w.rows, ConformToSchema(w.rows, *schema));
+      OUPS_ASSIGN_OR_RETURN(w.rows, ConformToSchema(w.rows, *schema, o.schema_evolution));
       std::vector<Field> fields = schema->fields();
       for (size_t i = 0; i < fields.size(); ++i) {
         fields[i].nullable = fields[i].nullable || w.rows.schema().field(static_cast<int>(i)).nullable ||
@@ -863,6 +889,11 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
   out.write_settings = settings;
   out.key_value_metadata = md.key_value_metadata;
   out.schema = schema;
+  out.required_features = md.required_features;
+  if (evolved_now && !md.HasFeature(dataset::kSchemaEvolutionFeature)) {
+    out.required_features.push_back(dataset::kSchemaEvolutionFeature);
+    std::sort(out.required_features.begin(), out.required_features.end());
+  }
   std::optional<std::string> extra_json = o.schema_extra_json;
   if (o.schema_extra_merge) {
     // Under the lock, from the committed details (WriteOptions::schema_extra_merge).
@@ -938,14 +969,25 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
       for (const Field& f : schema->fields()) v.push_back(f.name);
       return v;
     }();
+    // Rgs merged with new rows are read as the new schema: when this write
+    // evolves it, through a copy of the committed rg list carrying it (rows
+    // of older files conformed: added columns null, narrower types widened).
+    std::optional<DatasetMetadata> evolved_md;
+    if (evolved_now) {
+      evolved_md = md;
+      evolved_md->schema = schema;
+      evolved_md->required_features = out.required_features;
+    }
+    const DatasetMetadata& read_md = evolved_md ? *evolved_md : md;
     dataset::RowGroupLoader load = [&](int64_t rg) -> Result<Table> {
       parquet::ReadOptions ro;
       ro.columns = names;
       // Checked against the committed metadata: a write never merges rows of
       // a file that is not the one the metadata describes.
       OUPS_ASSIGN_OR_RETURN(
-          Table t, dataset::ReadCheckedRowGroup(
-                       fs, md, rg, paths.RowGroupFile(md.file_ids[static_cast<size_t>(rg)]), ro));
+          Table t,
+          dataset::ReadCheckedRowGroup(
+              fs, read_md, rg, paths.RowGroupFile(md.file_ids[static_cast<size_t>(rg)]), ro));
       return WithSchema(t, *schema);
     };
     // Progress: rows merged = new rows + rows of the rgs the plan rewrites.
@@ -1565,6 +1607,11 @@ const DatasetPaths& Paths(const OrderedDataset::State& st) { return st.paths; }
 Result<ValidatedRows> ValidateRows(const OrderedDataset::State& st, const Table& table,
                                    const WriteOptions& options,
                                    const DatasetMetadata* committed) {
+  if (options.schema_evolution) {
+    return Status::InvalidArgument(
+        "a staged write does not evolve the schema: write rows of a new schema with an ordinary "
+        "write first");
+  }
   OUPS_ASSIGN_OR_RETURN(ValidatedWrite w, ValidateWrite(st, &table, options));
   if (committed != nullptr) {
     if (committed->ordered_on && *committed->ordered_on != w.ordered_on) {

@@ -541,6 +541,7 @@ Status OrderedDataset::CommitStaged(const std::vector<StagedPart>& parts,
   out.committed_at = dataset::UtcNowIso8601();
   out.ordered_on = ordered_on;
   out.write_settings = md.write_settings;
+  out.required_features = md.required_features;  // e.g. rgs of evolved schemas
   out.key_value_metadata = md.key_value_metadata;
   for (const auto& [k, v] : options.key_value_metadata) {
     if (v) {

@@ -127,6 +127,15 @@ struct WriteOptions {
   int num_threads = 1;
   // Seconds, for this call; nullopt = the handle's default.
   std::optional<double> lock_timeout{};
+  // Schema evolution (docs/behaviour.md#schema-evolution): when true, the
+  // rows may add columns (older rows read them as nulls), widen a column's
+  // type (int8 -> ... -> int64, uint8 -> ... -> uint64, any integer ->
+  // float64, float32 -> float64, a timestamp to a finer unit) and leave out
+  // stored columns (their new rows read as nulls); the stored schema becomes
+  // the evolved one and the dataset then requires the "schema_evolution"
+  // feature of its readers. When false, the rows must have the stored columns
+  // (InvalidArgument) with types that convert safely (TypeError), as before.
+  bool schema_evolution = false;
   // Opaque JSON stored with the schema (the Python layer's pandas dtype
   // details); nullopt keeps the stored one. Must be valid JSON.
   // One member is not opaque: when the schema extra in force (this one, else
