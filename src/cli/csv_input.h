@@ -1,22 +1,27 @@
-// CSV input of `oups write`: a file parsed by Debian's libcsv (RFC 4180
-// quoting, strict mode), into a Table. Fields are separated by commas or by
+// CSV input of `oups write`: a file parsed block by block (RFC 4180 quoting,
+// strict: a quote inside an unquoted field or text after a closing quote is
+// an error; records end with LF, CRLF or CR; blank lines are skipped), into a
+// Table whose typed columns are built block by block. Fields are separated by commas or by
 // `delimiter`; the first record names the columns, unless `header` is false
 // (then `column_names` does, and line 1 is data).
 //
 // Column types are given (`types`, then `default_types`) or inferred over the
-// whole file, in this
-// order: bool (every value true or false, in any case), int64 (uint64 when
-// some integers exceed int64 and none is negative),
-// float64, timestamp[ns] (ISO-8601 text, see values.h; with an
-// offset or Z in every value -> timestamp[ns, tz=UTC]), date (every value a
-// bare "YYYY-MM-DD"), else string. Inference never rounds silently: integers
-// that neither int64 nor uint64 holds (alone or together), and integers that
+// whole file, in this order: bool (every value true or false, in any case),
+// int64 (uint64 when some integers exceed int64 and none is negative),
+// float64, timestamp[ns] (ISO-8601 text, see values.h; with an offset or Z in
+// every value -> timestamp[ns, tz=UTC]), date (every value a bare
+// "YYYY-MM-DD"), else string. Inference never rounds silently: integers that
+// neither int64 nor uint64 holds (alone or together), and integers that
 // float64 cannot hold exactly in a column that also has non-integer numbers,
-// are an error naming the value and its line (give a type instead). An empty
-// unquoted field is null; a quoted empty field ("") is an empty string in a
-// string column and null elsewhere; a field whose text is `null_text` (when
-// set; quoted or not) is null in every column. Fields are taken exactly as written (no
-// trimming); a UTF-8 byte order mark at the start of the file is skipped.
+// are an error naming the value and its line (give a type instead). The
+// inference is first made on the first block (`block_bytes`) and every later value is
+// checked against it as it is converted; when one does not hold, the file is
+// read again: once to infer over all of it, once to convert (same result,
+// only slower). An empty unquoted field is null; a quoted empty field ("") is
+// an empty string in a string column and null elsewhere; a field whose text is
+// `null_text` (when set; quoted or not) is null in every column. Fields are
+// taken exactly as written (no trimming); a UTF-8 byte order mark at the start
+// of the file is skipped.
 //
 // Errors name the file, the line (1 = the header) and the column, and say what
 // was expected: "in.csv:7: column 3 'qty': expected int64 (an integer), found 'x'".
@@ -51,6 +56,13 @@ struct CsvOptions {
   // (every record must have as many fields).
   bool header = true;
   std::vector<std::string> column_names{};
+  // Threads converting the text of a block to typed columns (columns shared
+  // out among them); the file itself is split into records on the calling
+  // thread.
+  int threads = 1;
+  // Bytes read at a time (a record longer than this is read whole); types
+  // are first inferred on the first block.
+  size_t block_bytes = size_t{4} << 20;
   // Called now and then while parsing with (records so far, bytes read, total bytes).
   std::function<void(int64_t, int64_t, int64_t)> progress{};
 };

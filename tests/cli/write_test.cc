@@ -158,8 +158,8 @@ TEST_F(WriteTest, BadInputNamesFileLineAndColumnAndChangesNothing) {
        "column\n"},
       {"ts,x,s\n4,40,\"a\n",
        {},
-       "oups write: Invalid argument: /in.csv:3: malformed CSV (error parsing data while "
-       "strict checking enabled)\n"},
+       "oups write: Invalid argument: /in.csv:2: malformed CSV (a quoted field starting "
+       "on this line is never closed)\n"},
       {"tt,x,s\n4,40,a\n",
        {},
        "oups write: Not found: /in.csv: no column 'ts' (ordered_on); columns: tt, x, "
