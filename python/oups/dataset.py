@@ -487,8 +487,10 @@ class OrderedParquetDataset:
         1         1       1                3                3
         >>> tmp.cleanup()
         """
-        return _stats_frame(self._ds.row_group_stats(), self._ds.schema_extra_json(),
-                            self._ds.ordered_on())
+        # One committed state for the stats, their dtypes and the ordered column.
+        snapshot = self._snapshot()
+        return _stats_frame(snapshot.row_group_stats(), snapshot.schema_extra_json,
+                            snapshot.ordered_on)
 
     @property
     def is_newly_initialized(self) -> bool:

@@ -385,14 +385,14 @@ class Store:
                 positions.append(i)
         if isinstance(n_prev, list):
             n_prev = [n_prev[i] for i in positions]
-        details = []
         ordered = None
         for i in positions:
-            # Committed metadata only: no reader registration, nothing created on disk.
+            # The ordered column's type, to convert the bounds (committed metadata
+            # only: no reader registration, nothing created on disk).
             ds = _oups.Dataset(str(self._basepath / keys[i].to_path()))
-            details.append(_pandas.parse_details(ds.schema_extra_json()))
-            if ordered is None:
-                ordered = _ordered_type_of(ds.ordered_on(), ds.schema())
+            ordered = _ordered_type_of(ds.ordered_on(), ds.schema())
+            if ordered is not None:
+                break
         lo = hi = None
         if ordered is not None and (start is not None or end_excl is not None):
             name, (kind, unit, tz) = ordered
@@ -401,8 +401,14 @@ class Store:
             hi = _pandas.bound_scalar(end_excl, label, kind, unit, tz)
         it = self._store.iter_intersections(core_keys, lo, hi, n_prev,
                                             num_threads=_num_threads(use_threads))
+        details = {}
         while True:
             chunk = it.next()
             if chunk is None:
                 return
+            # The pandas details of each dataset come from the state the
+            # iterator reads (taken at its first chunk), not from an earlier open.
+            for p, _ in chunk:
+                if p not in details:
+                    details[p] = _pandas.parse_details(it.schema_extra_json(p))
             yield {keys[positions[p]]: _pandas.table_to_frame(t, details[p]) for p, t in chunk}

@@ -2,7 +2,6 @@
 // only (nothing is written, no lock or reader registration is taken).
 #include "cli/cli.h"
 #include "cli/util.h"
-#include "dataset/file_naming.h"
 
 namespace oups::cli {
 namespace {
@@ -52,9 +51,9 @@ json::Value OptString(const std::optional<std::string>& s) {
 }
 
 // Bytes of the metadata file and of every file in the dataset directory.
-int64_t DatasetBytes(FileSystem& fs, const dataset::DatasetPaths& paths) {
-  int64_t total = FileSize(fs, paths.metadata).value_or(0);
-  auto entries = fs.ListDir(paths.dir);
+int64_t DatasetBytes(FileSystem& fs, const DatasetDescription& md) {
+  int64_t total = FileSize(fs, md.metadata_file).value_or(0);
+  auto entries = fs.ListDir(md.path);
   if (entries.ok()) {
     for (const FileInfo& e : *entries) {
       if (!e.is_dir) total += e.size;
@@ -75,10 +74,9 @@ std::string SizeText(int64_t bytes, bool exact) {
 
 Result<Summary> Summarize(FileSystem& fs, const std::string& path,
                           const std::string& shown, bool exact) {
-  OUPS_ASSIGN_OR_RETURN(dataset::DatasetMetadata md, LoadMetadata(fs, path));
-  const auto paths = dataset::DatasetPaths::Make(path);
+  OUPS_ASSIGN_OR_RETURN(DatasetDescription md, LoadMetadata(fs, path));
   // The row-group files must be reachable (a directory without x permission).
-  if (auto entries = fs.ListDir(paths->dir);
+  if (auto entries = fs.ListDir(md.path);
       !entries.ok() && !entries.status().IsNotFound()) {
     return entries.status();
   }
@@ -87,7 +85,7 @@ Result<Summary> Summarize(FileSystem& fs, const std::string& path,
     OUPS_ASSIGN_OR_RETURN(min, CellJson(md.mins, 0));
     OUPS_ASSIGN_OR_RETURN(max, CellJson(md.maxs, md.num_row_groups() - 1));
   }
-  const int64_t bytes = DatasetBytes(fs, *paths);
+  const int64_t bytes = DatasetBytes(fs, md);
   Summary s;
   s.json = json::Value::Object();
   s.json.Add("path", json::Value::String(shown));
@@ -185,7 +183,6 @@ int RunInfo(const std::vector<std::string>& args, Env& env) {
   const std::string path = parsed->positional[0];
   auto md = LoadMetadata(*env.fs, path);
   if (!md.ok()) return Failure(env, "info", md.status());
-  const auto paths = dataset::DatasetPaths::Make(path);
 
   json::Value schema = json::Value::Null();
   TextTable schema_table;
@@ -213,11 +210,11 @@ int RunInfo(const std::vector<std::string>& args, Env& env) {
   const bool exact = parsed->Has("--bytes");
   rg_table.header = {"file", "rows", "min", "max", exact ? "bytes" : "size"};
   rg_table.right_align = {false, true, false, false, true};
-  int64_t bytes_total = FileSize(*env.fs, paths->metadata).value_or(0);
+  int64_t bytes_total = FileSize(*env.fs, md->metadata_file).value_or(0);
   for (int64_t i = 0; i < md->num_row_groups(); ++i) {
     const uint64_t id = md->file_ids[static_cast<size_t>(i)];
-    const std::string file = dataset::RowGroupFileName(id);
-    const std::optional<int64_t> size = FileSize(*env.fs, paths->RowGroupFile(id));
+    const std::string file = md->RowGroupFileName(i);
+    const std::optional<int64_t> size = FileSize(*env.fs, md->RowGroupFile(i));
     bytes_total += size.value_or(0);
     auto min = CellJson(md->mins, i);
     auto max = CellJson(md->maxs, i);

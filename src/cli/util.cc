@@ -4,7 +4,6 @@
 #include <functional>
 #include <set>
 
-#include "dataset/file_naming.h"
 #include "oups/table/format.h"
 
 namespace oups::cli {
@@ -42,122 +41,8 @@ std::optional<ParsedArgs> ParseOrExit(Env& env, std::string_view command,
   return std::move(parsed).ValueOrDie();
 }
 
-namespace {
-
-constexpr size_t kMaxWalkDepth = 64;
-
-// Walks below stack->back() (listed). Dataset directories that cannot be
-// listed, and the bad entries of a dataset directory (`dataset_dir`: stack->
-// back() is one), are left to the per-dataset checks; other bad entries are
-// recorded and skipped. Appends each directory it enters to `walked` (if set).
-void Walk(FileSystem& fs, std::vector<store_internal::WalkedDir>* stack, bool dataset_dir,
-          DatasetListing* out, std::vector<store_internal::WalkedDir>* walked) {
-  const std::string dir = stack->back().path;
-  const std::vector<FileInfo> entries = stack->back().entries;
-  std::set<std::string> dataset_names;
-  for (const FileInfo& e : entries) {
-    if (e.is_dir) continue;
-    if (auto name = dataset::DatasetNameFromMetadataFileName(e.name)) {
-      out->datasets.push_back(JoinPath(dir, *name));
-      dataset_names.insert(*name);
-    }
-  }
-  for (const FileInfo& e : entries) {
-    if (e.name.starts_with(".")) continue;
-    const std::string path = JoinPath(dir, e.name);
-    if (!e.error.ok()) {
-      // Cannot be examined: a dataset's metadata file, directory or entries
-      // are reported with its dataset, anything else here.
-      if (dataset_dir || dataset::DatasetNameFromMetadataFileName(e.name) ||
-          dataset_names.count(e.name)) {
-        continue;
-      }
-      out->skipped.push_back({path, e.error.ToString(), true});
-      continue;
-    }
-    if (!e.is_dir) continue;
-    auto listed = fs.ListDir(path);
-    if (!listed.ok()) {
-      if (listed.status().IsNotFound()) continue;  // removed meanwhile
-      if (dataset_names.count(e.name)) continue;   // reported with its dataset
-      out->skipped.push_back({path, listed.status().ToString(), true});
-      continue;
-    }
-    store_internal::WalkedDir child{path, std::move(listed).ValueOrDie()};
-    if (auto target = store_internal::LoopTarget(fs, *stack, child)) {
-      out->skipped.push_back(
-          {path, "symbolic link loop back to '" + *target + "': not followed", false});
-      continue;
-    }
-    if (stack->size() > kMaxWalkDepth) {
-      out->skipped.push_back({path,
-                              "more than " + std::to_string(kMaxWalkDepth) +
-                                  " directory levels below the root: not listed",
-                              true});
-      continue;
-    }
-    if (walked) walked->push_back(child);
-    stack->push_back(std::move(child));
-    Walk(fs, stack, dataset_names.count(e.name) > 0, out, walked);
-    stack->pop_back();
-  }
-}
-
-std::string StripSlash(std::string path) {
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  return path;
-}
-
-}  // namespace
-
-Result<DatasetListing> ListDatasets(FileSystem& fs, const std::string& root_in,
-                                    std::vector<store_internal::WalkedDir>* walked) {
-  const std::string root = StripSlash(root_in);
-  DatasetListing listing;
-  bool root_is_dataset = false;
-  if (auto paths = dataset::DatasetPaths::Make(root)) {
-    auto exists = fs.Exists(paths->metadata);
-    root_is_dataset = exists.ok() && *exists;
-    if (root_is_dataset) listing.datasets.push_back(root);
-  }
-  auto info = fs.Stat(root);
-  if (info.ok() && info->is_dir) {
-    auto entries = fs.ListDir(root);
-    if (entries.ok()) {
-      std::vector<store_internal::WalkedDir> stack;
-      stack.push_back({root, std::move(entries).ValueOrDie()});
-      if (walked) walked->push_back(stack.back());
-      Walk(fs, &stack, root_is_dataset, &listing, walked);
-    } else if (!root_is_dataset) {
-      // Nothing can be listed: the store itself is unreadable.
-      return entries.status();
-    }
-  } else if (!root_is_dataset) {
-    if (!info.ok() && !info.status().IsNotFound()) return info.status();
-    return Status::NotFound("no store or dataset at '" + root + "'");
-  }
-  std::sort(listing.datasets.begin(), listing.datasets.end());
-  listing.datasets.erase(std::unique(listing.datasets.begin(), listing.datasets.end()),
-                         listing.datasets.end());
-  return listing;
-}
-
-Result<std::vector<std::string>> FindDatasets(FileSystem& fs, const std::string& root) {
-  OUPS_ASSIGN_OR_RETURN(DatasetListing listing, ListDatasets(fs, root));
-  return std::move(listing.datasets);
-}
-
-Result<dataset::DatasetMetadata> LoadMetadata(FileSystem& fs,
-                                              const std::string& path_in) {
-  const std::string path = StripSlash(path_in);
-  auto paths = dataset::DatasetPaths::Make(path);
-  if (!paths) return Status::InvalidArgument("'" + path + "' is not a dataset path");
-  auto md = dataset::ReadMetadataFile(fs, paths->metadata);
-  if (!md.ok() && md.status().IsNotFound()) {
-    return Status::NotFound("no dataset at '" + path + "' (no metadata file '" +
-                            paths->metadata + "')");
-  }
-  return md;
+Result<DatasetDescription> LoadMetadata(FileSystem& fs, const std::string& path) {
+  return DescribeDataset(fs, path);
 }
 
 Result<json::Value> CellJson(const Column& column, int64_t i) {
@@ -272,7 +157,8 @@ std::string HumanSize(int64_t bytes) {
 }
 
 std::string RelativeTo(const std::string& path, const std::string& root_in) {
-  const std::string root = StripSlash(root_in);
+  std::string root = root_in;
+  while (root.size() > 1 && root.back() == '/') root.pop_back();
   if (path == root) return ".";
   if (root == "/" && path.starts_with("/")) return path.substr(1);
   if (path.size() > root.size() && path.starts_with(root) && path[root.size()] == '/') {

@@ -10,12 +10,12 @@
 
 #include "cli/args.h"
 #include "cli/cli.h"
-#include "common/json.h"
-#include "dataset/metadata_file.h"
+#include "oups/common/json.h"
+#include "oups/dataset/describe.h"
 #include "oups/io/file_system.h"
 #include "oups/result.h"
 #include "oups/table/column.h"
-#include "store/dir_walk.h"
+#include "oups/store/discovery.h"
 
 namespace oups::cli {
 
@@ -35,44 +35,9 @@ std::optional<ParsedArgs> ParseOrExit(Env& env, std::string_view command,
                                       const std::vector<FlagSpec>& specs,
                                       std::string_view usage, int* exit_code);
 
-// An entry a listing did not descend into.
-struct SkippedEntry {
-  std::string path;
-  std::string reason;  // the error, or why it was not followed
-  bool error = false;  // true: something may be missed (unreadable directory)
-};
-
-struct DatasetListing {
-  std::vector<std::string> datasets;  // sorted
-  std::vector<SkippedEntry> skipped;  // in walk order
-};
-
-// Dataset directories (`<dir>/<name>` of every `<dir>/<name>_opdmd`) found
-// under `root` at any depth, sorted; `root` itself when `root_opdmd` exists.
-// The walk goes on past bad entries and records each in `skipped`: a
-// directory that cannot be listed (an error; a dataset's own directory is
-// left to the checks of its dataset), a symbolic link loop back to a directory
-// of the walk (not followed, not an error: nothing is missed), a directory
-// more than 64 levels down (an error), an entry that cannot be examined (its
-// stat fails: a symbolic link to itself, no permission; an error, unless it is
-// a dataset's metadata file or directory, left to the checks of its dataset).
-// Entries named ".*" are neither entered nor reported.
-// NotFound when `root` exists neither as a directory nor as a dataset; the
-// error when `root` is a directory that cannot be listed and not a dataset.
-// When `walked` is given, every directory the walk listed is appended to it
-// with its entries, root first, so that other checks (verify's orphans) see
-// exactly the tree the listing saw, without walking it again.
-[[nodiscard]] Result<DatasetListing> ListDatasets(
-    FileSystem& fs, const std::string& root,
-    std::vector<store_internal::WalkedDir>* walked = nullptr);
-// ListDatasets' datasets only (skipped entries are left out).
-[[nodiscard]] Result<std::vector<std::string>> FindDatasets(FileSystem& fs,
-                                                            const std::string& root);
-
-// The dataset's metadata, or NotFound "no dataset at '<path>' (no metadata
-// file '<path>_opdmd')"; Corruption from the reader otherwise.
-[[nodiscard]] Result<dataset::DatasetMetadata> LoadMetadata(FileSystem& fs,
-                                                            const std::string& path);
+// The dataset's committed state (DescribeDataset): NotFound "no dataset at
+// '<path>' (no metadata file '<path>_opdmd')"; Corruption from the reader.
+[[nodiscard]] Result<DatasetDescription> LoadMetadata(FileSystem& fs, const std::string& path);
 
 // Value of slot `i` as the row printer renders it in JSON lines
 // (oups/table/format.h): a JSON number, string, bool or null. InvalidArgument

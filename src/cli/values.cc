@@ -6,8 +6,8 @@
 #include <cstdlib>
 
 #include "cli/args.h"
-#include "common/civil_time.h"
-#include "common/time_zone.h"
+#include "oups/common/civil_time.h"
+#include "oups/common/time_zone.h"
 
 namespace oups::cli {
 namespace {

@@ -9,7 +9,7 @@
 #include "cli/progress.h"
 #include "cli/util.h"
 #include "cli/values.h"
-#include "dataset/file_naming.h"
+#include "oups/dataset/describe.h"
 #include "oups/dataset/ordered_dataset.h"
 #include "oups/parquet/file_reader.h"
 #include "oups/parquet/properties.h"
@@ -517,19 +517,8 @@ int RunRm(const std::vector<std::string>& args, Env& env) {
   if (!st.ok()) return Failure(env, "rm", st);
   // Past its commit point (the metadata file gone) Remove deletes the files
   // on a best-effort basis: whatever is left is a failure of the command.
-  const auto paths = dataset::DatasetPaths::Make(path);
-  if (paths) {
-    std::vector<std::string> left;
-    if (auto entries = env.fs->ListDir(paths->dir); entries.ok()) {
-      for (const FileInfo& e : *entries) left.push_back(JoinPath(paths->dir, e.name));
-    } else if (!entries.status().IsNotFound()) {
-      left.push_back(paths->dir + " (" + entries.status().ToString() + ")");
-    }
-    if (left.empty()) {
-      if (auto record = env.fs->Exists(paths->leftovers); !record.ok() || *record) {
-        left.push_back(paths->leftovers);
-      }
-    }
+  {
+    const std::vector<std::string> left = FilesLeftAfterRemoval(*env.fs, path);
     if (!left.empty()) {
       *env.err << "oups rm: " << path
                << ": the dataset is removed (its metadata file is gone), but not all of "

@@ -1,4 +1,4 @@
-#include "common/json.h"
+#include "oups/common/json.h"
 
 #include <cerrno>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "common/time_zone.h"
+#include "oups/common/time_zone.h"
 
 #include <algorithm>
 #include <fstream>
@@ -6,7 +6,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "common/civil_time.h"
+#include "oups/common/civil_time.h"
 
 namespace oups {
 namespace {

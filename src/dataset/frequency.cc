@@ -5,7 +5,7 @@
 #include <optional>
 #include <utility>
 
-#include "common/civil_time.h"
+#include "oups/common/civil_time.h"
 
 namespace oups::dataset {
 namespace {

@@ -12,7 +12,7 @@
 // boundary is ever enumerated.
 //
 // Time zones: on a timestamp column with a time zone (IANA name or fixed
-// offset, see common/time_zone.h) the grid is evaluated on the local wall
+// offset, see oups/common/time_zone.h) the grid is evaluated on the local wall
 // clock, and the period boundaries are the instants of
 // docs/behaviour.md#time-periods: every instant whose local reading is a
 // wall-clock boundary (both instants when a backward shift repeats the reading)
@@ -33,7 +33,7 @@
 #include <string_view>
 #include <utility>
 
-#include "common/time_zone.h"
+#include "oups/common/time_zone.h"
 #include "oups/result.h"
 #include "oups/table/types.h"
 

@@ -9,7 +9,7 @@
 #include <ctime>
 #include <numeric>
 
-#include "common/json.h"
+#include "oups/common/json.h"
 #include "dataset/file_naming.h"
 #include "dataset/metadata_file.h"
 #include "oups/parquet/file_reader.h"

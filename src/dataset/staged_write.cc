@@ -27,7 +27,7 @@
 #include <random>
 #include <set>
 
-#include "common/json.h"
+#include "oups/common/json.h"
 #include "dataset/file_naming.h"
 #include "dataset/leftovers.h"
 #include "dataset/merge_executor.h"

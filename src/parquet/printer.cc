@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/json.h"
+#include "oups/common/json.h"
 #include "oups/parquet/statistics.h"
 #include "oups/table/format.h"
 

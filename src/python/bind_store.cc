@@ -156,7 +156,17 @@ void RegisterStore(py::module_& m) {
           ++pos;
         }
         return out;
-      });
+      })
+      .def(
+          "schema_extra_json",
+          [](const PyIntersectionIterator& self, size_t pos) -> py::object {
+            // The details of the state the chunks come from (after next()).
+            if (pos >= self.keys.size()) throw py::index_error("key position out of range");
+            const std::optional<std::string>* extra = self.it->SchemaExtraJson(self.keys[pos]);
+            if (extra == nullptr || !*extra) return py::none();
+            return py::str(**extra);
+          },
+          py::arg("pos"));
 
   py::class_<Store>(m, "Store", "A store of datasets named by one indexer (Store).")
       .def(py::init([](std::string basepath, IndexerSchema schema) {

@@ -18,14 +18,12 @@
 #include <vector>
 
 #include "oups/io/file_system.h"
+#include "oups/store/discovery.h"
 
 namespace oups::store_internal {
 
 // One directory of a walk: its path and its entries (ListDir).
-struct WalkedDir {
-  std::string path;
-  std::vector<FileInfo> entries;
-};
+using WalkedDir = ::oups::ListedDirectory;
 
 // When `child` (listed below the last of `ancestors`, which are listed from the
 // walk's root down) is one of `ancestors` reached again through a symbolic

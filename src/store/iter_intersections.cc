@@ -417,6 +417,15 @@ IntersectionIterator::IntersectionIterator(Status error) : impl_(std::make_uniqu
 }
 
 IntersectionIterator::~IntersectionIterator() = default;
+
+const std::optional<std::string>* IntersectionIterator::SchemaExtraJson(
+    const IndexKey& key) const {
+  if (!impl_ || !impl_->started) return nullptr;
+  for (const DatasetState& d : impl_->datasets) {
+    if (d.key == key) return &d.snap.schema_extra_json();
+  }
+  return nullptr;
+}
 IntersectionIterator::IntersectionIterator(IntersectionIterator&&) noexcept = default;
 IntersectionIterator& IntersectionIterator::operator=(IntersectionIterator&&) noexcept =
     default;

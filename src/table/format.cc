@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "common/civil_time.h"
-#include "common/json.h"
+#include "oups/common/civil_time.h"
+#include "oups/common/json.h"
 
 namespace oups {
 namespace {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "cli/cli.h"
-#include "common/json.h"
+#include "oups/common/json.h"
 #include "oups/dataset/ordered_dataset.h"
 #include "oups/io/file_system.h"
 #include "oups/io/memory_file_system.h"

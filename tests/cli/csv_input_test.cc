@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "cli/values.h"
-#include "common/civil_time.h"
+#include "oups/common/civil_time.h"
 #include "cli_test_util.h"
 
 namespace oups::cli {

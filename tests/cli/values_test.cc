@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "common/civil_time.h"
+#include "oups/common/civil_time.h"
 
 namespace oups::cli {
 namespace {

@@ -1,5 +1,5 @@
-// Tests of the civil-time arithmetic (src/common/civil_time.h).
-#include "common/civil_time.h"
+// Tests of the civil-time arithmetic (include/oups/common/civil_time.h).
+#include "oups/common/civil_time.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "common/time_zone.h"
+#include "oups/common/time_zone.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

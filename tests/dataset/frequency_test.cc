@@ -1,6 +1,6 @@
 #include "dataset/frequency.h"
 
-#include "common/time_zone.h"
+#include "oups/common/time_zone.h"
 
 #include <gtest/gtest.h>
 

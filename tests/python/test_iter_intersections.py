@@ -206,3 +206,41 @@ def test_missing_datasets_leave_nothing_on_disk(tmp_path):
     st = Store(tmp_path, K)
     assert list(st.iter_intersections([K("x"), K("y")], start=1)) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_details_come_from_the_state_the_chunks_are_read_from(tmp_path, monkeypatch):
+    """A write that commits between the call and the first chunk (here: while the
+    ordered column's type is looked up) adds a category: the chunk's categorical
+    carries it, because the pandas details come from the snapshot the iterator
+    reads, not from an earlier look at the dataset."""
+    import oups.store as store_module
+
+    base = tmp_path / "base"
+    st = Store(base, K)
+    write(base / "A", ordered_on="t",
+          df=pd.DataFrame({"t": pd.array([1], dtype="int64"), "c": pd.Categorical(["x"])}))
+    real = store_module._oups.Dataset
+    wrote = []
+
+    class WriterMeanwhile:
+        def __init__(self, path):
+            self._ds = real(path)
+
+        def __getattr__(self, name):
+            return getattr(self._ds, name)
+
+        def schema(self):
+            schema = self._ds.schema()
+            if not wrote:
+                wrote.append(True)
+                write(base / "A", ordered_on="t",
+                      df=pd.DataFrame({"t": pd.array([2], dtype="int64"),
+                                       "c": pd.Categorical(["y"])}))
+            return schema
+
+    monkeypatch.setattr(store_module._oups, "Dataset", WriterMeanwhile)
+    chunks = list(st.iter_intersections([K("A")]))
+    assert wrote
+    frame = pd.concat([c[K("A")] for c in chunks], ignore_index=True)
+    assert list(frame["c"]) == ["x", "y"]
+    assert list(frame["c"].cat.categories) == ["x", "y"]

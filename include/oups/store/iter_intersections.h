@@ -132,6 +132,12 @@ class IntersectionIterator {
   // The next chunk; nullopt when exhausted. After an error, returns nullopt.
   [[nodiscard]] Result<std::optional<IntersectionChunk>> Next();
 
+  // The schema-extra JSON (OrderedDataset::schema_extra_json, e.g. the pandas
+  // details) of `key`'s dataset in the committed state this iteration reads,
+  // so that a caller interprets the chunks with the details of the same state.
+  // nullptr before the first Next() and for a key that does not take part.
+  const std::optional<std::string>* SchemaExtraJson(const IndexKey& key) const;
+
   // Input-range interface: `for (Result<IntersectionChunk> c : it)`. An error
   // is yielded once, then the range ends.
   class iterator {
