@@ -3,6 +3,7 @@
 // validation). The input is read and checked completely before the dataset
 // is touched.
 #include <algorithm>
+#include <thread>
 
 #include "cli/cli.h"
 #include "cli/csv_input.h"
@@ -22,7 +23,7 @@ namespace {
 const std::string& WriteUsage() {
   static const std::string text = std::string(
     "usage: oups write DATASET --ordered-on COL --from FILE.{csv,parquet}\n"
-    "       [--row-group-target-size N|PERIOD]\n"
+    "       [--row-group-target-size N|PERIOD] [--threads N]\n"
     "       [--duplicates-on a,b | --duplicates-on-all]\n"
     "       [--max-n-off-target-rgs N] [--kv key=value ...] [--kv-remove key ...]\n"
     "       [--types col=type,...] [--input-format csv|parquet] [--compression C]\n"
@@ -52,6 +53,9 @@ const std::string& WriteUsage() {
     "                               int64 int32 uint64 float64 bool string date\n"
     "                               timestamp[unit] timestamp[unit,TZ] duration[unit]\n"
     "                               (unit s|ms|us|ns), e.g. ts=timestamp[ns,UTC]\n"
+    "  --threads N                  threads converting CSV text to typed\n"
+    "                               columns and encoding the columns of a row\n"
+    "                               group (default 2; 1 on one core)\n"
     "  --delimiter C                CSV field separator: one character, or tab\n"
     "                               (default ,)\n"
     "  --null TEXT                  CSV fields reading exactly TEXT are null (e.g.\n"
@@ -267,6 +271,7 @@ int RunWrite(const std::vector<std::string>& args, Env& env) {
                              {"--kv-remove", "", true, true},
                              {"--types", "", true, true},
                              {"--compression", "", true},
+                             {"--threads", "", true},
                              {"--delimiter", "", true},
                              {"--null", "", true},
                              {"--no-header"},
@@ -357,6 +362,15 @@ int RunWrite(const std::vector<std::string>& args, Env& env) {
   auto types = ParseTypes(parsed->GetAll("--types"));
   if (!types.ok()) return usage(types.status().message());
   CsvOptions csv;
+  csv.threads = std::thread::hardware_concurrency() >= 2 ? 2 : 1;
+  if (auto t = parsed->Get("--threads")) {
+    auto n = ParseInt64(*t);
+    if (!n || *n < 1 || *n > 64) {
+      return usage("--threads needs a count from 1 to 64, not '" + *t + "'");
+    }
+    csv.threads = static_cast<int>(*n);
+  }
+  options.num_threads = csv.threads;
   for (const char* flag : {"--delimiter", "--null", "--no-header", "--columns"}) {
     if (format != "csv" && parsed->Has(flag)) {
       return usage(std::string(flag) + " applies to CSV input only ('" + *from +

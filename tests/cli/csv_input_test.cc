@@ -293,7 +293,7 @@ TEST_F(CsvTest, DelimiterNullTextAndNoHeader) {
 }
 
 TEST_F(CsvTest, ManyChunksAndProgress) {
-  // > 1 MiB so that the reader feeds several chunks; lines stay exact.
+  // Several blocks; lines stay exact.
   std::string text = "i,s\n";
   const int n = 60000;
   for (int i = 0; i < n; ++i)
@@ -301,6 +301,7 @@ TEST_F(CsvTest, ManyChunksAndProgress) {
   text += "bad,x\n";
   int64_t calls = 0, last_done = 0;
   CsvOptions o;
+  o.block_bytes = 256 << 10;
   o.types = {{"i", DataType::Int64()}};
   o.progress = [&](int64_t, int64_t done, int64_t total) {
     ++calls;
@@ -315,6 +316,100 @@ TEST_F(CsvTest, ManyChunksAndProgress) {
                 ": column 1 'i': expected int64 (an integer), found 'bad'");
   EXPECT_GE(calls, 2);
   EXPECT_EQ(last_done, static_cast<int64_t>(text.size()));
+}
+
+
+// Issue 17: types are inferred on the first block and checked on every later
+// value; a later value that the first block's inference does not hold makes
+// the reader infer over the whole file, with the same result as before.
+TEST_F(CsvTest, LateValuesChangeTheInferredType) {
+  // Many blocks of rows before the late values.
+  const int n = 20000;
+  std::string text = "i,f,e,ts,b,s\n";
+  for (int r = 0; r < n; ++r) {
+    text += std::to_string(r) + "," + std::to_string(r) + ",," +
+            "2024-01-01T00:00:00,true,\"a\"\n";
+  }
+  // i stays int64; f becomes float64; e (no value so far) int64; ts mixed
+  // with an offset -> string; b -> string.
+  text += "7,2.5,3,2024-01-01T00:00:00Z,yes,b\n";
+  CsvOptions small;
+  small.block_bytes = 64 << 10;
+  auto t = Read(text, small);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  const Schema& s = t->table.schema();
+  EXPECT_EQ(s.field(0).type, DataType::Int64());
+  EXPECT_EQ(s.field(1).type, DataType::Float64());
+  EXPECT_EQ(s.field(2).type, DataType::Int64());
+  EXPECT_EQ(s.field(3).type, DataType::String());
+  EXPECT_EQ(s.field(4).type, DataType::String());
+  EXPECT_EQ(t->table.num_rows(), n + 1);
+  EXPECT_EQ(t->table.column(1).data<double>()[n], 2.5);
+  EXPECT_EQ(t->table.column(1).data<double>()[n - 1], n - 1);
+  EXPECT_EQ(t->table.column(2).null_count(), n);
+  EXPECT_EQ(t->table.column(2).data<int64_t>()[n], 3);
+  EXPECT_EQ(t->row_lines.back(), n + 2);
+  // A late integer that float64 cannot hold next to the first block's
+  // non-integers is the whole-file inference's error.
+  std::string inexact = "f\n";
+  for (int r = 0; r < n; ++r) inexact += "1.5\n";
+  inexact += "9007199254740993\n";
+  auto bad = Read(inexact, small);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(),
+            "/in.csv:" + std::to_string(n + 2) + ": column 1 'f': integer "
+            "'9007199254740993' cannot be stored exactly as float64, the type that the "
+            "non-integer '1.5' on line 2 needs; give --types f=float64 (rounded) or "
+            "f=string");
+  // With every type given the late text is an error of that type.
+  CsvOptions o = small;
+  o.types = {{"f", DataType::Int64()}};
+  std::string typed = "f\n";
+  for (int r = 0; r < n; ++r) typed += "1\n";
+  typed += "1.5\n";
+  auto late = Read(typed, o);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.status().message(), "/in.csv:" + std::to_string(n + 2) +
+                                         ": column 1 'f': expected int64 (an integer), "
+                                         "found '1.5'");
+}
+
+// Records cross the reader's blocks: quoted fields with newlines and doubled
+// quotes anywhere, lines counted across blocks, and the same table on one
+// and on two threads.
+TEST_F(CsvTest, RecordsAcrossBlocksAndThreads) {
+  std::string text = "k,s,x\n";
+  int64_t line = 2;
+  std::vector<int64_t> lines;
+  const int n = 30000;
+  for (int r = 0; r < n; ++r) {
+    lines.push_back(line);
+    if (r % 7 == 0) {
+      text += std::to_string(r) + ",\"multi\nline \"\"q\"\", " + std::to_string(r) +
+              "\"," + std::to_string(r * 0.5) + "\n";
+      line += 2;
+    } else {
+      text += std::to_string(r) + ",plain," + std::to_string(r * 0.5) + "\r\n";
+      line += 1;
+    }
+  }
+  for (int threads : {1, 2}) {
+    CsvOptions o;
+    o.threads = threads;
+    o.block_bytes = 64 << 10;
+    ASSERT_GT(text.size(), 10 * o.block_bytes);
+    auto t = Read(text, o);
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    ASSERT_EQ(t->table.num_rows(), n);
+    EXPECT_EQ(t->row_lines, lines);
+    EXPECT_EQ(t->table.schema().field(2).type, DataType::Float64());
+    for (int r : {0, 1, 7, 20001, n - 1}) {
+      EXPECT_EQ(t->table.column(0).data<int64_t>()[r], r);
+      EXPECT_EQ(t->table.column(1).GetView(r),
+                r % 7 == 0 ? "multi\nline \"q\", " + std::to_string(r) : "plain");
+      EXPECT_EQ(t->table.column(2).data<double>()[r], r * 0.5);
+    }
+  }
 }
 
 }  // namespace
