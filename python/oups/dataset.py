@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from . import _arrow
+from . import _evolution
 from . import _filters
 from . import _oups
 from . import _pandas
@@ -1071,7 +1072,7 @@ class OrderedParquetDataset:
     def write(self, *, ordered_on=None, df=None, row_group_target_size=None,
               duplicates_on=None, max_n_off_target_rgs=REMEMBERED, key_value_metadata=None,
               lock_timeout=None, compression="snappy", compression_level=None,
-              use_threads=True) -> None:
+              use_threads=True, schema_evolution=False) -> None:
         """Merge the rows of `df` into the dataset, in one atomic commit.
 
         The keywords of :func:`oups.store.write` except `dirpath` (see there for
@@ -1107,6 +1108,10 @@ class OrderedParquetDataset:
         use_threads : bool, default True
             Encode the columns of each row group on the machine's cores; False: one
             thread. The files written are the same either way.
+        schema_evolution : bool, default False
+            Let `df` add columns, widen a column's dtype and leave out stored columns
+            (docs/python.md#schema-evolution); False: its columns and dtypes must be
+            the stored ones.
 
         Raises
         ------
@@ -1141,7 +1146,10 @@ class OrderedParquetDataset:
         comp, level = _compression(compression, compression_level)
         ordered_name = name if name is not None else self._ds.ordered_on()
         dups = _duplicates_on(duplicates_on, ordered_name)
-        table, merge = self._rows_and_merge(df, ordered_name)
+        if not isinstance(schema_evolution, bool):
+            raise TypeError(f"'schema_evolution' must be True or False, not "
+                            f"{type(schema_evolution).__name__}.")
+        table, merge = self._rows_and_merge(df, ordered_name, schema_evolution)
         if merge is not None:
             # Checked first against the details stored now, for errors that name the
             # cause (e.g. different index levels) before the core compares columns.
@@ -1159,11 +1167,14 @@ class OrderedParquetDataset:
                        compression=comp, compression_level=level,
                        lock_timeout=timeout if timeout is not None else self._lock_timeout,
                        details_merge=None if merge is None else details_merge,
-                       num_threads=_num_threads(use_threads))
+                       num_threads=_num_threads(use_threads),
+                       schema_evolution=schema_evolution)
 
-    def _rows_and_merge(self, df, ordered_name):
+    def _rows_and_merge(self, df, ordered_name, schema_evolution=False):
         """The core table of `df` (None: None) and the function giving the pandas details
-        to store from the committed ones (None: keep the committed ones)."""
+        to store from the committed ones (None: keep the committed ones). With
+        `schema_evolution`, the details and the rg files' keys follow the evolved
+        schema (oups._evolution)."""
         if df is None:
             return None, None
         schema = self._ds.schema()
@@ -1180,6 +1191,9 @@ class OrderedParquetDataset:
             else:
                 extra = _pandas.merge_details(stored, details, table.names)
                 file_schema = schema if schema is not None else core_types
+                if schema_evolution and schema is not None:
+                    file_schema, widened, added = _evolution.evolved_schema(schema, core_types)
+                    extra = _evolution.evolve_details(stored, extra, details, widened, added)
             # The core writes this member into every rg file as the "pandas" key; it
             # is refreshed when it differs from the stored one (older datasets).
             base = _pandas.stored_details(extra) if extra is not None else stored
@@ -1406,7 +1420,7 @@ class _View(OrderedParquetDataset):
 def write(dirpath, ordered_on, df=None, row_group_target_size=None,
           duplicates_on=None, max_n_off_target_rgs=REMEMBERED, key_value_metadata=None, *,
           lock_timeout=None, compression="snappy", compression_level=None,
-          use_threads=True) -> None:
+          use_threads=True, schema_evolution=False) -> None:
     """Merge the rows of `df` into the ordered dataset at `dirpath`, in one atomic commit.
 
     New rows are merged into the row groups whose range they fall in; only those (and,
@@ -1462,6 +1476,13 @@ def write(dirpath, ordered_on, df=None, row_group_target_size=None,
     use_threads : bool, default True
         Encode the columns of each row group on the machine's cores (as pyarrow does);
         False: one thread. The files written are the same either way.
+    schema_evolution : bool, default False
+        Let `df` add columns (older rows read them as the dtype's missing value),
+        widen a column's dtype (int8 -> int16 -> int32 -> int64, uint likewise, any
+        int -> float64, float32 -> float64, datetime64 to a finer unit) and leave out
+        stored columns (their new rows read as missing), in the same commit
+        (docs/python.md#schema-evolution). False: a column added, left out or of
+        another dtype is refused as before.
 
     Returns
     -------
@@ -1527,4 +1548,4 @@ def write(dirpath, ordered_on, df=None, row_group_target_size=None,
               duplicates_on=duplicates_on, max_n_off_target_rgs=max_n_off_target_rgs,
               key_value_metadata=key_value_metadata, lock_timeout=lock_timeout,
               compression=compression, compression_level=compression_level,
-              use_threads=use_threads)
+              use_threads=use_threads, schema_evolution=schema_evolution)

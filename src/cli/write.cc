@@ -28,7 +28,7 @@ const std::string& WriteUsage() {
     "       [--max-n-off-target-rgs N] [--kv key=value ...] [--kv-remove key ...]\n"
     "       [--types col=type,...] [--input-format csv|parquet] [--compression C]\n"
     "       [--delimiter C] [--null TEXT] [--no-header --columns a,b,...]\n"
-    "       [--lock-timeout SECONDS] [--json]\n"
+    "       [--schema-evolution] [--lock-timeout SECONDS] [--json]\n"
     "\n"
     "Merges the rows of FILE into DATASET (created if missing) with the full\n"
     "write semantics: rows sorted on the ordered column, merged with the stored\n"
@@ -63,6 +63,10 @@ const std::string& WriteUsage() {
     "  --no-header --columns a,b    the CSV file has no header line: these are\n"
     "                               its column names, in order\n"
     "  --compression C              snappy (default), zstd, gzip, lz4, brotli, none\n"
+    "  --schema-evolution           let FILE add columns, widen a column's type\n"
+    "                               (int8..int64, uint8..uint64, int -> float64,\n"
+    "                               float32 -> float64, timestamp to a finer unit)\n"
+    "                               and leave out columns (their new rows are null)\n"
     "  --lock-timeout SECONDS       wait at most this long for the writer lock\n"
     "  --json                       print the summary as JSON: {\"dataset\",\n"
     "                               \"rows_written\", \"rows\", \"num_row_groups\"}\n"
@@ -276,6 +280,7 @@ int RunWrite(const std::vector<std::string>& args, Env& env) {
                              {"--null", "", true},
                              {"--no-header"},
                              {"--columns", "", true},
+                             {"--schema-evolution"},
                              {"--lock-timeout", "", true},
                              {"--json"}},
                             WriteUsage().c_str(), &code);
@@ -315,6 +320,7 @@ int RunWrite(const std::vector<std::string>& args, Env& env) {
     return usage("unknown --input-format '" + format + "' (csv or parquet)");
   }
   WriteOptions options;
+  options.schema_evolution = parsed->Has("--schema-evolution");
   if (auto t = parsed->Get("--row-group-target-size")) {
     options.row_group_target_size = ParseTarget(*t);
   }

@@ -277,9 +277,10 @@ void RegisterDataset(py::module_& m) {
              bool max_n_off_target_rgs_given, std::map<std::string, std::optional<std::string>> key_value_metadata,
              std::string compression, std::optional<int> compression_level,
              std::optional<double> lock_timeout, std::optional<std::string> schema_extra_json,
-             py::object details_merge, int num_threads) {
+             py::object details_merge, int num_threads, bool schema_evolution) {
             WriteOptions o;
             o.num_threads = num_threads < 1 ? 1 : num_threads;
+            o.schema_evolution = schema_evolution;
             o.ordered_on = std::move(ordered_on);
             if (target_period) {
               o.row_group_target_size = Period(*target_period);
@@ -330,7 +331,8 @@ void RegisterDataset(py::module_& m) {
           py::arg("key_value_metadata") = std::map<std::string, std::optional<std::string>>{},
           py::arg("compression") = "snappy", py::arg("compression_level") = py::none(),
           py::arg("lock_timeout") = py::none(), py::arg("schema_extra_json") = py::none(),
-          py::arg("details_merge") = py::none(), py::arg("num_threads") = 1)
+          py::arg("details_merge") = py::none(), py::arg("num_threads") = 1,
+          py::arg("schema_evolution") = false)
       // Staged writes (OrderedDataset::Stage/CommitStaged): a part crosses
       // processes as its JSON text.
       .def(
