@@ -288,6 +288,10 @@ std::string EncodeOupsJson(const DatasetMetadata& md) {
     }
     root.Add("write_settings", std::move(settings));
   }
+  if (md.history_json) {
+    auto history = json::Parse(*md.history_json);
+    if (history.ok()) root.Add("history", std::move(history).ValueOrDie());
+  }
   return json::Serialize(root);
 }
 
@@ -404,6 +408,10 @@ Status DecodeOupsJson(const std::string& text, DatasetMetadata* md) {
                                   "integer");
       }
     }
+  }
+  if (const json::Value* h = root.Find("history"); h != nullptr && !h->is_null()) {
+    if (!h->is_object()) return Status::Corruption("history is not an object");
+    md->history_json = json::Serialize(*h);
   }
   const json::Value* hwm = root.Find("max_used_file_id");
   if (hwm != nullptr && !hwm->is_null()) {

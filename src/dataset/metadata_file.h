@@ -109,6 +109,10 @@ struct DatasetMetadata {
   std::optional<std::string> committed_at;
   // Remembered row-group layout (empty when no write gave a setting).
   WriteSettings write_settings;
+  // The member "history" (dataset/history.h: retention, oldest retained
+  // version, checkpoint base), as compact JSON; nullopt for a dataset whose
+  // history has not started. Opaque here.
+  std::optional<std::string> history_json;
   // Layout features a reader must know (docs/format.md, "required_features"),
   // sorted, unique; e.g. kSchemaEvolutionFeature once rgs may differ in
   // schema. Readers refuse a name they do not know (KnownFeature).

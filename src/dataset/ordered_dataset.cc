@@ -23,6 +23,7 @@
 #include "dataset/file_naming.h"
 #include "dataset/filter_read.h"
 #include "dataset/frequency.h"
+#include "dataset/history.h"
 #include "dataset/leftovers.h"
 #include "dataset/merge_executor.h"
 #include "dataset/metadata_file.h"
@@ -1122,6 +1123,28 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
     }
   }
 
+  // History (dataset/history.h): the record of this version, written before
+  // the commit point; the files this commit frees are those no retained
+  // version lists any more (with the default retention, the latest only:
+  // exactly the files it stops listing).
+  {
+    dataset::HistoryCommitInput hin;
+    hin.before = &md;
+    hin.before_exists = snap.exists;
+    hin.kind = w.has_table && w.rows.num_rows() > 0 ? "write"
+               : out.file_ids != md.file_ids       ? "compaction"
+                                                   : "metadata";
+    hin.keep_versions = o.keep_versions;
+    hin.keep_for = o.keep_for;
+    hin.may_delete = [&st] { return NoReaderRegistered(st); };
+    // The committed file is the state this write read (under the lock).
+    hin.read_whole_before = [&] { return dataset::ReadMetadataFile(fs, paths.metadata); };
+    OUPS_ASSIGN_OR_RETURN(dataset::HistoryCommit hist,
+                          dataset::PrepareHistoryCommit(fs, paths, hin, &out));
+    created.paths.insert(created.paths.end(), hist.written.begin(), hist.written.end());
+    obsolete = std::move(hist.freed);
+  }
+
   // Obsolete files the new state records: those this commit stops listing,
   // plus those of the old state (and interrupted files) not known to be gone
   // for good. An absence becomes durable with a sync of the directory.
@@ -1280,6 +1303,39 @@ Result<DatasetSnapshot> OrderedDataset::Snapshot() const {
   return DatasetSnapshot(std::move(impl));
 }
 
+Result<DatasetSnapshot> OrderedDataset::Snapshot(const AsOf& as_of) const {
+  OUPS_ASSIGN_OR_RETURN(DatasetSnapshot snap, Snapshot());
+  DatasetSnapshot::Impl& impl = *snap.impl_;
+  if (!impl.committed.exists) {
+    return Status::NotFound("dataset '" + state_->paths.dir + "' does not exist, so it has no version to read");
+  }
+  const DatasetMetadata& latest = impl.committed.md;
+  uint64_t version = latest.version;
+  if (as_of.version) {
+    version = *as_of.version;
+  } else if (as_of.time_ns) {
+    OUPS_ASSIGN_OR_RETURN(version,
+                          dataset::VersionAt(*impl.fs, impl.paths, latest, *as_of.time_ns));
+  }
+  if (version == latest.version) return snap;
+  // An older version: its whole rg list, rebuilt from the history (the
+  // registration taken above keeps its files and history files on disk).
+  OUPS_ASSIGN_OR_RETURN(DatasetMetadata md,
+                        dataset::ReadVersion(*impl.fs, impl.paths, latest, version));
+  if (!md.ordered_on) md.ordered_on = latest.ordered_on;
+  std::lock_guard<std::mutex> g(impl.mu);
+  impl.file.reset();
+  impl.committed.md = std::move(md);
+  impl.n_rgs = impl.committed.md.num_row_groups();
+  return snap;
+}
+
+Result<std::vector<VersionInfo>> OrderedDataset::Versions() const {
+  OUPS_ASSIGN_OR_RETURN(DatasetSnapshot snap, Snapshot());
+  if (!snap.impl_->committed.exists) return std::vector<VersionInfo>();
+  return dataset::ListVersions(*state_->fs, state_->paths, snap.impl_->committed.md);
+}
+
 bool DatasetSnapshot::registered() const { return impl_->registered; }
 
 void DatasetSnapshot::ReleaseRegistration() {
@@ -1328,13 +1384,23 @@ StoredWriteSettings ToStored(const dataset::WriteSettings& ws) {
 }
 }  // namespace
 
+// With the retention of the history (when it has started).
+static StoredWriteSettings WithRetention(StoredWriteSettings out, const DatasetMetadata& md) {
+  auto h = dataset::HistoryOf(md);
+  if (h.ok() && *h) {
+    out.keep_versions = (*h)->keep_versions;
+    out.keep_for = (*h)->keep_for;
+  }
+  return out;
+}
+
 StoredWriteSettings DatasetSnapshot::write_settings() const {
-  return ToStored(impl_->committed.md.write_settings);
+  return WithRetention(ToStored(impl_->committed.md.write_settings), impl_->committed.md);
 }
 
 Result<StoredWriteSettings> OrderedDataset::write_settings() const {
   OUPS_ASSIGN_OR_RETURN(Committed snap, LoadCommittedHeader(*state_));
-  return ToStored(snap.md.write_settings);
+  return WithRetention(ToStored(snap.md.write_settings), snap.md);
 }
 
 bool DatasetSnapshot::is_newly_initialized() const { return !impl_->committed.exists; }
@@ -1475,7 +1541,8 @@ Result<Table> DatasetSnapshot::ReadRowGroup(int64_t index, const Columns& column
 }
 
 Result<Table> OrderedDataset::Read(const ReadOptions& options) const {
-  OUPS_ASSIGN_OR_RETURN(DatasetSnapshot snap, Snapshot());
+  OUPS_ASSIGN_OR_RETURN(DatasetSnapshot snap, options.as_of ? Snapshot(*options.as_of)
+                                                             : Snapshot());
   return snap.Read(options);
 }
 
@@ -1527,6 +1594,163 @@ Result<int64_t> OrderedDataset::max_file_id() const {
   return m;
 }
 
+// ------------------------------------------------- restore and vacuum
+// (docs/behaviour.md#versions-and-time-travel): commits under the writer
+// lock like a write, through the history of dataset/history.h.
+
+namespace {
+
+// The committed state under the writer lock (proven leftovers swept), for a
+// restore or a vacuum: the dataset must exist.
+Result<dataset::internal::LockedState> LockedExisting(OrderedDataset::State& st,
+                                                      const std::string& what) {
+  OUPS_ASSIGN_OR_RETURN(bool exists, st.fs->Exists(st.paths.metadata));
+  if (!exists) {
+    return Status::NotFound("cannot " + what + " dataset '" + st.paths.dir +
+                            "': its metadata file '" + st.paths.metadata + "' does not exist");
+  }
+  std::string ordered_on;
+  {
+    auto header = LoadCommittedHeader(st);
+    if (header.ok() && header->md.ordered_on) ordered_on = *header->md.ordered_on;
+  }
+  OUPS_ASSIGN_OR_RETURN(dataset::internal::LockedState locked,
+                        dataset::internal::LoadLockedState(st, ordered_on));
+  if (!locked.exists) {
+    return Status::NotFound("cannot " + what + " dataset '" + st.paths.dir +
+                            "': it was removed meanwhile");
+  }
+  return locked;
+}
+
+// Commits `out` (after `locked`) with the obsolete ids it must record:
+// `freed` plus those of the old state not known to be durably gone. Returns
+// the number of freed files deleted after the commit point (0 when a reader
+// is registered).
+Result<uint64_t> CommitAfterLocked(OrderedDataset::State& st,
+                                   const dataset::internal::LockedState& locked,
+                                   const std::vector<uint64_t>& freed,
+                                   const std::vector<std::string>& written, DatasetMetadata* out) {
+  FileSystem& fs = *st.fs;
+  const DatasetPaths& paths = st.paths;
+  CreatedFiles created{&fs, written, false};
+  Status synced_dir = fs.SyncDir(paths.dir);
+  const bool durable = synced_dir.ok() || synced_dir.IsNotFound();
+  std::optional<uint64_t> mark = locked.md.max_known_file_id();
+  if (!locked.kept_run.empty() && (!mark || locked.kept_run.back() > *mark)) {
+    mark = locked.kept_run.back();
+  }
+  out->max_used_file_id = mark;
+  dataset::internal::CarryObsolete(locked, durable, out);
+  std::set<uint64_t> obsolete(out->obsolete_file_ids.begin(), out->obsolete_file_ids.end());
+  obsolete.insert(freed.begin(), freed.end());
+  for (uint64_t id : out->file_ids) obsolete.erase(id);
+  out->obsolete_file_ids.assign(obsolete.begin(), obsolete.end());
+  const std::string temp = CommitTempFile(paths);
+  created.paths.push_back(temp);
+  OUPS_RETURN_NOT_OK(dataset::WriteMetadataFile(fs, temp, *out));
+  OUPS_RETURN_NOT_OK(fs.Rename(temp, paths.metadata));
+  created.paths.pop_back();
+  created.committed = true;
+  OUPS_RETURN_NOT_OK(fs.SyncDir(paths.ParentDir()));
+  uint64_t deleted = 0;
+  if (!freed.empty() && NoReaderRegistered(st)) {
+    for (uint64_t id : freed) {
+      if (fs.DeleteFile(paths.RowGroupFile(id)).ok()) ++deleted;
+    }
+  }
+  return deleted;
+}
+
+}  // namespace
+
+Result<uint64_t> OrderedDataset::Restore(uint64_t version, const RestoreOptions& options) {
+  OUPS_RETURN_NOT_OK(CheckLockTimeout(options.lock_timeout));
+  State& st = *state_;
+  OUPS_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> lock,
+                        TakeWriterLock(st, options.lock_timeout ? options.lock_timeout
+                                                                : st.lock_timeout));
+  OUPS_ASSIGN_OR_RETURN(dataset::internal::LockedState locked, LockedExisting(st, "restore"));
+  OUPS_ASSIGN_OR_RETURN(DatasetMetadata target,
+                        dataset::ReadVersion(*st.fs, st.paths, locked.md, version));
+  DatasetMetadata out = std::move(target);
+  out.partial = false;
+  out.version = locked.md.version + 1;
+  out.committed_at = dataset::UtcNowIso8601();
+  if (!out.ordered_on) out.ordered_on = locked.md.ordered_on;
+  out.history_json = locked.md.history_json;
+  for (const auto& [k, v] : options.key_value_metadata) {
+    if (v) {
+      out.key_value_metadata[k] = *v;
+    } else {
+      out.key_value_metadata.erase(k);
+    }
+  }
+  dataset::HistoryCommitInput hin;
+  hin.before = &locked.md;
+  hin.before_exists = true;
+  hin.kind = "restore";
+  hin.restored_from = version;
+  hin.may_delete = [&st] { return NoReaderRegistered(st); };
+  OUPS_ASSIGN_OR_RETURN(dataset::HistoryCommit hist,
+                        dataset::PrepareHistoryCommit(*st.fs, st.paths, hin, &out));
+  OUPS_RETURN_NOT_OK(CommitAfterLocked(st, locked, hist.freed, hist.written, &out).status());
+  if (out.ordered_on) dataset::internal::AfterCommit(st, *out.ordered_on);
+  (void)lock;
+  return out.version;
+}
+
+Result<VacuumResult> OrderedDataset::Vacuum(const VacuumOptions& options) {
+  OUPS_RETURN_NOT_OK(CheckLockTimeout(options.lock_timeout));
+  State& st = *state_;
+  OUPS_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> lock,
+                        TakeWriterLock(st, options.lock_timeout ? options.lock_timeout
+                                                                : st.lock_timeout));
+  VacuumResult result;
+  // Two passes: the first expires versions and frees their files, the second
+  // records their deletion and deletes the history files below the new base.
+  for (int pass = 0; pass < 2; ++pass) {
+    OUPS_ASSIGN_OR_RETURN(dataset::internal::LockedState locked, LockedExisting(st, "vacuum"));
+    OUPS_ASSIGN_OR_RETURN(std::optional<dataset::HistoryState> h, dataset::HistoryOf(locked.md));
+    result.files_deleted += locked.gone.size();
+    if (!h) {
+      // No history: only leftovers, which LoadLockedState swept; commit the
+      // obsolete ids now known gone.
+      if (locked.md.obsolete_file_ids.empty()) break;
+      DatasetMetadata out = locked.md;
+      OUPS_RETURN_NOT_OK(CommitAfterLocked(st, locked, {}, {}, &out).status());
+      continue;
+    }
+    DatasetMetadata out = locked.md;
+    dataset::HistoryCommitInput hin;
+    hin.before = &locked.md;
+    hin.before_exists = true;
+    hin.kind = "vacuum";
+    hin.new_version = false;
+    hin.expiry_limit = std::numeric_limits<uint64_t>::max();
+    hin.may_delete = [&st] { return NoReaderRegistered(st); };
+    OUPS_ASSIGN_OR_RETURN(dataset::HistoryCommit hist,
+                          dataset::PrepareHistoryCommit(*st.fs, st.paths, hin, &out));
+    result.versions_expired += hist.versions_expired;
+    result.history_files_deleted += hist.history_files_deleted;
+    OUPS_ASSIGN_OR_RETURN(uint64_t deleted,
+                          CommitAfterLocked(st, locked, hist.freed, {}, &out));
+    result.files_deleted += deleted;
+  }
+  {
+    // What is left for a later write or vacuum (kept for registered readers).
+    auto md = dataset::ReadMetadataFile(*st.fs, st.paths.metadata);
+    if (md.ok()) {
+      for (uint64_t id : md->obsolete_file_ids) {
+        auto e = st.fs->Exists(st.paths.RowGroupFile(id));
+        if (e.ok() && *e) ++result.files_kept_for_readers;
+      }
+    }
+  }
+  (void)lock;
+  return result;
+}
+
 // ------------------------------------------------------------------ removal
 
 Status OrderedDataset::Remove(const RemoveOptions& options) {
@@ -1547,7 +1771,23 @@ Status OrderedDataset::Remove(const RemoveOptions& options) {
   // which proves to a later write that the files it lists are leftovers of
   // this dataset. A corrupt one proves nothing: it is deleted, and its files
   // are kept (a later write then refuses to start a dataset over them).
+  // With a history, the record also lists, as obsolete, the files only older
+  // kept versions list: written beside the metadata file, which is then
+  // deleted (the commit point).
+  std::vector<uint64_t> retained;
   if (md.ok()) {
+    auto r = dataset::RetainedUnlisted(fs, paths, *md);
+    if (r.ok()) retained = std::move(r).ValueOrDie();
+  }
+  if (md.ok() && !retained.empty()) {
+    std::set<uint64_t> ids(md->obsolete_file_ids.begin(), md->obsolete_file_ids.end());
+    ids.insert(retained.begin(), retained.end());
+    md->obsolete_file_ids.assign(ids.begin(), ids.end());
+    CreatedFiles created{&fs, {}, false};
+    OUPS_RETURN_NOT_OK(WriteLeftoversRecord(st, *md, &created));
+    created.committed = true;
+    OUPS_RETURN_NOT_OK(fs.DeleteFile(paths.metadata));
+  } else if (md.ok()) {
     OUPS_RETURN_NOT_OK(fs.Rename(paths.metadata, paths.leftovers));
   } else {
     OUPS_RETURN_NOT_OK(fs.DeleteFile(paths.metadata));
@@ -1581,6 +1821,7 @@ Status OrderedDataset::Remove(const RemoveOptions& options) {
     if (gone.size() != own->obsolete.size() + own->interrupted.size()) return Status::OK();
     Status synced = fs.SyncDir(paths.dir);
     if (!synced.ok() && !synced.IsNotFound()) return Status::OK();
+    if (!dataset::DeleteHistoryFiles(fs, paths, *md)) return Status::OK();
     fs.DeleteDir(paths.dir).IgnoreError();
     if (!fs.DeleteFile(paths.leftovers).ok()) return Status::OK();
   }

@@ -49,6 +49,7 @@
 #include <vector>
 
 #include "oups/dataset/filter.h"
+#include "oups/dataset/history.h"
 #include "oups/io/file_system.h"
 #include "oups/result.h"
 #include "oups/table/column.h"
@@ -87,6 +88,10 @@ struct StoredWriteSettings {
   std::optional<RowGroupTargetSize> row_group_target_size{};
   // Set when remembered; its value kNoCoalescing is "no coalescing".
   std::optional<MaxNOffTargetRgs> max_n_off_target_rgs{};
+  // Retention of versions (WriteOptions::keep_versions / keep_for), set once
+  // the dataset records versions.
+  std::optional<int64_t> keep_versions{};
+  std::optional<std::string> keep_for{};
 };
 
 struct OpenOptions {
@@ -155,6 +160,15 @@ struct WriteOptions {
   // overwritten by a merge made with a stale copy.
   std::function<Result<std::optional<std::string>>(const std::optional<std::string>& committed)>
       schema_extra_merge{};
+  // Retention of versions (docs/behaviour.md#versions-and-time-travel),
+  // remembered with the dataset like the row-group layout: when given, used
+  // by this commit and stored; when not given, the stored one (default: the
+  // latest version only). A version is kept while it is among the last
+  // `keep_versions` (>= 1) or was in force at some time within the last
+  // `keep_for` (a fixed duration: "30D", "12h"; "" removes the duration).
+  // Row-group files are deleted only when no kept version lists them.
+  std::optional<int64_t> keep_versions{};
+  std::optional<std::string> keep_for{};
   // Progress of the merge (e.g. the CLI's progress bar): called on the
   // writing thread after each row group written, with the rows written so far
   // and the rows the plan merges (new rows + rows of the rewritten rgs;
@@ -183,7 +197,11 @@ struct ReadOptions {
   // negative counts from the end), in this order, each bounded by
   // start/end_excl on its own (the Python views).
   std::optional<std::vector<int64_t>> row_groups{};
+  // Read this version instead of the latest (OrderedDataset::Read only; a
+  // DatasetSnapshot is of one version already, see OrderedDataset::Snapshot).
+  std::optional<AsOf> as_of{};
 };
+
 
 struct RemoveOptions {
   // Keep the removed key-value metadata in the handle, for its next write.
@@ -357,6 +375,24 @@ class OrderedDataset {
   // ordered_on mismatch; a dataset that does not exist gives an empty
   // snapshot (is_newly_initialized()).
   [[nodiscard]] Result<DatasetSnapshot> Snapshot() const;
+  // The same for a retained version (docs/behaviour.md#versions-and-time-travel):
+  // registers, reads the latest metadata, then rebuilds that version's state
+  // from the history. NotFound naming the readable versions when it is not
+  // kept (or, by time, when no kept version was committed by then).
+  [[nodiscard]] Result<DatasetSnapshot> Snapshot(const AsOf& as_of) const;
+
+  // The readable versions, oldest first (one entry, of kind "unknown", for a
+  // dataset written before versions were recorded; none for a dataset that
+  // does not exist). Reads about one footer per 100 versions.
+  [[nodiscard]] Result<std::vector<VersionInfo>> Versions() const;
+  // Commits a new version whose rows, schema and key-value metadata are
+  // those of `version` (which must be readable); returns the new version.
+  [[nodiscard]] Result<uint64_t> Restore(uint64_t version, const RestoreOptions& options = {});
+  // Applies the retention completely (writes do it a bounded amount at a
+  // time): versions it no longer keeps stop being readable, the row-group
+  // files only they list and their history files are deleted (files a
+  // registered reader may need are kept for a later write or vacuum).
+  [[nodiscard]] Result<VacuumResult> Vacuum(const VacuumOptions& options = {});
 
   // Rows of the current snapshot, in order (docs/behaviour.md#reading).
   // NotFound for unknown columns (naming them). No row: a zero-row table with
