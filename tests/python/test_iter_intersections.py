@@ -223,8 +223,8 @@ def test_details_come_from_the_state_the_chunks_are_read_from(tmp_path, monkeypa
     wrote = []
 
     class WriterMeanwhile:
-        def __init__(self, path):
-            self._ds = real(path)
+        def __init__(self, *args, **kwargs):
+            self._ds = real(*args, **kwargs)
 
         def __getattr__(self, name):
             return getattr(self._ds, name)
