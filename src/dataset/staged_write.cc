@@ -29,6 +29,7 @@
 
 #include "oups/common/json.h"
 #include "dataset/file_naming.h"
+#include "dataset/history.h"
 #include "dataset/leftovers.h"
 #include "dataset/merge_executor.h"
 #include "dataset/metadata_file.h"
@@ -638,6 +639,22 @@ Status OrderedDataset::CommitStaged(const std::vector<StagedPart>& parts,
     OUPS_ASSIGN_OR_RETURN(out.maxs, Concatenate(maxs));
   }
   dataset::internal::CarryObsolete(locked, deletions_durable, &out);
+  // The record of this version (dataset/history.h); files the retention
+  // frees are recorded as obsolete (the next write deletes them).
+  dataset::HistoryCommitInput hin;
+  hin.before = &md;
+  hin.before_exists = locked.exists;
+  hin.kind = "staged_write";
+  auto hist = dataset::PrepareHistoryCommit(fs, paths, hin, &out);
+  if (!hist.ok()) return hist.status();
+  auto delete_history = [&] {
+    for (const std::string& f : hist->written) fs.DeleteFile(f).IgnoreError();
+  };
+  if (!hist->freed.empty()) {
+    std::set<uint64_t> obsolete(out.obsolete_file_ids.begin(), out.obsolete_file_ids.end());
+    obsolete.insert(hist->freed.begin(), hist->freed.end());
+    out.obsolete_file_ids.assign(obsolete.begin(), obsolete.end());
+  }
 
   // 4. Commit: temp metadata file, fsync, rename, fsync parent.
   const std::string temp = dataset::internal::CommitTempFile(*state_);
@@ -645,6 +662,7 @@ Status OrderedDataset::CommitStaged(const std::vector<StagedPart>& parts,
   if (written.ok()) written = fs.Rename(temp, paths.metadata);
   if (!written.ok()) {
     fs.DeleteFile(temp).IgnoreError();
+    delete_history();
     return written;
   }
   moves.committed = true;  // the new metadata is visible: the files stay

@@ -275,6 +275,27 @@ TEST(DatasetHistoryTest, RemovalDeletesRetainedFilesAndHistory) {
   EXPECT_EQ(ds.Read().ValueOrDie().num_rows(), 1);
 }
 
+TEST(DatasetHistoryTest, StagedWriteIsAVersion) {
+  auto fs = NewMemoryFileSystem();
+  auto ds = OrderedDataset::Open(fs, kDir).ValueOrDie();
+  WriteOptions o = kW;
+  o.keep_versions = 5;
+  ASSERT_TRUE(ds.Write(AB({1, 2}), o).ok());
+  State v1 = Latest(ds);
+  StageOptions so;
+  so.write = kW;
+  StagedPart part = ds.Stage(AB({10, 11, 12}), so).ValueOrDie();
+  ASSERT_TRUE(ds.CommitStaged({part}).ok());
+  auto versions = ds.Versions().ValueOrDie();
+  ASSERT_EQ(versions.size(), 2u);
+  EXPECT_EQ(versions[1].kind, "staged_write");
+  EXPECT_EQ(versions[1].rows_added, 3);
+  EXPECT_TRUE(ReadsAs(ds, 1, v1));
+  EXPECT_TRUE(ReadsAs(ds, 2, Latest(ds)));
+  ASSERT_TRUE(ds.Write(AB({20}), kW).ok());
+  EXPECT_EQ(VersionNumbers(ds), (std::vector<uint64_t>{1, 2, 3}));
+}
+
 // ------------------------------------------------------------ differential
 
 // A model: the committed states by version, and the retention.
