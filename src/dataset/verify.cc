@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dataset/file_naming.h"
+#include "dataset/history.h"
 #include "dataset/leftovers.h"
 #include "dataset/metadata_file.h"
 #include "oups/parquet/file_reader.h"
@@ -191,6 +192,8 @@ std::vector<FileProblem> VerifyDataset(FileSystem& fs, const std::string& path,
         continue;
       }
       if (referenced.count(e.name)) continue;
+      // The version records of the dataset's history (dataset/history.h).
+      if (e.is_dir && JoinPath(paths->dir, e.name) == dataset::HistoryDir(*paths)) continue;
       const auto id = dataset::ParseRowGroupFileName(e.name);
       std::string text;
       if (e.is_dir && e.name == "_staging") {
