@@ -1,21 +1,24 @@
 // `oups cat|head|tail`: rows of one dataset over a range of the ordered
-// column, read one row group at a time from one snapshot (memory stays about
-// one row group, except for --format table, which aligns every row).
+// column, read one row group at a time from one snapshot and printed in
+// slices as they come (memory stays about one row group in every format).
 #include <algorithm>
+#include <cstdio>
 
 #include "cli/cli.h"
 #include "cli/sinks.h"
 #include "cli/util.h"
 #include "cli/values.h"
 #include "cli/where.h"
+#include "oups/common/time_zone.h"
 #include "oups/dataset/ordered_dataset.h"
+#include "oups/table/builder.h"
+#include "oups/table/format.h"
 #include "oups/table/kernels.h"
 
 namespace oups::cli {
 namespace {
 
 std::string ReadUsage(const std::string& command) {
-  const bool cat = command == "cat";
   std::string u =
       "usage: oups " + command +
       " DATASET [--start X] [--end-excl Y] [--where 'COL OP VALUE']...\n"
@@ -46,10 +49,15 @@ std::string ReadUsage(const std::string& command) {
            "  -n N             at most N rows\n"
            "  --format F       table (aligned text), csv, json (one JSON array of row\n"
            "                   objects), jsonl (one JSON object per line) or parquet\n"
-           "                   (one file); default ") +
-       (cat ? "jsonl" : "table") +
-       "\n"
-       "                   Values print as 'oups parquet cat' prints them.\n"
+           "                   (one file); default: table on a terminal, jsonl when\n"
+           "                   the output is piped or redirected (cat, head and tail\n"
+           "                   alike). The table aligns its columns on the first\n"
+           "                   1,000 rows, then keeps their widths.\n"
+           "                   Values print as 'oups parquet cat' prints them, except\n"
+           "                   timestamps with a time zone: in their zone, with\n"
+           "                   its offset, as pandas shows them\n"
+           "                   ('2024-03-31 03:00:00+02:00')\n"
+           "  --utc            timestamps with a time zone in UTC ('... +00')\n") +
        "  --json           the same as --format jsonl\n"
        "  --output FILE    with --format parquet: write FILE (default: stdout)\n"
        "  --force          with --format parquet: write to stdout even when it is a\n"
@@ -64,6 +72,71 @@ struct Range {
   std::optional<Scalar> start, end_excl;
 };
 
+// Rows handed to the sink at a time: the first ones print soon after the
+// first row group is read.
+constexpr int64_t kPrintSliceRows = 16384;
+
+// A timestamp column with a time zone as pandas shows it: the wall-clock
+// reading in the zone, with the offset in force ("2024-03-31
+// 03:00:00+02:00"); a string column.
+Result<Column> InZone(const Column& col) {
+  const DataType& type = col.type();
+  OUPS_ASSIGN_OR_RETURN(auto zone, TimeZone::Load(type.timezone));
+  int64_t per_second = 1;
+  switch (type.unit) {
+    case TimeUnit::kSecond: per_second = 1; break;
+    case TimeUnit::kMilli: per_second = 1'000; break;
+    case TimeUnit::kMicro: per_second = 1'000'000; break;
+    case TimeUnit::kNano: per_second = 1'000'000'000; break;
+  }
+  ColumnBuilder b(DataType::String());
+  OUPS_RETURN_NOT_OK(b.Reserve(col.length()));
+  const int64_t* v = col.data<int64_t>();
+  std::string text;
+  for (int64_t i = 0; i < col.length(); ++i) {
+    if (col.IsNull(i)) {
+      OUPS_RETURN_NOT_OK(b.AppendNull());
+      continue;
+    }
+    const int64_t seconds = v[i] >= 0 ? v[i] / per_second : -((-v[i] - 1) / per_second) - 1;
+    const int64_t offset = zone->UtcOffsetSeconds(seconds);
+    text.clear();
+    AppendTimestamp(v[i] + offset * per_second, type.unit, /*adjusted_to_utc=*/false, &text);
+    const int64_t a = offset < 0 ? -offset : offset;
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%c%02lld:%02lld", offset < 0 ? '-' : '+',
+                  static_cast<long long>(a / 3600), static_cast<long long>(a / 60 % 60));
+    text += buf;
+    if (a % 60 != 0) {
+      std::snprintf(buf, sizeof buf, ":%02lld", static_cast<long long>(a % 60));
+      text += buf;
+    }
+    OUPS_RETURN_NOT_OK(b.Append(text));
+  }
+  return b.Finish();
+}
+
+// `t` with its zoned timestamp columns as InZone renders them (unless `utc`).
+Result<Table> ForDisplay(const Table& t, bool utc) {
+  if (utc) return t;
+  bool any = false;
+  for (const Field& f : t.schema().fields()) {
+    any = any || (f.type.id == TypeId::kTimestamp && !f.type.timezone.empty());
+  }
+  if (!any) return t;
+  std::vector<std::pair<Field, Column>> cols;
+  for (int c = 0; c < t.num_columns(); ++c) {
+    const Field& f = t.schema().field(c);
+    if (f.type.id == TypeId::kTimestamp && !f.type.timezone.empty()) {
+      OUPS_ASSIGN_OR_RETURN(Column z, InZone(t.column(c)));
+      cols.emplace_back(Field{f.name, DataType::String(), f.nullable}, std::move(z));
+    } else {
+      cols.emplace_back(f, t.column(c));
+    }
+  }
+  return MakeTable(std::move(cols));
+}
+
 // [lo, hi) of `ordered` inside the range.
 Result<std::pair<int64_t, int64_t>> RowsInRange(const Column& ordered, const Range& r) {
   int64_t lo = 0, hi = ordered.length();
@@ -77,7 +150,18 @@ Result<std::pair<int64_t, int64_t>> RowsInRange(const Column& ordered, const Ran
 }
 
 Status ReadRows(const std::string& command, const std::string& path,
-                const ParsedArgs& args, Env& env, RowSink& sink) {
+                const ParsedArgs& args, Env& env, RowSink& sink, bool display) {
+  // Each table in slices, zoned timestamps rendered for display.
+  const bool utc = !display || args.Has("--utc");
+  auto emit = [&](const Table& t) -> Status {
+    for (int64_t at = 0; at < t.num_rows(); at += kPrintSliceRows) {
+      OUPS_ASSIGN_OR_RETURN(Table part,
+                            ForDisplay(t.Slice(at, std::min(kPrintSliceRows, t.num_rows() - at)),
+                                       utc));
+      OUPS_RETURN_NOT_OK(sink.Write(part));
+    }
+    return Status::OK();
+  };
   OUPS_RETURN_NOT_OK(LoadMetadata(*env.fs, path).status());
   OUPS_ASSIGN_OR_RETURN(OrderedDataset ds, OrderedDataset::Open(env.fs, path));
   OUPS_ASSIGN_OR_RETURN(DatasetSnapshot snap, ds.Snapshot());
@@ -193,7 +277,7 @@ Status ReadRows(const std::string& command, const std::string& path,
         t = t.Slice(drop, t.num_rows() - drop);
         rows -= drop;
       }
-      if (t.num_rows() > 0) OUPS_RETURN_NOT_OK(sink.Write(t));
+      if (t.num_rows() > 0) OUPS_RETURN_NOT_OK(emit(t));
     }
     return sink.Finish(out_schema);
   }
@@ -202,7 +286,7 @@ Status ReadRows(const std::string& command, const std::string& path,
     OUPS_ASSIGN_OR_RETURN(Table t, load(i));
     if (remaining > 0 && t.num_rows() > remaining) t = t.Slice(0, remaining);
     if (remaining > 0) remaining -= t.num_rows();
-    if (t.num_rows() > 0) OUPS_RETURN_NOT_OK(sink.Write(t));
+    if (t.num_rows() > 0) OUPS_RETURN_NOT_OK(emit(t));
   }
   return sink.Finish(out_schema);
 }
@@ -213,7 +297,7 @@ int RunRead(const std::string& command, const std::vector<std::string>& args, En
   const std::string usage = ReadUsage(command);
   int code = 0;
   auto parsed = ParseOrExit(env, command, args,
-                            {{"--start", "", true},
+                            {{"--start", "", true}, {"--utc"},
                              {"--end-excl", "", true},
                              {"--where", "", true, true},
                              {"--columns", "", true},
@@ -235,7 +319,9 @@ int RunRead(const std::string& command, const std::vector<std::string>& args, En
   if (auto c = parsed->Get("--columns"); c && SplitList(*c).empty()) {
     return UsageError(env, command, "--columns needs at least one column name", usage);
   }
-  std::string format = command == "cat" ? "jsonl" : "table";
+  // One default for cat, head and tail: a table for people, JSON lines for
+  // programs.
+  std::string format = env.out_is_terminal ? "table" : "jsonl";
   if (parsed->Has("--json")) {
     if (parsed->Has("--format") && *parsed->Get("--format") != "jsonl") {
       return UsageError(env, command,
@@ -255,7 +341,8 @@ int RunRead(const std::string& command, const std::vector<std::string>& args, En
   }
   auto sink = MakeRowSink(format, *env.out, *env.fs, parsed->Get("--output"));
   if (!sink.ok()) return UsageError(env, command, sink.status().message(), usage);
-  Status st = ReadRows(command, parsed->positional[0], *parsed, env, **sink);
+  Status st = ReadRows(command, parsed->positional[0], *parsed, env, **sink,
+                       /*display=*/format != "parquet");
   if (!st.ok()) return Failure(env, command, st);
   return kExitOk;
 }

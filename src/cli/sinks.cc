@@ -82,6 +82,10 @@ class CsvSink : public RowSink {
   bool header_done_ = false;
 };
 
+// The aligned text table, streamed: the first kTextWindowRows rows are held
+// to measure the column widths, printed with the header, and every later row
+// is printed as it comes with those widths (memory: the window, not the
+// output).
 class TextSink : public RowSink {
  public:
   explicit TextSink(std::ostream& out) : out_(out) {}
@@ -92,18 +96,25 @@ class TextSink : public RowSink {
       cells.reserve(static_cast<size_t>(chunk.num_columns()));
       for (int c = 0; c < chunk.num_columns(); ++c) cells.push_back(CellText(chunk.column(c), r));
       table_.rows.push_back(std::move(cells));
+      if (widths_.empty() && table_.rows.size() >= kTextWindowRows) Flush();
     }
-    return Status::OK();
+    if (!widths_.empty()) Flush();
+    return out_ ? Status::OK() : Status::IOError("writing the output failed");
   }
   Status Finish(const Schema& schema) override {
     if (table_.header.empty()) SetHeader(schema);
     if (table_.header.empty()) return Status::OK();
-    PrintTextTable(table_, out_);
+    if (widths_.empty() || !table_.rows.empty()) Flush();
     out_.flush();
     return out_ ? Status::OK() : Status::IOError("writing the output failed");
   }
 
  private:
+  void Flush() {
+    const bool header = widths_.empty();
+    PrintTextTableRows(table_, &widths_, header, out_);
+    table_.rows.clear();
+  }
   void SetHeader(const Schema& schema) {
     for (const Field& f : schema.fields()) {
       table_.header.push_back(f.name);
@@ -114,6 +125,7 @@ class TextSink : public RowSink {
   }
   std::ostream& out_;
   TextTable table_;
+  std::vector<size_t> widths_;  // empty until the window is printed
 };
 
 // A WritableFile over an output stream (Parquet to stdout).

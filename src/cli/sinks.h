@@ -1,9 +1,11 @@
 // Where the rows printed by `oups cat|head|tail` and `oups parquet cat` go:
-// JSON lines, one JSON array, or CSV rendered by the Parquet printer (streamed chunk by
-// chunk), an aligned text table (buffered, the widths need every row), or one
-// Parquet file (to a path, or to the output stream).
+// JSON lines, one JSON array, or CSV rendered by the Parquet printer, an
+// aligned text table (widths measured on the first kTextWindowRows rows, then
+// kept), or one Parquet file (to a path, or to the output stream). Every
+// format streams: rows are printed chunk by chunk as they come.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -14,6 +16,9 @@
 #include "oups/table/column.h"
 
 namespace oups::cli {
+
+// Rows held by the text table to measure its column widths.
+inline constexpr size_t kTextWindowRows = 1000;
 
 class RowSink {
  public:

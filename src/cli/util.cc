@@ -82,6 +82,7 @@ size_t Width(std::string_view s) {
 }
 // Control characters would break the layout: shown escaped.
 std::string Printable(const std::string& s) {
+  if (s.find_first_of("\n\r\t") == std::string::npos) return s;
   std::string out;
   for (char c : s) {
     if (c == '\n') {
@@ -99,23 +100,36 @@ std::string Printable(const std::string& s) {
 }  // namespace
 
 void PrintTextTable(const TextTable& table, std::ostream& out) {
+  std::vector<size_t> widths;
+  PrintTextTableRows(table, &widths, /*header=*/true, out);
+}
+
+void PrintTextTableRows(const TextTable& table, std::vector<size_t>* widths, bool header,
+                        std::ostream& out) {
   const size_t n = table.header.size();
-  std::vector<size_t> widths(n, 0);
   std::vector<std::vector<std::string>> rows;
   rows.reserve(table.rows.size());
-  for (size_t c = 0; c < n; ++c) widths[c] = Width(table.header[c]);
+  const bool measure = widths->empty();
+  if (measure) {
+    widths->assign(n, 0);
+    for (size_t c = 0; c < n; ++c) (*widths)[c] = Width(table.header[c]);
+  }
   for (const auto& row : table.rows) {
     std::vector<std::string> cells;
     for (size_t c = 0; c < n; ++c) {
       cells.push_back(c < row.size() ? Printable(row[c]) : "");
-      widths[c] = std::max(widths[c], Width(cells.back()));
+      if (measure) (*widths)[c] = std::max((*widths)[c], Width(cells.back()));
     }
     rows.push_back(std::move(cells));
   }
+  std::string text;
   auto line = [&](const std::vector<std::string>& cells) {
-    std::string text;
+    text.clear();
     for (size_t c = 0; c < n; ++c) {
-      const size_t pad = widths[c] - Width(cells[c]);
+      // A cell wider than its column (after the measured window) pushes the
+      // rest of its line to the right.
+      const size_t width = Width(cells[c]);
+      const size_t pad = (*widths)[c] > width ? (*widths)[c] - width : 0;
       const bool right = c < table.right_align.size() && table.right_align[c];
       if (c > 0) text += "  ";
       if (right) text.append(pad, ' ');
@@ -123,12 +137,15 @@ void PrintTextTable(const TextTable& table, std::ostream& out) {
       if (!right && c + 1 < n) text.append(pad, ' ');
     }
     while (!text.empty() && text.back() == ' ') text.pop_back();
-    out << text << "\n";
+    text += '\n';
+    out << text;
   };
-  line(table.header);
-  std::vector<std::string> rule;
-  for (size_t c = 0; c < n; ++c) rule.push_back(std::string(widths[c], '-'));
-  line(rule);
+  if (header) {
+    line(table.header);
+    std::vector<std::string> rule;
+    for (size_t c = 0; c < n; ++c) rule.push_back(std::string((*widths)[c], '-'));
+    line(rule);
+  }
   for (const auto& row : rows) line(row);
 }
 

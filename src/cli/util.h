@@ -55,6 +55,12 @@ struct TextTable {
   std::vector<bool> right_align;  // per column; missing = left
 };
 void PrintTextTable(const TextTable& table, std::ostream& out);
+// The same in parts, for a table printed as its rows come: when `*widths` is
+// empty, the column widths are measured on `table` (header and rows) and
+// stored there; otherwise `*widths` is used as is (a wider cell shifts the
+// rest of its line). The header and its rule are printed when `header`.
+void PrintTextTableRows(const TextTable& table, std::vector<size_t>* widths, bool header,
+                        std::ostream& out);
 
 // Size in bytes of a file, or nullopt if it cannot be stat'ed.
 std::optional<int64_t> FileSize(FileSystem& fs, const std::string& path);

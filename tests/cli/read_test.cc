@@ -2,6 +2,9 @@
 // (src/cli/sinks.cc): ranges, projection, limits, every format.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
+#include "cli/sinks.h"
 #include "cli_test_util.h"
 #include "oups/parquet/file_reader.h"
 
@@ -93,14 +96,14 @@ TEST_F(ReadTest, CsvHasOneHeaderAcrossRowGroups) {
 }
 
 TEST_F(ReadTest, TableIsAligned) {
-  CliResult r = RunCli(fs_, {"tail", "/ds", "-n", "2"});
+  CliResult r = RunCli(fs_, {"tail", "/ds", "-n", "2", "--format", "table"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out,
             "ts    x  s\n"
             "--  ---  ---\n"
             "23  230  s23\n"
             "24  240  s24\n");
-  CliResult empty = RunCli(fs_, {"head", "/ds", "--start", "99"});
+  CliResult empty = RunCli(fs_, {"head", "/ds", "--start", "99", "--format", "table"});
   EXPECT_EQ(empty.out, "ts  x  s\n--  -  -\n");
 }
 
@@ -209,8 +212,12 @@ TEST_F(ReadTest, TimestampBounds) {
   CliResult r = RunCli(fs, {"cat", "/t", "--start", "1970-01-02", "--end-excl",
                             "1970-01-03T12:00:00+12:00"});
   ASSERT_EQ(r.code, 0) << r.err;
-  // The end bound is 1970-01-03T00:00Z: only 1970-01-02 is in range.
-  EXPECT_EQ(r.out, "{\"ts\":\"1970-01-02 00:00:00+00\"}\n");
+  // The end bound is 1970-01-03T00:00Z: only 1970-01-02 is in range (shown
+  // in the column's zone, UTC, as pandas shows it; --utc as DuckDB does).
+  EXPECT_EQ(r.out, "{\"ts\":\"1970-01-02 00:00:00+00:00\"}\n");
+  CliResult utc = RunCli(fs, {"cat", "/t", "--start", "1970-01-02", "--end-excl",
+                              "1970-01-03", "--utc"});
+  EXPECT_EQ(utc.out, "{\"ts\":\"1970-01-02 00:00:00+00\"}\n");
   CliResult bad = RunCli(fs, {"cat", "/t", "--start", "yesterday"});
   EXPECT_EQ(bad.code, 1);
   EXPECT_EQ(bad.err,
@@ -284,6 +291,106 @@ TEST_F(ReadTest, BadWhereNamesTheExpression) {
   EXPECT_NE(list.err.find("takes a list in brackets"), std::string::npos) << list.err;
   CliResult help = RunCli(fs_, {"cat", "--help"});
   EXPECT_NE(help.out.find("--where 'COL OP VALUE'"), std::string::npos);
+}
+
+
+// Runs the command with stdout taken for a terminal (or not).
+CliResult RunOn(const std::shared_ptr<FileSystem>& fs, std::vector<std::string> args,
+                bool terminal) {
+  std::ostringstream out, err;
+  cli::Env env;
+  env.fs = fs;
+  env.out = &out;
+  env.err = &err;
+  env.out_is_terminal = terminal;
+  CliResult r;
+  r.code = cli::Run(args, env);
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
+
+// GitHub issue 17: cat printed JSON lines on a terminal while head and tail
+// printed a table. One default now: a table on a terminal, JSON lines when
+// piped, for the three commands.
+TEST_F(ReadTest, OneDefaultFormatForCatHeadAndTail) {
+  for (const std::string command : {"cat", "head", "tail"}) {
+    CliResult tty = RunOn(fs_, {command, "/ds", "-n", "2"}, true);
+    ASSERT_EQ(tty.code, 0) << tty.err;
+    EXPECT_EQ(Lines(tty.out)[0].substr(0, 3), "ts ") << command;
+    EXPECT_EQ(Lines(tty.out)[1].substr(0, 4), "--  ") << command;
+    EXPECT_EQ(Lines(tty.out).size(), 4u) << command;
+    CliResult piped = RunOn(fs_, {command, "/ds", "-n", "2"}, false);
+    ASSERT_EQ(piped.code, 0) << piped.err;
+    EXPECT_EQ(TsOf(piped.out).size(), 2u) << command;
+  }
+  CliResult help = RunCli(fs_, {"cat", "--help"});
+  EXPECT_NE(help.out.find("default: table on a terminal, jsonl when"), std::string::npos);
+}
+
+// GitHub issue 17: --format table kept every row to align them. The widths
+// are now measured on the first 1,000 rows, which print as soon as they are
+// there; later rows keep those widths.
+TEST_F(ReadTest, TableAlignsOnTheFirstRowsThenStreams) {
+  auto fs = NewMemoryFileSystem();
+  std::vector<int64_t> ts;
+  for (int64_t i = 0; i < 2500; ++i) ts.push_back(i);
+  MakeDataset(fs, "/big", ts, 700);
+  CliResult r = RunCli(fs, {"cat", "/big", "--format", "table"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 2502u);
+  // Widths of rows 0..999: ts 3 digits, x 4, s 4 ("s999").
+  EXPECT_EQ(lines[0], " ts     x  s");
+  EXPECT_EQ(lines[1], "---  ----  ----");
+  EXPECT_EQ(lines[2], "  0     0  s0");
+  EXPECT_EQ(lines[1001], "999  9990  s999");
+  // Later rows overflow the measured widths instead of re-aligning.
+  EXPECT_EQ(lines[1002], "1000  10000  s1000");
+  EXPECT_EQ(lines[2501], "2499  24990  s2499");
+
+  // The sink prints the window before the output ends.
+  std::ostringstream out;
+  auto sink = cli::MakeRowSink("table", out, *fs, std::nullopt);
+  ASSERT_TRUE(sink.ok());
+  ASSERT_TRUE((*sink)->Write(TsTable(Range(0, 999))).ok());
+  EXPECT_EQ(out.str(), "");  // still measuring
+  ASSERT_TRUE((*sink)->Write(TsTable(Range(999, 1500))).ok());
+  EXPECT_EQ(Lines(out.str()).size(), 1502u);  // header, rule, every row so far
+  ASSERT_TRUE((*sink)->Finish(TsTable({}).schema()).ok());
+  EXPECT_EQ(Lines(out.str()).size(), 1502u);
+}
+
+// GitHub issue 17: zoned timestamps always printed in UTC; pandas shows them
+// in their zone. Default: the zone's wall clock and offset; --utc: UTC.
+TEST_F(ReadTest, ZonedTimestampsPrintInTheirZone) {
+  auto fs = NewMemoryFileSystem();
+  auto ds = OrderedDataset::Open(fs, "/z");
+  ASSERT_TRUE(ds.ok());
+  // 2024-03-31 00:30 and 01:30 UTC: 01:30 +01:00 and 03:30 +02:00 in Paris
+  // (the clocks go forward at 01:00 UTC); 1.5 s later for the fraction.
+  const int64_t base = 1711845000LL * 1'000'000'000;
+  auto ts = ColumnFromVector(DataType::Timestamp(TimeUnit::kNano, "Europe/Paris"),
+                             std::vector<int64_t>{base, base + 3600'000'000'000LL + 1'500'000'000})
+                .ValueOrDie();
+  WriteOptions o;
+  o.ordered_on = "ts";
+  ASSERT_TRUE(ds->Write(MakeTable({{"ts", ts}}).ValueOrDie(), o).ok());
+  CliResult r = RunCli(fs, {"cat", "/z", "--format", "csv"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "ts\n2024-03-31 01:30:00+01:00\n2024-03-31 03:30:01.5+02:00\n");
+  CliResult utc = RunCli(fs, {"cat", "/z", "--format", "csv", "--utc"});
+  EXPECT_EQ(utc.out, "ts\n2024-03-31 00:30:00+00\n2024-03-31 01:30:01.5+00\n");
+  CliResult table = RunCli(fs, {"head", "/z", "--format", "table"});
+  EXPECT_EQ(Lines(table.out)[2], "2024-03-31 01:30:00+01:00");
+  // Parquet output keeps the column's type.
+  CliResult pq = RunCli(fs, {"cat", "/z", "--format", "parquet", "-o", "/z.parquet"});
+  ASSERT_EQ(pq.code, 0) << pq.err;
+  auto back = parquet::ReadTable(*fs, "/z.parquet");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->schema().field(0).type.id, TypeId::kTimestamp);
+  EXPECT_FALSE(back->schema().field(0).type.timezone.empty());
+  EXPECT_EQ(back->column(0).data<int64_t>()[0], base);
 }
 
 }  // namespace

@@ -63,9 +63,9 @@ TEST_F(WriteTest, CsvCreatesTheDataset) {
   CliResult cat = RunCli(fs_, {"cat", "/store/ticks", "--format", "csv"});
   EXPECT_EQ(cat.out,
             "ts,sym,price,qty\n"
-            "2024-01-01 09:00:00+00,A,1.5,10\n"
-            "2024-01-01 09:00:01+00,B,2.0,20\n"
-            "2024-01-01 09:00:02+00,A,,30\n");
+            "2024-01-01 09:00:00+00:00,A,1.5,10\n"
+            "2024-01-01 09:00:01+00:00,B,2.0,20\n"
+            "2024-01-01 09:00:02+00:00,A,,30\n");
   CliResult text =
       RunCli(fs_, {"write", "/store/ticks", "--from", "/in.csv", "--duplicates-on-all"});
   ASSERT_EQ(text.code, 0) << text.err;
@@ -323,7 +323,7 @@ TEST_F(WriteTest, TimePeriodsFromCsvAndCompaction) {
   EXPECT_EQ(md->n_rows, (std::vector<uint64_t>{4, 4}));
   CliResult head =
       RunCli(fs_, {"head", "/ds", "-n", "1", "--start", "2024-03-02", "--json"});
-  EXPECT_EQ(head.out, "{\"ts\":\"2024-03-02 00:00:00+00\",\"v\":1}\n");
+  EXPECT_EQ(head.out, "{\"ts\":\"2024-03-02 00:00:00+00:00\",\"v\":1}\n");
 }
 
 TEST_F(WriteTest, RmRemovesTheDataset) {
