@@ -955,7 +955,6 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
     parquet::WriterOptions wopts;
     wopts.compression = w.compression;
     wopts.compression_level = w.compression_level;
-    wopts.num_threads = w.num_threads;
     wopts.sorting_column = w.ordered_on;
     OUPS_ASSIGN_OR_RETURN(wopts.key_value_metadata, FileKeyValues(out.schema_extra_json));
     struct Produced {
@@ -1044,6 +1043,8 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
         }
       }
       uint32_t crc = 0;
+      // Threads only for an rg large enough to repay starting them.
+      wopts.num_threads = dataset::ThreadsFor(conformed.num_rows(), w.num_threads);
       OUPS_RETURN_NOT_OK(dataset::WriteParquetFileDurably(
           std::move(opened).ValueOrDie(), conformed, wopts, &crc,
           defer_sync ? dataset::FileSync::kDeferred : dataset::FileSync::kNow));
@@ -1499,9 +1500,12 @@ Result<Table> DatasetSnapshot::Read(const ReadOptions& options) const {
     }
     return t;
   };
-  OUPS_ASSIGN_OR_RETURN(std::vector<Table> decoded,
-                        dataset::ReadRowGroupsInParallel(static_cast<int64_t>(rgs.size()),
-                                                         options.num_threads, read_rg));
+  int64_t rows = 0;
+  for (int64_t i : rgs) rows += static_cast<int64_t>(md.n_rows[static_cast<size_t>(i)]);
+  OUPS_ASSIGN_OR_RETURN(
+      std::vector<Table> decoded,
+      dataset::ReadRowGroupsInParallel(static_cast<int64_t>(rgs.size()),
+                                       dataset::ThreadsFor(rows, options.num_threads), read_rg));
   std::vector<Table> parts;
   for (Table& t : decoded) {
     if (t.num_rows() > 0) parts.push_back(std::move(t));

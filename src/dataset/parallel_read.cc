@@ -7,6 +7,11 @@
 
 namespace oups::dataset {
 
+int ThreadsFor(int64_t rows, int num_threads) {
+  const int64_t useful = std::max<int64_t>(1, rows / kRowsPerThread);
+  return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(num_threads, useful)));
+}
+
 Result<std::vector<Table>> ReadRowGroupsInParallel(
     int64_t n, int num_threads,
     const std::function<Result<Table>(int64_t k, int column_threads)>& read) {

@@ -16,6 +16,15 @@
 
 namespace oups::dataset {
 
+// Rows below which one more thread does not repay its start (tens of
+// microseconds): a read or write of `rows` rows uses at most one thread per
+// kRowsPerThread rows.
+inline constexpr int64_t kRowsPerThread = 64 * 1024;
+
+// The threads a read or write of `rows` rows uses when `num_threads` are
+// allowed: at least 1, at most one per kRowsPerThread rows.
+int ThreadsFor(int64_t rows, int num_threads);
+
 // read(k, column_threads) for k in [0, n), the tables in index order. With at
 // least as many row groups as threads, up to `num_threads` row groups are
 // decoded at once, each by one thread (column_threads = 1); otherwise they are

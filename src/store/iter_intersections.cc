@@ -307,9 +307,14 @@ Status IntersectionIterator::Impl::ReadRowGroups(DatasetState& d, int64_t first,
     }
     return t;
   };
+  int64_t rows = 0;
+  for (int64_t rg = first; rg <= last; ++rg) {
+    rows += static_cast<int64_t>(d.n_rows[static_cast<size_t>(rg)]);
+  }
   OUPS_ASSIGN_OR_RETURN(std::vector<Table> parts,
-                        dataset::ReadRowGroupsInParallel(last - first + 1, options.num_threads,
-                                                         read_rg));
+                        dataset::ReadRowGroupsInParallel(
+                            last - first + 1, dataset::ThreadsFor(rows, options.num_threads),
+                            read_rg));
   if (parts.size() == 1) {
     *out = std::move(parts[0]);
     return Status::OK();
