@@ -14,6 +14,9 @@
 //       time in each store, alternated, and LARGE / SMALL
 //   store_scale_bench keys DIR [REPEATS]
 //       Store::Keys() (sorted), Size() and Contains() of one key, warm
+//   store_scale_bench reads DIR [REPEATS]
+//       only the range read of one row group of BIG, REPEATS times (default
+//       1,000; to profile it, e.g. under perf): its median
 //   store_scale_bench iterate DIR KEYS
 //       iter_intersections over the first KEYS keys: rows/s, peak resident
 //       memory and the most file descriptors open during the iteration
@@ -198,6 +201,21 @@ int Writes(const std::string& small_dir, const std::string& large_dir, int repea
   return 0;
 }
 
+int Reads(const std::string& dir, int repeats) {
+  Store store = Check(Store::Open(LocalFileSystem(), dir, InstSchema()));
+  std::vector<double> times;
+  for (int r = 0; r < repeats; ++r) {
+    const double t = Now();
+    OrderedDataset ds = Check(store.Get(Key(store.indexer(), "BIG")));
+    Table rg = Check(ds.Read({.start = Scalar::Int(500), .end_excl = Scalar::Int(510)}));
+    if (rg.num_rows() != 10) Die(Status::InvalidArgument("range read: wrong row count"));
+    times.push_back(Now() - t);
+  }
+  std::printf("{\"mode\": \"reads\", \"repeats\": %d, \"range_read_ms\": %.3f}\n", repeats,
+              Median(times) * 1e3);
+  return 0;
+}
+
 int Keys(const std::string& dir, int repeats) {
   Store store = Check(Store::Open(LocalFileSystem(), dir, InstSchema()));
   std::vector<double> keys_s, size_s, contains_s;
@@ -266,9 +284,12 @@ int main(int argc, char** argv) {
   if (mode == "keys" && (argc == 3 || argc == 4)) {
     return Keys(argv[2], argc == 4 ? std::atoi(argv[3]) : 5);
   }
+  if (mode == "reads" && (argc == 3 || argc == 4)) {
+    return Reads(argv[2], argc == 4 ? std::atoi(argv[3]) : 1000);
+  }
   if (mode == "iterate" && argc == 4) return Iterate(argv[2], std::atoll(argv[3]));
   std::fprintf(stderr,
                "usage: store_scale_bench create DIR KEYS RGS [KEY_RGS] | writes SMALL LARGE [REPEATS] | "
-               "keys DIR [REPEATS] | iterate DIR KEYS\n");
+               "keys DIR [REPEATS] | reads DIR [REPEATS] | iterate DIR KEYS\n");
   return 2;
 }

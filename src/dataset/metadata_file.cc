@@ -561,6 +561,59 @@ Result<DatasetMetadata> MetadataFile::ReadRange(const std::optional<Scalar>& sta
   return impl_->Decode(ro, first_rg);
 }
 
+Result<DatasetMetadata> MetadataFile::ReadTail(const Scalar& from) {
+  const parquet::FileMetadata& fmd = impl_->reader->metadata();
+  const int n_chunks = static_cast<int>(fmd.row_groups.size());
+  if (n_chunks < 2 || impl_->n_cols != 5) return ReadAll();
+  auto by_max = parquet::SelectRowGroups(fmd, kMaxs, from, std::nullopt);
+  if (!by_max.ok()) return ReadAll();
+  int first = n_chunks - 1;
+  for (int k : *by_max) first = std::min(first, k);
+  if (first == 0) return ReadAll();
+  parquet::ReadOptions ro;
+  ro.all_row_groups = false;
+  int64_t first_rg = 0;
+  for (int k = 0; k < n_chunks; ++k) {
+    if (k < first) {
+      first_rg += fmd.row_groups[static_cast<size_t>(k)].num_rows;
+    } else {
+      ro.row_groups.push_back(k);
+    }
+  }
+  OUPS_ASSIGN_OR_RETURN(DatasetMetadata md, impl_->Decode(ro, first_rg));
+  // The rgs before the tail are not decoded: their chunk's statistics must
+  // end at or before the tail's first rg (what CheckNoOverlap checks of a
+  // whole list).
+  const auto& cols = fmd.row_groups[static_cast<size_t>(first - 1)].columns;
+  const auto& stats = cols.size() > 3 ? cols[3].statistics : std::nullopt;
+  if (md.num_row_groups() > 0 && stats && stats->max_value && stats->is_max_value_exact) {
+    auto prev_max = parquet::DecodeStatistic(fmd.columns[3], *stats->max_value);
+    if (!prev_max.ok()) return impl_->Corrupt(prev_max.status().message());
+    OUPS_ASSIGN_OR_RETURN(Column col, ScalarColumn(*prev_max));
+    auto typed = AsStoredType(col, md.mins.type(), impl_->path);
+    if (typed.ok() && CompareValues(*typed, 0, md.mins, 0) > 0) {
+      return impl_->Corrupt("row group " + std::to_string(first_rg - 1) + " ends after row group " +
+                            std::to_string(first_rg) + " starts");
+    }
+  }
+  return md;
+}
+
+Status MetadataFile::CopyChunksBefore(int64_t first_row_group, parquet::FileWriter& writer) {
+  const parquet::FileMetadata& fmd = impl_->reader->metadata();
+  int end = 0;
+  int64_t rgs = 0;
+  while (rgs < first_row_group && end < static_cast<int>(fmd.row_groups.size())) {
+    rgs += fmd.row_groups[static_cast<size_t>(end++)].num_rows;
+  }
+  if (rgs != first_row_group) {
+    return Status::InvalidArgument("metadata file " + impl_->path + ": no chunk starts at row group " +
+                                   std::to_string(first_row_group));
+  }
+  std::lock_guard<std::mutex> g(impl_->mu);
+  return writer.CopyRowGroups(*impl_->reader, 0, end);
+}
+
 Result<DatasetMetadata> MetadataFile::Impl::Decode(const parquet::ReadOptions& ro,
                                                    int64_t first_row_group) {
   std::lock_guard<std::mutex> g(mu);
@@ -645,9 +698,11 @@ Result<DatasetMetadata> ReadMetadataFile(FileSystem& fs, const std::string& path
   return file->ReadAll();
 }
 
-Status WriteMetadataFile(FileSystem& fs, const std::string& path, const DatasetMetadata& md,
-                         parquet::Compression compression) {
-  if (md.partial) {
+namespace {
+
+Status WriteMetadataFileFrom(FileSystem& fs, const std::string& path, const DatasetMetadata& md,
+                             MetadataFile* source, parquet::Compression compression) {
+  if (md.partial && source == nullptr) {
     return Status::InvalidArgument("metadata of " + path +
                                    ": a partial rg list (read for a range) is never written");
   }
@@ -692,8 +747,21 @@ Status WriteMetadataFile(FileSystem& fs, const std::string& path, const DatasetM
   options.row_group_size = kMetadataChunkRows;
   OUPS_ASSIGN_OR_RETURN(auto writer,
                         parquet::FileWriter::Open(std::move(synced), table.schema(), options));
+  if (md.partial) OUPS_RETURN_NOT_OK(source->CopyChunksBefore(md.first_row_group, *writer));
   if (table.num_rows() > 0) OUPS_RETURN_NOT_OK(writer->WriteRowGroup(table));
   return writer->Close().status();
+}
+
+}  // namespace
+
+Status WriteMetadataFile(FileSystem& fs, const std::string& path, const DatasetMetadata& md,
+                         parquet::Compression compression) {
+  return WriteMetadataFileFrom(fs, path, md, nullptr, compression);
+}
+
+Status WriteMetadataFile(FileSystem& fs, const std::string& path, const DatasetMetadata& md,
+                         MetadataFile& source, parquet::Compression compression) {
+  return WriteMetadataFileFrom(fs, path, md, &source, compression);
 }
 
 Status WriteParquetFileDurably(FileSystem& fs, const std::string& path, const Table& table,

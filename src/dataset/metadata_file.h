@@ -50,6 +50,7 @@
 
 #include "oups/io/file_system.h"
 #include "oups/parquet/file_reader.h"
+#include "oups/parquet/file_writer.h"
 #include "oups/parquet/metadata.h"
 #include "oups/parquet/properties.h"
 #include "oups/result.h"
@@ -182,6 +183,20 @@ class MetadataFile {
   // than the statistics'.
   [[nodiscard]] Result<DatasetMetadata> ReadRange(const std::optional<Scalar>& start,
                                                   const std::optional<Scalar>& end_excl);
+  // What a write of rows whose smallest ordered value is `from` needs when it
+  // may not touch any rg ending before `from` (an append without coalescing):
+  // the rgs from the first chunk that may hold an rg ending at or after
+  // `from`, and at least the last chunk, with `partial` and `first_row_group`
+  // set. The chunks before are not decoded, and WriteMetadataFile with this
+  // file as its source copies them unchanged. The whole list when the tail
+  // would start at chunk 0 or the statistics cannot tell (no statistics, a
+  // bound of another type). Corruption when the chunk before the tail ends
+  // after the tail's first rg starts.
+  [[nodiscard]] Result<DatasetMetadata> ReadTail(const Scalar& from);
+  // Appends the chunks holding rgs [0, first_row_group) to `writer` unchanged
+  // (parquet::FileWriter::CopyRowGroups); InvalidArgument when
+  // `first_row_group` is not where a chunk starts.
+  [[nodiscard]] Status CopyChunksBefore(int64_t first_row_group, parquet::FileWriter& writer);
 
   struct Impl;
 
@@ -196,6 +211,16 @@ class MetadataFile {
                                        const DatasetMetadata& md,
                                        parquet::Compression compression =
                                            parquet::Compression::kSnappy);
+// The same for `md` read by `source.ReadTail` and changed (md.partial): the
+// chunks of `source` before md.first_row_group are copied byte for byte
+// (neither decoded nor encoded: an append to a dataset of 20,000 rgs encodes
+// the last chunk or so), then md's rgs follow in chunks of
+// kMetadataChunkRows. InvalidArgument when md.first_row_group is not where a
+// chunk of `source` starts, or when `source`'s columns are not the ones `md`
+// writes (another statistics type, format 1).
+[[nodiscard]] Status WriteMetadataFile(FileSystem& fs, const std::string& path,
+                                       const DatasetMetadata& md, MetadataFile& source,
+                                       parquet::Compression compression);
 
 // docs/behaviour.md#on-disk-layout: adjacent rgs may share a boundary value but
 // never overlap. InvalidArgument "row groups must not overlap." naming

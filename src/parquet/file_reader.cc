@@ -184,6 +184,7 @@ Result<std::unique_ptr<FileReader>> FileReader::Open(FileSystem& fs, const std::
 
 const FileMetadata& FileReader::metadata() const { return impl_->metadata; }
 const std::string& FileReader::path() const { return impl_->file->path(); }
+RandomAccessFile& FileReader::file() const { return *impl_->file; }
 int FileReader::num_row_groups() const {
   return static_cast<int>(impl_->metadata.row_groups.size());
 }

@@ -178,6 +178,113 @@ Status FileWriter::WriteRowGroup(const Table& table) {
   return Status::OK();
 }
 
+Status FileWriter::CopyRowGroups(FileReader& source, int first, int end) {
+  Impl& im = *impl_;
+  if (im.closed) return Status::InvalidArgument("write to a closed Parquet writer");
+  OUPS_RETURN_NOT_OK(im.error);
+  const FileMetadata& src = source.metadata();
+  if (first < 0 || end < first || end > static_cast<int>(src.row_groups.size())) {
+    return Status::OutOfRange(source.path() + ": row groups [" + std::to_string(first) + ", " +
+                              std::to_string(end) + ") out of range (file has " +
+                              std::to_string(src.row_groups.size()) + ")");
+  }
+  if (src.columns.size() != im.descriptors.size()) {
+    return Status::InvalidArgument(source.path() + " has " + std::to_string(src.columns.size()) +
+                                   " columns, " + im.file->path() + " " +
+                                   std::to_string(im.descriptors.size()));
+  }
+  for (size_t c = 0; c < src.columns.size(); ++c) {
+    const ColumnDescriptor& a = src.columns[c];
+    const ColumnDescriptor& b = im.descriptors[c];
+    // The stored annotation, not the type read back (seconds are stored as
+    // milliseconds, a time zone as "adjusted to UTC").
+    if (a.name != b.name || a.physical_type != b.physical_type ||
+        a.logical_name != b.logical_name || a.converted_type != b.converted_type ||
+        a.optional != b.optional || a.type_length != b.type_length) {
+      return Status::InvalidArgument("column " + std::to_string(c) + " '" + a.name + "' " +
+                                     a.logical.ToString() + " of " + source.path() +
+                                     " is not column '" + b.name + "' " + b.logical.ToString() +
+                                     " of " + im.file->path() + ": row groups not copied");
+    }
+  }
+  std::vector<uint8_t> buf;
+  Status st;
+  for (int r = first; r < end && st.ok(); ++r) {
+    const RowGroupMetadata& rg = src.row_groups[static_cast<size_t>(r)];
+    format::RowGroup out;
+    out.__set_num_rows(rg.num_rows);
+    const int64_t rg_start = im.file->Tell();
+    std::vector<format::ColumnChunk> chunks;
+    for (size_t c = 0; c < rg.columns.size() && st.ok(); ++c) {
+      const ColumnChunkMetadata& cm = rg.columns[c];
+      const int64_t start = cm.start_offset();
+      const int64_t len = cm.total_compressed_size;
+      buf.resize(static_cast<size_t>(len));
+      st = source.file().ReadAt(start, len, buf.data());
+      if (!st.ok()) break;
+      const int64_t base = im.file->Tell();
+      st = im.file->Append(buf.data(), len);
+      if (!st.ok()) break;
+      format::ColumnMetaData md;
+      md.__set_type(static_cast<format::Type::type>(cm.physical_type));
+      md.__set_path_in_schema({src.columns[c].name});
+      md.__set_codec(static_cast<format::CompressionCodec::type>(cm.compression));
+      std::vector<format::Encoding::type> encodings;
+      for (Encoding e : cm.encodings) encodings.push_back(static_cast<format::Encoding::type>(e));
+      md.__set_encodings(std::move(encodings));
+      md.__set_num_values(cm.num_values);
+      md.__set_total_compressed_size(len);
+      md.__set_total_uncompressed_size(cm.total_uncompressed_size);
+      md.__set_data_page_offset(base + (cm.data_page_offset - start));
+      if (cm.dictionary_page_offset && *cm.dictionary_page_offset >= start) {
+        md.__set_dictionary_page_offset(base + (*cm.dictionary_page_offset - start));
+      }
+      if (cm.statistics) {
+        const ColumnStatistics& s = *cm.statistics;
+        format::Statistics fs;
+        if (s.null_count) fs.__set_null_count(*s.null_count);
+        if (s.distinct_count) fs.__set_distinct_count(*s.distinct_count);
+        if (s.has_min_max()) {
+          fs.__set_min_value(*s.min_value);
+          fs.__set_max_value(*s.max_value);
+          fs.__set_is_min_value_exact(s.is_min_value_exact);
+          fs.__set_is_max_value_exact(s.is_max_value_exact);
+        }
+        md.__set_statistics(fs);
+      }
+      format::ColumnChunk chunk;
+      chunk.__set_file_offset(base);
+      chunk.__set_meta_data(md);
+      chunks.push_back(std::move(chunk));
+    }
+    if (!st.ok()) break;
+    out.__set_columns(std::move(chunks));
+    out.__set_total_byte_size(rg.total_byte_size);
+    out.__set_file_offset(rg_start);
+    out.__set_total_compressed_size(im.file->Tell() - rg_start);
+    out.__set_ordinal(static_cast<int16_t>(std::min<size_t>(im.row_groups.size(), 32767)));
+    if (!rg.sorting_columns.empty()) {
+      std::vector<format::SortingColumn> sorting;
+      for (const SortingColumn& s : rg.sorting_columns) {
+        format::SortingColumn sc;
+        sc.__set_column_idx(s.column_index);
+        sc.__set_descending(s.descending);
+        sc.__set_nulls_first(s.nulls_first);
+        sorting.push_back(sc);
+      }
+      out.__set_sorting_columns(std::move(sorting));
+    }
+    im.row_groups.push_back(std::move(out));
+    im.num_rows += rg.num_rows;
+  }
+  if (!st.ok()) {
+    const std::string& path = im.file->path();
+    im.error = st.message().find(path) != std::string::npos ? st : st.WithContext(path);
+    return im.error;
+  }
+  return Status::OK();
+}
+
 Result<FileMetadata> FileWriter::Close() {
   Impl& im = *impl_;
   if (im.closed) return Status::InvalidArgument("Parquet writer closed twice");

@@ -396,6 +396,22 @@ TEST(DatasetDurabilityTest, ManyFilesCostOneFileSystemSyncNotOneSyncEach) {
   EXPECT_EQ(got.stats.num_rows(), 100);
 }
 
+// A dataset of more rgs than one chunk of the metadata file holds (1,024):
+// a write whose rows fall in the last chunk decodes only that chunk and
+// copies the first one unchanged into the new metadata file
+// (MetadataFile::ReadTail); the commit stays atomic. (One scenario: each
+// sweep writes 1,030 files per fault.)
+TEST(DatasetCrashTest, MergeIntoTheLastChunkOfAMetadataFileOfTwo) {
+  Sweep({"merge into chunk 1 of 2",
+         [](const std::shared_ptr<FileSystem>& fs) { Write(fs, AB(Range(0, 1030)), kTarget1); },
+         [](OrderedDataset& ds) {
+           WriteOptions o = kTarget1;
+           o.duplicates_on = Columns{"a"};
+           return ds.Write(AB({1026, 1027, 2000}), o);
+         },
+         [](OrderedDataset& ds) { return ds.Write(AB({100000}), kTarget1); }});
+}
+
 // A file system that cannot sync as a whole: every file synced one by one.
 class NoWholeSyncFileSystem final : public FileSystemWrapper {
  public:

@@ -372,3 +372,131 @@ TEST(MetadataFile, RangeDecodesOnlyTheChunksItNeeds) {
 
 }  // namespace
 }  // namespace oups::dataset
+
+namespace oups::dataset {
+namespace {
+
+// The bytes of every column chunk of chunk (Parquet row group) k of `path`.
+std::string ChunkBytes(FileSystem& fs, const std::string& path, int k) {
+  auto reader = parquet::FileReader::Open(fs, path).ValueOrDie();
+  std::string out;
+  for (const auto& col : reader->metadata().row_groups[static_cast<size_t>(k)].columns) {
+    std::string bytes(static_cast<size_t>(col.total_compressed_size), '\0');
+    EXPECT_TRUE(reader->file()
+                    .ReadAt(col.start_offset(), col.total_compressed_size,
+                            reinterpret_cast<uint8_t*>(bytes.data()))
+                    .ok());
+    out += bytes;
+  }
+  return out;
+}
+
+TEST(MetadataFile, AnAppendReadsTheTailAndCopiesTheChunksBefore) {
+  auto fs = NewMemoryFileSystem();
+  const int64_t c = kMetadataChunkRows;
+  const int64_t n = 3 * c + 5;
+  const DatasetMetadata all = ManyRowGroups(n);
+  ASSERT_TRUE(WriteMetadataFile(*fs, "ds_opdmd", all).ok());
+  auto file = MetadataFile::Open(*fs, "ds_opdmd");
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+
+  // Rows after everything: the last chunk only.
+  auto tail = (*file)->ReadTail(Scalar::Int(10 * n + 50));
+  ASSERT_TRUE(tail.ok()) << tail.status().ToString();
+  EXPECT_TRUE(tail->partial);
+  EXPECT_EQ(tail->first_row_group, 3 * c);
+  ASSERT_EQ(tail->num_row_groups(), 5);
+  EXPECT_EQ(tail->file_ids.front(), static_cast<uint64_t>(3 * c));
+  // Rows falling in chunk 1: chunks 1 to 3.
+  auto mid = (*file)->ReadTail(Scalar::Int(10 * (c + 3) + 1));
+  ASSERT_TRUE(mid.ok());
+  EXPECT_EQ(mid->first_row_group, c);
+  EXPECT_EQ(mid->num_row_groups(), n - c);
+  // The boundary value chunks 0 and 1 share, or rows before everything: the
+  // whole list (chunk 0 may be touched).
+  for (int64_t from : {10 * c, int64_t{-100}}) {
+    auto whole = (*file)->ReadTail(Scalar::Int(from));
+    ASSERT_TRUE(whole.ok());
+    EXPECT_FALSE(whole->partial);
+    EXPECT_EQ(whole->num_row_groups(), n);
+  }
+
+  // The tail plus 2,000 new rgs, written with the old file as the source:
+  // the whole list reads back, its first 3 chunks are the old ones byte for
+  // byte, and the rest is cut in chunks of kMetadataChunkRows again.
+  DatasetMetadata out = *tail;
+  out.version = 42;
+  std::vector<int64_t> mins(tail->mins.data<int64_t>(), tail->mins.data<int64_t>() + 5);
+  std::vector<int64_t> maxs(tail->maxs.data<int64_t>(), tail->maxs.data<int64_t>() + 5);
+  DatasetMetadata expected = all;
+  std::vector<int64_t> all_mins(all.mins.data<int64_t>(), all.mins.data<int64_t>() + n);
+  std::vector<int64_t> all_maxs(all.maxs.data<int64_t>(), all.maxs.data<int64_t>() + n);
+  for (int64_t i = n; i < n + 2000; ++i) {
+    for (DatasetMetadata* m : {&out, &expected}) {
+      m->file_ids.push_back(static_cast<uint64_t>(i));
+      m->n_rows.push_back(3);
+      m->file_crc32[static_cast<uint64_t>(i)] = static_cast<uint32_t>(i);
+    }
+    mins.push_back(10 * i);
+    maxs.push_back(10 * i + 10);
+    all_mins.push_back(10 * i);
+    all_maxs.push_back(10 * i + 10);
+  }
+  out.mins = Ints(mins);
+  out.maxs = Ints(maxs);
+  expected.mins = Ints(all_mins);
+  expected.maxs = Ints(all_maxs);
+  out.max_used_file_id = expected.max_used_file_id = static_cast<uint64_t>(n + 1999);
+  // Without the source, a partial list is refused.
+  EXPECT_TRUE(WriteMetadataFile(*fs, "new_opdmd", out).IsInvalidArgument());
+  ASSERT_TRUE(WriteMetadataFile(*fs, "new_opdmd", out, **file, parquet::Compression::kZstd).ok());
+  auto back = ReadMetadataFile(*fs, "new_opdmd");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ExpectSame(expected, *back);
+  EXPECT_EQ(back->version, 42u);
+  EXPECT_EQ(back->file_crc32, expected.file_crc32);
+  auto reader = parquet::FileReader::Open(*fs, "new_opdmd");
+  ASSERT_TRUE(reader.ok());
+  const auto& chunks = (*reader)->metadata().row_groups;
+  ASSERT_EQ(chunks.size(), 5u);  // 3 copied, 2005 rgs in 2
+  for (int k = 0; k < 3; ++k) {
+    EXPECT_EQ(ChunkBytes(*fs, "new_opdmd", k), ChunkBytes(*fs, "ds_opdmd", k)) << k;
+    EXPECT_EQ(chunks[static_cast<size_t>(k)].columns[0].compression, parquet::Compression::kSnappy);
+  }
+  EXPECT_EQ(chunks[3].num_rows, c);
+  EXPECT_EQ(chunks[3].columns[0].compression, parquet::Compression::kZstd);
+  // Range reads of the new file use the copied statistics.
+  auto again = MetadataFile::Open(*fs, "new_opdmd");
+  ASSERT_TRUE(again.ok());
+  auto part = (*again)->ReadRange(Scalar::Int(10 * (c + 3)), Scalar::Int(10 * (c + 3) + 1));
+  ASSERT_TRUE(part.ok());
+  EXPECT_EQ(part->first_row_group, c);
+  EXPECT_EQ(part->num_row_groups(), c);
+
+  // A first_row_group where no chunk starts is refused.
+  out.first_row_group = 7;
+  EXPECT_TRUE(WriteMetadataFile(*fs, "bad_opdmd", out, **file, parquet::Compression::kSnappy)
+                  .IsInvalidArgument());
+}
+
+TEST(MetadataFile, TailAfterAChunkEndingLaterIsCorruption) {
+  auto fs = NewMemoryFileSystem();
+  const int64_t c = kMetadataChunkRows;
+  DatasetMetadata md = ManyRowGroups(2 * c + 3);
+  // Chunk 1's first rg starts before chunk 0 ends (an overlap the tail read
+  // cannot see by decoding the tail alone).
+  std::vector<int64_t> mins(md.mins.data<int64_t>(), md.mins.data<int64_t>() + md.num_row_groups());
+  mins[static_cast<size_t>(c)] = 5;
+  md.mins = Ints(mins);
+  ASSERT_TRUE(WriteMetadataFile(*fs, "ds_opdmd", md).ok());
+  auto file = MetadataFile::Open(*fs, "ds_opdmd");
+  ASSERT_TRUE(file.ok());
+  auto tail = (*file)->ReadTail(Scalar::Int(10 * (c + 5)));
+  ASSERT_FALSE(tail.ok());
+  EXPECT_TRUE(tail.status().IsCorruption()) << tail.status().ToString();
+  EXPECT_NE(tail.status().message().find("ds_opdmd"), std::string::npos);
+  EXPECT_NE(tail.status().message().find("ends after row group"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace oups::dataset

@@ -10,6 +10,7 @@
 #include "oups/parquet/file_reader.h"
 #include "oups/parquet/file_writer.h"
 #include "oups/table/builder.h"
+#include "oups/table/kernels.h"
 #include "testing/random_table.h"
 
 namespace oups::parquet {
@@ -139,6 +140,74 @@ TEST(RoundTrip, ProjectionAndRowGroupSelection) {
   EXPECT_TRUE(missing.status().IsNotFound());
   EXPECT_NE(missing.status().message().find("'nope'"), std::string::npos);
   EXPECT_NE(missing.status().message().find("/p.parquet"), std::string::npos);
+}
+
+// FileWriter::CopyRowGroups: row groups of another file appended unchanged
+// (dictionary pages, page checksums and statistics included), between row
+// groups the writer encodes itself, under another codec.
+TEST(RoundTrip, CopiedRowGroupsReadBackEqual) {
+  auto fs = NewMemoryFileSystem();
+  const Schema schema = WritableSchema(true);
+  Table t = testing::RandomTable(schema, 1000, 7, 0.1);
+  WriterOptions opt;
+  opt.row_group_size = 250;
+  opt.compression = Compression::kSnappy;
+  ASSERT_TRUE(WriteTable(*fs, "/src.parquet", t, opt).ok());
+  auto src = FileReader::Open(*fs, "/src.parquet");
+  ASSERT_TRUE(src.ok()) << src.status().ToString();
+
+  Table head = testing::RandomTable(schema, 100, 8, 0.1);
+  Table tail = testing::RandomTable(schema, 60, 9, 0.1);
+  WriterOptions zstd;
+  zstd.compression = Compression::kZstd;
+  auto file = fs->OpenForWrite("/dst.parquet");
+  ASSERT_TRUE(file.ok());
+  auto writer = FileWriter::Open(std::move(*file), schema, zstd);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  ASSERT_TRUE((*writer)->WriteRowGroup(head).ok());
+  Status copied = (*writer)->CopyRowGroups(**src, 1, 3);
+  ASSERT_TRUE(copied.ok()) << copied.ToString();
+  ASSERT_TRUE((*writer)->WriteRowGroup(tail).ok());
+  // Out of range, and nothing written for it.
+  EXPECT_EQ((*writer)->CopyRowGroups(**src, 3, 5).code(), StatusCode::kOutOfRange);
+  ASSERT_TRUE((*writer)->Close().ok());
+
+  auto dst = FileReader::Open(*fs, "/dst.parquet");
+  ASSERT_TRUE(dst.ok()) << dst.status().ToString();
+  ASSERT_EQ((*dst)->num_row_groups(), 4);
+  auto all = (*dst)->Read();
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  auto expected = ConcatenateTables({head, t.Slice(250, 500), tail});
+  ASSERT_TRUE(expected.ok());
+  ExpectSameValues(*expected, *all);
+  const auto& rgs = (*dst)->metadata().row_groups;
+  const auto& from = (*src)->metadata().row_groups;
+  for (int k : {1, 2}) {
+    const auto& copied = rgs[static_cast<size_t>(k)];
+    const auto& original = from[static_cast<size_t>(k)];
+    ASSERT_EQ(copied.num_rows, original.num_rows);
+    for (size_t c = 0; c < copied.columns.size(); ++c) {
+      SCOPED_TRACE(schema.field(static_cast<int>(c)).name);
+      EXPECT_EQ(copied.columns[c].compression, Compression::kSnappy);
+      EXPECT_EQ(copied.columns[c].total_compressed_size, original.columns[c].total_compressed_size);
+      EXPECT_EQ(copied.columns[c].statistics.has_value(), original.columns[c].statistics.has_value());
+      if (copied.columns[c].statistics) {
+        EXPECT_EQ(copied.columns[c].statistics->min_value, original.columns[c].statistics->min_value);
+        EXPECT_EQ(copied.columns[c].statistics->max_value, original.columns[c].statistics->max_value);
+      }
+    }
+  }
+  EXPECT_EQ(rgs[0].columns[0].compression, Compression::kZstd);
+
+  // Another schema: refused, naming the column.
+  Schema other({Field{"x", DataType::Int64(), true}});
+  auto f2 = fs->OpenForWrite("/other.parquet");
+  ASSERT_TRUE(f2.ok());
+  auto w2 = FileWriter::Open(std::move(*f2), other);
+  ASSERT_TRUE(w2.ok());
+  Status st = (*w2)->CopyRowGroups(**src, 0, 1);
+  EXPECT_TRUE(st.IsInvalidArgument()) << st.ToString();
+  EXPECT_NE(st.message().find("/src.parquet"), std::string::npos);
 }
 
 TEST(RoundTrip, ParallelWriteAndReadMatchSerial) {

@@ -46,6 +46,8 @@ class FileReader {
   const FileMetadata& metadata() const;
   const std::string& path() const;
   int num_row_groups() const;
+  // The open file (e.g. for FileWriter::CopyRowGroups, which copies its bytes).
+  RandomAccessFile& file() const;
 
   // Reads one row group (projection as in options.columns).
   Result<Table> ReadRowGroup(int row_group, const std::vector<std::string>& columns = {},

@@ -22,6 +22,7 @@
 #include <string>
 
 #include "oups/io/file_system.h"
+#include "oups/parquet/file_reader.h"
 #include "oups/parquet/metadata.h"
 #include "oups/parquet/properties.h"
 #include "oups/table/column.h"
@@ -39,6 +40,14 @@ class FileWriter {
 
   // Appends the rows of `table` (same schema as given at Open) as row group(s).
   Status WriteRowGroup(const Table& table);
+  // Appends row groups [first, end) of the Parquet file `source` unchanged:
+  // their column chunks are copied byte for byte (pages, page checksums and
+  // chunk statistics as they are, whatever their codec) and only their offsets
+  // are rewritten in this file's footer; nothing is decoded. `source`'s
+  // columns must be this writer's (names, physical and logical types,
+  // optionality): InvalidArgument naming the column otherwise; OutOfRange for
+  // a range outside `source`'s row groups.
+  Status CopyRowGroups(FileReader& source, int first, int end);
   // Writes the footer and closes the file. Returns the metadata written.
   Result<FileMetadata> Close();
   // Flushes nothing; exposes the underlying file (e.g. to Sync before Close).
