@@ -18,6 +18,7 @@ import datetime
 import json
 import os
 import pathlib
+import re
 
 import numpy as np
 import pandas as pd
@@ -336,6 +337,70 @@ def _format_value(v) -> str:
     return repr(v) if isinstance(v, (str, bytes)) else str(v)
 
 
+def _as_of_args(as_of):
+    """(version, UTC nanoseconds) of an `as_of`: a version number (int >= 1) or an
+    instant (anything ``pandas.Timestamp`` accepts; naive means UTC)."""
+    if as_of is None:
+        return None, None
+    if isinstance(as_of, (bool, np.bool_)):
+        raise TypeError("'as_of' must be a version number or a timestamp, not a bool.")
+    if isinstance(as_of, (int, np.integer)):
+        if as_of < 1:
+            raise ValueError(f"'as_of' version must be >= 1, not {as_of}.")
+        return int(as_of), None
+    try:
+        ts = pd.Timestamp(as_of)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"'as_of' must be a version number or a timestamp, not "
+                        f"{as_of!r}.") from e
+    if ts is pd.NaT:
+        raise ValueError("'as_of' must not be NaT.")
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    return None, int(ts.as_unit("ns").value)
+
+
+def _keep_args(keep_versions, keep_for):
+    """The core retention arguments of a write (None: not given)."""
+    if keep_versions is not None:
+        if isinstance(keep_versions, (bool, np.bool_)) or \
+                not isinstance(keep_versions, (int, np.integer)):
+            raise TypeError(f"'keep_versions' must be an int, not "
+                            f"{type(keep_versions).__name__}.")
+        if keep_versions < 1:
+            raise ValueError(f"'keep_versions' must be >= 1, not {keep_versions}.")
+        keep_versions = int(keep_versions)
+    if keep_for is None:
+        return keep_versions, None
+    if isinstance(keep_for, str) and keep_for == "":
+        return keep_versions, ""
+    try:
+        td = pd.Timedelta(keep_for)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"'keep_for' must be a duration such as '30D' or a "
+                         f"pandas.Timedelta, not {keep_for!r}.") from e
+    if td is pd.NaT or td <= pd.Timedelta(0):
+        raise ValueError(f"'keep_for' must be a positive duration, not {keep_for!r}.")
+    if isinstance(keep_for, str) and re.fullmatch(r"[0-9]+(ns|us|ms|s|min|h|D|W)", keep_for):
+        return keep_versions, keep_for
+    return keep_versions, f"{int(td.value)}ns"
+
+
+def _versions_frame(rows) -> pd.DataFrame:
+    """The DataFrame of versions() from the core's list of dicts."""
+    columns = ["version", "kind", "committed_at", "rows_added", "rows_removed",
+               "rows_written", "row_groups_written", "row_groups_dropped", "num_rows",
+               "num_row_groups", "kv_changes", "restored_from"]
+    df = pd.DataFrame(rows, columns=columns)
+    for c in columns:
+        if c in ("kind", "committed_at", "kv_changes", "restored_from"):
+            continue
+        df[c] = df[c].astype("int64")
+    df["committed_at"] = pd.to_datetime(df["committed_at"].replace("", None), utc=True,
+                                        format="ISO8601")
+    df["restored_from"] = pd.array(df["restored_from"].tolist(), dtype="Int64")
+    return df
+
+
 class OrderedParquetDataset:
     """An ordered dataset: one Parquet file per row group plus a metadata file.
 
@@ -397,7 +462,20 @@ class OrderedParquetDataset:
     >>> tmp.cleanup()
     """
 
-    def __init__(self, dirpath, ordered_on=None, lock_timeout=None, lock_lifetime=None):
+    def __new__(cls, dirpath=None, ordered_on=None, lock_timeout=None, lock_lifetime=None, *,
+                as_of=None):
+        if as_of is None or cls is not OrderedParquetDataset:
+            return super().__new__(cls)
+        # A retained version, read-only (docs/python.md#versions-and-time-travel).
+        version, time_ns = _as_of_args(as_of)
+        parent = OrderedParquetDataset(dirpath, ordered_on, lock_timeout, lock_lifetime)
+        snapshot = parent._ds.snapshot(version, time_ns)
+        return _AsOf._make(parent, snapshot)
+
+    def __init__(self, dirpath, ordered_on=None, lock_timeout=None, lock_lifetime=None, *,
+                 as_of=None):
+        if as_of is not None:
+            return  # a read-only version, made by __new__
         path = _check_path(dirpath).resolve()
         self._lock_timeout = _check_lock_timeout(lock_timeout)
         _check_lock_lifetime(lock_lifetime)
@@ -780,9 +858,9 @@ class OrderedParquetDataset:
 
     # -- reading
     def to_pandas(self, columns=None, start=None, end_excl=None, filters=None, *,
-                  use_threads=True) -> pd.DataFrame:
+                  use_threads=True, as_of=None) -> pd.DataFrame:
         """Read rows into a DataFrame, in order, optionally a column subset, a range and
-        row filters.
+        row filters; `as_of` reads a retained version instead of the latest.
 
         Only the row groups whose ``[min, max]`` can hold rows of the range are read
         (docs/behaviour.md#reading), and with `filters` only those whose statistics
@@ -810,6 +888,9 @@ class OrderedParquetDataset:
         use_threads : bool, default True
             Decode row groups (or the columns of one) on the machine's cores, as pyarrow
             does; False: one thread. The frame is the same either way.
+        as_of : int or timestamp, optional
+            A version number (see :meth:`versions`), or an instant: the version in force
+            then (naive means UTC). LookupError when that version is not retained.
 
         Returns
         -------
@@ -853,8 +934,68 @@ class OrderedParquetDataset:
         1  3
         >>> tmp.cleanup()
         """
-        snapshot = self._snapshot()
+        if as_of is not None:
+            snapshot = self._ds.snapshot(*_as_of_args(as_of))
+        else:
+            snapshot = self._snapshot()
         return self._read(snapshot, None, columns, start, end_excl, filters, use_threads)
+
+    # -- versions (docs/python.md#versions-and-time-travel)
+    def versions(self) -> pd.DataFrame:
+        """The readable versions of the dataset, oldest first: one row per commit kept.
+
+        Every commit (a write, a write without rows, a compaction, a staged write, a
+        restore) creates a version; the dataset keeps those its retention says
+        (:meth:`write`'s `keep_versions` and `keep_for`; by default the latest only).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``version`` (int), ``kind`` ("write", "metadata", "compaction",
+            "staged_write", "restore"; "unknown" for a commit made before versions were
+            recorded), ``committed_at`` (UTC timestamp), ``rows_added`` and
+            ``rows_removed`` (net change of the number of rows), ``rows_written`` and
+            ``row_groups_written`` (row groups the commit wrote), ``row_groups_dropped``,
+            ``num_rows`` and ``num_row_groups`` (of the version), ``kv_changes`` (dict:
+            key -> new value, None when removed) and ``restored_from`` (Int64). Empty for
+            a dataset that does not exist.
+        """
+        return _versions_frame(self._ds.versions())
+
+    def restore(self, version, *, key_value_metadata=None, lock_timeout=None) -> int:
+        """Commit a new version equal to the retained `version` (rows, columns, key-value
+        metadata; `key_value_metadata` updates are applied on top). Returns the new
+        version's number. The versions in between stay as the retention says.
+
+        Raises
+        ------
+        LookupError
+            `version` is not retained (or the dataset does not exist).
+        TimeoutError
+            The writer lock was not acquired within `lock_timeout`.
+        """
+        if isinstance(version, (bool, np.bool_)) or not isinstance(version, (int, np.integer)):
+            raise TypeError(f"'version' must be an int, not {type(version).__name__}.")
+        if version < 1:
+            raise ValueError(f"'version' must be >= 1, not {version}.")
+        timeout = _check_lock_timeout(lock_timeout)
+        return self._ds.restore(int(version), _kv_update(key_value_metadata),
+                                timeout if timeout is not None else self._lock_timeout)
+
+    def vacuum(self, *, lock_timeout=None) -> dict:
+        """Apply the retention completely (a write does it a bounded amount at a time):
+        versions it no longer keeps stop being readable, and the row-group and history
+        files only they used are deleted, except those a registered reader may still
+        read (a later write or vacuum deletes them).
+
+        Returns
+        -------
+        dict
+            ``versions_expired``, ``files_deleted``, ``files_kept_for_readers``,
+            ``history_files_deleted``.
+        """
+        timeout = _check_lock_timeout(lock_timeout)
+        return dict(self._ds.vacuum(timeout if timeout is not None else self._lock_timeout))
 
     def _read(self, snapshot, positions, columns, start, end_excl, filters=None,
               use_threads=True):
@@ -1072,7 +1213,8 @@ class OrderedParquetDataset:
     def write(self, *, ordered_on=None, df=None, row_group_target_size=None,
               duplicates_on=None, max_n_off_target_rgs=REMEMBERED, key_value_metadata=None,
               lock_timeout=None, compression="snappy", compression_level=None,
-              use_threads=True, schema_evolution=False) -> None:
+              use_threads=True, schema_evolution=False, keep_versions=None,
+              keep_for=None) -> None:
         """Merge the rows of `df` into the dataset, in one atomic commit.
 
         The keywords of :func:`oups.store.write` except `dirpath` (see there for
@@ -1112,6 +1254,13 @@ class OrderedParquetDataset:
             Let `df` add columns, widen a column's dtype and leave out stored columns
             (docs/python.md#schema-evolution); False: its columns and dtypes must be
             the stored ones.
+        keep_versions : int, optional
+            Retention: keep the last `keep_versions` versions readable (>= 1). Stored
+            with the dataset; None: the stored one, else 1 (the latest only).
+        keep_for : str or timedelta, optional
+            Retention: also keep every version that was in force within this duration
+            (``"30D"``, ``pandas.Timedelta``); ``""`` removes it. Stored like
+            `keep_versions`.
 
         Raises
         ------
@@ -1149,6 +1298,7 @@ class OrderedParquetDataset:
         if not isinstance(schema_evolution, bool):
             raise TypeError(f"'schema_evolution' must be True or False, not "
                             f"{type(schema_evolution).__name__}.")
+        keep_versions, keep_for = _keep_args(keep_versions, keep_for)
         table, merge = self._rows_and_merge(df, ordered_name, schema_evolution)
         if merge is not None:
             # Checked first against the details stored now, for errors that name the
@@ -1168,7 +1318,8 @@ class OrderedParquetDataset:
                        lock_timeout=timeout if timeout is not None else self._lock_timeout,
                        details_merge=None if merge is None else details_merge,
                        num_threads=_num_threads(use_threads),
-                       schema_evolution=schema_evolution)
+                       schema_evolution=schema_evolution, keep_versions=keep_versions,
+                       keep_for=keep_for)
 
     def _rows_and_merge(self, df, ordered_name, schema_evolution=False):
         """The core table of `df` (None: None) and the function giving the pandas details
@@ -1417,10 +1568,47 @@ class _View(OrderedParquetDataset):
                f"{self._repr_body(*summary)}"
 
 
+class _AsOf(_View):
+    """A retained version of a dataset, read-only (OrderedParquetDataset(..., as_of=))."""
+
+    def __init__(self, *args, **kwargs):
+        pass  # made by _make
+
+    @classmethod
+    def _make(cls, parent, snapshot):
+        obj = object.__new__(cls)
+        _View.__init__(obj, parent, snapshot, list(range(snapshot.num_row_groups)),
+                       _max_file_id(snapshot))
+        return obj
+
+    def _refuse(self, what):
+        raise PermissionError(
+            f"cannot call '{what}' on dataset '{self._dirpath}' opened as of a past "
+            f"version: it is read-only (restore(version) on a handle opened without "
+            f"'as_of' commits it as a new version).")
+
+    def write(self, **kwargs):
+        """Refused: a past version is read-only (PermissionError)."""
+        self._refuse("write")
+
+    def remove_from_disk(self, *args, **kwargs):
+        """Refused: a past version is read-only (PermissionError)."""
+        self._refuse("remove_from_disk")
+
+    def restore(self, *args, **kwargs):
+        """Refused: a past version is read-only (PermissionError)."""
+        self._refuse("restore")
+
+    def vacuum(self, *args, **kwargs):
+        """Refused: a past version is read-only (PermissionError)."""
+        self._refuse("vacuum")
+
+
 def write(dirpath, ordered_on, df=None, row_group_target_size=None,
           duplicates_on=None, max_n_off_target_rgs=REMEMBERED, key_value_metadata=None, *,
           lock_timeout=None, compression="snappy", compression_level=None,
-          use_threads=True, schema_evolution=False) -> None:
+          use_threads=True, schema_evolution=False, keep_versions=None,
+          keep_for=None) -> None:
     """Merge the rows of `df` into the ordered dataset at `dirpath`, in one atomic commit.
 
     New rows are merged into the row groups whose range they fall in; only those (and,
@@ -1483,6 +1671,13 @@ def write(dirpath, ordered_on, df=None, row_group_target_size=None,
         stored columns (their new rows read as missing), in the same commit
         (docs/python.md#schema-evolution). False: a column added, left out or of
         another dtype is refused as before.
+    keep_versions : int, optional
+        Retention of versions (docs/python.md#versions-and-time-travel): keep the last
+        `keep_versions` (>= 1) readable. Stored with the dataset like
+        `row_group_target_size`; never given: 1, the latest only.
+    keep_for : str or timedelta, optional
+        Retention: also keep the versions in force within this duration (``"30D"``);
+        ``""`` removes it. Stored like `keep_versions`.
 
     Returns
     -------
@@ -1548,4 +1743,5 @@ def write(dirpath, ordered_on, df=None, row_group_target_size=None,
               duplicates_on=duplicates_on, max_n_off_target_rgs=max_n_off_target_rgs,
               key_value_metadata=key_value_metadata, lock_timeout=lock_timeout,
               compression=compression, compression_level=compression_level,
-              use_threads=use_threads, schema_evolution=schema_evolution)
+              use_threads=use_threads, schema_evolution=schema_evolution,
+              keep_versions=keep_versions, keep_for=keep_for)

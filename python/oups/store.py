@@ -20,7 +20,7 @@ import numpy as np
 from . import _oups
 from . import _pandas
 from ._pandas import check_cmidx, conform_cmidx
-from .dataset import (OrderedParquetDataset, _check_lock_lifetime, _num_threads,
+from .dataset import (OrderedParquetDataset, _as_of_args, _check_lock_lifetime, _num_threads,
                       _ordered_type_of, write)
 from .indexer import _declared_schema, _keys_from_listing, is_toplevel, sublevel, toplevel
 
@@ -293,7 +293,7 @@ class Store:
 
     # -- iter_intersections
     def iter_intersections(self, keys, start=None, n_prev=0, end_excl=None, *,
-                           use_threads=True):
+                           use_threads=True, as_of=None):
         """Stream several datasets side by side over a range of their ordered column.
 
         Yields dicts ``{key: DataFrame}``; each chunk holds, for every dataset that has
@@ -319,6 +319,11 @@ class Store:
         use_threads : bool, default True
             Decode the row groups of a chunk (or the columns of one) on the machine's
             cores; False: one thread. The chunks are the same either way.
+        as_of : timestamp, optional
+            Read every dataset as it was at this instant (naive means UTC): the version
+            of each in force then (docs/python.md#versions-and-time-travel). Datasets
+            created later take no part; one whose version of then is no longer retained
+            raises LookupError.
 
         Yields
         ------
@@ -356,6 +361,12 @@ class Store:
         >>> tmp.cleanup()
         """
         keys = list(keys)
+        as_of_ns = None
+        if as_of is not None:
+            if isinstance(as_of, (int, np.integer)) and not isinstance(as_of, (bool, np.bool_)):
+                raise TypeError("'as_of' of iter_intersections must be a timestamp (version "
+                                "numbers differ from one dataset to another).")
+            as_of_ns = _as_of_args(as_of)[1]
         for k in keys:
             self._check_key(k)
         seen = set()
@@ -400,7 +411,8 @@ class Store:
             lo = _pandas.bound_scalar(start, label, kind, unit, tz)
             hi = _pandas.bound_scalar(end_excl, label, kind, unit, tz)
         it = self._store.iter_intersections(core_keys, lo, hi, n_prev,
-                                            num_threads=_num_threads(use_threads))
+                                            num_threads=_num_threads(use_threads),
+                                            as_of_time_ns=as_of_ns)
         details = {}
         while True:
             chunk = it.next()

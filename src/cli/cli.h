@@ -49,6 +49,9 @@ int RunCompact(const std::vector<std::string>& args, Env& env);
 int RunRm(const std::vector<std::string>& args, Env& env);
 int RunRecover(const std::vector<std::string>& args, Env& env);
 int RunParquet(const std::vector<std::string>& args, Env& env);
+// src/cli/history.cc
+int RunLog(const std::vector<std::string>& args, Env& env);
+int RunVacuum(const std::vector<std::string>& args, Env& env);
 
 // The top-level usage text (`oups --help`).
 const std::string& MainUsage();

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "cli/cli.h"
+#include "cli/history.h"
 #include "cli/sinks.h"
 #include "cli/util.h"
 #include "cli/values.h"
@@ -23,7 +24,7 @@ std::string ReadUsage(const std::string& command) {
       "usage: oups " + command +
       " DATASET [--start X] [--end-excl Y] [--where 'COL OP VALUE']...\n"
       "       [--columns a,b] [-n N] [--format table|csv|json|jsonl|parquet] [--json]\n"
-      "       [--output FILE] [--force]\n\n";
+      "       [--output FILE] [--force] [--as-of V|TIME]\n\n";
   if (command == "cat") {
     u += "Prints the dataset's rows in order (all, or -n N first ones).\n";
   } else if (command == "head") {
@@ -62,6 +63,7 @@ std::string ReadUsage(const std::string& command) {
        "  --output FILE    with --format parquet: write FILE (default: stdout)\n"
        "  --force          with --format parquet: write to stdout even when it is a\n"
        "                   terminal (refused otherwise; a redirect or a pipe is fine)\n"
+       + kAsOfHelp +
        "\n"
        "exit status: 0 ok, 1 missing dataset, unknown column, bad bound or bad\n"
        "--where, 2 usage error\n";
@@ -164,7 +166,11 @@ Status ReadRows(const std::string& command, const std::string& path,
   };
   OUPS_RETURN_NOT_OK(LoadMetadata(*env.fs, path).status());
   OUPS_ASSIGN_OR_RETURN(OrderedDataset ds, OrderedDataset::Open(env.fs, path));
-  OUPS_ASSIGN_OR_RETURN(DatasetSnapshot snap, ds.Snapshot());
+  std::optional<AsOf> as_of;
+  if (auto a = args.Get("--as-of")) {
+    OUPS_ASSIGN_OR_RETURN(as_of, ParseAsOf(*a));
+  }
+  OUPS_ASSIGN_OR_RETURN(DatasetSnapshot snap, as_of ? ds.Snapshot(*as_of) : ds.Snapshot());
   const Schema schema = snap.schema().value_or(Schema());
   const std::optional<std::string> ordered_on = snap.ordered_on();
 
@@ -305,7 +311,8 @@ int RunRead(const std::string& command, const std::vector<std::string>& args, En
                              {"--format", "", true},
                              {"--json"},
                              {"--output", "-o", true},
-                             {"--force"}},
+                             {"--force"},
+                             {"--as-of", "", true}},
                             usage, &code);
   if (!parsed) return code;
   if (parsed->positional.size() != 1) {

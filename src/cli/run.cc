@@ -26,6 +26,8 @@ const std::string& MainUsage() {
       "  compact DATASET        coalesce off-target row groups\n"
       "  rm DATASET             remove a dataset\n"
       "  recover DATASET        rebuild a lost metadata file from the row-group files\n"
+      "  log DATASET            the kept versions of a dataset\n"
+      "  vacuum DATASET         apply the retention of versions, delete unused files\n"
       "  parquet cat|meta FILE  print a Parquet file's rows or metadata\n"
       "\n"
       "  --version              print the version of oups\n"
@@ -63,11 +65,13 @@ int Run(const std::vector<std::string>& args, Env& env) {
   if (command == "rm") return RunRm(rest, env);
   if (command == "recover") return RunRecover(rest, env);
   if (command == "parquet") return RunParquet(rest, env);
+  if (command == "log") return RunLog(rest, env);
+  if (command == "vacuum") return RunVacuum(rest, env);
   // One line, with the closest command or top-level option when one is close.
   *env.err << "oups: unknown " << (command.starts_with("-") ? "option" : "command")
            << " '" << command << "'";
   if (auto close = ClosestName(command, {"ls", "info", "cat", "head", "tail", "write",
-                                         "verify", "compact", "rm", "recover", "parquet",
+                                         "verify", "compact", "rm", "recover", "parquet", "log", "vacuum",
                                          "--help", "--version"})) {
     *env.err << "; did you mean '" << *close << "'?";
   } else {

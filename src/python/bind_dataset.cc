@@ -177,10 +177,12 @@ void RegisterDataset(py::module_& m) {
                                                 ? py::object(py::int_(**ws.max_n_off_target_rgs))
                                                 : py::object(py::none());
             }
+            if (ws.keep_versions) out["keep_versions"] = *ws.keep_versions;
+            if (ws.keep_for) out["keep_for"] = *ws.keep_for;
             return out;
           },
           "{'row_group_target_size': rows or period text, 'max_n_off_target_rgs': int or "
-          "None}, members only when remembered")
+          "None, 'keep_versions': int, 'keep_for': text}, members only when remembered")
       .def_property_readonly("path", &DatasetSnapshot::path)
       .def(
           "read",
@@ -261,14 +263,81 @@ void RegisterDataset(py::module_& m) {
       .def("is_newly_initialized",
            [](const OrderedDataset& d) { return ValueOrThrow(d.is_newly_initialized()); })
       .def("max_file_id", [](const OrderedDataset& d) { return ValueOrThrow(d.max_file_id()); })
-      .def("snapshot",
+      .def(
+          "snapshot",
+          [](const OrderedDataset& d, std::optional<uint64_t> as_of_version,
+             std::optional<int64_t> as_of_time_ns) {
+            Result<DatasetSnapshot> s = [&] {
+              py::gil_scoped_release nogil;
+              if (as_of_version) return d.Snapshot(AsOf::Version(*as_of_version));
+              if (as_of_time_ns) return d.Snapshot(AsOf::Time(*as_of_time_ns));
+              return d.Snapshot();
+            }();
+            return std::make_shared<DatasetSnapshot>(ValueOrThrow(std::move(s)));
+          },
+          py::arg("as_of_version") = py::none(), py::arg("as_of_time_ns") = py::none())
+      // Versions (docs/python.md#versions-and-time-travel).
+      .def("versions",
            [](const OrderedDataset& d) {
-             Result<DatasetSnapshot> s = [&] {
+             Result<std::vector<VersionInfo>> r = [&] {
                py::gil_scoped_release nogil;
-               return d.Snapshot();
+               return d.Versions();
              }();
-             return std::make_shared<DatasetSnapshot>(ValueOrThrow(std::move(s)));
+             py::list out;
+             for (const VersionInfo& v : ValueOrThrow(std::move(r))) {
+               py::dict row;
+               row["version"] = v.version;
+               row["kind"] = v.kind;
+               row["committed_at"] = v.committed_at;
+               row["rows_added"] = v.rows_added;
+               row["rows_removed"] = v.rows_removed;
+               row["rows_written"] = v.rows_written;
+               row["row_groups_written"] = v.row_groups_written;
+               row["row_groups_dropped"] = v.row_groups_dropped;
+               row["num_rows"] = v.num_rows;
+               row["num_row_groups"] = v.num_row_groups;
+               row["kv_changes"] = v.kv_changes;
+               row["restored_from"] = v.restored_from ? py::object(py::int_(*v.restored_from))
+                                                      : py::object(py::none());
+               out.append(row);
+             }
+             return out;
            })
+      .def(
+          "restore",
+          [](OrderedDataset& d, uint64_t version,
+             std::map<std::string, std::optional<std::string>> key_value_metadata,
+             std::optional<double> lock_timeout) {
+            RestoreOptions o;
+            o.key_value_metadata = std::move(key_value_metadata);
+            o.lock_timeout = lock_timeout;
+            Result<uint64_t> r = [&] {
+              py::gil_scoped_release nogil;
+              return d.Restore(version, o);
+            }();
+            return ValueOrThrow(std::move(r));
+          },
+          py::arg("version"),
+          py::arg("key_value_metadata") = std::map<std::string, std::optional<std::string>>{},
+          py::arg("lock_timeout") = py::none())
+      .def(
+          "vacuum",
+          [](OrderedDataset& d, std::optional<double> lock_timeout) {
+            VacuumOptions o;
+            o.lock_timeout = lock_timeout;
+            Result<VacuumResult> r = [&] {
+              py::gil_scoped_release nogil;
+              return d.Vacuum(o);
+            }();
+            VacuumResult v = ValueOrThrow(std::move(r));
+            py::dict out;
+            out["versions_expired"] = v.versions_expired;
+            out["files_deleted"] = v.files_deleted;
+            out["files_kept_for_readers"] = v.files_kept_for_readers;
+            out["history_files_deleted"] = v.history_files_deleted;
+            return out;
+          },
+          py::arg("lock_timeout") = py::none())
       .def(
           "write",
           [](OrderedDataset& d, std::optional<Table> table, std::optional<std::string> ordered_on,
@@ -277,8 +346,11 @@ void RegisterDataset(py::module_& m) {
              bool max_n_off_target_rgs_given, std::map<std::string, std::optional<std::string>> key_value_metadata,
              std::string compression, std::optional<int> compression_level,
              std::optional<double> lock_timeout, std::optional<std::string> schema_extra_json,
-             py::object details_merge, int num_threads, bool schema_evolution) {
+             py::object details_merge, int num_threads, bool schema_evolution,
+             std::optional<int64_t> keep_versions, std::optional<std::string> keep_for) {
             WriteOptions o;
+            o.keep_versions = keep_versions;
+            o.keep_for = std::move(keep_for);
             o.num_threads = num_threads < 1 ? 1 : num_threads;
             o.schema_evolution = schema_evolution;
             o.ordered_on = std::move(ordered_on);
@@ -332,7 +404,8 @@ void RegisterDataset(py::module_& m) {
           py::arg("compression") = "snappy", py::arg("compression_level") = py::none(),
           py::arg("lock_timeout") = py::none(), py::arg("schema_extra_json") = py::none(),
           py::arg("details_merge") = py::none(), py::arg("num_threads") = 1,
-          py::arg("schema_evolution") = false)
+          py::arg("schema_evolution") = false, py::arg("keep_versions") = py::none(),
+          py::arg("keep_for") = py::none())
       // Staged writes (OrderedDataset::Stage/CommitStaged): a part crosses
       // processes as its JSON text.
       .def(

@@ -229,8 +229,10 @@ void RegisterStore(py::module_& m) {
       .def(
           "iter_intersections",
           [](const Store& s, std::vector<IndexKey> keys, py::object start, py::object end_excl,
-             py::object n_prev, std::optional<Columns> columns, int num_threads) {
+             py::object n_prev, std::optional<Columns> columns, int num_threads,
+             std::optional<int64_t> as_of_time_ns) {
             IterIntersectionsOptions o;
+            o.as_of_time_ns = as_of_time_ns;
             o.num_threads = num_threads < 1 ? 1 : num_threads;
             o.start = OptScalar(start);
             o.end_excl = OptScalar(end_excl);
@@ -247,7 +249,8 @@ void RegisterStore(py::module_& m) {
             return out;
           },
           py::arg("keys"), py::arg("start") = py::none(), py::arg("end_excl") = py::none(),
-          py::arg("n_prev") = 0, py::arg("columns") = py::none(), py::arg("num_threads") = 1);
+          py::arg("n_prev") = 0, py::arg("columns") = py::none(), py::arg("num_threads") = 1,
+          py::arg("as_of_time_ns") = py::none());
 }
 
 }  // namespace oups::python

@@ -27,7 +27,8 @@ bool EndsWith(std::string_view s, std::string_view p) {
 bool IsLabelNotFound(std::string_view msg) {
   return StartsWith(msg, "unknown column") || StartsWith(msg, "ordered column") ||
          StartsWith(msg, "'duplicates_on'") || StartsWith(msg, "key '") ||
-         StartsWith(msg, "column '");
+         StartsWith(msg, "column '") || StartsWith(msg, "version ") ||
+         StartsWith(msg, "no readable version");
 }
 
 // errno of an IOError whose message ends with strerror(errno), else 0.

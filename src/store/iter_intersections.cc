@@ -148,7 +148,14 @@ Status IntersectionIterator::Impl::Start() {
     // (which would create the dataset's reader file).
     OUPS_ASSIGN_OR_RETURN(bool fresh, ds.is_newly_initialized());
     if (fresh) continue;
-    OUPS_ASSIGN_OR_RETURN(DatasetSnapshot snap, ds.Snapshot());
+    Result<DatasetSnapshot> taken =
+        options.as_of_time_ns ? ds.Snapshot(AsOf::Time(*options.as_of_time_ns)) : ds.Snapshot();
+    if (!taken.ok() && taken.status().IsNotFound() && options.as_of_time_ns) {
+      // Created after that instant (its first version is readable and later).
+      auto versions = ds.Versions();
+      if (versions.ok() && (versions->empty() || versions->front().version == 1)) continue;
+    }
+    OUPS_ASSIGN_OR_RETURN(DatasetSnapshot snap, std::move(taken));
     if (snap.is_newly_initialized()) continue;  // removed meanwhile
     // Its rg list now, so that its metadata file is closed (descriptors).
     OUPS_RETURN_NOT_OK(snap.LoadRowGroups());

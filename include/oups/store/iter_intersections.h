@@ -106,6 +106,11 @@ struct IterIntersectionsOptions {
   // Threads decoding the row groups of a chunk (as ReadOptions::num_threads);
   // the chunks are the same for any value.
   int num_threads = 1;
+  // Read every dataset as of this instant (UTC nanoseconds since the epoch):
+  // the version of each in force then (OrderedDataset::Snapshot(AsOf)). A
+  // dataset whose first version was committed later takes no part; one whose
+  // version of then is no longer kept fails the iteration (NotFound).
+  std::optional<int64_t> as_of_time_ns{};
 };
 
 // One chunk: (key, table) for every participating dataset, in `keys` order.
