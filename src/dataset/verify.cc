@@ -10,6 +10,7 @@
 #include "dataset/history.h"
 #include "dataset/leftovers.h"
 #include "dataset/metadata_file.h"
+#include "dataset/schema_evolution.h"
 #include "oups/parquet/file_reader.h"
 #include "oups/table/format.h"
 #include "oups/table/kernels.h"
@@ -65,10 +66,16 @@ void CheckRowGroup(FileSystem& fs, const dataset::DatasetMetadata& md, int64_t i
         " rows, the metadata says " + std::to_string(expected_rows));
   }
   if (!md.schema || !md.ordered_on) return check_crc();
-  // Columns and types against the stored schema.
+  // Columns and types against the stored schema. After schema evolution
+  // (dataset/schema_evolution.h) a file may lack a nullable column added
+  // later, or hold a narrower type that widens to the stored one.
   const Schema file_schema = (*reader)->metadata().schema();
+  const bool evolved = md.HasFeature(dataset::kSchemaEvolutionFeature);
   bool columns_ok = true;
   for (const Field& f : md.schema->fields()) {
+    if (file_schema.IndexOf(f.name) < 0 && evolved && f.nullable && f.name != *md.ordered_on) {
+      continue;
+    }
     if (file_schema.IndexOf(f.name) < 0) {
       add("has no column '" + f.name + "' (stored schema)");
       columns_ok = false;
@@ -81,8 +88,10 @@ void CheckRowGroup(FileSystem& fs, const dataset::DatasetMetadata& md, int64_t i
   }
   if (!columns_ok) return;
   for (const Field& f : md.schema->fields()) {
+    if (file_schema.IndexOf(f.name) < 0) continue;  // added later (evolved)
     const DataType& in_file = file_schema.field(file_schema.IndexOf(f.name)).type;
-    if (!dataset::ReadsAsStoredType(in_file, f.type)) {
+    if (!dataset::ReadsAsStoredType(in_file, f.type) &&
+        !(evolved && dataset::IsWidening(in_file, f.type))) {
       add("column types differ from the stored schema: column '" + f.name + "' is " +
           in_file.ToString() + " in the file, " + f.type.ToString() + " in the schema");
       return;
@@ -90,7 +99,9 @@ void CheckRowGroup(FileSystem& fs, const dataset::DatasetMetadata& md, int64_t i
   }
   std::vector<std::string> names;
   if (deep) {
-    for (const Field& f : md.schema->fields()) names.push_back(f.name);
+    for (const Field& f : md.schema->fields()) {
+      if (file_schema.IndexOf(f.name) >= 0) names.push_back(f.name);
+    }
   } else {
     names.push_back(*md.ordered_on);
   }

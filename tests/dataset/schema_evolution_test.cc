@@ -17,6 +17,7 @@
 #include "dataset/metadata_file.h"
 #include "dataset/schema_evolution.h"
 #include "oups/dataset/ordered_dataset.h"
+#include "oups/dataset/verify.h"
 #include "oups/io/memory_file_system.h"
 #include "oups/parquet/file_reader.h"
 #include "oups/table/builder.h"
@@ -419,6 +420,27 @@ TEST_F(SchemaEvolutionTest, EvolvedFilesNotMatchingTheSchemaAreStillRefused) {
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(r.status().IsCorruption()) << r.status().ToString();
   EXPECT_NE(r.status().message().find("column 'x' of type string"), std::string::npos);
+}
+
+TEST_F(SchemaEvolutionTest, VerifyAcceptsTheOlderFilesOfAnEvolvedDataset) {
+  ASSERT_TRUE(ds.Write(Make({{"a", A({1, 2})}, {"x", Ints(DataType::Int8(), {1, 2})}}), Plain(2))
+                  .ok());
+  ASSERT_TRUE(ds.Write(Make({{"a", A({3})}, {"x", Ints(DataType::Int32(), {300})},
+                             {"y", Strings({"s"})}}),
+                       Evolve(2))
+                  .ok());
+  for (bool deep : {false, true}) {
+    const auto problems = VerifyDataset(*fs, kDir, {.deep = deep});
+    for (const auto& p : problems) ADD_FAILURE() << p.file << ": " << p.problem;
+  }
+  // A file of another type under a listed name is still reported.
+  auto paths = dataset::DatasetPaths::Make(kDir);
+  const uint64_t id = Md().file_ids[0];
+  ASSERT_TRUE(fs->DeleteFile(paths->RowGroupFile(id)).ok());
+  ASSERT_TRUE(parquet::WriteTable(*fs, paths->RowGroupFile(id),
+                                  Make({{"a", A({1, 2})}, {"x", Strings({"p", "q"})}}), {})
+                  .ok());
+  EXPECT_FALSE(VerifyDataset(*fs, kDir).empty());
 }
 
 // A crash (or an I/O error) at any file-system call of an evolving write
