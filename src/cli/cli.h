@@ -31,6 +31,9 @@ struct Env {
   std::ostream* err = nullptr;
   // Show progress bars on `err` (the caller sets it when stderr is a terminal).
   bool progress = false;
+  // Seconds a progress stage waits before it draws (short stages stay
+  // silent); tests set 0.
+  double progress_delay_seconds = 1.0;
   // `out` is a terminal (the caller sets it from stdout): binary output
   // (--format parquet) is refused there unless forced.
   bool out_is_terminal = false;

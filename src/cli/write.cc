@@ -175,11 +175,11 @@ Result<Table> LoadInput(Env& env, const std::string& from, const std::string& fo
                         const std::map<std::string, DataType>& types,
                         const CsvOptions& csv_options,
                         const std::optional<Schema>& stored,
-                        const std::optional<std::string>& ordered_on) {
+                        const std::optional<std::string>& ordered_on, bool* drawn) {
   Table table;
   std::vector<int64_t> row_lines;
+  ProgressBar bar(env.err, env.progress, "reading " + from, env.progress_delay_seconds);
   if (format == "csv") {
-    ProgressBar bar(env.err, env.progress, "reading " + from);
     CsvOptions options = csv_options;
     options.types = types;
     // An existing dataset's columns are read in their stored types, so that a
@@ -194,7 +194,6 @@ Result<Table> LoadInput(Env& env, const std::string& from, const std::string& fo
                  total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0);
     };
     OUPS_ASSIGN_OR_RETURN(CsvTable csv, ReadCsv(*env.fs, from, options));
-    bar.Finish();
     table = std::move(csv.table);
     row_lines = std::move(csv.row_lines);
   } else {
@@ -204,6 +203,8 @@ Result<Table> LoadInput(Env& env, const std::string& from, const std::string& fo
     }
     OUPS_ASSIGN_OR_RETURN(table, parquet::ReadTable(*env.fs, from));
   }
+  // The reading stage ends at 100% (and stays on its line when it was drawn).
+  *drawn = bar.Done(table.num_rows());
   // Every column needs a name (a CSV header is checked by the CSV reader).
   for (int i = 0; i < table.schema().num_fields(); ++i) {
     if (table.schema().field(i).name.empty()) {
@@ -415,16 +416,21 @@ int RunWrite(const std::vector<std::string>& args, Env& env) {
 
   auto stored_schema = ds->schema();
   if (!stored_schema.ok()) return Failure(env, "write", stored_schema.status());
-  auto table = LoadInput(env, *from, format, *types, csv, *stored_schema, ordered_on);
+  bool read_drawn = false;
+  auto table =
+      LoadInput(env, *from, format, *types, csv, *stored_schema, ordered_on, &read_drawn);
   if (!table.ok()) return Failure(env, "write", table.status());
   Status st;
   {
-    ProgressBar bar(env.err, env.progress, "writing " + path);
+    // Shown at once when the reading stage was: the line never goes blank.
+    ProgressBar bar(env.err, env.progress, "writing " + path, env.progress_delay_seconds,
+                    read_drawn);
     options.progress = [&bar](int64_t done, int64_t total) {
       bar.Update(done,
                  total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1);
     };
     st = ds->Write(*table, options);
+    if (st.ok()) bar.Done(table->num_rows());
   }
   if (!st.ok()) {
     const bool named = st.message().find(path) != std::string::npos;
@@ -482,12 +488,14 @@ int RunCompact(const std::vector<std::string>& args, Env& env) {
   if (!ds.ok()) return Failure(env, "compact", ds.status());
   Status st;
   {
-    ProgressBar bar(env.err, env.progress, "compacting " + path);
+    ProgressBar bar(env.err, env.progress, "compacting " + path,
+                    env.progress_delay_seconds);
     options.progress = [&bar](int64_t done, int64_t total) {
       bar.Update(done,
                  total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1);
     };
     st = ds->Write(options);
+    if (st.ok()) bar.Done();
   }
   if (!st.ok()) {
     const bool named = st.message().find(path) != std::string::npos;

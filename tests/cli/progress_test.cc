@@ -36,13 +36,51 @@ TEST(ProgressBar, DrawsAfterOneSecondAndClearsItsLine) {
   ProgressBar bar(&err, true, "reading");
   std::this_thread::sleep_for(std::chrono::milliseconds(1050));
   bar.Update(10, 0.5);
-  bar.Update(11, 0.6);  // within 250 ms of the last draw: skipped
-  const std::string drawn = err.str();
-  EXPECT_EQ(drawn.substr(0, 49), "\rreading [############            ]  50%  10 rows");
-  EXPECT_EQ(drawn.find("11 rows"), std::string::npos);
+  // The ticker redraws the current figures at most 4 times a second.
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
   bar.Finish();
   const std::string all = err.str();
-  EXPECT_EQ(all.substr(drawn.size()), "\r" + std::string(drawn.size() - 1, ' ') + "\r");
+  const std::string drawn = "\rreading [############            ]  50%  10 rows";
+  EXPECT_NE(all.find(drawn), std::string::npos) << all;
+  // Cleared: spaces over the last line, back to its start.
+  EXPECT_EQ(all.back(), '\r');
+  EXPECT_EQ(all.substr(all.rfind('\r', all.size() - 2) + 1).find_first_not_of(' '),
+            all.size() - all.rfind('\r', all.size() - 2) - 2);
+}
+
+// GitHub issue 17: the bar of a CSV ingest stopped at 93-98 %, then the line
+// stayed blank while the rows were written.
+TEST(ProgressBar, DoneEndsTheStageAt100Percent) {
+  std::ostringstream err;
+  {
+    ProgressBar bar(&err, true, "reading a.csv", /*delay_seconds=*/0);
+    bar.Update(10, 0.93);
+    EXPECT_TRUE(bar.Done(12));
+  }
+  const std::string all = err.str();
+  const std::string first = "\rreading a.csv [######################  ]  93%";
+  EXPECT_EQ(all.substr(0, first.size()), first);
+  const std::string last = all.substr(all.rfind('\r'));
+  const std::string done = "\rreading a.csv [########################] 100%  12 rows";
+  EXPECT_EQ(last.substr(0, done.size()), done);
+  EXPECT_EQ(all.back(), '\n');  // the finished stage stays on its line
+  // Nothing drawn: Done draws nothing either.
+  std::ostringstream quiet;
+  ProgressBar short_stage(&quiet, true, "x");
+  EXPECT_FALSE(short_stage.Done(5));
+  EXPECT_EQ(quiet.str(), "");
+}
+
+TEST(ProgressBar, StageAfterADrawnOneShowsAtOnceAndTicks) {
+  std::ostringstream err;
+  ProgressBar bar(&err, true, "writing ds", /*delay_seconds=*/1.0, /*follows_drawn=*/true);
+  const std::string at_once = "\rwriting ds [                        ]   0%";
+  EXPECT_EQ(err.str().substr(0, at_once.size()), at_once);
+  // No update for a while: the ticker shows the time going by.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1300));
+  EXPECT_NE(err.str().find("elapsed"), std::string::npos) << err.str();
+  EXPECT_TRUE(bar.Done(7));
+  EXPECT_NE(err.str().find("] 100%  7 rows"), std::string::npos);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 // the stored data unchanged, exit codes.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "cli_test_util.h"
 #include "dataset/metadata_file.h"
 #include "oups/parquet/file_writer.h"
@@ -427,6 +429,39 @@ TEST_F(WriteTest, NoSpaceErrorNamesTheFileOnce) {
     EXPECT_EQ(count(r.err, failed_path), 1u) << failed_path;
   }
   EXPECT_GT(failures, 1);
+}
+
+
+// GitHub issue 17: the progress of a CSV ingest stopped at 93-98 % and the
+// line then stayed blank while the rows were written. Now a reading and a
+// writing stage, each ending at 100 % on its own line, on a terminal only
+// (Env::progress, set from isatty(stderr); no delay here).
+TEST_F(WriteTest, ProgressShowsReadingAndWritingStagesEndingAt100) {
+  std::string text = "ts,v\n";
+  for (int i = 0; i < 5000; ++i) text += std::to_string(i) + "," + std::to_string(i) + "\n";
+  WriteText(*fs_, "/in.csv", text);
+  std::ostringstream out, err;
+  cli::Env env;
+  env.fs = fs_;
+  env.out = &out;
+  env.err = &err;
+  env.progress = true;
+  env.progress_delay_seconds = 0;
+  ASSERT_EQ(cli::Run({"write", "/p", "--ordered-on", "ts", "--from", "/in.csv",
+                      "--row-group-target-size", "1000"},
+                     env),
+            0)
+      << err.str();
+  const std::vector<std::string> lines = Lines(err.str());
+  ASSERT_EQ(lines.size(), 2u) << err.str();
+  const std::string read = "\rreading /in.csv [########################] 100%  5000 rows";
+  const std::string write = "\rwriting /p [########################] 100%  5000 rows";
+  EXPECT_EQ(lines[0].substr(lines[0].rfind('\r'), read.size()), read) << lines[0];
+  EXPECT_EQ(lines[1].substr(lines[1].rfind('\r'), write.size()), write) << lines[1];
+  // Not a terminal: nothing on stderr.
+  CliResult quiet = RunCli(fs_, {"write", "/q", "--ordered-on", "ts", "--from", "/in.csv"});
+  ASSERT_EQ(quiet.code, 0) << quiet.err;
+  EXPECT_EQ(quiet.err, "");
 }
 
 }  // namespace
