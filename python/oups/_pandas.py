@@ -973,11 +973,11 @@ def _restore(values, valid, kind, unit, tz, info):
         known = set(cats)
         extra = [u for u in pd.unique(uniques) if u not in known]
         dtype = pd.CategoricalDtype(list(cats) + extra, ordered=info.get("ordered", False))
-        if not len(uniques):
-            return pd.Categorical.from_codes(np.full(len(codes), -1), dtype=dtype)
-        full = dtype.categories.get_indexer(uniques).take(np.maximum(codes, 0))
-        full[codes < 0] = -1
-        return pd.Categorical.from_codes(full, dtype=dtype)
+        # Each distinct value's category, then -1 last: a null's code -1 takes it. In the
+        # codes' final width (int8 for up to 127 categories), so the take writes little.
+        where = np.append(dtype.categories.get_indexer(uniques), -1).astype(
+            _codes_dtype(len(dtype.categories)))
+        return pd.Categorical.from_codes(where.take(codes), dtype=dtype)
     if tag == "category":
         cats = info["categories"]
         if kind in ("string", "binary"):
