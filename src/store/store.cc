@@ -108,6 +108,53 @@ Result<StoreListing> Store::List() const {
   return out;
 }
 
+Result<StoreListing> Store::List(std::string_view prefix) const {
+  std::vector<std::string> comps;
+  for (size_t at = 0; at <= prefix.size();) {
+    const size_t slash = std::min(prefix.find('/', at), prefix.size());
+    comps.emplace_back(prefix.substr(at, slash - at));
+    at = slash + 1;
+  }
+  if (!comps.empty() && comps.back().empty()) comps.pop_back();  // "a/b/"
+  if (prefix.empty()) comps.clear();
+  if (comps.empty()) return List();
+  for (const std::string& c : comps) {
+    if (c.empty() || c == "." || c == "..") {
+      return Status::InvalidArgument("key prefix '" + std::string(prefix) +
+                                     "': a component is empty, '.' or '..'");
+    }
+  }
+  const int n = static_cast<int>(comps.size());
+  if (n >= schema_.depth()) {
+    return Status::InvalidArgument("key prefix '" + std::string(prefix) + "' has " +
+                                   std::to_string(n) + " components; a prefix has fewer than " +
+                                   "the " + std::to_string(schema_.depth()) + " of a key");
+  }
+  std::string dir = basepath_;
+  std::string rel;
+  for (const std::string& c : comps) {
+    dir = JoinPath(dir, c);
+    rel = rel.empty() ? c : rel + "/" + c;
+  }
+  StoreListing out;
+  Result<std::vector<FileInfo>> entries = fs_->ListDirNames(dir);
+  if (!entries.ok()) {
+    if (entries.status().IsNotFound()) return out;  // no key under it
+    return entries.status();
+  }
+  std::vector<WalkedDir> stack;
+  stack.push_back({dir, std::move(entries).ValueOrDie()});
+  Discover(*fs_, schema_, rel, schema_.depth() - 1 - n, &stack, &out);
+  std::sort(out.keys.begin(), out.keys.end());
+  out.keys.erase(std::unique(out.keys.begin(), out.keys.end()), out.keys.end());
+  return out;
+}
+
+Result<std::vector<IndexKey>> Store::Keys(std::string_view prefix) const {
+  OUPS_ASSIGN_OR_RETURN(StoreListing listing, List(prefix));
+  return std::move(listing.keys);
+}
+
 Result<std::vector<IndexKey>> Store::Keys() const {
   OUPS_ASSIGN_OR_RETURN(StoreListing listing, List());
   return std::move(listing.keys);

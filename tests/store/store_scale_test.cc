@@ -110,5 +110,53 @@ TEST(StoreScale, RemovalCostsTheSameWhateverTheSiblings) {
   });
 }
 
+// A store of symbols with one sub-level per year ("<symbol>/<year>"): the
+// keys under one symbol are listed from its directory alone.
+struct SymbolYears {
+  std::shared_ptr<TrackingFileSystem> fs =
+      std::make_shared<TrackingFileSystem>(NewMemoryFileSystem());
+  IndexerSchema schema =
+      IndexerSchema::Make("Inst", {FieldSpec::String("symbol"),
+                                   FieldSpec::SubLevel("at", "Year", {FieldSpec::Int64("year")})})
+          .ValueOrDie();
+  std::unique_ptr<Store> store;
+
+  explicit SymbolYears(int n_symbols) {
+    store = std::make_unique<Store>(Store::Open(fs, "/base", schema).ValueOrDie());
+    for (int i = 0; i < n_symbols; ++i) Add("s" + std::to_string(i), 2020);
+    for (int64_t year : {2022, 2021, 2024}) Add("target", year);
+    fs->Clear();
+  }
+  void Add(const std::string& symbol, int64_t year) {
+    IndexKey k = schema.FromPath(symbol + "/" + std::to_string(year)).ValueOrDie();
+    EXPECT_TRUE(store->Get(k).ValueOrDie().Write(TsX(0, 1), {.ordered_on = "ts"}).ok());
+  }
+};
+
+TEST(StoreScale, PrefixListingCostsWhatItReturns) {
+  std::map<std::string, int64_t> calls[2];
+  int run = 0;
+  for (int n : {10, 1000}) {
+    SymbolYears f(n);
+    auto keys = f.store->Keys("target");
+    ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+    ASSERT_EQ(keys->size(), 3u);  // sorted, as Keys()
+    EXPECT_EQ((*keys)[0].ToPath(), "target/2021");
+    EXPECT_EQ((*keys)[2].ToPath(), "target/2024");
+    calls[run++] = f.fs->calls();
+    EXPECT_EQ(f.store->Keys("target/").ValueOrDie(), *keys);
+    // A prefix naming no directory: none, without error.
+    auto none = f.store->Keys("nowhere");
+    ASSERT_TRUE(none.ok());
+    EXPECT_TRUE(none->empty());
+    EXPECT_EQ(f.store->Keys("").ValueOrDie().size(), static_cast<size_t>(n + 3));
+    EXPECT_TRUE(f.store->Keys("target/2024").status().IsInvalidArgument());  // a whole key
+    EXPECT_TRUE(f.store->Keys("../base").status().IsInvalidArgument());
+    EXPECT_TRUE(f.store->Keys("a//b").status().IsInvalidArgument());
+  }
+  EXPECT_EQ(calls[0], calls[1]) << "10 symbols: " << Show(calls[0])
+                                << "\n1,000 symbols: " << Show(calls[1]);
+}
+
 }  // namespace store_scale_test
 }  // namespace oups

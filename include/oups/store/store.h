@@ -36,6 +36,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "oups/dataset/ordered_dataset.h"
@@ -89,6 +90,16 @@ class Store {
   [[nodiscard]] Result<std::vector<IndexKey>> Keys() const;
   // Keys() with the directories it skipped and why.
   [[nodiscard]] Result<StoreListing> List() const;
+  // The keys whose path (IndexKey::ToPath) starts with the directories of
+  // `prefix`: '/'-separated leading path components, fewer than depth() (e.g.
+  // "S000001" for every year of one instrument, or a top-level value and
+  // some of its sublevels). Only the directory `prefix` names is walked: the
+  // cost is that of what it holds, whatever the number of other keys. A
+  // prefix that names no directory gives none; "" is Keys(). InvalidArgument
+  // for an empty, "." or ".." component, or as many components as a key has.
+  [[nodiscard]] Result<std::vector<IndexKey>> Keys(std::string_view prefix) const;
+  // Keys(prefix) with the directories it skipped and why.
+  [[nodiscard]] Result<StoreListing> List(std::string_view prefix) const;
   [[nodiscard]] Result<int64_t> Size() const;
   // Python repr: key.ToString() of each key, sorted, '\n'-joined ("" if none).
   [[nodiscard]] Result<std::string> ToString() const;
