@@ -21,6 +21,8 @@ struct FlagSpec {
   std::string alias{};  // "-n", or empty
   bool takes_value = false;
   bool repeated = false;  // may be given several times (values kept in order)
+  // The values it accepts, when they are a fixed list (shell completion).
+  std::vector<std::string> choices{};
 };
 
 struct ParsedArgs {

@@ -21,6 +21,8 @@
 
 namespace oups::cli {
 
+struct FlagSpec;
+
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
@@ -34,6 +36,10 @@ struct Env {
   // Seconds a progress stage waits before it draws (short stages stay
   // silent); tests set 0.
   double progress_delay_seconds = 1.0;
+  // When set, a command stores its table of options here and returns 0
+  // without doing anything (how `oups completion` learns every command's
+  // options from their definitions).
+  std::vector<FlagSpec>* capture_flags = nullptr;
   // `out` is a terminal (the caller sets it from stdout): binary output
   // (--format parquet) is refused there unless forced.
   bool out_is_terminal = false;
@@ -55,6 +61,12 @@ int RunParquet(const std::vector<std::string>& args, Env& env);
 // src/cli/history.cc
 int RunLog(const std::vector<std::string>& args, Env& env);
 int RunVacuum(const std::vector<std::string>& args, Env& env);
+
+// `oups completion bash`: a bash completion script generated from the
+// commands' option tables (src/cli/completion.cc).
+int RunCompletion(const std::vector<std::string>& args, Env& env);
+// Every command name, in the order of `oups --help`.
+const std::vector<std::string>& CommandNames();
 
 // The top-level usage text (`oups --help`).
 const std::string& MainUsage();

@@ -31,7 +31,9 @@ int FileFailure(Env& env, const std::string& path, const Status& st) {
 int RunParquet(const std::vector<std::string>& args, Env& env) {
   int code = 0;
   auto parsed = ParseOrExit(env, "parquet", args,
-                            {{"--columns", "", true}, {"--format", "", true}, {"--json"}},
+                            {{"--columns", "", true},
+                             {"--format", "", true, false, {"jsonl", "json", "csv", "table"}},
+                             {"--json"}},
                             kParquetUsage, &code);
   if (!parsed) return code;
   auto usage = [&](const std::string& problem) {

@@ -29,6 +29,8 @@ const std::string& MainUsage() {
       "  log DATASET            the kept versions of a dataset\n"
       "  vacuum DATASET         apply the retention of versions, delete unused files\n"
       "  parquet cat|meta FILE  print a Parquet file's rows or metadata\n"
+      "  completion bash        print a bash completion script (source it, or put\n"
+      "                         it in ~/.local/share/bash-completion/completions/oups)\n"
       "\n"
       "  --version              print the version of oups\n"
       "\n"
@@ -37,6 +39,13 @@ const std::string& MainUsage() {
       "\n"
       "exit status: 0 ok, 1 problems found or operation failed, 2 usage error\n";
   return usage;
+}
+
+const std::vector<std::string>& CommandNames() {
+  static const std::vector<std::string> names = {
+      "ls",      "info", "cat",     "head",    "tail", "write",  "verify",
+      "compact", "rm",   "recover", "parquet", "log",  "vacuum", "completion"};
+  return names;
 }
 
 int Run(const std::vector<std::string>& args, Env& env) {
@@ -67,12 +76,13 @@ int Run(const std::vector<std::string>& args, Env& env) {
   if (command == "parquet") return RunParquet(rest, env);
   if (command == "log") return RunLog(rest, env);
   if (command == "vacuum") return RunVacuum(rest, env);
+  if (command == "completion") return RunCompletion(rest, env);
   // One line, with the closest command or top-level option when one is close.
   *env.err << "oups: unknown " << (command.starts_with("-") ? "option" : "command")
            << " '" << command << "'";
-  if (auto close = ClosestName(command, {"ls", "info", "cat", "head", "tail", "write",
-                                         "verify", "compact", "rm", "recover", "parquet", "log", "vacuum",
-                                         "--help", "--version"})) {
+  std::vector<std::string> known = CommandNames();
+  known.insert(known.end(), {"--help", "--version"});
+  if (auto close = ClosestName(command, known)) {
     *env.err << "; did you mean '" << *close << "'?";
   } else {
     *env.err << ".";

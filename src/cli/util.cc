@@ -23,6 +23,11 @@ std::optional<ParsedArgs> ParseOrExit(Env& env, std::string_view command,
                                       const std::vector<std::string>& args,
                                       const std::vector<FlagSpec>& specs,
                                       std::string_view usage, int* exit_code) {
+  if (env.capture_flags != nullptr) {
+    *env.capture_flags = specs;
+    *exit_code = kExitOk;
+    return std::nullopt;
+  }
   auto parsed = ParseArgs(args, specs);
   if (!parsed.ok()) {
     // One line, not the whole usage: a mistyped option is easy to spot.
