@@ -422,6 +422,32 @@ TEST_F(SchemaEvolutionTest, EvolvedFilesNotMatchingTheSchemaAreStillRefused) {
   EXPECT_NE(r.status().message().find("column 'x' of type string"), std::string::npos);
 }
 
+TEST_F(SchemaEvolutionTest, AnOlderVersionReadsWithItsOwnSchema) {
+  WriteOptions keep = Plain(2);
+  keep.keep_versions = 10;
+  ASSERT_TRUE(ds.Write(Make({{"a", A({1, 2})}, {"x", Ints(DataType::Int8(), {1, 2})}}), keep).ok());
+  WriteOptions evolve = Evolve(2);
+  evolve.keep_versions = 10;
+  ASSERT_TRUE(ds.Write(Make({{"a", A({0, 3})}, {"x", Ints(DataType::Int64(), {-7, 300})},
+                             {"y", Strings({"p", "s"})}}),
+                       evolve)
+                  .ok());
+  // Version 1: its schema (x int8, no y), its rows.
+  auto v1 = ds.Snapshot(AsOf::Version(1));
+  ASSERT_TRUE(v1.ok()) << v1.status().ToString();
+  ASSERT_EQ(v1->schema()->num_fields(), 2);
+  EXPECT_EQ(v1->schema()->field(1).type, DataType::Int8());
+  Table old = v1->Read().ValueOrDie();
+  EXPECT_TRUE(old.GetColumn("x").ValueOrDie().Equals(Ints(DataType::Int8(), {1, 2})));
+  ReadOptions as_of;
+  as_of.as_of = AsOf::Version(1);
+  EXPECT_TRUE(ds.Read(as_of).ValueOrDie().Equals(old));
+  // The latest: the evolved schema over the same older file, merged into.
+  Table now = Read();
+  EXPECT_TRUE(now.GetColumn("x").ValueOrDie().Equals(Ints(DataType::Int64(), {-7, 1, 2, 300})));
+  EXPECT_EQ(now.GetColumn("y").ValueOrDie().null_count(), 2);
+}
+
 TEST_F(SchemaEvolutionTest, VerifyAcceptsTheOlderFilesOfAnEvolvedDataset) {
   ASSERT_TRUE(ds.Write(Make({{"a", A({1, 2})}, {"x", Ints(DataType::Int8(), {1, 2})}}), Plain(2))
                   .ok());
