@@ -959,6 +959,20 @@ class OrderedParquetDataset:
             ``num_rows`` and ``num_row_groups`` (of the version), ``kv_changes`` (dict:
             key -> new value, None when removed) and ``restored_from`` (Int64). Empty for
             a dataset that does not exist.
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> from oups.store import write, OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> write(f"{tmp.name}/ds", ordered_on="a", df=pd.DataFrame({"a": [1, 2]}),
+        ...       keep_versions=3)
+        >>> write(f"{tmp.name}/ds", ordered_on="a", df=pd.DataFrame({"a": [3]}))
+        >>> OrderedParquetDataset(f"{tmp.name}/ds").versions()[["version", "rows_added"]]
+           version  rows_added
+        0        1           2
+        1        2           1
+        >>> tmp.cleanup()
         """
         return _versions_frame(self._ds.versions())
 
@@ -973,6 +987,19 @@ class OrderedParquetDataset:
             `version` is not retained (or the dataset does not exist).
         TimeoutError
             The writer lock was not acquired within `lock_timeout`.
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> from oups.store import write, OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> write(f"{tmp.name}/ds", ordered_on="a", df=pd.DataFrame({"a": [1]}),
+        ...       keep_versions=3)
+        >>> write(f"{tmp.name}/ds", ordered_on="a", df=pd.DataFrame({"a": [2]}))
+        >>> ds = OrderedParquetDataset(f"{tmp.name}/ds")
+        >>> ds.restore(1), ds.to_pandas()["a"].tolist()
+        (3, [1])
+        >>> tmp.cleanup()
         """
         if isinstance(version, (bool, np.bool_)) or not isinstance(version, (int, np.integer)):
             raise TypeError(f"'version' must be an int, not {type(version).__name__}.")
@@ -993,6 +1020,22 @@ class OrderedParquetDataset:
         dict
             ``versions_expired``, ``files_deleted``, ``files_kept_for_readers``,
             ``history_files_deleted``.
+
+        Examples
+        --------
+        >>> import tempfile, pandas as pd
+        >>> from oups.store import write, OrderedParquetDataset
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> for a in (1, 2, 3):
+        ...     write(f"{tmp.name}/ds", ordered_on="a", df=pd.DataFrame({"a": [a]}),
+        ...           keep_versions=3)
+        >>> ds = OrderedParquetDataset(f"{tmp.name}/ds")
+        >>> ds.write(keep_versions=1)
+        >>> ds.versions()["version"].tolist()
+        [4]
+        >>> ds.vacuum()["files_kept_for_readers"]
+        0
+        >>> tmp.cleanup()
         """
         timeout = _check_lock_timeout(lock_timeout)
         return dict(self._ds.vacuum(timeout if timeout is not None else self._lock_timeout))

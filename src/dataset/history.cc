@@ -475,6 +475,15 @@ Result<HistoryCommit> PrepareHistoryCommit(FileSystem& fs, const DatasetPaths& p
     }
   }
   const uint64_t V = after->version;
+  if (!prev && in.new_version && after->file_ids.empty()) {
+    // A dataset of metadata only keeps no directory (docs/behaviour.md
+    // #datasets): its history starts with its first row group.
+    OUPS_ASSIGN_OR_RETURN(bool dir_exists, fs.Exists(paths.dir));
+    if (!dir_exists) {
+      for (uint64_t id : before.file_ids) out.freed.push_back(id);
+      return out;
+    }
+  }
   // The change: positions added in `after`, dropped from `before`.
   std::vector<int64_t> added, dropped;
   std::vector<uint64_t> dropped_ids;

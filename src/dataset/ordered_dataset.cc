@@ -1418,9 +1418,10 @@ StoredWriteSettings ToStored(const dataset::WriteSettings& ws) {
 
 // With the retention of the history (when it has started).
 static StoredWriteSettings WithRetention(StoredWriteSettings out, const DatasetMetadata& md) {
+  // Only a retention a write gave (the default, the latest only, is not shown).
   auto h = dataset::HistoryOf(md);
   if (h.ok() && *h) {
-    out.keep_versions = (*h)->keep_versions;
+    if ((*h)->keep_versions != 1) out.keep_versions = (*h)->keep_versions;
     out.keep_for = (*h)->keep_for;
   }
   return out;

@@ -88,8 +88,8 @@ struct StoredWriteSettings {
   std::optional<RowGroupTargetSize> row_group_target_size{};
   // Set when remembered; its value kNoCoalescing is "no coalescing".
   std::optional<MaxNOffTargetRgs> max_n_off_target_rgs{};
-  // Retention of versions (WriteOptions::keep_versions / keep_for), set once
-  // the dataset records versions.
+  // Retention of versions (WriteOptions::keep_versions / keep_for), each set
+  // when it is not the default (keep 1, no duration).
   std::optional<int64_t> keep_versions{};
   std::optional<std::string> keep_for{};
 };
