@@ -17,6 +17,9 @@
 # 4. oups writes OrderedDatasets through several writes (oups-dataset-gen); DuckDB
 #    (interop/check_dataset.py) and pyarrow (interop/pyarrow_check.py datasets) must read
 #    each metadata file and, in its row order, the same rows as OrderedDataset::Read().
+# 6. The DuckDB recipes of README.md and docs/format.md (interop/recipes.py): the metadata
+#    file with read_parquet, and `oups sql DATASET` reading exactly the committed rows in
+#    order after a merge that kept files for a registered reader.
 # 5. The Python package writes datasets of every pandas dtype that DuckDB and pyarrow must
 #    read with the same values (pandas.read_parquet of each row-group file included), and
 #    reads back flat files DuckDB wrote (interop/python/py_interop.py, run with
@@ -155,6 +158,13 @@ if [[ ! -x "$DSGEN" ]]; then
 elif generate oups-dataset-gen "$WORK/dsgen.log" "$DSGEN" "$WORK/datasets"; then
   run_checker "$WORK/check_dataset.log" "$PY" interop/check_dataset.py "$WORK/datasets"
   run_checker "$WORK/check_dataset_pa.log" "$PY" interop/pyarrow_check.py datasets "$WORK/datasets"
+fi
+
+# ------------------------------------------------ DuckDB recipes of the docs
+if [[ -x "$BUILD/tools/oups" ]]; then
+  run_checker "$WORK/recipes.log" "$PY" interop/recipes.py "$BUILD/tools/oups" "$WORK/recipes"
+else
+  fail "recipes" "$BUILD/tools/oups not built"
 fi
 
 # ----------------------------------------- Python package <-> DuckDB, pyarrow

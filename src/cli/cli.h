@@ -62,6 +62,8 @@ int RunParquet(const std::vector<std::string>& args, Env& env);
 int RunLog(const std::vector<std::string>& args, Env& env);
 int RunVacuum(const std::vector<std::string>& args, Env& env);
 
+// `oups sql DATASET`: SQL reading the committed rows in order (src/cli/sql.cc).
+int RunSql(const std::vector<std::string>& args, Env& env);
 // `oups completion bash`: a bash completion script generated from the
 // commands' option tables (src/cli/completion.cc).
 int RunCompletion(const std::vector<std::string>& args, Env& env);

@@ -29,6 +29,7 @@ const std::string& MainUsage() {
       "  log DATASET            the kept versions of a dataset\n"
       "  vacuum DATASET         apply the retention of versions, delete unused files\n"
       "  parquet cat|meta FILE  print a Parquet file's rows or metadata\n"
+      "  sql DATASET            SQL for DuckDB reading the committed rows in order\n"
       "  completion bash        print a bash completion script (source it, or put\n"
       "                         it in ~/.local/share/bash-completion/completions/oups)\n"
       "\n"
@@ -44,7 +45,7 @@ const std::string& MainUsage() {
 const std::vector<std::string>& CommandNames() {
   static const std::vector<std::string> names = {
       "ls",      "info", "cat",     "head",    "tail", "write",  "verify",
-      "compact", "rm",   "recover", "parquet", "log",  "vacuum", "completion"};
+      "compact", "rm",   "recover", "parquet", "log",  "vacuum", "sql",  "completion"};
   return names;
 }
 
@@ -76,6 +77,7 @@ int Run(const std::vector<std::string>& args, Env& env) {
   if (command == "parquet") return RunParquet(rest, env);
   if (command == "log") return RunLog(rest, env);
   if (command == "vacuum") return RunVacuum(rest, env);
+  if (command == "sql") return RunSql(rest, env);
   if (command == "completion") return RunCompletion(rest, env);
   // One line, with the closest command or top-level option when one is close.
   *env.err << "oups: unknown " << (command.starts_with("-") ? "option" : "command")
