@@ -302,3 +302,15 @@ def test_cli_write_schema_evolution(tmp_path):
     out = OrderedParquetDataset(path).to_pandas()
     assert out["x"].tolist() == [10.0, 20.0, 2.5]
     assert out["note"].isna().tolist() == [True, True, False]
+
+
+def test_an_older_version_reads_with_its_own_dtypes(tmp_path):
+    path = tmp_path / "ds"
+    old = pd.DataFrame({"o": [1, 2], "x": np.array([1, 2], dtype="int8")})
+    write(path, ordered_on="o", df=old, keep_versions=10)
+    new = pd.DataFrame({"o": [3], "x": [2**40], "y": ["s"]})
+    write(path, ordered_on="o", df=new, schema_evolution=True, keep_versions=10)
+    pdt.assert_frame_equal(OrderedParquetDataset(path, as_of=1).to_pandas(), old)
+    out = OrderedParquetDataset(path).to_pandas()
+    assert out["x"].dtype == "int64" and out["x"].tolist() == [1, 2, 2**40]
+    assert out["y"].isna().tolist() == [True, True, False]
