@@ -51,7 +51,7 @@ const std::vector<std::string>& CommandNames() {
 
 int Run(const std::vector<std::string>& args, Env& env) {
   if (args.empty()) {
-    *env.err << "oups: missing command\n" << MainUsage();
+    *env.err << "oups: missing command (ls, info, cat, write, ...). See 'oups --help'.\n";
     return kExitUsage;
   }
   const std::string& command = args[0];

@@ -9,8 +9,12 @@
 namespace oups::cli {
 
 int UsageError(Env& env, std::string_view command, std::string_view problem,
-               std::string_view usage) {
-  *env.err << "oups " << command << ": " << problem << "\n" << usage;
+               std::string_view /*usage*/) {
+  // One line and a pointer to the help, never the whole help page (as for an
+  // unknown option, ParseOrExit).
+  *env.err << "oups " << command << ": " << problem
+           << (problem.ends_with('.') || problem.ends_with('?') ? "" : ".") << " See 'oups "
+           << command << " --help'.\n";
   return kExitUsage;
 }
 

@@ -2,6 +2,7 @@
 #include "cli/args.h"
 
 #include <gtest/gtest.h>
+#include "cli_test_util.h"
 
 namespace oups::cli {
 namespace {
@@ -103,3 +104,47 @@ TEST(ParseInt64, WholeTextOnly) {
 
 }  // namespace
 }  // namespace oups::cli
+
+namespace oups::cli_test {
+namespace {
+
+// GitHub issue 17: usage errors other than an unknown option printed the
+// whole help page. Every one is now one line with a pointer to --help, exit 2;
+// a failure of the operation is exit 1, success 0.
+TEST(UsageErrors, OneLineAndAHintWithConsistentExitCodes) {
+  auto fs = NewMemoryFileSystem();
+  MakeDataset(fs, "/ds", Range(0, 5), 2);
+  const std::vector<std::vector<std::string>> usage_errors = {
+      {},
+      {"cat"},
+      {"cat", "/ds", "/ds"},
+      {"head", "/ds", "-n", "x"},
+      {"cat", "/ds", "--format", "xml"},
+      {"write", "/ds"},
+      {"write", "/ds", "--from", "x.txt"},
+      {"write", "/ds", "--from", "/in.csv", "--threads", "0"},
+      {"compact", "/ds"},
+      {"rm"},
+      {"sql"},
+      {"completion", "zsh"},
+      {"parquet"},
+      {"info"},
+  };
+  for (const auto& args : usage_errors) {
+    CliResult r = RunCli(fs, args);
+    std::string line;
+    for (const std::string& a : args) line += a + " ";
+    EXPECT_EQ(r.code, 2) << line << r.err;
+    EXPECT_EQ(r.out, "") << line;
+    EXPECT_EQ(Lines(r.err).size(), 1u) << line << r.err;
+    EXPECT_NE(r.err.find("See 'oups"), std::string::npos) << line << r.err;
+    EXPECT_EQ(r.err.find("usage:"), std::string::npos) << line << r.err;
+  }
+  EXPECT_EQ(RunCli(fs, {"cat", "/nope"}).code, 1);
+  EXPECT_EQ(RunCli(fs, {"sql", "/nope"}).code, 1);
+  EXPECT_EQ(RunCli(fs, {"cat", "/ds", "--help"}).code, 0);
+  EXPECT_EQ(RunCli(fs, {"cat", "/ds"}).code, 0);
+}
+
+}  // namespace
+}  // namespace oups::cli_test

@@ -304,7 +304,7 @@ TEST_F(InspectTest, ErrorsAndUsage) {
             "'/store/zz_opdmd')\n");
   CliResult no_arg = RunCli(fs_, {"info"});
   EXPECT_EQ(no_arg.code, 2);
-  EXPECT_EQ(no_arg.err.substr(0, 32), "oups info: missing DATASET\nusage");
+  EXPECT_EQ(no_arg.err, "oups info: missing DATASET. See 'oups info --help'.\n");
   CliResult two = RunCli(fs_, {"ls", "a", "b"});
   EXPECT_EQ(two.code, 2);
   CliResult bad_flag = RunCli(fs_, {"ls", "/store", "--jsn"});

@@ -254,7 +254,10 @@ TEST_F(WriteTest, UsageErrors) {
   for (const auto& args : bad) {
     CliResult r = RunCli(fs_, args);
     EXPECT_EQ(r.code, 2) << args.back() << "\n" << r.err;
-    EXPECT_NE(r.err.find("usage: oups write"), std::string::npos);
+    // One line and a pointer to --help, not the help page (issue 17).
+    EXPECT_EQ(Lines(r.err).size(), 1u) << r.err;
+    EXPECT_TRUE(r.err.starts_with("oups write: ")) << r.err;
+    EXPECT_TRUE(r.err.ends_with(" See 'oups write --help'.\n")) << r.err;
   }
   // An unknown option: one line (tests/cli/args_test.cc), exit 2.
   CliResult bogus = RunCli(fs_, {"write", "/ds", "--from", "/in.csv", "--bogus"});
@@ -377,16 +380,18 @@ TEST_F(WriteTest, RefusesDashEmptyOrderedOnAndUnnamedColumns) {
   EXPECT_EQ(dash.code, 2);
   EXPECT_TRUE(dash.err.starts_with(
       "oups write: DATASET '-' is refused: a dataset is a directory, and the input comes "
-      "from --from FILE, never from stdin (write ./- for a dataset named '-')\n"))
+      "from --from FILE, never from stdin (write ./- for a dataset named '-'). See 'oups "
+      "write --help'.\n"))
       << dash.err;
   CliResult from_dash = RunCli(fs_, {"write", "/p", "--ordered-on", "ts", "--from", "-"});
   EXPECT_EQ(from_dash.code, 2);
   EXPECT_TRUE(from_dash.err.starts_with(
-      "oups write: --from - (stdin) is not supported: give a file\n"));
+      "oups write: --from - (stdin) is not supported: give a file. See 'oups write --help'.\n"));
   CliResult empty = RunCli(fs_, {"write", "/p", "--ordered-on", "", "--from", "/in.csv"});
   EXPECT_EQ(empty.code, 2);
   EXPECT_TRUE(empty.err.starts_with(
-      "oups write: --ordered-on needs a column name, not an empty one\n"))
+      "oups write: --ordered-on needs a column name, not an empty one. See 'oups write "
+      "--help'.\n"))
       << empty.err;
   EXPECT_TRUE(Snapshot() == before);
   EXPECT_FALSE(*fs_->Exists("/p"));
