@@ -511,6 +511,24 @@ Result<HistoryCommit> PrepareHistoryCommit(FileSystem& fs, const DatasetPaths& p
     h.oldest = h.base = h.swept_below = V;
     h.base_checkpointed = false;
     h.revived.clear();
+    // History files of an earlier history (a removed dataset whose reader
+    // kept them, or a history an older oups dropped) are unreachable: deleted
+    // once no reader is registered (the directory is listed only here, when
+    // a history starts).
+    auto had_dir = fs.Exists(hdir);
+    if (in.new_version && in.may_delete && had_dir.ok() && *had_dir) {
+      auto entries = fs.ListDir(hdir);
+      if (entries.ok() && !entries->empty() && in.may_delete()) {
+        for (const FileInfo& e : *entries) {
+          if (e.is_dir || e.name.size() != 30 || (e.name[0] != 'v' && e.name[0] != 'c')) continue;
+          const std::string digits = e.name.substr(2, 20);
+          if (digits.find_first_not_of("0123456789") != std::string::npos) continue;
+          if (std::stoull(digits) < V) {
+            if (fs.DeleteFile(JoinPath(hdir, e.name)).ok()) ++out.history_files_deleted;
+          }
+        }
+      }
+    }
     for (uint64_t id : dropped_ids) {
       if (!listed.count(id)) out.freed.push_back(id);
     }

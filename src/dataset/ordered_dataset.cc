@@ -1857,7 +1857,7 @@ Status OrderedDataset::Remove(const RemoveOptions& options) {
     if (gone.size() != own->obsolete.size() + own->interrupted.size()) return Status::OK();
     Status synced = fs.SyncDir(paths.dir);
     if (!synced.ok() && !synced.IsNotFound()) return Status::OK();
-    if (!dataset::DeleteHistoryFiles(fs, paths, *md)) return Status::OK();
+    dataset::DeleteHistoryFiles(fs, paths, *md);  // best effort: never blocks the record
     fs.DeleteDir(paths.dir).IgnoreError();
     if (!fs.DeleteFile(paths.leftovers).ok()) return Status::OK();
   }

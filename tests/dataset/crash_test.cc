@@ -98,7 +98,9 @@ struct Observed {
   }
   std::set<std::string> present;
   if (auto entries = fs.ListDir(kDir); entries.ok()) {
-    for (const auto& e : *entries) present.insert(e.name);
+    for (const auto& e : *entries) {
+      if (e.name != "_history") present.insert(e.name);  // kept versions
+    }
   }
   if (present != referenced) {
     std::ostringstream os;

@@ -64,7 +64,9 @@ std::vector<std::string> RgFiles(FileSystem& fs, const std::string& dir = kDir) 
   std::vector<std::string> out;
   auto entries = fs.ListDir(dir);
   if (!entries.ok()) return out;
-  for (const auto& e : *entries) out.push_back(e.name);
+  for (const auto& e : *entries) {
+    if (e.name != "_history") out.push_back(e.name);  // kept versions
+  }
   return out;
 }
 
