@@ -475,6 +475,18 @@ Result<HistoryCommit> PrepareHistoryCommit(FileSystem& fs, const DatasetPaths& p
     }
   }
   const uint64_t V = after->version;
+  if (!prev && h.keep_versions <= 1 && !h.keep_for) {
+    // No history started and none asked for (the default retention, the
+    // latest only): the layout and the disk use of a dataset without history,
+    // no record and no _history directory (docs/format.md, "Versions and
+    // history"); the commit frees the files it stops listing. The history
+    // starts with the first write that keeps more than the latest version.
+    std::unordered_set<uint64_t> new_ids(after->file_ids.begin(), after->file_ids.end());
+    for (uint64_t id : before.file_ids) {
+      if (!new_ids.count(id)) out.freed.push_back(id);
+    }
+    return out;
+  }
   if (!prev && in.new_version && after->file_ids.empty()) {
     // A dataset of metadata only keeps no directory (docs/behaviour.md
     // #datasets): its history starts with its first row group.
