@@ -83,8 +83,7 @@ def _check_lock_timeout(lock_timeout):
             lock_timeout, (int, float, np.integer, np.floating)):
         raise TypeError(f"'lock_timeout' must be None, an int or a float, not {lock_timeout!r}.")
     value = float(lock_timeout)
-    if not value >= 0:
-        raise ValueError(f"'lock_timeout' must be >= 0 seconds or None, not {lock_timeout!r}.")
+    _oups.check_lock_timeout(value)  # the core's check, when the handle is made
     return value
 
 

@@ -60,6 +60,8 @@ std::string FormatSeconds(double s) {
   return buf;
 }
 
+}  // namespace
+
 Status CheckLockTimeout(const std::optional<double>& t) {
   if (t && (!(*t >= 0) || !std::isfinite(*t))) {
     return Status::InvalidArgument("'lock_timeout' must be >= 0 seconds or unset, not " +
@@ -67,6 +69,8 @@ Status CheckLockTimeout(const std::optional<double>& t) {
   }
   return Status::OK();
 }
+
+namespace {
 
 // Key-value pairs of every rg file a write creates (WriteOptions::
 // schema_extra_json): the members of its object member

@@ -9,9 +9,10 @@
 #include <ctime>
 #include <numeric>
 
-#include "oups/common/json.h"
 #include "dataset/file_naming.h"
 #include "dataset/metadata_file.h"
+#include "oups/common/json.h"
+#include "oups/dataset/ordered_dataset.h"
 #include "oups/parquet/file_reader.h"
 #include "oups/table/kernels.h"
 
@@ -52,9 +53,7 @@ std::optional<std::string> SortingColumnName(const parquet::FileMetadata& footer
 
 Result<std::unique_ptr<FileLock>> TakeWriterLock(FileSystem& fs, const DatasetPaths& paths,
                                                  const std::optional<double>& timeout) {
-  if (timeout && (!(*timeout >= 0) || !std::isfinite(*timeout))) {
-    return Status::InvalidArgument("'lock_timeout' must be >= 0 seconds or unset");
-  }
+  OUPS_RETURN_NOT_OK(CheckLockTimeout(timeout));
   std::chrono::milliseconds ms(-1);
   if (timeout) {
     ms = std::chrono::milliseconds(static_cast<int64_t>(std::ceil(*timeout * 1000.0)));

@@ -485,6 +485,10 @@ void RegisterDataset(py::module_& m) {
           py::arg("preserve_metadata") = false, py::arg("lock_timeout") = py::none());
   m.def("new_staging_group", &NewStagingGroup,
         "A new staging group name for Dataset.stage (UTC seconds and random digits).");
+  m.def(
+      "check_lock_timeout",
+      [](std::optional<double> seconds) { ThrowIfError(CheckLockTimeout(seconds)); },
+      py::arg("seconds"), "Raises ValueError unless None or a finite number >= 0 (the core's check).");
 }
 
 }  // namespace oups::python

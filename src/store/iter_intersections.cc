@@ -95,6 +95,9 @@ struct IntersectionIterator::Impl {
   std::string ordered_on;
   Columns read_columns;  // empty: all
   std::vector<DatasetState> datasets;  // participating, in keys order
+  // Their schema-extra JSON (SchemaExtraJson), kept after `datasets` is
+  // released at the end of the iteration.
+  std::vector<std::pair<IndexKey, std::optional<std::string>>> extras;
   std::vector<Scalar> boundaries;      // B
   size_t next_chunk = 0;
 
@@ -432,9 +435,9 @@ IntersectionIterator::~IntersectionIterator() = default;
 
 const std::optional<std::string>* IntersectionIterator::SchemaExtraJson(
     const IndexKey& key) const {
-  if (!impl_ || !impl_->started) return nullptr;
-  for (const DatasetState& d : impl_->datasets) {
-    if (d.key == key) return &d.snap.schema_extra_json();
+  if (!impl_) return nullptr;
+  for (const auto& [k, extra] : impl_->extras) {
+    if (k == key) return &extra;
   }
   return nullptr;
 }
@@ -452,6 +455,9 @@ Result<std::optional<IntersectionChunk>> IntersectionIterator::Next() {
       im.done = true;
       im.datasets.clear();
       return st;
+    }
+    for (const DatasetState& d : im.datasets) {
+      im.extras.emplace_back(d.key, d.snap.schema_extra_json());
     }
     if (im.done) return std::optional<IntersectionChunk>();
   }

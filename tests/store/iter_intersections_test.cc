@@ -142,6 +142,27 @@ TEST_F(IterTest, NonParticipatingAndMissingDatasetsAreAbsent) {
   EXPECT_EQ(Run({"c", "missing", "meta"}, {.end_excl = I(50)})->size(), 0u);
 }
 
+// The schema-extra JSON of each participating dataset, from the state the
+// iteration reads, still there once the iteration ended (the Python package
+// reads its pandas details from it).
+TEST_F(IterTest, SchemaExtraJsonOfTheStateRead) {
+  Reference();
+  ASSERT_TRUE(store.Get(K("a"))->Write(WriteOptions{.schema_extra_json = R"({"x":1})"}).ok());
+  ASSERT_TRUE(store.Get(K("missing")).ok());
+  IntersectionIterator it = store.IterIntersections({K("a"), K("b"), K("missing")});
+  EXPECT_EQ(it.SchemaExtraJson(K("a")), nullptr);  // before the first Next()
+  while (true) {
+    auto c = it.Next();
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    if (!*c) break;
+  }
+  ASSERT_NE(it.SchemaExtraJson(K("a")), nullptr);
+  EXPECT_EQ(*it.SchemaExtraJson(K("a")), std::optional<std::string>(R"({"x":1})"));
+  ASSERT_NE(it.SchemaExtraJson(K("b")), nullptr);
+  EXPECT_EQ(*it.SchemaExtraJson(K("b")), std::nullopt);
+  EXPECT_EQ(it.SchemaExtraJson(K("missing")), nullptr);
+}
+
 TEST_F(IterTest, NothingYielded) {
   Reference();
   EXPECT_EQ(Run({})->size(), 0u);

@@ -202,6 +202,10 @@ struct ReadOptions {
   std::optional<AsOf> as_of{};
 };
 
+// OK when `seconds` is unset or a finite number >= 0, else InvalidArgument:
+// the one check of every lock_timeout (write, removal, recovery, and the
+// Python package's handles, which call it when they are made).
+[[nodiscard]] Status CheckLockTimeout(const std::optional<double>& seconds);
 
 struct RemoveOptions {
   // Keep the removed key-value metadata in the handle, for its next write.
