@@ -99,24 +99,8 @@ int RunLog(const std::vector<std::string>& args, Env& env) {
   if (!versions.ok()) return Failure(env, "log", versions.status());
   for (const VersionInfo& v : *versions) {
     if (parsed->Has("--json")) {
-      json::Value o = json::Value::Object();
-      o.Add("version", json::Value::UInt(v.version));
-      o.Add("kind", json::Value::String(v.kind));
-      o.Add("committed_at", json::Value::String(v.committed_at));
-      o.Add("rows_added", json::Value::Int(v.rows_added));
-      o.Add("rows_removed", json::Value::Int(v.rows_removed));
-      o.Add("rows_written", json::Value::Int(v.rows_written));
-      o.Add("row_groups_written", json::Value::Int(v.row_groups_written));
-      o.Add("row_groups_dropped", json::Value::Int(v.row_groups_dropped));
-      o.Add("num_rows", json::Value::Int(v.num_rows));
-      o.Add("num_row_groups", json::Value::Int(v.num_row_groups));
-      json::Value kv = json::Value::Object();
-      for (const auto& [k, val] : v.kv_changes) {
-        kv.Add(k, val ? json::Value::String(*val) : json::Value::Null());
-      }
-      o.Add("kv_changes", std::move(kv));
-      o.Add("restored_from",
-            v.restored_from ? json::Value::UInt(*v.restored_from) : json::Value::Null());
+      json::Value o = VersionInfoJson(v);
+      if (!v.restored_from) o.Add("restored_from", json::Value::Null());
       *env.out << json::Serialize(o) << "\n";
       continue;
     }

@@ -45,26 +45,7 @@ int64_t NowNs() {
 
 // ---------------------------------------------------------------- summaries
 
-json::Value SummaryJson(const VersionInfo& v) {
-  json::Value o = json::Value::Object();
-  o.Add("version", json::Value::UInt(v.version));
-  o.Add("kind", json::Value::String(v.kind));
-  o.Add("committed_at", json::Value::String(v.committed_at));
-  o.Add("rows_added", json::Value::Int(v.rows_added));
-  o.Add("rows_removed", json::Value::Int(v.rows_removed));
-  o.Add("rows_written", json::Value::Int(v.rows_written));
-  o.Add("row_groups_written", json::Value::Int(v.row_groups_written));
-  o.Add("row_groups_dropped", json::Value::Int(v.row_groups_dropped));
-  o.Add("num_rows", json::Value::Int(v.num_rows));
-  o.Add("num_row_groups", json::Value::Int(v.num_row_groups));
-  json::Value kv = json::Value::Object();
-  for (const auto& [k, val] : v.kv_changes) {
-    kv.Add(k, val ? json::Value::String(*val) : json::Value::Null());
-  }
-  o.Add("kv_changes", std::move(kv));
-  if (v.restored_from) o.Add("restored_from", json::Value::UInt(*v.restored_from));
-  return o;
-}
+json::Value SummaryJson(const VersionInfo& v) { return VersionInfoJson(v); }
 
 Result<VersionInfo> SummaryFromJson(const json::Value& o) {
   if (!o.is_object()) return Status::Corruption("a version summary is not an object");
@@ -938,3 +919,28 @@ bool DeleteHistoryFiles(FileSystem& fs, const DatasetPaths& paths, const Dataset
 }
 
 }  // namespace oups::dataset
+
+namespace oups {
+
+json::Value VersionInfoJson(const VersionInfo& v) {
+  json::Value o = json::Value::Object();
+  o.Add("version", json::Value::UInt(v.version));
+  o.Add("kind", json::Value::String(v.kind));
+  o.Add("committed_at", json::Value::String(v.committed_at));
+  o.Add("rows_added", json::Value::Int(v.rows_added));
+  o.Add("rows_removed", json::Value::Int(v.rows_removed));
+  o.Add("rows_written", json::Value::Int(v.rows_written));
+  o.Add("row_groups_written", json::Value::Int(v.row_groups_written));
+  o.Add("row_groups_dropped", json::Value::Int(v.row_groups_dropped));
+  o.Add("num_rows", json::Value::Int(v.num_rows));
+  o.Add("num_row_groups", json::Value::Int(v.num_row_groups));
+  json::Value kv = json::Value::Object();
+  for (const auto& [k, val] : v.kv_changes) {
+    kv.Add(k, val ? json::Value::String(*val) : json::Value::Null());
+  }
+  o.Add("kv_changes", std::move(kv));
+  if (v.restored_from) o.Add("restored_from", json::Value::UInt(*v.restored_from));
+  return o;
+}
+
+}  // namespace oups

@@ -592,21 +592,6 @@ bool IsSafeIntegerWidening(const DataType& from, const DataType& to) {
          from.byte_width() < to.byte_width();
 }
 
-template <typename F>
-Status VisitInteger(TypeId id, F&& f) {
-  switch (id) {
-    case TypeId::kInt8: return f(int8_t{});
-    case TypeId::kInt16: return f(int16_t{});
-    case TypeId::kInt32: return f(int32_t{});
-    case TypeId::kInt64: return f(int64_t{});
-    case TypeId::kUInt8: return f(uint8_t{});
-    case TypeId::kUInt16: return f(uint16_t{});
-    case TypeId::kUInt32: return f(uint32_t{});
-    case TypeId::kUInt64: return f(uint64_t{});
-    default: return Status::Internal("not an integer type");
-  }
-}
-
 // nullopt: no safe conversion from `c`'s type to `to` (the caller's
 // TypeError); else the converted column, or a TypeError naming the column,
 // both types and the first value that would not convert exactly.
@@ -632,7 +617,7 @@ std::optional<Result<Column>> SafeConvert(const Column& c, const DataType& to,
   } else if (st.ok()) {
     // Integers of magnitude up to 2^53 (2^24) are exact in float64 (float32).
     const uint64_t bound = to.id == TypeId::kFloat64 ? (uint64_t{1} << 53) : (uint64_t{1} << 24);
-    st = VisitInteger(from.id, [&](auto tag) -> Status {
+    st = dataset::VisitInteger(from.id, [&](auto tag) -> Status {
       using T = decltype(tag);
       const T* v = c.data<T>();
       for (int64_t i = 0; i < c.length(); ++i) {

@@ -27,21 +27,6 @@ int64_t UnitFactor(TimeUnit from, TimeUnit to) {
   return f;
 }
 
-template <typename F>
-Status VisitIntegerType(TypeId id, F&& f) {
-  switch (id) {
-    case TypeId::kInt8: return f(int8_t{});
-    case TypeId::kInt16: return f(int16_t{});
-    case TypeId::kInt32: return f(int32_t{});
-    case TypeId::kInt64: return f(int64_t{});
-    case TypeId::kUInt8: return f(uint8_t{});
-    case TypeId::kUInt16: return f(uint16_t{});
-    case TypeId::kUInt32: return f(uint32_t{});
-    case TypeId::kUInt64: return f(uint64_t{});
-    default: return Status::Internal("not an integer type");
-  }
-}
-
 Status NotExact(const std::string& name, const std::string& where, const DataType& from,
                 const DataType& to, int64_t row, const std::string& value,
                 const std::string& why) {
@@ -114,7 +99,7 @@ Result<Column> WidenColumn(const Column& c, const DataType& to, const std::strin
   }
   const bool to_float = to.id == TypeId::kFloat64;
   constexpr uint64_t kExact = uint64_t{1} << 53;  // integers exact in float64
-  OUPS_RETURN_NOT_OK(VisitIntegerType(from.id, [&](auto tag) -> Status {
+  OUPS_RETURN_NOT_OK(VisitInteger(from.id, [&](auto tag) -> Status {
     using T = decltype(tag);
     using Wide = std::conditional_t<std::is_signed_v<T>, int64_t, uint64_t>;
     const T* v = c.data<T>();

@@ -89,4 +89,23 @@ struct EvolvedSchema {
                                           const DatasetPaths& paths,
                                           const EvolvedSchema& evolved);
 
+// Calls f with a value of the C++ type of integer type `id` (int8_t ...
+// uint64_t) and returns its Status; Internal for a non-integer type. The one
+// dispatch over the integer types of the safe conversions and of schema
+// evolution.
+template <typename F>
+Status VisitInteger(TypeId id, F&& f) {
+  switch (id) {
+    case TypeId::kInt8: return f(int8_t{});
+    case TypeId::kInt16: return f(int16_t{});
+    case TypeId::kInt32: return f(int32_t{});
+    case TypeId::kInt64: return f(int64_t{});
+    case TypeId::kUInt8: return f(uint8_t{});
+    case TypeId::kUInt16: return f(uint16_t{});
+    case TypeId::kUInt32: return f(uint32_t{});
+    case TypeId::kUInt64: return f(uint64_t{});
+    default: return Status::Internal("not an integer type");
+  }
+}
+
 }  // namespace oups::dataset

@@ -13,6 +13,8 @@
 #include <optional>
 #include <string>
 
+#include "oups/common/json.h"
+
 namespace oups {
 
 // One committed version: what its commit did.
@@ -75,5 +77,9 @@ struct VacuumResult {
   // History records and checkpoints deleted.
   uint64_t history_files_deleted = 0;
 };
+
+// `v` as a JSON object (the summary kept in history files and printed by
+// `oups log --json`): every field, `restored_from` only when set.
+json::Value VersionInfoJson(const VersionInfo& v);
 
 }  // namespace oups
