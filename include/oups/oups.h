@@ -9,6 +9,7 @@
 #include "oups/common/time_zone.h"
 #include "oups/dataset/describe.h"
 #include "oups/dataset/filter.h"
+#include "oups/dataset/history.h"
 #include "oups/dataset/ordered_dataset.h"
 #include "oups/dataset/recover.h"
 #include "oups/dataset/verify.h"

@@ -4,9 +4,15 @@
 //
 // When you add a header under include/oups/, add it here.
 #include "oups/common/buffer.h"
+#include "oups/common/civil_time.h"
+#include "oups/common/json.h"
+#include "oups/common/time_zone.h"
+#include "oups/dataset/describe.h"
 #include "oups/dataset/filter.h"
+#include "oups/dataset/history.h"
 #include "oups/dataset/ordered_dataset.h"
 #include "oups/dataset/recover.h"
+#include "oups/dataset/verify.h"
 #include "oups/io/file_system.h"
 #include "oups/io/file_system_wrapper.h"
 #include "oups/io/memory_file_system.h"
@@ -19,6 +25,7 @@
 #include "oups/result.h"
 #include "oups/status.h"
 #include "oups/oups.h"
+#include "oups/store/discovery.h"
 #include "oups/store/indexer.h"
 #include "oups/store/iter_intersections.h"
 #include "oups/store/key.h"
