@@ -139,17 +139,9 @@ int RunVacuum(const std::vector<std::string>& args, Env& env) {
   }
   const std::string path = parsed->positional[0];
   VacuumOptions options;
-  if (auto t = parsed->Get("--lock-timeout")) {
-    try {
-      size_t used = 0;
-      const double v = std::stod(*t, &used);
-      if (used != t->size() || !(v >= 0)) throw std::invalid_argument("");
-      options.lock_timeout = v;
-    } catch (const std::exception&) {
-      return UsageError(env, "vacuum", "--lock-timeout needs seconds >= 0, not '" + *t + "'",
-                        kVacuumUsage);
-    }
-  }
+  auto timeout = ParseSeconds(parsed->Get("--lock-timeout"));
+  if (!timeout.ok()) return UsageError(env, "vacuum", timeout.status().message(), kVacuumUsage);
+  if (*timeout >= 0) options.lock_timeout = *timeout;
   if (auto md = LoadMetadata(*env.fs, path); !md.ok()) return Failure(env, "vacuum", md.status());
   auto ds = OrderedDataset::Open(env.fs, path);
   if (!ds.ok()) return Failure(env, "vacuum", ds.status());

@@ -1,9 +1,10 @@
 // `oups recover DATASET`: rebuilds a lost metadata file from the row-group
 // files' footers (RecoverMetadata, include/oups/dataset/recover.h).
-#include <exception>
+#include <optional>
 
 #include "cli/cli.h"
 #include "cli/util.h"
+#include "cli/values.h"
 #include "oups/dataset/recover.h"
 
 namespace oups::cli {
@@ -62,17 +63,9 @@ int RunRecover(const std::vector<std::string>& args, Env& env) {
   if (options.ordered_on && options.ordered_on->empty()) {
     return UsageError(env, "recover", "--ordered-on needs a column name", kRecoverUsage);
   }
-  if (auto t = parsed->Get("--lock-timeout")) {
-    try {
-      size_t used = 0;
-      const double v = std::stod(*t, &used);
-      if (used != t->size() || !(v >= 0)) throw std::invalid_argument("");
-      options.lock_timeout = v;
-    } catch (const std::exception&) {
-      return UsageError(env, "recover", "--lock-timeout needs seconds >= 0, not '" + *t + "'",
-                        kRecoverUsage);
-    }
-  }
+  auto timeout = ParseSeconds(parsed->Get("--lock-timeout"));
+  if (!timeout.ok()) return UsageError(env, "recover", timeout.status().message(), kRecoverUsage);
+  if (*timeout >= 0) options.lock_timeout = *timeout;
   auto report = RecoverMetadata(env.fs, path, options);
   if (!report.ok()) return Failure(env, "recover", report.status());
   if (parsed->Has("--json")) {

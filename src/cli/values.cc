@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <stdexcept>
 
 #include "cli/args.h"
 #include "oups/common/civil_time.h"
@@ -406,6 +407,19 @@ Status AppendText(ColumnBuilder& builder, std::string_view text) {
       return Status::NotSupported("decimal columns cannot be read from text");
   }
   return Status::Internal("unhandled type " + type.ToString());
+}
+
+Result<double> ParseSeconds(const std::optional<std::string>& text) {
+  if (!text) return -1.0;
+  try {
+    size_t used = 0;
+    const double v = std::stod(*text, &used);
+    if (used != text->size() || !(v >= 0)) throw std::invalid_argument("");
+    return v;
+  } catch (const std::exception&) {
+    return Status::InvalidArgument("--lock-timeout needs seconds >= 0, not '" + *text +
+                                   "'");
+  }
 }
 
 }  // namespace oups::cli

@@ -59,4 +59,8 @@ bool IsFloat64Text(std::string_view text);
 // The same conversion to a Scalar of `type` (for --start / --end-excl).
 [[nodiscard]] Result<Scalar> ParseScalar(std::string_view text, const DataType& type);
 
+// The value of --lock-timeout: seconds >= 0, -1 when not given;
+// InvalidArgument "--lock-timeout needs seconds >= 0, not '<text>'" otherwise.
+[[nodiscard]] Result<double> ParseSeconds(const std::optional<std::string>& text);
+
 }  // namespace oups::cli

@@ -157,19 +157,6 @@ Result<std::map<std::string, DataType>> ParseTypes(
   return types;
 }
 
-Result<double> ParseSeconds(const std::optional<std::string>& text) {
-  if (!text) return -1.0;
-  try {
-    size_t used = 0;
-    const double v = std::stod(*text, &used);
-    if (used != text->size() || !(v >= 0)) throw std::invalid_argument("");
-    return v;
-  } catch (const std::exception&) {
-    return Status::InvalidArgument("--lock-timeout needs seconds >= 0, not '" + *text +
-                                   "'");
-  }
-}
-
 // The input table, checked: the ordered column exists and is sorted.
 Result<Table> LoadInput(Env& env, const std::string& from, const std::string& format,
                         const std::map<std::string, DataType>& types,

@@ -615,38 +615,12 @@ std::optional<Result<Column>> SafeConvert(const Column& c, const DataType& to,
       st = c.IsNull(i) ? b.AppendNull() : b.Append(static_cast<double>(v[i]));
     }
   } else if (st.ok()) {
-    // Integers of magnitude up to 2^53 (2^24) are exact in float64 (float32).
-    const uint64_t bound = to.id == TypeId::kFloat64 ? (uint64_t{1} << 53) : (uint64_t{1} << 24);
-    st = dataset::VisitInteger(from.id, [&](auto tag) -> Status {
-      using T = decltype(tag);
-      const T* v = c.data<T>();
-      for (int64_t i = 0; i < c.length(); ++i) {
-        if (c.IsNull(i)) {
-          OUPS_RETURN_NOT_OK(b.AppendNull());
-          continue;
-        }
-        // Exact in the float type: magnitude up to `bound` (signed values by
-        // their absolute value).
-        using Wide = std::conditional_t<std::is_signed_v<T>, int64_t, uint64_t>;
-        const Wide x = static_cast<Wide>(v[i]);
-        if (!to_float) {
-          OUPS_RETURN_NOT_OK(b.Append(x));
-          continue;
-        }
-        uint64_t mag = static_cast<uint64_t>(x);
-        if constexpr (std::is_signed_v<T>) {
-          mag = x < 0 ? uint64_t{0} - static_cast<uint64_t>(x) : static_cast<uint64_t>(x);
-        }
-        if (mag > bound) {
-          return Status::TypeError(
-              "column '" + name + "' is stored as " + to.ToString() + " but given as " +
-              from.ToString() + ": row " + std::to_string(i) + " holds " + std::to_string(x) +
-              ", which " + to.ToString() + " does not hold exactly (integers up to 2^" +
-              (to.id == TypeId::kFloat64 ? "53" : "24") + " in magnitude convert)");
-        }
-        OUPS_RETURN_NOT_OK(b.Append(static_cast<double>(x)));
-      }
-      return Status::OK();
+    st = dataset::AppendIntegersExactly(c, to, b, [&](int64_t row, const std::string& value) {
+      return Status::TypeError(
+          "column '" + name + "' is stored as " + to.ToString() + " but given as " +
+          from.ToString() + ": row " + std::to_string(row) + " holds " + value + ", which " +
+          to.ToString() + " does not hold exactly (integers up to 2^" +
+          (to.id == TypeId::kFloat64 ? "53" : "24") + " in magnitude convert)");
     });
   }
   if (!st.ok()) return Result<Column>(st);

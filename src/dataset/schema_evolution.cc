@@ -97,13 +97,23 @@ Result<Column> WidenColumn(const Column& c, const DataType& to, const std::strin
     }
     return b.Finish();
   }
-  const bool to_float = to.id == TypeId::kFloat64;
-  constexpr uint64_t kExact = uint64_t{1} << 53;  // integers exact in float64
-  OUPS_RETURN_NOT_OK(VisitInteger(from.id, [&](auto tag) -> Status {
+  OUPS_RETURN_NOT_OK(AppendIntegersExactly(c, to, b, [&](int64_t row, const std::string& value) {
+    return NotExact(name, where, from, to, row, value,
+                    "float64 does not hold exactly (integers up to 2^53 in magnitude do)");
+  }));
+  return b.Finish();
+}
+
+Status AppendIntegersExactly(
+    const Column& c, const DataType& to, ColumnBuilder& b,
+    const std::function<Status(int64_t row, const std::string& value)>& inexact) {
+  const bool to_float = to.is_floating();
+  const uint64_t bound = to.id == TypeId::kFloat64 ? (uint64_t{1} << 53) : (uint64_t{1} << 24);
+  return VisitInteger(c.type().id, [&](auto tag) -> Status {
     using T = decltype(tag);
     using Wide = std::conditional_t<std::is_signed_v<T>, int64_t, uint64_t>;
     const T* v = c.data<T>();
-    for (int64_t i = 0; i < n; ++i) {
+    for (int64_t i = 0; i < c.length(); ++i) {
       if (c.IsNull(i)) {
         OUPS_RETURN_NOT_OK(b.AppendNull());
         continue;
@@ -113,19 +123,17 @@ Result<Column> WidenColumn(const Column& c, const DataType& to, const std::strin
         OUPS_RETURN_NOT_OK(b.Append(x));
         continue;
       }
+      // Exact in the float type: magnitude up to `bound` (signed values by
+      // their absolute value).
       uint64_t mag = static_cast<uint64_t>(x);
       if constexpr (std::is_signed_v<T>) {
         mag = x < 0 ? uint64_t{0} - static_cast<uint64_t>(x) : static_cast<uint64_t>(x);
       }
-      if (mag > kExact) {
-        return NotExact(name, where, from, to, i, std::to_string(x),
-                        "float64 does not hold exactly (integers up to 2^53 in magnitude do)");
-      }
+      if (mag > bound) return inexact(i, std::to_string(x));
       OUPS_RETURN_NOT_OK(b.Append(static_cast<double>(x)));
     }
     return Status::OK();
-  }));
-  return b.Finish();
+  });
 }
 
 Result<EvolvedSchema> EvolveSchema(const Schema& stored, const Schema& given,

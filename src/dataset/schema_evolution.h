@@ -28,6 +28,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,7 @@
 #include "dataset/metadata_file.h"
 #include "oups/io/file_system.h"
 #include "oups/result.h"
+#include "oups/table/builder.h"
 #include "oups/table/column.h"
 #include "oups/table/types.h"
 
@@ -88,6 +90,16 @@ struct EvolvedSchema {
 [[nodiscard]] Status CheckStoredRowsWiden(FileSystem& fs, const DatasetMetadata& md,
                                           const DatasetPaths& paths,
                                           const EvolvedSchema& evolved);
+
+// Appends the integers of `c` to `b`, a builder of type `to`: widened to a
+// wider integer type, or converted to a float type when `to` is floating,
+// where a value of magnitude above 2^53 (float64) or 2^24 (float32) is not
+// exact and gives `inexact(row, value as text)` instead. Nulls stay null. The
+// one conversion of integers used by the safe conversions of a write and by
+// schema evolution.
+[[nodiscard]] Status AppendIntegersExactly(
+    const Column& c, const DataType& to, ColumnBuilder& b,
+    const std::function<Status(int64_t row, const std::string& value)>& inexact);
 
 // Calls f with a value of the C++ type of integer type `id` (int8_t ...
 // uint64_t) and returns its Status; Internal for a non-integer type. The one
