@@ -4,8 +4,11 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "parquet/encoding/encoding.h"
@@ -327,19 +330,70 @@ MinMax ComputeMinMax(const DenseValues& v, const ColumnDescriptor& desc) {
 // ------------------------------------------------------------- dictionary
 constexpr uint64_t kHashMul = 0x9E3779B97F4A7C15ull;
 
-// Per-thread scratch reused across column chunks: large buffers would otherwise
-// be allocated (and page-faulted in) again for every chunk.
+// One hash-table slot of BuildDictionary: the value's 64-bit hash, its index in
+// the dictionary (-1: empty) and its byte length (BYTE_ARRAY values of at most 8
+// bytes are told apart by hash and length alone). 16 bytes: one probe, one line.
+struct DictSlot {
+  uint64_t hash;
+  int32_t index;
+  int32_t length;
+};
+
+// Scratch reused across column chunks: large buffers would otherwise be
+// allocated (and page-faulted in) again for every chunk. Leased from a
+// process-wide pool rather than kept per thread, so that the short-lived
+// threads of a parallel write (one set per row group) reuse the buffers of the
+// earlier ones instead of faulting in fresh ones.
 struct Scratch {
   MutableBuffer indices;
-  std::vector<int32_t> slots;
-  std::vector<uint64_t> hashes;
+  std::vector<DictSlot> slots;
+  std::vector<int32_t> direct;  // BuildIntegerDictionary's value -> index map
   MutableBuffer page;
   MutableBuffer compressed;
 };
-Scratch& ThreadScratch() {
-  thread_local Scratch scratch;
-  return scratch;
-}
+
+class ScratchPool {
+ public:
+  static ScratchPool& Instance() {
+    static ScratchPool* pool = new ScratchPool();  // never destroyed: used at exit
+    return *pool;
+  }
+  std::unique_ptr<Scratch> Take() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!free_.empty()) {
+        std::unique_ptr<Scratch> s = std::move(free_.back());
+        free_.pop_back();
+        return s;
+      }
+    }
+    return std::make_unique<Scratch>();
+  }
+  // Keeps up to kMax scratches (as many as a write's threads use at once, in
+  // practice); the others are freed.
+  void Give(std::unique_ptr<Scratch> s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (free_.size() < kMax) free_.push_back(std::move(s));
+  }
+
+ private:
+  static constexpr size_t kMax = 16;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Scratch>> free_;
+};
+
+// A Scratch for the duration of one column chunk's encoding.
+class ScratchLease {
+ public:
+  ScratchLease() : s_(ScratchPool::Instance().Take()) {}
+  ~ScratchLease() { ScratchPool::Instance().Give(std::move(s_)); }
+  ScratchLease(const ScratchLease&) = delete;
+  ScratchLease& operator=(const ScratchLease&) = delete;
+  Scratch& operator*() { return *s_; }
+
+ private:
+  std::unique_ptr<Scratch> s_;
+};
 
 struct Dictionary {
   int64_t size = 0;                 // distinct values
@@ -403,13 +457,13 @@ inline bool SameBytes(std::string_view a, std::string_view b) {
 
 // How BuildDictionary sees the values of one physical type: Key is the value
 // type, At(v, i) the dense value i, Hash a 64-bit hash (its high bits choose the
-// slot), Cost the bytes a value adds to the PLAIN dictionary page, AppendPlain
-// writes the page. kExactHash: equal hashes imply equal values (the hash is a
-// bijection), so a hit needs no comparison of the values.
+// slot), Length the length the slot records, Exact(k) whether equal hashes and
+// lengths imply equal values (the hash is then a bijection of the value for its
+// length: no comparison of the values needed), Cost the bytes a value adds to
+// the PLAIN dictionary page, AppendPlain writes the page.
 template <typename K>
 struct FixedKeys {  // 4- or 8-byte values compared as bits
   using Key = K;
-  static constexpr bool kExactHash = true;
   static K At(const DenseValues& v, int64_t i) { return reinterpret_cast<const K*>(v.fixed)[i]; }
   static bool Same(K a, K b) { return a == b; }
   static uint64_t Hash(K k) {
@@ -417,6 +471,8 @@ struct FixedKeys {  // 4- or 8-byte values compared as bits
     std::memcpy(&bits, &k, sizeof(K));
     return bits * kHashMul;  // odd multiplier: a bijection of the 64-bit words
   }
+  static int32_t Length(K) { return int32_t(sizeof(K)); }
+  static bool Exact(K) { return true; }
   static int64_t Cost(K) { return int64_t(sizeof(K)); }
   static Status AppendPlain(const std::vector<K>& values, int64_t /*plain_size*/, MutableBuffer* out) {
     return out->Append(values.data(), static_cast<int64_t>(values.size() * sizeof(K)));
@@ -425,10 +481,14 @@ struct FixedKeys {  // 4- or 8-byte values compared as bits
 
 struct ByteArrayKeys {  // BYTE_ARRAY values
   using Key = std::string_view;
-  static constexpr bool kExactHash = false;
   static std::string_view At(const DenseValues& v, int64_t i) { return v.View(i); }
   static bool Same(std::string_view a, std::string_view b) { return SameBytes(a, b); }
+  // For at most 8 bytes HashBytes is a bijection of the bytes (given the length).
   static uint64_t Hash(std::string_view k) { return HashBytes(k); }
+  static int32_t Length(std::string_view k) {
+    return k.size() <= 8 ? static_cast<int32_t>(k.size()) : -1;  // longer: compared
+  }
+  static bool Exact(std::string_view k) { return k.size() <= 8; }
   static int64_t Cost(std::string_view k) { return 4 + static_cast<int64_t>(k.size()); }
   static Status AppendPlain(const std::vector<std::string_view>& values, int64_t plain_size,
                             MutableBuffer* out) {
@@ -444,21 +504,19 @@ struct ByteArrayKeys {  // BYTE_ARRAY values
 
 // Builds the dictionary of the dense values `v` (one int32 index per value in
 // dict->indices) with an open-addressing hash table of linear probing, kept at
-// most half full. A run of equal values is looked up once. Returns false in
-// `*ok` when the PLAIN dictionary page would exceed `limit` bytes. The table
-// starts with `initial_cap` slots (a power of two >= 1024).
+// most half full: it starts small (a column of few distinct values probes a
+// table that stays in the first-level cache) and doubles as values come. A run
+// of equal values is looked up once. Returns false in `*ok` when the PLAIN
+// dictionary page would exceed `limit` bytes.
 template <typename Keys>
-Status BuildDictionary(const DenseValues& v, int64_t limit, int64_t initial_cap, Dictionary* dict,
+Status BuildDictionary(const DenseValues& v, int64_t limit, Scratch& sc, Dictionary* dict,
                        bool* ok) {
   using Key = typename Keys::Key;
   *ok = false;
-  int64_t cap = initial_cap;
-  int shift = 64 - __builtin_ctzll(static_cast<unsigned long long>(cap));
-  Scratch& sc = ThreadScratch();
-  std::vector<int32_t>& slots = sc.slots;
-  std::vector<uint64_t>& hashes = sc.hashes;
-  slots.assign(static_cast<size_t>(cap), -1);
-  hashes.assign(static_cast<size_t>(cap), 0);
+  int64_t cap = 1024;
+  int shift = 64 - 10;
+  std::vector<DictSlot>& slots = sc.slots;
+  slots.assign(static_cast<size_t>(cap), DictSlot{0, -1, 0});
   std::vector<Key> values;
   int64_t plain_size = 0;
   dict->indices = &sc.indices;
@@ -473,37 +531,36 @@ Status BuildDictionary(const DenseValues& v, int64_t limit, int64_t initial_cap,
       continue;
     }
     const uint64_t hv = Keys::Hash(k);
+    const int32_t len = Keys::Length(k);
     uint64_t h = hv >> shift;
+    DictSlot* table = slots.data();
     while (true) {
-      int32_t s = slots[h];
-      if (s < 0) {
+      DictSlot& slot = table[h];
+      if (slot.index < 0) {
         plain_size += Keys::Cost(k);
         if (plain_size > limit) return Status::OK();
-        s = static_cast<int32_t>(values.size());
+        const int32_t s = static_cast<int32_t>(values.size());
         values.push_back(k);
-        slots[h] = s;
-        hashes[h] = hv;
+        slot = DictSlot{hv, s, len};
         if (static_cast<int64_t>(values.size()) * 2 > cap) {
           // Grow and rehash from the stored hashes.
           cap <<= 1;
           shift -= 1;
-          std::vector<int32_t> ns(static_cast<size_t>(cap), -1);
-          std::vector<uint64_t> nh(static_cast<size_t>(cap));
-          for (size_t j = 0; j < hashes.size(); ++j) {
-            if (slots[j] < 0) continue;
-            uint64_t hh = hashes[j] >> shift;
-            while (ns[hh] >= 0) hh = (hh + 1) & uint64_t(cap - 1);
-            ns[hh] = slots[j];
-            nh[hh] = hashes[j];
+          std::vector<DictSlot> grown(static_cast<size_t>(cap), DictSlot{0, -1, 0});
+          for (const DictSlot& e : slots) {
+            if (e.index < 0) continue;
+            uint64_t hh = e.hash >> shift;
+            while (grown[hh].index >= 0) hh = (hh + 1) & uint64_t(cap - 1);
+            grown[hh] = e;
           }
-          slots.swap(ns);
-          hashes.swap(nh);
+          slots.swap(grown);
         }
         out[i] = s;
         break;
       }
-      if (hashes[h] == hv && (Keys::kExactHash || Keys::Same(values[size_t(s)], k))) {
-        out[i] = s;
+      if (slot.hash == hv && slot.length == len &&
+          (Keys::Exact(k) || Keys::Same(values[size_t(slot.index)], k))) {
+        out[i] = slot.index;
         break;
       }
       h = (h + 1) & uint64_t(cap - 1);
@@ -518,14 +575,79 @@ Status BuildDictionary(const DenseValues& v, int64_t limit, int64_t initial_cap,
   return Status::OK();
 }
 
-// Fixed-width dictionaries: the table is sized up front for up to 2^21
-// entries (or the column), and at least one value is always allowed.
+// Integer columns (INT32/INT64 of integer types) first get one pass over their
+// values: a non-decreasing column (an ordered column, timestamps) has as many
+// distinct values as runs, so one with too many is known not to fit without
+// hashing any; a column whose values span a small range (quantities, codes)
+// maps them through a direct table instead of a hash table. Both give exactly
+// the dictionary (and indices, in order of first appearance) that hashing gives.
+constexpr int64_t kDirectRange = int64_t{1} << 16;
+
+template <typename S, typename K>
+Status BuildIntegerDictionary(const DenseValues& v, int64_t max_entries, Scratch& sc,
+                              Dictionary* dict, bool* ok, bool* done) {
+  *done = false;
+  const S* p = reinterpret_cast<const S*>(v.fixed);
+  S lo = p[0], hi = p[0];
+  int64_t changes = 0;
+  bool sorted = true;
+  for (int64_t i = 1; i < v.n; ++i) {
+    const S x = p[i];
+    lo = x < lo ? x : lo;
+    hi = x > hi ? x : hi;
+    changes += x != p[i - 1];
+    sorted &= x >= p[i - 1];
+  }
+  if (sorted && changes + 1 > max_entries) {
+    *ok = false;
+    *done = true;
+    return Status::OK();
+  }
+  const uint64_t span = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
+  if (sorted || span >= static_cast<uint64_t>(kDirectRange)) return Status::OK();
+  std::vector<int32_t>& map = sc.direct;
+  map.assign(static_cast<size_t>(span) + 1, -1);
+  std::vector<K> values;
+  dict->indices = &sc.indices;
+  OUPS_RETURN_NOT_OK(dict->indices->Resize(v.n * 4));
+  int32_t* out = dict->indices->mutable_data_as<int32_t>();
+  for (int64_t i = 0; i < v.n; ++i) {
+    const size_t slot = static_cast<size_t>(static_cast<uint64_t>(p[i]) - static_cast<uint64_t>(lo));
+    int32_t idx = map[slot];
+    if (idx < 0) {
+      if (static_cast<int64_t>(values.size()) >= max_entries) {
+        *ok = false;
+        *done = true;
+        return Status::OK();
+      }
+      idx = static_cast<int32_t>(values.size());
+      values.push_back(static_cast<K>(p[i]));
+      map[slot] = idx;
+    }
+    out[i] = idx;
+  }
+  dict->size = static_cast<int64_t>(values.size());
+  dict->plain = std::make_shared<MutableBuffer>();
+  OUPS_RETURN_NOT_OK(FixedKeys<K>::AppendPlain(values, dict->size * int64_t(sizeof(K)),
+                                               dict->plain.get()));
+  *ok = true;
+  *done = true;
+  return Status::OK();
+}
+
+// Fixed-width dictionaries: at least one value is always allowed. `integers`:
+// the values are signed integers of the width of K.
 template <typename K>
-Status BuildFixedDictionary(const DenseValues& v, int64_t limit, Dictionary* dict, bool* ok) {
+Status BuildFixedDictionary(const DenseValues& v, int64_t limit, bool integers, Scratch& sc,
+                            Dictionary* dict, bool* ok) {
   const int64_t max_entries = std::max<int64_t>(1, limit / int64_t(sizeof(K)));
-  int64_t cap = 1024;
-  while (cap < std::min<int64_t>(max_entries * 2, int64_t(1) << 22) && cap < v.n * 2) cap <<= 1;
-  return BuildDictionary<FixedKeys<K>>(v, max_entries * int64_t(sizeof(K)), cap, dict, ok);
+  if (integers) {
+    bool done = false;
+    using S = std::conditional_t<sizeof(K) == 4, int32_t, int64_t>;
+    OUPS_RETURN_NOT_OK((BuildIntegerDictionary<S, K>(v, max_entries, sc, dict, ok, &done)));
+    if (done) return Status::OK();
+  }
+  return BuildDictionary<FixedKeys<K>>(v, max_entries * int64_t(sizeof(K)), sc, dict, ok);
 }
 
 // The dictionary's distinct values as DenseValues (for statistics).
@@ -568,23 +690,25 @@ int64_t PlainSize(const DenseValues& v) {
 }
 
 // Tries dictionary encoding; `*use` tells whether it pays off.
-Status MaybeBuildDictionary(const DenseValues& v, const WriterOptions& opt, Dictionary* dict,
-                            bool* use) {
+Status MaybeBuildDictionary(const DenseValues& v, const WriterOptions& opt, Scratch& sc,
+                            Dictionary* dict, bool* use) {
   *use = false;
   if (!opt.dictionary || v.n == 0) return Status::OK();
   bool ok = false;
   switch (v.physical) {
     case PhysicalType::kInt32:
     case PhysicalType::kFloat:
-      OUPS_RETURN_NOT_OK(BuildFixedDictionary<uint32_t>(v, opt.dictionary_page_size_limit, dict, &ok));
+      OUPS_RETURN_NOT_OK(BuildFixedDictionary<uint32_t>(
+          v, opt.dictionary_page_size_limit, v.physical == PhysicalType::kInt32, sc, dict, &ok));
       break;
     case PhysicalType::kInt64:
     case PhysicalType::kDouble:
-      OUPS_RETURN_NOT_OK(BuildFixedDictionary<uint64_t>(v, opt.dictionary_page_size_limit, dict, &ok));
+      OUPS_RETURN_NOT_OK(BuildFixedDictionary<uint64_t>(
+          v, opt.dictionary_page_size_limit, v.physical == PhysicalType::kInt64, sc, dict, &ok));
       break;
     case PhysicalType::kByteArray:
-      OUPS_RETURN_NOT_OK(BuildDictionary<ByteArrayKeys>(v, opt.dictionary_page_size_limit, 1024,
-                                                        dict, &ok));
+      OUPS_RETURN_NOT_OK(BuildDictionary<ByteArrayKeys>(v, opt.dictionary_page_size_limit, sc, dict,
+                                                        &ok));
       break;
     default:
       return Status::OK();
@@ -727,7 +851,8 @@ Status EncodeColumnChunk(const Column& column, const ColumnDescriptor& desc,
   MutableBuffer* out = result.bytes.get();
   out->Clear();
   OUPS_RETURN_NOT_OK(out->Reserve(PlainSize(v) / 2 + 1024));
-  Scratch& sc = ThreadScratch();
+  ScratchLease lease;
+  Scratch& sc = *lease;
   PageWriter pw{opt, codec, out, sc.page, sc.compressed, 0};
 
   format::ColumnMetaData md;
@@ -738,7 +863,7 @@ Status EncodeColumnChunk(const Column& column, const ColumnDescriptor& desc,
 
   Dictionary dict;
   bool use_dict = false;
-  OUPS_RETURN_NOT_OK(MaybeBuildDictionary(v, opt, &dict, &use_dict));
+  OUPS_RETURN_NOT_OK(MaybeBuildDictionary(v, opt, sc, &dict, &use_dict));
   std::vector<format::Encoding::type> encodings;
   int dict_bw = 0;
   Encoding value_encoding = Encoding::kPlain;
@@ -788,6 +913,8 @@ Status EncodeColumnChunk(const Column& column, const ColumnDescriptor& desc,
                                                                  : opt.data_page_size,
                             int64_t{1} << 20}));
   const uint8_t* vbits = column.validity() ? column.validity()->data() : nullptr;
+  // One encoder for every page's indices: its output buffer grows once.
+  RleBitPackedEncoder index_encoder(dict_bw);
   int64_t d = 0;  // dense position
   int64_t s = 0;
   do {
@@ -807,10 +934,9 @@ Status EncodeColumnChunk(const Column& column, const ColumnDescriptor& desc,
     if (use_dict) {
       const uint8_t bw = static_cast<uint8_t>(dict_bw);
       OUPS_RETURN_NOT_OK(pw.scratch.Append(&bw, 1));
-      RleBitPackedEncoder enc(dict_bw);
       const int32_t* idx = dict.indices->data_as<int32_t>();
-      enc.PutBatch(idx + d, d1 - d);
-      OUPS_RETURN_NOT_OK(enc.Flush(&pw.scratch));
+      index_encoder.PutBatch(idx + d, d1 - d);
+      OUPS_RETURN_NOT_OK(index_encoder.Flush(&pw.scratch));
       dph.__set_encoding(format::Encoding::RLE_DICTIONARY);
     } else {
       OUPS_RETURN_NOT_OK(AppendEncodedValues(v, value_encoding, d, d1, &pw.scratch));
