@@ -1,7 +1,9 @@
 #include "oups/parquet/file_writer.h"
 
 #include <cstring>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "common/parallel.h"
 #include "parquet/column_writer.h"
@@ -41,26 +43,8 @@ struct FileWriter::Impl {
     int64_t total_uncompressed = 0;
     const int64_t rg_start = file->Tell();
     const bool parallel = options.num_threads > 1 && ncols > 1;
-    if (parallel) {
-      // Encode every column at once (one codec per column: codecs are not
-      // shareable across threads), then append them in order.
-      if (column_chunks.size() != size_t(ncols)) column_chunks.resize(size_t(ncols));
-      if (column_codecs.size() != size_t(ncols)) column_codecs.resize(size_t(ncols));
-      OUPS_RETURN_NOT_OK(ParallelFor(ncols, options.num_threads, [&](int64_t c) -> Status {
-        auto& codec_c = column_codecs[size_t(c)];
-        if (!codec_c) {
-          OUPS_ASSIGN_OR_RETURN(codec_c, MakeCodec(options.compression, options.compression_level));
-        }
-        return EncodeColumnChunk(t.column(int(c)), descriptors[size_t(c)], options, codec_c.get(),
-                                 &column_chunks[size_t(c)]);
-      }));
-    }
-    for (int c = 0; c < ncols; ++c) {
-      EncodedChunk& ec = parallel ? column_chunks[size_t(c)] : scratch;
-      if (!parallel) {
-        OUPS_RETURN_NOT_OK(
-            EncodeColumnChunk(t.column(c), descriptors[size_t(c)], options, codec.get(), &ec));
-      }
+    // Appends column chunk c (encoded in `ec`) at the end of the file.
+    auto append = [&](EncodedChunk& ec) -> Status {
       const int64_t base = file->Tell();
       OUPS_RETURN_NOT_OK(file->Append(ec.bytes->data(), ec.bytes->size()));
       format::ColumnMetaData& md = ec.chunk->meta_data;
@@ -69,6 +53,58 @@ struct FileWriter::Impl {
       ec.chunk->file_offset = base;
       total_uncompressed += ec.uncompressed_size;
       chunks.push_back(std::move(*ec.chunk));
+      return Status::OK();
+    };
+    if (parallel) {
+      // Encode the columns at once (one codec per column: codecs are not
+      // shareable across threads). The chunks are appended in column order as
+      // soon as they and those before them are ready, by whichever thread finds
+      // the next one ready and no thread appending: the file writes (copying
+      // into the page cache) overlap the encoding of the later columns.
+      if (column_chunks.size() != size_t(ncols)) column_chunks.resize(size_t(ncols));
+      if (column_codecs.size() != size_t(ncols)) column_codecs.resize(size_t(ncols));
+      std::mutex mu;
+      std::vector<char> ready(size_t(ncols), 0);
+      int next = 0;            // the next column to append
+      bool appending = false;  // a thread is appending
+      Status append_error;
+      OUPS_RETURN_NOT_OK(ParallelFor(ncols, options.num_threads, [&](int64_t c) -> Status {
+        auto& codec_c = column_codecs[size_t(c)];
+        if (!codec_c) {
+          OUPS_ASSIGN_OR_RETURN(codec_c, MakeCodec(options.compression, options.compression_level));
+        }
+        OUPS_RETURN_NOT_OK(EncodeColumnChunk(t.column(int(c)), descriptors[size_t(c)], options,
+                                             codec_c.get(), &column_chunks[size_t(c)]));
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          ready[size_t(c)] = 1;
+          if (appending) return Status::OK();
+          appending = true;
+        }
+        while (true) {
+          int k;
+          {
+            std::lock_guard<std::mutex> lock(mu);
+            if (next >= ncols || !ready[size_t(next)] || !append_error.ok()) {
+              appending = false;
+              return Status::OK();
+            }
+            k = next;
+          }
+          Status st = append(column_chunks[size_t(k)]);
+          std::lock_guard<std::mutex> lock(mu);
+          if (!st.ok()) append_error = std::move(st);
+          ++next;
+        }
+      }));
+      OUPS_RETURN_NOT_OK(append_error);
+      if (next != ncols) return Status::Internal("parallel write: column chunks left unwritten");
+    } else {
+      for (int c = 0; c < ncols; ++c) {
+        OUPS_RETURN_NOT_OK(
+            EncodeColumnChunk(t.column(c), descriptors[size_t(c)], options, codec.get(), &scratch));
+        OUPS_RETURN_NOT_OK(append(scratch));
+      }
     }
     rg.__set_columns(std::move(chunks));
     rg.__set_total_byte_size(total_uncompressed);
