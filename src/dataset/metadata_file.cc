@@ -4,6 +4,7 @@
 #include <chrono>
 #include <ctime>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include <mutex>
 #include <set>
@@ -463,24 +464,91 @@ static std::string WithoutPath(const std::string& message, const std::string& pa
   return message.rfind(named, 0) == 0 ? message.substr(named.size()) : message;
 }
 
+namespace {
+
+// What opening a metadata file decodes before any rg: its footer, and the
+// header (JSON and column checks) derived from nothing but the footer's bytes.
+struct DecodedHeader {
+  std::shared_ptr<const parquet::DecodedFooter> footer;
+  DatasetMetadata header;
+  size_t n_cols = 0;
+};
+
+// The headers of the metadata files opened last in this process, by file
+// system and path: opening a file again whose footer has the same bytes (no
+// commit replaced it meanwhile) takes the decoded header instead of decoding
+// the footer (20 chunks of statistics for 20,000 rgs) and the JSON again.
+// Only a hint: a hit is taken only when the file's footer bytes and size are
+// the entry's (parquet::FileReader::Open), so that an entry can never give
+// another state than the file's. At most kEntries entries, the least recently
+// used one dropped first.
+class HeaderCache {
+ public:
+  static HeaderCache& Get() {
+    static HeaderCache* cache = new HeaderCache();  // never destroyed (exit order)
+    return *cache;
+  }
+  std::shared_ptr<const DecodedHeader> Find(const FileSystem* fs, const std::string& path) {
+    std::lock_guard<std::mutex> g(mu_);
+    for (size_t i = 0; i < entries_.size(); ++i) {
+      if (entries_[i].fs == fs && entries_[i].path == path) {
+        std::rotate(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(i),
+                    entries_.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+        return entries_.front().header;
+      }
+    }
+    return nullptr;
+  }
+  void Put(const FileSystem* fs, const std::string& path,
+           std::shared_ptr<const DecodedHeader> header) {
+    std::lock_guard<std::mutex> g(mu_);
+    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+      if (it->fs == fs && it->path == path) {
+        entries_.erase(it);
+        break;
+      }
+    }
+    if (entries_.size() >= kEntries) entries_.pop_back();
+    entries_.insert(entries_.begin(), Entry{fs, path, std::move(header)});
+  }
+
+ private:
+  static constexpr size_t kEntries = 64;
+  struct Entry {
+    const FileSystem* fs;
+    std::string path;
+    std::shared_ptr<const DecodedHeader> header;
+  };
+  std::mutex mu_;
+  std::vector<Entry> entries_;  // most recently used first
+};
+
+}  // namespace
+
 struct MetadataFile::Impl {
   std::string path;
   std::unique_ptr<parquet::FileReader> reader;
-  DatasetMetadata header;  // everything but the rg list
+  std::shared_ptr<const DecodedHeader> decoded;  // header: everything but the rg list
+  const DatasetMetadata& header() const { return decoded->header; }
   size_t n_cols = 0;
   std::mutex mu;           // one decode at a time on `reader`
 
   Status Corrupt(const std::string& what) const {
     return Status::Corruption("metadata file " + path + " is corrupt: " + WithoutPath(what, path));
   }
-  Result<DatasetMetadata> Decode(const parquet::ReadOptions& ro, int64_t first_row_group);
+  // The rgs of the chunks `ro` selects; file_crc32 only when `with_crc32`
+  // (a read does not use the checksums: building their map is a third of
+  // decoding a chunk).
+  Result<DatasetMetadata> Decode(const parquet::ReadOptions& ro, int64_t first_row_group,
+                                 bool with_crc32 = true);
 };
 
 MetadataFile::MetadataFile(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 MetadataFile::~MetadataFile() = default;
 
 Result<std::unique_ptr<MetadataFile>> MetadataFile::Open(FileSystem& fs, const std::string& path) {
-  auto reader_r = parquet::FileReader::Open(fs, path);
+  std::shared_ptr<const DecodedHeader> cached = HeaderCache::Get().Find(&fs, path);
+  auto reader_r = parquet::FileReader::Open(fs, path, cached ? cached->footer : nullptr);
   if (!reader_r.ok()) {
     const Status& st = reader_r.status();
     if (st.IsNotFound() || st.IsIOError()) return st;
@@ -489,6 +557,14 @@ Result<std::unique_ptr<MetadataFile>> MetadataFile::Open(FileSystem& fs, const s
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->reader = std::move(reader_r).ValueOrDie();
+  if (cached && impl->reader->footer() == cached->footer) {
+    // The same footer bytes: the header decoded from them before.
+    impl->decoded = std::move(cached);
+    impl->n_cols = impl->decoded->n_cols;
+    return std::unique_ptr<MetadataFile>(new MetadataFile(std::move(impl)));
+  }
+  auto decoded = std::make_shared<DecodedHeader>();
+  decoded->footer = impl->reader->footer();
   const parquet::FileMetadata& fmd = impl->reader->metadata();
   std::optional<std::string> oups = fmd.GetKeyValue(kOupsKey);
   const auto& cols = fmd.columns;
@@ -501,7 +577,7 @@ Result<std::unique_ptr<MetadataFile>> MetadataFile::Open(FileSystem& fs, const s
                                 "reading it is not supported yet");
   }
   if (!oups) return impl->Corrupt("no 'oups' key");
-  DatasetMetadata& md = impl->header;
+  DatasetMetadata& md = decoded->header;
   Status st = DecodeOupsJson(*oups, &md);
   if (!st.ok()) {
     if (st.IsNotSupported()) {
@@ -521,10 +597,13 @@ Result<std::unique_ptr<MetadataFile>> MetadataFile::Open(FileSystem& fs, const s
                            "', expected '" + expected[i] + "'");
     }
   }
+  decoded->n_cols = impl->n_cols;
+  impl->decoded = decoded;
+  HeaderCache::Get().Put(&fs, path, std::move(decoded));
   return std::unique_ptr<MetadataFile>(new MetadataFile(std::move(impl)));
 }
 
-const DatasetMetadata& MetadataFile::header() const { return impl_->header; }
+const DatasetMetadata& MetadataFile::header() const { return impl_->header(); }
 int64_t MetadataFile::num_row_groups() const { return impl_->reader->metadata().num_rows; }
 const std::string& MetadataFile::path() const { return impl_->path; }
 
@@ -534,7 +613,9 @@ Result<DatasetMetadata> MetadataFile::ReadRange(const std::optional<Scalar>& sta
                                                 const std::optional<Scalar>& end_excl) {
   const parquet::FileMetadata& fmd = impl_->reader->metadata();
   const int n_chunks = static_cast<int>(fmd.row_groups.size());
-  if ((!start && !end_excl) || n_chunks < 2) return ReadAll();
+  if ((!start && !end_excl) || n_chunks < 2) {
+    return impl_->Decode(parquet::ReadOptions{}, 0, /*with_crc32=*/false);
+  }
   // A chunk may hold an rg of the range when its largest max is >= start and
   // its smallest min is < end_excl (the statistics of the maxs and the mins
   // columns). Rgs are ordered, so the chunks selected by both form one run.
@@ -542,7 +623,7 @@ Result<DatasetMetadata> MetadataFile::ReadRange(const std::optional<Scalar>& sta
   auto by_min = parquet::SelectRowGroups(fmd, kMins, std::nullopt, end_excl);
   // Bounds of another type than the statistics' (e.g. seconds stored as
   // milliseconds): the whole list, and the read compares as usual.
-  if (!by_max.ok() || !by_min.ok()) return ReadAll();
+  if (!by_max.ok() || !by_min.ok()) return impl_->Decode(parquet::ReadOptions{}, 0, false);
   int first = n_chunks, last = -1;
   for (int k : *by_max) {
     if (std::binary_search(by_min->begin(), by_min->end(), k)) {
@@ -558,7 +639,7 @@ Result<DatasetMetadata> MetadataFile::ReadRange(const std::optional<Scalar>& sta
     if (k >= first && k <= last) ro.row_groups.push_back(k);
   }
   if (ro.row_groups.empty()) first_rg = 0;
-  return impl_->Decode(ro, first_rg);
+  return impl_->Decode(ro, first_rg, /*with_crc32=*/false);
 }
 
 Result<DatasetMetadata> MetadataFile::ReadTail(const Scalar& from) {
@@ -615,14 +696,16 @@ Status MetadataFile::CopyChunksBefore(int64_t first_row_group, parquet::FileWrit
 }
 
 Result<DatasetMetadata> MetadataFile::Impl::Decode(const parquet::ReadOptions& ro,
-                                                   int64_t first_row_group) {
+                                                   int64_t first_row_group, bool with_crc32) {
   std::lock_guard<std::mutex> g(mu);
-  DatasetMetadata md = header;
+  DatasetMetadata md = header();
   md.first_row_group = first_row_group;
   md.partial = !ro.all_row_groups;
   const char* expected[] = {kFileIds, kNRows, kMins, kMaxs, kCrc32};
   auto corrupt = [&](const std::string& what) { return Corrupt(what); };
-  auto table_r = reader->Read(ro);
+  parquet::ReadOptions columns = ro;
+  if (!with_crc32) columns.columns = {kFileIds, kNRows, kMins, kMaxs};
+  auto table_r = reader->Read(columns);
   if (!table_r.ok()) return corrupt(table_r.status().message());
   const Table& t = *table_r;
   for (int i = 0; i < 2; ++i) {
@@ -634,7 +717,7 @@ Result<DatasetMetadata> MetadataFile::Impl::Decode(const parquet::ReadOptions& r
   for (int i = 0; i < 4; ++i) {
     if (t.column(i).null_count() > 0) return corrupt(std::string("column ") + expected[i] + " holds nulls");
   }
-  if (n_cols == 5) {
+  if (n_cols == 5 && with_crc32) {
     const Column& crc = t.column(4);
     if (crc.type().id != TypeId::kUInt32) {
       return corrupt(std::string("column ") + kCrc32 + " is " + crc.type().ToString() +
@@ -643,7 +726,7 @@ Result<DatasetMetadata> MetadataFile::Impl::Decode(const parquet::ReadOptions& r
   }
   md.file_ids = ToVector(t.column(0));
   md.n_rows = ToVector(t.column(1));
-  if (n_cols == 5) {
+  if (n_cols == 5 && with_crc32) {
     const Column& crc = t.column(4);
     const uint32_t* values = crc.data<uint32_t>();
     for (int64_t i = 0; i < crc.length(); ++i) {
@@ -680,9 +763,17 @@ Result<DatasetMetadata> MetadataFile::Impl::Decode(const parquet::ReadOptions& r
                      " has its min after its max");
     }
   }
-  // Sorted ids (O(n log n) on a flat vector: a dataset may list 20,000 files).
-  std::vector<uint64_t> ids = md.file_ids;
-  std::sort(ids.begin(), ids.end());
+  // Sorted ids (O(n log n) on a flat vector: a dataset may list 20,000 files;
+  // O(n) when they are increasing already, as writes make them).
+  std::vector<uint64_t> sorted_copy;
+  const std::vector<uint64_t>* sorted = &md.file_ids;
+  if (std::adjacent_find(md.file_ids.begin(), md.file_ids.end(), std::greater_equal<>()) !=
+      md.file_ids.end()) {
+    sorted_copy = md.file_ids;
+    std::sort(sorted_copy.begin(), sorted_copy.end());
+    sorted = &sorted_copy;
+  }
+  const std::vector<uint64_t>& ids = *sorted;
   if (auto dup = std::adjacent_find(ids.begin(), ids.end()); dup != ids.end()) {
     return corrupt("file id " + std::to_string(*dup) + " is listed twice");
   }

@@ -180,7 +180,7 @@ class MetadataFile {
   // The chunks whose statistics say they may hold an rg intersecting
   // [start, end_excl) (one run; `partial` and `first_row_group` set), or the
   // whole list when there is one chunk, no bound, or bounds of another type
-  // than the statistics'.
+  // than the statistics'. For reading: file_crc32 is left empty.
   [[nodiscard]] Result<DatasetMetadata> ReadRange(const std::optional<Scalar>& start,
                                                   const std::optional<Scalar>& end_excl);
   // What a write of rows whose smallest ordered value is `from` needs when it

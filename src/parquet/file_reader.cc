@@ -24,22 +24,24 @@ constexpr int64_t kMinChunkBytes = 16;
 
 struct FileReader::Impl {
   std::unique_ptr<RandomAccessFile> file;
-  FileMetadata metadata;
+  std::shared_ptr<const DecodedFooter> footer;
   int64_t file_size = 0;
+
+  const FileMetadata& metadata() const { return footer->metadata; }
 
   Status Fail(const Status& st) const { return st.WithContext(file->path()); }
 
   Result<std::vector<int>> ResolveColumns(const std::vector<std::string>& names) const {
     std::vector<int> idx;
     if (names.empty()) {
-      for (size_t i = 0; i < metadata.columns.size(); ++i) idx.push_back(static_cast<int>(i));
+      for (size_t i = 0; i < metadata().columns.size(); ++i) idx.push_back(static_cast<int>(i));
       return idx;
     }
     for (const auto& n : names) {
-      int i = metadata.ColumnIndex(n);
+      int i = metadata().ColumnIndex(n);
       if (i < 0) {
         std::string avail;
-        for (const auto& c : metadata.columns) avail += (avail.empty() ? "" : ", ") + c.name;
+        for (const auto& c : metadata().columns) avail += (avail.empty() ? "" : ", ") + c.name;
         return Status::NotFound(file->path() + ": column '" + n + "' not found; columns are: " + avail);
       }
       idx.push_back(i);
@@ -51,12 +53,12 @@ struct FileReader::Impl {
                               int num_threads) {
     int64_t total = 0;
     for (int r : rgs) {
-      if (r < 0 || r >= static_cast<int>(metadata.row_groups.size())) {
+      if (r < 0 || r >= static_cast<int>(metadata().row_groups.size())) {
         return Status::OutOfRange(file->path() + ": row group " + std::to_string(r) +
                                   " out of range (file has " +
-                                  std::to_string(metadata.row_groups.size()) + ")");
+                                  std::to_string(metadata().row_groups.size()) + ")");
       }
-      const int64_t n = metadata.row_groups[size_t(r)].num_rows;
+      const int64_t n = metadata().row_groups[size_t(r)].num_rows;
       if (n > kMaxRowGroupRows) {
         return Fail(Status::NotSupported("row group " + std::to_string(r) + " claims " +
                                          std::to_string(n) + " rows"));
@@ -67,17 +69,17 @@ struct FileReader::Impl {
     std::vector<Column> columns(cols.size());
     OUPS_RETURN_NOT_OK(ParallelFor(int64_t(cols.size()), num_threads, [&](int64_t k) -> Status {
       const int c = cols[size_t(k)];
-      const ColumnDescriptor& desc = metadata.columns[size_t(c)];
+      const ColumnDescriptor& desc = metadata().columns[size_t(c)];
       ColumnAccumulator acc(desc, total);
       // One buffer for the largest selected chunk (contents overwritten by reads).
       int64_t max_len = 0;
       for (int r : rgs) {
-        max_len = std::max(max_len, metadata.row_groups[size_t(r)].columns[size_t(c)].total_compressed_size);
+        max_len = std::max(max_len, metadata().row_groups[size_t(r)].columns[size_t(c)].total_compressed_size);
       }
       OUPS_ASSIGN_OR_RETURN(std::shared_ptr<MutableBuffer> chunk_buf, MutableBuffer::Make(max_len));
       MutableBuffer& chunk = *chunk_buf;
       for (int r : rgs) {
-        const RowGroupMetadata& rg = metadata.row_groups[size_t(r)];
+        const RowGroupMetadata& rg = metadata().row_groups[size_t(r)];
         const ColumnChunkMetadata& cm = rg.columns[size_t(c)];
         const int64_t start = cm.start_offset();
         const int64_t len = cm.total_compressed_size;
@@ -108,6 +110,11 @@ FileReader::FileReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 FileReader::~FileReader() = default;
 
 Result<std::unique_ptr<FileReader>> FileReader::Open(std::unique_ptr<RandomAccessFile> file) {
+  return Open(std::move(file), nullptr);
+}
+
+Result<std::unique_ptr<FileReader>> FileReader::Open(std::unique_ptr<RandomAccessFile> file,
+                                                     std::shared_ptr<const DecodedFooter> known) {
   auto impl = std::make_unique<Impl>();
   const std::string path = file->path();
   auto corrupt = [&](const std::string& what) {
@@ -118,7 +125,11 @@ Result<std::unique_ptr<FileReader>> FileReader::Open(std::unique_ptr<RandomAcces
     return corrupt("not a Parquet file: " + std::to_string(size) +
                    " bytes is smaller than the minimal 12 (header and footer magic)");
   }
-  const int64_t tail_len = std::min(size, kFooterReadAhead);
+  // The footer and its length: with a known footer, only as many bytes as it
+  // has (a longer one is read below).
+  const int64_t tail_len =
+      std::min(size, known != nullptr ? static_cast<int64_t>(known->bytes.size()) + 8
+                                      : kFooterReadAhead);
   std::string tail(static_cast<size_t>(tail_len), '\0');
   OUPS_RETURN_NOT_OK(file->ReadAt(size - tail_len, tail_len,
                                   reinterpret_cast<uint8_t*>(tail.data())));
@@ -152,6 +163,13 @@ Result<std::unique_ptr<FileReader>> FileReader::Open(std::unique_ptr<RandomAcces
                                     reinterpret_cast<uint8_t*>(footer_copy.data())));
     footer = reinterpret_cast<const uint8_t*>(footer_copy.data());
   }
+  if (known != nullptr && known->file_size == size && known->bytes.size() == footer_len &&
+      std::memcmp(known->bytes.data(), footer, footer_len) == 0) {
+    impl->footer = std::move(known);
+    impl->file_size = size;
+    impl->file = std::move(file);
+    return std::unique_ptr<FileReader>(new FileReader(std::move(impl)));
+  }
   // Counts first, from the bytes alone: thrift would allocate what the footer
   // declares before any check could run.
   Result<FooterCounts> counts = ScanFooter(footer, footer_len);
@@ -170,8 +188,12 @@ Result<std::unique_ptr<FileReader>> FileReader::Open(std::unique_ptr<RandomAcces
   if (!st.ok()) return st.WithContext(path + ": footer");
   Result<FileMetadata> md = ConvertFileMetadata(fmd, footer_start);
   if (!md.ok()) return md.status().WithContext(path);
-  impl->metadata = std::move(md).MoveValueUnsafe();
-  impl->metadata.footer_size = footer_len;
+  auto decoded = std::make_shared<DecodedFooter>();
+  decoded->bytes.assign(reinterpret_cast<const char*>(footer), footer_len);
+  decoded->file_size = size;
+  decoded->metadata = std::move(md).MoveValueUnsafe();
+  decoded->metadata.footer_size = footer_len;
+  impl->footer = std::move(decoded);
   impl->file_size = size;
   impl->file = std::move(file);
   return std::unique_ptr<FileReader>(new FileReader(std::move(impl)));
@@ -179,14 +201,21 @@ Result<std::unique_ptr<FileReader>> FileReader::Open(std::unique_ptr<RandomAcces
 
 Result<std::unique_ptr<FileReader>> FileReader::Open(FileSystem& fs, const std::string& path) {
   OUPS_ASSIGN_OR_RETURN(auto file, fs.OpenForRead(path));
-  return Open(std::move(file));
+  return Open(std::move(file), nullptr);
 }
 
-const FileMetadata& FileReader::metadata() const { return impl_->metadata; }
+Result<std::unique_ptr<FileReader>> FileReader::Open(FileSystem& fs, const std::string& path,
+                                                     std::shared_ptr<const DecodedFooter> known) {
+  OUPS_ASSIGN_OR_RETURN(auto file, fs.OpenForRead(path));
+  return Open(std::move(file), std::move(known));
+}
+
+const FileMetadata& FileReader::metadata() const { return impl_->metadata(); }
+const std::shared_ptr<const DecodedFooter>& FileReader::footer() const { return impl_->footer; }
 const std::string& FileReader::path() const { return impl_->file->path(); }
 RandomAccessFile& FileReader::file() const { return *impl_->file; }
 int FileReader::num_row_groups() const {
-  return static_cast<int>(impl_->metadata.row_groups.size());
+  return static_cast<int>(impl_->metadata().row_groups.size());
 }
 
 Result<Table> FileReader::ReadRowGroup(int row_group, const std::vector<std::string>& columns,

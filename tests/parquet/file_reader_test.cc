@@ -225,5 +225,44 @@ TEST(FileReaderCounts, ListLengthBeyondTheFooterBytesAllocatesNothing) {
   EXPECT_LT(peak.Growth(), int64_t{48} << 20);
 }
 
+// A known footer is taken only for a file whose footer bytes and size are its
+// own: the same file opened again shares it; another file (different bytes),
+// or the same footer behind other data (another size), is decoded.
+TEST(FileReaderKnownFooter, TakenOnlyForTheSameFooterBytesAndSize) {
+  auto fs = NewMemoryFileSystem();
+  const Parts p = MakeParts(kOptionalInt64, 50);
+  ASSERT_TRUE(fs->WriteFile("/a.parquet", Assemble(p)).ok());
+  auto first = FileReader::Open(*fs, "/a.parquet");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  std::shared_ptr<const DecodedFooter> known = (*first)->footer();
+  ASSERT_NE(known, nullptr);
+  EXPECT_EQ(known->file_size, static_cast<int64_t>(Assemble(p).size()));
+  auto again = FileReader::Open(*fs, "/a.parquet", known);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)->footer(), known);
+  auto t1 = (*first)->Read();
+  auto t2 = (*again)->Read();
+  ASSERT_TRUE(t1.ok() && t2.ok());
+  EXPECT_TRUE(t1->Equals(*t2));
+  // Another content under the same name: decoded, not the known footer.
+  const Parts q = MakeParts(kOptionalInt64, 60);
+  ASSERT_TRUE(fs->WriteFile("/a.parquet", Assemble(q)).ok());
+  auto other = FileReader::Open(*fs, "/a.parquet", known);
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE((*other)->footer(), known);
+  EXPECT_EQ((*other)->metadata().num_rows, 60);
+  // The same footer bytes after other data (another file size): decoded, and
+  // refused as it would be without the known footer (offsets beyond the pages).
+  auto footer = SerializeThrift(p.fmd);
+  ASSERT_TRUE(footer.ok());
+  ASSERT_TRUE(fs->WriteFile("/b.parquet", Assemble(p.data + "xxxx", *footer)).ok());
+  auto shifted = FileReader::Open(*fs, "/b.parquet", known);
+  auto shifted_plain = FileReader::Open(*fs, "/b.parquet");
+  ASSERT_EQ(shifted.ok(), shifted_plain.ok());
+  if (shifted.ok()) {
+    EXPECT_NE((*shifted)->footer(), known);
+  }
+}
+
 }  // namespace
 }  // namespace oups::parquet

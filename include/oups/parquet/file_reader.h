@@ -33,6 +33,16 @@ struct ReadOptions {
   int num_threads = 1;
 };
 
+// A file's decoded footer with its bytes, shared by the readers that opened it:
+// FileReader::Open given one (`known`) compares it with the file's footer and
+// takes it instead of decoding again when the bytes and the file size are the
+// same (a metadata file opened again and again while no commit replaces it).
+struct DecodedFooter {
+  std::string bytes;      // the serialized FileMetaData
+  int64_t file_size = 0;  // of the file it was read from
+  FileMetadata metadata;
+};
+
 class FileReader {
  public:
   ~FileReader();
@@ -42,8 +52,16 @@ class FileReader {
   // Reads and validates the footer of `file`.
   static Result<std::unique_ptr<FileReader>> Open(std::unique_ptr<RandomAccessFile> file);
   static Result<std::unique_ptr<FileReader>> Open(FileSystem& fs, const std::string& path);
+  // The same, taking `known` (when not null) as the decoded footer when the
+  // file's footer bytes and size are `known`'s; decoding it otherwise.
+  static Result<std::unique_ptr<FileReader>> Open(std::unique_ptr<RandomAccessFile> file,
+                                                  std::shared_ptr<const DecodedFooter> known);
+  static Result<std::unique_ptr<FileReader>> Open(FileSystem& fs, const std::string& path,
+                                                  std::shared_ptr<const DecodedFooter> known);
 
   const FileMetadata& metadata() const;
+  // The decoded footer (the `known` one when it was taken).
+  const std::shared_ptr<const DecodedFooter>& footer() const;
   const std::string& path() const;
   int num_row_groups() const;
   // The open file (e.g. for FileWriter::CopyRowGroups, which copies its bytes).
