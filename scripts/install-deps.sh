@@ -22,7 +22,6 @@ APT_PACKAGES=(
   thrift-compiler libthrift-dev libboost-dev
   libsnappy-dev libzstd-dev liblz4-dev zlib1g-dev libbrotli-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libcsv-dev
   clang libclang-rt-14-dev
   tzdata
 )
