@@ -290,55 +290,41 @@ Result<Scalar> ParseScalar(std::string_view text, const DataType& type) {
   ColumnBuilder builder(type);
   OUPS_RETURN_NOT_OK(AppendText(builder, text));
   OUPS_ASSIGN_OR_RETURN(Column col, builder.Finish());
-  Scalar s;
-  s.type = type;
+  // Through the factories only: the value goes to the slot of its type.
   switch (type.id) {
     case TypeId::kBool:
-      s.b = col.GetBool(0);
-      break;
+      return Scalar::Bool(col.GetBool(0));
     case TypeId::kInt8:
-      s.i64 = col.data<int8_t>()[0];
-      break;
+      return Scalar::Int(col.data<int8_t>()[0], type);
     case TypeId::kInt16:
-      s.i64 = col.data<int16_t>()[0];
-      break;
+      return Scalar::Int(col.data<int16_t>()[0], type);
     case TypeId::kInt32:
-      s.i64 = col.data<int32_t>()[0];
-      break;
     case TypeId::kDate32:
-      s.i64 = col.data<int32_t>()[0];
-      break;
+      return Scalar::Int(col.data<int32_t>()[0], type);
     case TypeId::kInt64:
     case TypeId::kTimestamp:
     case TypeId::kDuration:
-      s.i64 = col.data<int64_t>()[0];
-      break;
+      return Scalar::Int(col.data<int64_t>()[0], type);
     case TypeId::kUInt8:
-      s.u64 = col.data<uint8_t>()[0];
-      break;
+      return Scalar::UInt(col.data<uint8_t>()[0], type);
     case TypeId::kUInt16:
-      s.u64 = col.data<uint16_t>()[0];
-      break;
+      return Scalar::UInt(col.data<uint16_t>()[0], type);
     case TypeId::kUInt32:
-      s.u64 = col.data<uint32_t>()[0];
-      break;
+      return Scalar::UInt(col.data<uint32_t>()[0], type);
     case TypeId::kUInt64:
-      s.u64 = col.data<uint64_t>()[0];
-      break;
+      return Scalar::UInt(col.data<uint64_t>()[0], type);
     case TypeId::kFloat32:
-      s.f64 = col.data<float>()[0];
-      break;
+      return Scalar::Float(col.data<float>()[0], type);
     case TypeId::kFloat64:
-      s.f64 = col.data<double>()[0];
-      break;
+      return Scalar::Float(col.data<double>()[0], type);
     case TypeId::kString:
+      return Scalar::String(std::string(col.GetView(0)));
     case TypeId::kBinary:
-      s.bytes = std::string(col.GetView(0));
-      break;
+      return Scalar::Binary(std::string(col.GetView(0)));
     case TypeId::kDecimal:
       return Status::NotSupported("bounds on a decimal column are not supported");
   }
-  return s;
+  return Status::Internal("no scalar of type " + type.ToString());
 }
 
 Status AppendText(ColumnBuilder& builder, std::string_view text) {
