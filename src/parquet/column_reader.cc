@@ -423,6 +423,7 @@ struct ColumnAccumulator::Impl {
   // (EnsureRows), never ahead of them to the row count a footer claims: a
   // file of a few hundred bytes may claim billions of rows.
   int64_t capacity_rows = 0;
+  bool data_presized = false;  // PresizeData ran (byte arrays)
 
   Impl(const ColumnDescriptor& d, int64_t total)
       : desc(d),
@@ -494,6 +495,25 @@ struct ColumnAccumulator::Impl {
       return Status::OK();
     }
     return (*b)->Resize(size, zero);
+  }
+
+  // After the first page of a byte-array chunk (`rows` rows decoded): moves its
+  // bytes into a recycled mapping sized for the whole chunk at this page's bytes
+  // per row (memory the process already holds, so a footer's inflated row count
+  // costs nothing new), so that the later pages append without growing the
+  // buffer into freshly faulted pages. Nothing when the cache has none.
+  void PresizeData(int64_t rows) {
+    data_presized = true;
+    const int64_t have = data->size();
+    if (rows <= 0 || rows >= total_rows || have <= 0) return;
+    const double per_row = static_cast<double>(have) / static_cast<double>(rows);
+    const double want = per_row * static_cast<double>(total_rows) * 1.0625 + 64;
+    if (want <= static_cast<double>(data->capacity()) || want > double(int64_t{1} << 40)) return;
+    auto grown = MutableBuffer::TakeRecycled(static_cast<int64_t>(want), /*zero=*/false);
+    if (!grown) return;
+    std::memcpy(grown->mutable_data(), data->data(), static_cast<size_t>(have));
+    if (!grown->Resize(have).ok()) return;  // a shrink: cannot fail
+    data = std::move(grown);
   }
 
   // Makes room for slots [0, upto), growing geometrically up to the total.
@@ -651,6 +671,7 @@ struct ColumnAccumulator::Impl {
       out.ends = ends.data();
       OUPS_RETURN_NOT_OK(decoder->Decode(src, size, nn, out));
       SpreadOffsets(nv, nn);
+      if (!data_presized) PresizeData(pos + nv);
     } else {
       out.fixed = values->mutable_data() + pos * width;
       OUPS_RETURN_NOT_OK(decoder->Decode(src, size, nn, out));

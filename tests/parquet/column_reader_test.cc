@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <random>
 #include <string>
@@ -16,6 +17,7 @@
 #include "oups/io/memory_file_system.h"
 #include "oups/parquet/file_reader.h"
 #include "oups/parquet/file_writer.h"
+#include "oups/table/builder.h"
 #include "parquet/thrift/thrift_codec.h"
 #include "testing/random_table.h"
 
@@ -228,6 +230,48 @@ INSTANTIATE_TEST_SUITE_P(
                       FlipCase{Compression::kLz4Raw, 1, true},
                       FlipCase{Compression::kBrotli, 2, false}),
     CaseName);
+
+
+// A text column of many pages read again and again: from the second read on, the
+// reader moves the bytes of the first page into a recycled mapping sized for the
+// chunk at that page's bytes per row. Later pages with longer values than the
+// first (the estimate falls short and the buffer grows), nulls and dictionary
+// and PLAIN pages (a dictionary that overflows the limit mid-chunk) read the same.
+TEST(ColumnReaderText, RepeatedReadsOfManyPagesGiveTheSameValues) {
+  const int64_t n = 200000;
+  std::vector<std::string> values;
+  std::vector<bool> valid;
+  for (int64_t i = 0; i < n; ++i) {
+    // Short values first; from row n / 2 on, long ones, many of them distinct.
+    values.push_back(i < n / 2 ? "short-value-" + std::to_string(i % 50)
+                               : std::string(40, 'x') + std::to_string(i));
+    valid.push_back(i % 13 != 0);
+  }
+  auto c = ColumnFromVector(DataType::String(), values, valid);
+  ASSERT_TRUE(c.ok());
+  auto t = MakeTable(std::vector<std::pair<std::string, Column>>{{"s", *c}});
+  ASSERT_TRUE(t.ok());
+  auto fs = NewMemoryFileSystem();
+  WriterOptions opt;
+  opt.data_page_size = 1 << 14;  // many pages per chunk
+  opt.dictionary_page_size_limit = 1 << 16;  // falls back to PLAIN in the long values
+  ASSERT_TRUE(WriteTable(*fs, "/t.parquet", *t, opt).ok());
+  for (int round = 0; round < 4; ++round) {
+    // Mappings of every size up to 16 MiB in the cache: the presizing finds one.
+    std::vector<std::shared_ptr<MutableBuffer>> held;
+    for (int64_t mb = 1; mb <= 16; ++mb) {
+      auto b = MutableBuffer::Make(mb << 20);
+      ASSERT_TRUE(b.ok());
+      std::memset((*b)->mutable_data(), 0x5A, size_t(mb << 20));  // stale bytes
+      held.push_back(*b);
+    }
+    held.clear();
+    auto back = ReadTable(*fs, "/t.parquet");
+    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    ASSERT_TRUE(back->Equals(*t)) << "round " << round;
+  }
+  EXPECT_GT(MappingCacheBytes(), 0);  // the reads did reuse memory
+}
 
 }  // namespace
 }  // namespace oups::parquet
