@@ -466,6 +466,26 @@ inline bool FastTimestamp(std::string_view text, const DataType& type, bool need
   return true;
 }
 
+// The value of a Scalar made by ParseScalar, whether Scalar exposes its
+// slots as members or as accessors (include/oups/table/scalar.h is moving
+// from the first to the second).
+template <typename S>
+int64_t SlotI64(const S& s) {
+  if constexpr (requires { s.i64(); }) return s.i64(); else return s.i64;
+}
+template <typename S>
+uint64_t SlotU64(const S& s) {
+  if constexpr (requires { s.u64(); }) return s.u64(); else return s.u64;
+}
+template <typename S>
+double SlotF64(const S& s) {
+  if constexpr (requires { s.f64(); }) return s.f64(); else return s.f64;
+}
+template <typename S>
+bool SlotBool(const S& s) {
+  if constexpr (requires { s.bool_value(); }) return s.bool_value(); else return s.b;
+}
+
 // One column being built: its type, how its values are checked, and its data.
 class ColumnState {
  public:
@@ -541,7 +561,7 @@ class ColumnState {
             return Status::OK();
           }
           OUPS_ASSIGN_OR_RETURN(Scalar s, slow(r));
-          i64_[r] = s.i64;
+          i64_[r] = SlotI64(s);
         }
         if (type_.id == TypeId::kDate32) {
           i32_.resize(n);
@@ -571,7 +591,7 @@ class ColumnState {
             return Status::OK();
           }
           OUPS_ASSIGN_OR_RETURN(Scalar s, slow(r));
-          u64_[r] = s.u64;
+          u64_[r] = SlotU64(s);
         }
         return builder_.AppendValues(u64_.data(), static_cast<int64_t>(n),
                                      any_null ? valid_.data() : nullptr);
@@ -598,7 +618,7 @@ class ColumnState {
             return Status::OK();
           }
           OUPS_ASSIGN_OR_RETURN(Scalar s, slow(r));
-          f64_[r] = s.f64;
+          f64_[r] = SlotF64(s);
         }
         return builder_.AppendValues(f64_.data(), static_cast<int64_t>(n),
                                      any_null ? valid_.data() : nullptr);
@@ -622,7 +642,7 @@ class ColumnState {
             return Status::OK();
           }
           OUPS_ASSIGN_OR_RETURN(Scalar s, slow(r));
-          b_[r] = s.b;
+          b_[r] = SlotBool(s);
         }
         return builder_.AppendValues(reinterpret_cast<const bool*>(b_.data()),
                                      static_cast<int64_t>(n),
@@ -671,6 +691,15 @@ class ColumnState {
     if (mode_ == Mode::kPending) return Status::OK();
     OUPS_RETURN_NOT_OK(builder_.Reserve(rows));
     return builder_.ReserveBytes(bytes);
+  }
+
+  // The values so far as a column, and a fresh start with the same type and
+  // mode (a streamed piece; see CsvOptions::on_chunk).
+  Result<Column> FinishPiece() {
+    OUPS_ASSIGN_OR_RETURN(Column col, Finish());
+    builder_ = ColumnBuilder(type_);
+    pending_rows_ = 0;
+    return col;
   }
 
   Result<Column> Finish() {
@@ -829,6 +858,8 @@ Result<CsvTable> ReadCsv(FileSystem& fs, const std::string& path,
   // does not hold the speculation: types inferred over the whole file first
   // (its raw text kept for those columns), then every column fixed.
   std::map<std::string, DataType> inferred;  // pass 2's
+  const bool streaming = options.on_chunk && options.chunk_rows > 0;
+  bool delivered = false;  // pieces handed over (by pass 1, void on a restart)
   for (int pass = 1; pass <= 2; ++pass) {
     names = options.header ? std::vector<std::string>{} : options.column_names;
     std::vector<ColumnState> cols;
@@ -874,9 +905,14 @@ Result<CsvTable> ReadCsv(FileSystem& fs, const std::string& path,
             block_bytes += len + 1;
           }
         }
-        const double scale =
+        double scale =
             block_bytes > 0 ? 1.05 * static_cast<double>(size) / static_cast<double>(block_bytes)
                             : 1.0;
+        // Streaming: room for one piece only.
+        if (streaming && batch.rows() > 0) {
+          scale = std::min(scale, 1.05 * static_cast<double>(options.chunk_rows) /
+                                      static_cast<double>(batch.rows()));
+        }
         if (scale > 1.0) {
           for (size_t c = 0; c < n_cols; ++c) {
             OUPS_RETURN_NOT_OK(cols[c].Reserve(
@@ -892,11 +928,28 @@ Result<CsvTable> ReadCsv(FileSystem& fs, const std::string& path,
         return Status::Internal("speculation abandoned");
       }
       row_lines.insert(row_lines.end(), batch.lines.begin(), batch.lines.end());
-      rows_so_far = static_cast<int64_t>(row_lines.size());
+      rows_so_far += static_cast<int64_t>(batch.rows());
+      if (streaming && static_cast<int64_t>(row_lines.size()) >= options.chunk_rows) {
+        std::vector<std::pair<Field, Column>> columns;
+        for (size_t c = 0; c < cols.size(); ++c) {
+          const DataType t = cols[c].final_type();
+          OUPS_ASSIGN_OR_RETURN(Column col, cols[c].FinishPiece());
+          columns.emplace_back(Field{names[c], t, true}, std::move(col));
+        }
+        CsvTable piece;
+        OUPS_ASSIGN_OR_RETURN(piece.table, MakeTable(std::move(columns)));
+        piece.row_lines = std::move(row_lines);
+        row_lines.clear();
+        first_reserve = true;  // room for the next piece
+        delivered = true;
+        OUPS_RETURN_NOT_OK(options.on_chunk(std::move(piece)));
+      }
       return Status::OK();
     });
     if (!abandon) OUPS_RETURN_NOT_OK(scanned);
     if (abandon) {
+      if (delivered && options.on_restart) OUPS_RETURN_NOT_OK(options.on_restart());
+      delivered = false;
       // Whole-file inference of the columns without a given or stored type.
       std::vector<RawColumn> raws;
       std::vector<int64_t> lines;

@@ -42,6 +42,8 @@
 
 namespace oups::cli {
 
+struct CsvTable;
+
 struct CsvOptions {
   // Column name -> type; every name must be a column of the file.
   std::map<std::string, DataType> types{};
@@ -65,6 +67,20 @@ struct CsvOptions {
   size_t block_bytes = size_t{4} << 20;
   // Called now and then while parsing with (records so far, bytes read, total bytes).
   std::function<void(int64_t, int64_t, int64_t)> progress{};
+  // Streaming (memory bounded by `chunk_rows`, not by the file): when set,
+  // the rows read so far are handed over as a piece each time at least
+  // `chunk_rows` (> 0) of them are converted (at a block boundary, so a piece
+  // holds chunk_rows rows plus at most one block's), in file order, and
+  // ReadCsv returns only the rows after the last piece (all of them when the
+  // file has fewer than chunk_rows rows). Every piece and the result have the
+  // same schema. An error returned by on_chunk stops the reading and is
+  // returned. When a later value does not hold the types inferred on the
+  // first block, the pieces handed over so far are void: on_restart is
+  // called, and the file is read again with the types inferred over all of it
+  // (that whole-file inference keeps the text of the inferred columns).
+  int64_t chunk_rows = 0;
+  std::function<Status(CsvTable piece)> on_chunk{};
+  std::function<Status()> on_restart{};
 };
 
 struct CsvTable {

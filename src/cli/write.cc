@@ -3,13 +3,16 @@
 // validation). The input is read and checked completely before the dataset
 // is touched.
 #include <algorithm>
+#include <future>
 #include <thread>
+#include <variant>
 
 #include "cli/cli.h"
 #include "cli/csv_input.h"
 #include "cli/progress.h"
 #include "cli/util.h"
 #include "cli/values.h"
+#include "oups/common/buffer.h"
 #include "oups/dataset/describe.h"
 #include "oups/dataset/ordered_dataset.h"
 #include "oups/parquet/file_reader.h"
@@ -157,15 +160,252 @@ Result<std::map<std::string, DataType>> ParseTypes(
   return types;
 }
 
-// The input table, checked: the ordered column exists and is sorted.
+// The checks of the input rows, piece by piece in file order: every column
+// named, the ordered column present, without nulls and sorted (also from one
+// piece to the next). Errors name the file and the line (CSV) or row.
+class InputChecker {
+ public:
+  InputChecker(std::string from, std::optional<std::string> ordered_on)
+      : from_(std::move(from)), ordered_on_(std::move(ordered_on)) {}
+
+  // Forgets the pieces seen (the input is read again from its start).
+  void Reset() {
+    rows_before_ = 0;
+    last_.reset();
+  }
+
+  Status Check(const Table& table, const std::vector<int64_t>& row_lines) {
+    // Every column needs a name (a CSV header is checked by the CSV reader).
+    for (int i = 0; i < table.schema().num_fields(); ++i) {
+      if (table.schema().field(i).name.empty()) {
+        return Status::InvalidArgument(from_ + ": column " + std::to_string(i + 1) +
+                                       " has an empty name; every column needs a name");
+      }
+    }
+    if (!ordered_on_) return Status::OK();
+    const std::string& name = *ordered_on_;
+    auto col = table.GetColumn(name);
+    if (!col.ok()) {
+      std::string names;
+      for (const Field& f : table.schema().fields())
+        names += (names.empty() ? "" : ", ") + f.name;
+      return Status::NotFound(from_ + ": no column '" + name +
+                              "' (ordered_on); columns: " + names);
+    }
+    auto where = [&](int64_t row) {
+      return row_lines.empty()
+                 ? from_ + ": row " + std::to_string(rows_before_ + row + 1)
+                 : from_ + ":" + std::to_string(row_lines[static_cast<size_t>(row)]);
+    };
+    const std::string col_label = "column " +
+                                  std::to_string(table.schema().IndexOf(name) + 1) + " '" +
+                                  name + "'";
+    if (col->has_nulls()) {
+      for (int64_t r = 0; r < col->length(); ++r) {
+        if (col->IsNull(r)) {
+          return Status::InvalidArgument(where(r) + ": " + col_label +
+                                         ": empty value in the ordered column");
+        }
+      }
+    }
+    const int64_t n = col->length();
+    if (n == 0) return Status::OK();
+    auto text = [](const Column& c, int64_t r) {
+      auto v = CellJson(c, r);
+      return v.ok() ? CellText(*v) : std::string("value");
+    };
+    auto unsorted = [&](int64_t r, const std::string& cur, const std::optional<std::string>& prev) {
+      if (!prev || cur == "NaN") {
+        return Status::InvalidArgument(where(r) + ": " + col_label + ": " + cur +
+                                       " cannot be ordered");
+      }
+      return Status::InvalidArgument(where(r) + ": " + col_label + ": " + cur +
+                                     " is before the previous row's " + *prev +
+                                     "; rows must be sorted in ascending order on '" + name +
+                                     "'");
+    };
+    // The first row after the previous piece's last.
+    if (last_) {
+      auto pair = Concatenate({*last_, col->Slice(0, 1)});
+      if (pair.ok()) {
+        auto first = FindFirstUnsorted(*pair);
+        if (first.ok() && *first >= 0) {
+          return unsorted(0, text(*col, 0), text(*last_, 0));
+        }
+      }
+    }
+    auto first = FindFirstUnsorted(*col);
+    if (first.ok() && *first >= 0) {
+      const int64_t r = *first;
+      const bool at_start = r == 0 && rows_before_ == 0;
+      return unsorted(r, text(*col, r),
+                      at_start || r == 0 ? std::nullopt
+                                         : std::optional<std::string>(text(*col, r - 1)));
+    }
+    last_ = col->Slice(n - 1, 1);
+    rows_before_ += n;
+    return Status::OK();
+  }
+
+ private:
+  std::string from_;
+  std::optional<std::string> ordered_on_;
+  int64_t rows_before_ = 0;
+  std::optional<Column> last_;
+};
+
+// Rows of one streamed chunk: whole row groups of the target, about
+// kStreamMinRows rows at least.
+constexpr int64_t kStreamMinRows = 262'144;
+
+// Memory bounded by a few row groups (GitHub issue 17): the checked rows of a
+// new dataset are staged (OrderedDataset::Stage) a chunk at a time, each
+// chunk whole row groups of the target, and committed together at the end
+// (CommitStaged: one commit, nothing visible before it); with `background`,
+// a chunk is staged on another thread while the next one is read (at most
+// one in flight). The files are those an ordinary write of the whole input
+// makes. Until the rows exceed one chunk nothing is staged, and the caller
+// writes them with an ordinary write (TakeRows).
+class Streamer {
+ public:
+  Streamer(OrderedDataset& ds, const WriteOptions& options, int64_t target_rows,
+           bool background)
+      : ds_(ds), options_(options), target_rows_(target_rows), background_(background) {
+    chunk_rows_ = target_rows * std::max<int64_t>(
+                                    1, (kStreamMinRows + target_rows - 1) / target_rows);
+  }
+  ~Streamer() { Abort(); }
+
+  int64_t chunk_rows() const { return chunk_rows_; }
+  bool started() const { return !group_.empty(); }
+
+  // Adds checked rows (in file order); stages every chunk once more rows follow it.
+  Status Add(Table piece) {
+    if (piece.num_rows() == 0) {
+      if (pending_.empty()) pending_.push_back(std::move(piece));  // the schema
+      return Status::OK();
+    }
+    pending_rows_ += piece.num_rows();
+    pending_.push_back(std::move(piece));
+    while (pending_rows_ > chunk_rows_) {
+      OUPS_ASSIGN_OR_RETURN(Table all, TakeRows());
+      OUPS_RETURN_NOT_OK(StageChunk(all.Slice(0, chunk_rows_)));
+      pending_rows_ = all.num_rows() - chunk_rows_;
+      pending_.push_back(all.Slice(chunk_rows_, pending_rows_));
+    }
+    return Status::OK();
+  }
+
+  // The rows not staged, as one table (an empty Table when none was added).
+  Result<Table> TakeRows() {
+    std::vector<Table> parts = std::move(pending_);
+    pending_.clear();
+    pending_rows_ = 0;
+    if (parts.empty()) return Table();
+    if (parts.size() == 1) return std::move(parts[0]);
+    return ConcatenateTables(parts);
+  }
+
+  // The input is read again from its start: what was staged is void.
+  Status Restart() {
+    Abort();
+    pending_.clear();
+    pending_rows_ = 0;
+    return Status::OK();
+  }
+
+  // Stages the rows left and commits every part; then stores the row-group
+  // settings the options give (a commit without rows), as a write would.
+  Status Commit() {
+    OUPS_ASSIGN_OR_RETURN(Table rest, TakeRows());
+    if (rest.num_rows() > 0) OUPS_RETURN_NOT_OK(StageChunk(std::move(rest)));
+    OUPS_RETURN_NOT_OK(Wait());
+    CommitStagedOptions co;
+    co.key_value_metadata = options_.key_value_metadata;
+    co.lock_timeout = options_.lock_timeout;
+    OUPS_RETURN_NOT_OK(ds_.CommitStaged(parts_, co));
+    parts_.clear();
+    group_.clear();
+    if (options_.row_group_target_size || options_.max_n_off_target_rgs) {
+      WriteOptions settings;
+      settings.row_group_target_size = options_.row_group_target_size;
+      settings.max_n_off_target_rgs = options_.max_n_off_target_rgs;
+      settings.lock_timeout = options_.lock_timeout;
+      OUPS_RETURN_NOT_OK(ds_.Write(settings));
+    }
+    return Status::OK();
+  }
+
+  // Deletes what was staged (after a failure), and the dataset directory
+  // when staging made it and it is empty again.
+  void Abort() {
+    if (inflight_.valid()) inflight_.get().status().IgnoreError();
+    if (!group_.empty()) {
+      ds_.AbortStaging(group_).status().IgnoreError();
+      if (!dir_existed_) ds_.file_system()->DeleteDir(ds_.path()).IgnoreError();
+    }
+    group_.clear();
+    parts_.clear();
+  }
+
+ private:
+  Status Wait() {
+    if (!inflight_.valid()) return Status::OK();
+    Result<StagedPart> part = inflight_.get();
+    if (!part.ok()) return part.status();
+    parts_.push_back(std::move(part).ValueOrDie());
+    return Status::OK();
+  }
+
+  Status StageChunk(Table chunk) {
+    if (group_.empty()) {
+      OUPS_ASSIGN_OR_RETURN(dir_existed_, ds_.file_system()->Exists(ds_.path()));
+      group_ = NewStagingGroup();
+    }
+    OUPS_RETURN_NOT_OK(Wait());
+    StageOptions so;
+    so.group = group_;
+    so.write.ordered_on = options_.ordered_on;
+    so.write.row_group_target_size = target_rows_;
+    so.write.compression = options_.compression;
+    so.write.num_threads = options_.num_threads;
+    OrderedDataset& ds = ds_;
+    auto stage = [&ds, so, chunk = std::move(chunk)]() { return ds.Stage(chunk, so); };
+    if (background_) {
+      inflight_ = std::async(std::launch::async, std::move(stage));
+      return Status::OK();
+    }
+    OUPS_ASSIGN_OR_RETURN(StagedPart part, stage());
+    parts_.push_back(std::move(part));
+    return Status::OK();
+  }
+
+  OrderedDataset& ds_;
+  const WriteOptions& options_;
+  int64_t target_rows_;
+  int64_t chunk_rows_;
+  bool background_;
+  std::vector<Table> pending_;
+  int64_t pending_rows_ = 0;
+  std::string group_;
+  bool dir_existed_ = true;
+  std::vector<StagedPart> parts_;
+  std::future<Result<StagedPart>> inflight_;
+};
+
+// Reads and checks the input. With a streamer, the rows go to it as they
+// are read (Streamer::Add); else the whole input is returned.
 Result<Table> LoadInput(Env& env, const std::string& from, const std::string& format,
                         const std::map<std::string, DataType>& types,
                         const CsvOptions& csv_options,
                         const std::optional<Schema>& stored,
-                        const std::optional<std::string>& ordered_on, bool* drawn) {
-  Table table;
-  std::vector<int64_t> row_lines;
+                        const std::optional<std::string>& ordered_on, Streamer* streamer,
+                        int64_t* rows_read, bool* drawn) {
+  InputChecker checker(from, ordered_on);
   ProgressBar bar(env.err, env.progress, "reading " + from, env.progress_delay_seconds);
+  Table rest;
+  std::vector<int64_t> rest_lines;
+  *rows_read = 0;
   if (format == "csv") {
     CsvOptions options = csv_options;
     options.types = types;
@@ -180,66 +420,55 @@ Result<Table> LoadInput(Env& env, const std::string& from, const std::string& fo
       bar.Update(rows,
                  total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0);
     };
+    if (streamer) {
+      options.chunk_rows = streamer->chunk_rows();
+      options.on_chunk = [&](CsvTable piece) -> Status {
+        OUPS_RETURN_NOT_OK(checker.Check(piece.table, piece.row_lines));
+        *rows_read += piece.table.num_rows();
+        return streamer->Add(std::move(piece.table));
+      };
+      options.on_restart = [&]() -> Status {
+        checker.Reset();
+        *rows_read = 0;
+        return streamer->Restart();
+      };
+    }
     OUPS_ASSIGN_OR_RETURN(CsvTable csv, ReadCsv(*env.fs, from, options));
-    table = std::move(csv.table);
-    row_lines = std::move(csv.row_lines);
+    rest = std::move(csv.table);
+    rest_lines = std::move(csv.row_lines);
   } else {
     if (!types.empty()) {
       return Status::InvalidArgument("--types applies to CSV input only ('" + from +
                                      "' is Parquet)");
     }
-    OUPS_ASSIGN_OR_RETURN(table, parquet::ReadTable(*env.fs, from));
+    OUPS_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(*env.fs, from));
+    const int64_t total = reader->metadata().num_rows;
+    const int n_rgs = reader->num_row_groups();
+    if (streamer == nullptr || total <= streamer->chunk_rows() || n_rgs <= 1) {
+      // One table (decoded straight into whole columns).
+      OUPS_ASSIGN_OR_RETURN(rest, reader->Read());
+    } else {
+      // Row group by row group: a few in memory at a time.
+      for (int i = 0; i < n_rgs; ++i) {
+        OUPS_ASSIGN_OR_RETURN(Table rg, reader->ReadRowGroup(i));
+        OUPS_RETURN_NOT_OK(checker.Check(rg, {}));
+        *rows_read += rg.num_rows();
+        bar.Update(*rows_read, static_cast<double>(i + 1) / n_rgs);
+        OUPS_RETURN_NOT_OK(streamer->Add(std::move(rg)));
+      }
+      // The schema, for a file whose row groups hold no row.
+      OUPS_ASSIGN_OR_RETURN(rest, reader->Read({.all_row_groups = false}));
+    }
   }
+  OUPS_RETURN_NOT_OK(checker.Check(rest, rest_lines));
+  *rows_read += rest.num_rows();
   // The reading stage ends at 100% (and stays on its line when it was drawn).
-  *drawn = bar.Done(table.num_rows());
-  // Every column needs a name (a CSV header is checked by the CSV reader).
-  for (int i = 0; i < table.schema().num_fields(); ++i) {
-    if (table.schema().field(i).name.empty()) {
-      return Status::InvalidArgument(from + ": column " + std::to_string(i + 1) +
-                                     " has an empty name; every column needs a name");
-    }
+  *drawn = bar.Done(*rows_read);
+  if (streamer) {
+    OUPS_RETURN_NOT_OK(streamer->Add(std::move(rest)));
+    return streamer->TakeRows();
   }
-  if (ordered_on) {
-    auto col = table.GetColumn(*ordered_on);
-    if (!col.ok()) {
-      std::string names;
-      for (const Field& f : table.schema().fields())
-        names += (names.empty() ? "" : ", ") + f.name;
-      return Status::NotFound(from + ": no column '" + *ordered_on +
-                              "' (ordered_on); columns: " + names);
-    }
-    auto where = [&](int64_t row) {
-      return row_lines.empty()
-                 ? from + ": row " + std::to_string(row + 1)
-                 : from + ":" + std::to_string(row_lines[static_cast<size_t>(row)]);
-    };
-    const int col_index = table.schema().IndexOf(*ordered_on) + 1;
-    for (int64_t r = 0; r < col->length(); ++r) {
-      if (col->IsNull(r)) {
-        return Status::InvalidArgument(where(r) + ": column " +
-                                       std::to_string(col_index) + " '" + *ordered_on +
-                                       "': empty value in the ordered column");
-      }
-    }
-    auto unsorted = FindFirstUnsorted(*col);
-    if (unsorted.ok() && *unsorted >= 0) {
-      const int64_t r = *unsorted;
-      auto cur = CellJson(*col, r);
-      const std::string cur_text = cur.ok() ? CellText(*cur) : std::string("value");
-      if (r == 0 || cur_text == "NaN") {
-        return Status::InvalidArgument(where(r) + ": column " +
-                                       std::to_string(col_index) + " '" + *ordered_on +
-                                       "': " + cur_text + " cannot be ordered");
-      }
-      auto prev = CellJson(*col, r - 1);
-      return Status::InvalidArgument(
-          where(r) + ": column " + std::to_string(col_index) + " '" + *ordered_on +
-          "': " + cur_text + " is before the previous row's " +
-          (prev.ok() ? CellText(*prev) : std::string("value")) +
-          "; rows must be sorted in ascending order on '" + *ordered_on + "'");
-    }
-  }
-  return table;
+  return rest;
 }
 
 std::string SizeSummary(int64_t rows, int64_t rgs) {
@@ -345,11 +574,12 @@ int RunWrite(const std::vector<std::string>& args, Env& env) {
     options.key_value_metadata[k] = std::nullopt;
   }
   if (auto c = parsed->Get("--compression")) {
-    if (!parquet::ParseCompression(*c).ok()) {
+    auto parsed_compression = parquet::CompressionOptions::Parse(*c);
+    if (!parsed_compression.ok()) {
       return usage("unknown --compression '" + *c +
                    "' (snappy, zstd, gzip, lz4, brotli, none)");
     }
-    options.compression = *c;
+    options.compression = *parsed_compression;
   }
   auto timeout = ParseSeconds(parsed->Get("--lock-timeout"));
   if (!timeout.ok()) return usage(timeout.status().message());
@@ -404,9 +634,30 @@ int RunWrite(const std::vector<std::string>& args, Env& env) {
 
   auto stored_schema = ds->schema();
   if (!stored_schema.ok()) return Failure(env, "write", stored_schema.status());
+  // A new dataset with a target in rows, without de-duplication, is written
+  // from a stream of chunks (memory bounded by a few row groups); a merge
+  // with stored rows, a period target or de-duplication reads the whole
+  // input first.
+  auto newly = ds->is_newly_initialized();
+  if (!newly.ok()) return Failure(env, "write", newly.status());
+  std::optional<Streamer> streamer;
+  if (*newly && !options.duplicates_on &&
+      (!options.row_group_target_size ||
+       std::holds_alternative<int64_t>(*options.row_group_target_size))) {
+    const int64_t target = options.row_group_target_size
+                               ? std::get<int64_t>(*options.row_group_target_size)
+                               : kDefaultRowGroupTargetSize;
+    if (target >= 1) {
+      streamer.emplace(*ds, options, target, csv.threads >= 2);
+      // Freed chunk buffers are not kept for reuse beyond this: the memory
+      // stays bounded by the chunks in use, whatever the input's size.
+      SetMappingCacheLimit(int64_t{16} << 20);
+    }
+  }
   bool read_drawn = false;
-  auto table =
-      LoadInput(env, *from, format, *types, csv, *stored_schema, ordered_on, &read_drawn);
+  int64_t rows_read = 0;
+  auto table = LoadInput(env, *from, format, *types, csv, *stored_schema, ordered_on,
+                         streamer ? &*streamer : nullptr, &rows_read, &read_drawn);
   if (!table.ok()) return Failure(env, "write", table.status());
   Status st;
   {
@@ -417,8 +668,13 @@ int RunWrite(const std::vector<std::string>& args, Env& env) {
       bar.Update(done,
                  total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1);
     };
-    st = ds->Write(*table, options);
-    if (st.ok()) bar.Done(table->num_rows());
+    if (streamer && streamer->started()) {
+      if (table->num_rows() > 0) st = streamer->Add(std::move(*table));
+      if (st.ok()) st = streamer->Commit();
+    } else {
+      st = ds->Write(*table, options);
+    }
+    if (st.ok()) bar.Done(rows_read);
   }
   if (!st.ok()) {
     const bool named = st.message().find(path) != std::string::npos;
@@ -429,12 +685,12 @@ int RunWrite(const std::vector<std::string>& args, Env& env) {
   if (parsed->Has("--json")) {
     json::Value doc = json::Value::Object();
     doc.Add("dataset", json::Value::String(path));
-    doc.Add("rows_written", json::Value::Int(table->num_rows()));
+    doc.Add("rows_written", json::Value::Int(rows_read));
     doc.Add("rows", json::Value::Int(md->total_rows()));
     doc.Add("num_row_groups", json::Value::Int(md->num_row_groups()));
     *env.out << json::Serialize(doc) << "\n";
   } else {
-    *env.out << "wrote " << table->num_rows() << " rows from " << *from << " to " << path
+    *env.out << "wrote " << rows_read << " rows from " << *from << " to " << path
              << ": now " << SizeSummary(md->total_rows(), md->num_row_groups()) << "\n";
   }
   return kExitOk;

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <new>
 #include <string>
+#include <vector>
 
 namespace oups {
 
@@ -91,7 +92,7 @@ class MappingCache {
   void Give(void* p, int64_t bytes) {
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (total_ + bytes <= kLimit) {
+      if (total_ + bytes <= limit_) {
         free_.emplace(bytes, p);
         total_ += bytes;
         return;
@@ -99,9 +100,31 @@ class MappingCache {
     }
     munmap(p, static_cast<size_t>(bytes));
   }
+  // Sets the limit; unmaps the largest mappings kept until they fit it.
+  int64_t SetLimit(int64_t bytes) {
+    std::vector<std::pair<void*, int64_t>> drop;
+    int64_t previous;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      previous = limit_;
+      limit_ = std::max<int64_t>(bytes, 0);
+      while (total_ > limit_ && !free_.empty()) {
+        auto last = std::prev(free_.end());
+        drop.emplace_back(last->second, last->first);
+        total_ -= last->first;
+        free_.erase(last);
+      }
+    }
+    for (const auto& [p, n] : drop) munmap(p, static_cast<size_t>(n));
+    return previous;
+  }
+  int64_t held() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return total_;
+  }
 
  private:
-  static constexpr int64_t kLimit = int64_t{1} << 30;
+  int64_t limit_ = int64_t{1} << 30;
   std::mutex mu_;
   std::multimap<int64_t, void*> free_;
   int64_t total_ = 0;
@@ -243,5 +266,11 @@ Status MutableBuffer::Resize(int64_t size, bool zero_new) {
   size_ = size;
   return Status::OK();
 }
+
+int64_t SetMappingCacheLimit(int64_t bytes) {
+  return MappingCache::Instance().SetLimit(bytes);
+}
+
+int64_t MappingCacheBytes() { return MappingCache::Instance().held(); }
 
 }  // namespace oups

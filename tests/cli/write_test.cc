@@ -132,6 +132,143 @@ TEST_F(WriteTest, ParquetInput) {
             "('/in.parquet' is Parquet)\n");
 }
 
+// A CSV of `n` rows: ts = i, v = 3 * i, s = "s<i % 7>"; row `bad` (0-based)
+// gets `bad_line` instead.
+std::string NumberedCsv(int64_t n, int64_t bad = -1, const std::string& bad_line = "") {
+  std::string text = "ts,v,s\n";
+  text.reserve(static_cast<size_t>(n) * 20);
+  for (int64_t i = 0; i < n; ++i) {
+    if (i == bad) {
+      text += bad_line + "\n";
+      continue;
+    }
+    text += std::to_string(i) + "," + std::to_string(3 * i) + ",s" + std::to_string(i % 7) +
+            "\n";
+  }
+  return text;
+}
+
+// GitHub issue 17, memory bounded by a few row groups: a new dataset is
+// written from a stream of chunks (whole row groups of the target, staged
+// and committed together; binary_test checks the RSS), making the files an
+// ordinary write of the whole input makes, with one commit of the rows, the
+// key-value metadata and the remembered target.
+TEST_F(WriteTest, StreamedWriteOfANewDatasetMakesTheFilesOfAWholeWrite) {
+  const int64_t n = 700'000;  // more than two chunks of 300,000 rows (target 100,000)
+  WriteText(*fs_, "/in.csv", NumberedCsv(n));
+  auto write = [&](const std::string& path, const std::string& from,
+                   std::vector<std::string> extra) {
+    std::vector<std::string> args = {"write", path, "--ordered-on", "ts", "--from", from,
+                                     "--row-group-target-size", "100000", "--kv", "k=v",
+                                     "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CliResult r = RunCli(fs_, args);
+    EXPECT_EQ(r.code, 0) << r.err;
+    json::Value doc = ParseJson(r.out);
+    EXPECT_EQ(IntMember(doc, "rows_written"), n);
+    EXPECT_EQ(IntMember(doc, "num_row_groups"), 7);
+  };
+  // Streamed (a new dataset), then the whole input first (de-duplication
+  // reads it whole; the rows have no duplicate).
+  for (int threads : {1, 2}) {
+    const std::string s = "/s" + std::to_string(threads);
+    write(s, "/in.csv", {"--threads", std::to_string(threads)});
+    auto ds = OrderedDataset::Open(fs_, s);
+    ASSERT_TRUE(ds.ok());
+    auto settings = ds->write_settings();
+    ASSERT_TRUE(settings.ok());
+    ASSERT_TRUE(settings->row_group_target_size.has_value());
+    EXPECT_EQ(std::get<int64_t>(*settings->row_group_target_size), 100'000);
+    EXPECT_EQ(ds->key_value_metadata()->at("k"), "v");
+    EXPECT_FALSE(*fs_->Exists(s + "/_staging"));
+  }
+  write("/w", "/in.csv", {"--duplicates-on-all"});
+  auto files = [&](const std::string& dir) {
+    std::map<std::string, std::string> out;
+    for (const auto& [p, bytes] : Snapshot(dir)) {
+      if (p.ends_with(".parquet")) out[p.substr(dir.size())] = bytes;
+    }
+    return out;
+  };
+  const auto whole = files("/w");
+  ASSERT_EQ(whole.size(), 7u);
+  EXPECT_TRUE(files("/s1") == whole);
+  EXPECT_TRUE(files("/s2") == whole);
+  const Table rows = ReadAll("/w");
+  EXPECT_EQ(rows.num_rows(), n);
+  EXPECT_TRUE(ReadAll("/s2").Equals(rows));
+
+  // Parquet input of row groups of 60,000 rows, read one at a time.
+  parquet::WriterOptions po;
+  po.row_group_size = 60'000;
+  ASSERT_TRUE(parquet::WriteTable(*fs_, "/in.parquet", rows, po).ok());
+  write("/p", "/in.parquet", {});
+  EXPECT_TRUE(files("/p") == whole);
+  // Appending to a dataset merges with its rows: the whole input is read.
+  CliResult again = RunCli(fs_, {"write", "/p", "--from", "/in.parquet", "--duplicates-on-all"});
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_TRUE(ReadAll("/p").Equals(rows));
+}
+
+// A failure past the first streamed chunk (a row out of order, a value not
+// of its column's type) names the line or row, and leaves nothing: the
+// chunks staged are deleted, and the dataset directory staging made.
+// Types inferred on the first block that a later value does not hold read
+// the file again, after the chunks staged were dropped.
+TEST_F(WriteTest, StreamedWriteFailingLateLeavesNothing) {
+  const int64_t n = 700'000;
+  WriteText(*fs_, "/unsorted.csv", NumberedCsv(n, 650'000, "5,15,s5"));
+  WriteText(*fs_, "/badtype.csv", NumberedCsv(n, 650'000, "650000,x,s1"));
+  ASSERT_TRUE(fs_->CreateDirs("/store").ok());
+  const auto before = Snapshot();
+  CliResult unsorted =
+      RunCli(fs_, {"write", "/store/u", "--ordered-on", "ts", "--from", "/unsorted.csv",
+                   "--row-group-target-size", "100000"});
+  EXPECT_EQ(unsorted.code, 1);
+  EXPECT_EQ(unsorted.err,
+            "oups write: Invalid argument: /unsorted.csv:650002: column 1 'ts': 5 is "
+            "before the previous row's 649999; rows must be sorted in ascending order on "
+            "'ts'\n");
+  EXPECT_TRUE(Snapshot() == before);
+  EXPECT_FALSE(*fs_->Exists("/store/u"));
+  CliResult typed =
+      RunCli(fs_, {"write", "/store/t", "--ordered-on", "ts", "--from", "/badtype.csv",
+                   "--row-group-target-size", "100000", "--types", "v=int64"});
+  EXPECT_EQ(typed.code, 1);
+  EXPECT_NE(typed.err.find("/badtype.csv:650002: column 2 'v'"), std::string::npos)
+      << typed.err;
+  EXPECT_TRUE(Snapshot() == before);
+  // Inferred int64 on the first block, then "x": the column is a string one.
+  CliResult inferred =
+      RunCli(fs_, {"write", "/store/i", "--ordered-on", "ts", "--from", "/badtype.csv",
+                   "--row-group-target-size", "100000", "--json"});
+  ASSERT_EQ(inferred.code, 0) << inferred.err;
+  EXPECT_EQ(IntMember(ParseJson(inferred.out), "rows_written"), n);
+  const Table rows = ReadAll("/store/i");
+  EXPECT_EQ(rows.schema().field(1).type, DataType::String());
+  EXPECT_EQ(rows.num_rows(), n);
+  EXPECT_EQ(std::string(rows.GetColumn("v")->GetView(650'000)), "x");
+  EXPECT_EQ(std::string(rows.GetColumn("v")->GetView(1)), "3");
+  EXPECT_FALSE(*fs_->Exists("/store/i/_staging"));
+  // Parquet: the row is counted over the whole file.
+  std::vector<int64_t> ts(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) ts[static_cast<size_t>(i)] = i == 650'000 ? 5 : i;
+  auto tt = MakeTable({{"ts", ColumnFromVector(DataType::Int64(), ts).ValueOrDie()}});
+  ASSERT_TRUE(tt.ok());
+  parquet::WriterOptions po;
+  po.row_group_size = 60'000;
+  ASSERT_TRUE(parquet::WriteTable(*fs_, "/unsorted.parquet", *tt, po).ok());
+  const auto before2 = Snapshot();
+  CliResult pq = RunCli(fs_, {"write", "/store/q", "--ordered-on", "ts", "--from",
+                              "/unsorted.parquet", "--row-group-target-size", "100000"});
+  EXPECT_EQ(pq.code, 1);
+  EXPECT_EQ(pq.err,
+            "oups write: Invalid argument: /unsorted.parquet: row 650001: column 1 'ts': 5 "
+            "is before the previous row's 649999; rows must be sorted in ascending order on "
+            "'ts'\n");
+  EXPECT_TRUE(Snapshot() == before2);
+}
+
 TEST_F(WriteTest, BadInputNamesFileLineAndColumnAndChangesNothing) {
   MakeDataset(fs_, "/ds", {1, 2, 3}, 2);
   const auto before = Snapshot();

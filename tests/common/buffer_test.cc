@@ -27,5 +27,25 @@ TEST(MutableBuffer, RefusedAllocationIsOutOfMemory) {
   EXPECT_EQ(st.code(), StatusCode::kOutOfMemory) << st.ToString();
 }
 
+// The cache of freed large mappings keeps them for reuse up to its limit;
+// lowering the limit unmaps what it holds beyond it, and a limit of 0 keeps
+// none (what a streaming program sets to bound its memory).
+TEST(MappingCache, LimitBoundsTheMappingsKept) {
+  const int64_t previous = SetMappingCacheLimit(int64_t{64} << 20);
+  {
+    auto big = MutableBuffer::Make(int64_t{6} << 20);
+    ASSERT_TRUE(big.ok());
+  }
+  EXPECT_GE(MappingCacheBytes(), int64_t{6} << 20);
+  EXPECT_EQ(SetMappingCacheLimit(0), int64_t{64} << 20);
+  EXPECT_EQ(MappingCacheBytes(), 0);
+  {
+    auto big = MutableBuffer::Make(int64_t{6} << 20);
+    ASSERT_TRUE(big.ok());
+  }
+  EXPECT_EQ(MappingCacheBytes(), 0);
+  SetMappingCacheLimit(previous);
+}
+
 }  // namespace
 }  // namespace oups

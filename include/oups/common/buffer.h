@@ -107,4 +107,13 @@ class MutableBuffer : public Buffer {
   int64_t dirty_ = 0;   // high-water mark of size(): bytes past it are still zero
 };
 
+// The process-wide cache of freed large mappings (see MutableBuffer): sets
+// the bytes it may hold (default 1 GiB; 0 keeps none), unmapping what it holds
+// beyond the new limit, and returns the previous limit. A program that
+// streams through data much larger than the memory it wants to hold (e.g.
+// `oups write` of a large input) lowers it. Thread-safe.
+int64_t SetMappingCacheLimit(int64_t bytes);
+// The bytes of the mappings the cache holds now.
+int64_t MappingCacheBytes();
+
 }  // namespace oups
