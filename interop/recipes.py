@@ -10,7 +10,8 @@ without oups"), run by the real DuckDB against datasets the `oups` tool wrote.
 3. `oups sql DATASET` prints a view over the committed files in order: DuckDB
    reads through it exactly the rows `oups cat` prints, in the same order; again
    after another write, with the view printed anew.
-Prints "N passed, M failed" last.
+Prints "N passed, M failed" last; exits 1 when one failed (also run by ctest:
+interop_recipes).
 """
 import fcntl
 import json
@@ -97,7 +98,8 @@ def main():
     got = through_view("ticks after")
     check("oups sql after another write", got == rows and len(rows) == 9, f"{got} != {rows}")
     print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
