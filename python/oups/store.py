@@ -159,6 +159,69 @@ class Store:
         """
         return _keys_from_listing(self._indexer, self._store.key_levels())
 
+    def keys_under(self, prefix) -> list:
+        """The keys present now whose path starts with the directories of `prefix`, sorted.
+
+        `prefix` names leading levels of a key as :meth:`to_path` writes them: the
+        top-level's own fields joined by its separator (``"BTCUSD-2024"``), then the
+        values of sub-levels (``"BTCUSD-2024/1min"``), fewer levels than a key has.
+        Only that directory of the store is listed, so the cost is that of the keys
+        returned whatever the number of other keys (docs/python.md#store).
+
+        Parameters
+        ----------
+        prefix : str or os.PathLike
+            Leading levels, '/'-separated (a key's ``to_path()`` cut after a level).
+
+        Returns
+        -------
+        list
+            Keys of the indexer, as :attr:`keys` sorts them; empty when no directory
+            has that name.
+
+        Raises
+        ------
+        ValueError
+            `prefix` is empty, has an empty, ``.`` or ``..`` component, or names as
+            many levels as a key has (that is a key: use ``key in store``).
+        TypeError
+            `prefix` is not a str or os.PathLike.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from oups.store import Store, toplevel, sublevel
+        >>> @sublevel
+        ... class Year:
+        ...     year: int
+        >>> @toplevel
+        ... class Inst:
+        ...     symbol: str
+        ...     year: Year
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> store = Store(tmp.name, Inst)
+        >>> for sym, year in [("AAA", 2023), ("AAA", 2024), ("BBB", 2024)]:
+        ...     store[Inst(sym, Year(year))].write(ordered_on="ts")
+        >>> store.keys_under("AAA")
+        [Inst(symbol='AAA', year=Year(year=2023)), Inst(symbol='AAA', year=Year(year=2024))]
+        >>> store.keys_under("CCC")
+        []
+        >>> tmp.cleanup()
+        """
+        if isinstance(prefix, pathlib.PurePath):
+            text = prefix.as_posix()
+        elif isinstance(prefix, (str, os.PathLike)):
+            text = os.fspath(prefix)
+            if not isinstance(text, str):
+                raise TypeError(f"'prefix' must be a str or os.PathLike of str, not "
+                                f"{type(text).__name__}.")
+        else:
+            raise TypeError(f"'prefix' must be a str or os.PathLike, not "
+                            f"{type(prefix).__name__}.")
+        if text.strip("/") == "":
+            raise ValueError("'prefix' is empty: use 'store.keys' for every key.")
+        return _keys_from_listing(self._indexer, self._store.key_levels(text))
+
     def __len__(self) -> int:
         """Number of datasets present now (a scan of the disk); see :attr:`keys`."""
         return self._store.size()

@@ -1,5 +1,7 @@
 // `oups ls` and `oups info`: what a store holds, read from metadata files
 // only (nothing is written, no lock or reader registration is taken).
+#include <chrono>
+
 #include "cli/cli.h"
 #include "cli/util.h"
 
@@ -118,36 +120,72 @@ int RunLs(const std::vector<std::string>& args, Env& env) {
                       kLsUsage);
   }
   const std::string root = parsed->positional[0];
-  auto listing = ListDatasets(*env.fs, root);
-  if (!listing.ok()) return Failure(env, "ls", listing.status());
-  const std::vector<std::string>* found = &listing->datasets;
-  json::Value list = json::Value::Array();
-  TextTable table;
   const bool exact = parsed->Has("--bytes");
+  const bool as_json = parsed->Has("--json");
+  // Streamed (a store of 100,000 datasets prints its first line at once):
+  // each dataset is summarised and printed as the walk reaches it, in sorted
+  // order. The text table takes its column widths from its first kWidthRows
+  // rows; later rows use them (a wider cell shifts the rest of its line).
+  constexpr size_t kWidthRows = 100;
+  constexpr double kFlushSeconds = 0.2;  // --json: flushed often at first
+  const auto started = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+  TextTable table;
   table.header = {"dataset", "rows",  "row_groups",           "ordered_on",
                   "min",     "max",   exact ? "bytes" : "size"};
   table.right_align = {false, true, true, false, false, false, true};
+  std::vector<size_t> widths;  // empty until measured and the header printed
+  int64_t n_datasets = 0;
   int exit_code = kExitOk;
-  for (const std::string& path : *found) {
+  json::Value skipped = json::Value::Array();
+  auto print_rows = [&](bool final_rows) {
+    if (widths.empty() && !final_rows && table.rows.size() < kWidthRows) {
+      return;  // still measuring
+    }
+    if (table.rows.empty()) return;
+    const bool header = widths.empty();
+    PrintTextTableRows(table, &widths, header, *env.out);
+    table.rows.clear();
+    env.out->flush();
+  };
+  auto on_dataset = [&](const std::string& path) -> Status {
     // Datasets below PATH by their path below it; PATH itself by PATH.
     const std::string rel = RelativeTo(path, root);
     const std::string shown = rel == "." ? path : rel;
     auto summary = Summarize(*env.fs, path, shown, exact);
+    json::Value entry;
+    std::vector<std::string> cells;
     if (!summary.ok()) {
       *env.err << "oups ls: " << summary.status().ToString() << "\n";
       exit_code = kExitFailure;
-      json::Value entry = json::Value::Object();
+      entry = json::Value::Object();
       entry.Add("path", json::Value::String(shown));
       entry.Add("error", json::Value::String(summary.status().ToString()));
-      list.Push(std::move(entry));
-      table.rows.push_back({shown, "?", "?", "?", "?", "?", "?"});
-      continue;
+      cells = {shown, "?", "?", "?", "?", "?", "?"};
+    } else {
+      entry = std::move(summary->json);
+      cells = std::move(summary->cells);
     }
-    list.Push(std::move(summary->json));
-    table.rows.push_back(std::move(summary->cells));
-  }
-  json::Value skipped = json::Value::Array();
-  for (const SkippedEntry& e : listing->skipped) {
+    if (as_json) {
+      // The document of --json, written as it grows.
+      if (n_datasets == 0) {
+        *env.out << "{\"path\":" << json::Serialize(json::Value::String(root))
+                 << ",\"datasets\":[";
+      } else {
+        *env.out << ",";
+      }
+      *env.out << json::Serialize(entry);
+      if (elapsed() < kFlushSeconds || n_datasets % 64 == 0) env.out->flush();
+    } else {
+      table.rows.push_back(std::move(cells));
+      print_rows(false);
+    }
+    ++n_datasets;
+    return Status::OK();
+  };
+  auto on_skipped = [&](const SkippedEntry& e) {
     *env.err << "oups ls: " << e.path << ": " << e.reason << "\n";
     if (e.error) exit_code = kExitFailure;
     json::Value entry = json::Value::Object();
@@ -155,18 +193,22 @@ int RunLs(const std::vector<std::string>& args, Env& env) {
     entry.Add("reason", json::Value::String(e.reason));
     entry.Add("error", json::Value::Bool(e.error));
     skipped.Push(std::move(entry));
-  }
-  if (parsed->Has("--json")) {
-    json::Value doc = json::Value::Object();
-    doc.Add("path", json::Value::String(root));
-    doc.Add("datasets", std::move(list));
-    doc.Add("skipped", std::move(skipped));
-    *env.out << json::Serialize(doc) << "\n";
-  } else if (table.rows.empty()) {
+  };
+  Status walked = ForEachDataset(*env.fs, root, on_dataset, on_skipped);
+  if (!walked.ok() && n_datasets == 0) return Failure(env, "ls", walked);
+  if (as_json) {
+    if (n_datasets == 0) {
+      *env.out << "{\"path\":" << json::Serialize(json::Value::String(root))
+               << ",\"datasets\":[";
+    }
+    *env.out << "],\"skipped\":" << json::Serialize(skipped) << "}\n";
+  } else if (n_datasets == 0) {
     *env.out << "no dataset under '" << root << "'\n";
   } else {
-    PrintTextTable(table, *env.out);
+    print_rows(true);
   }
+  // The walk stopped on an error after some datasets were printed.
+  if (!walked.ok()) return Failure(env, "ls", walked);
   return exit_code;
 }
 

@@ -196,10 +196,11 @@ void RegisterStore(py::module_& m) {
       // the Python package builds its key objects from them without one core
       // key object per key (stores of 100,000 keys).
       .def("key_levels",
-           [](const Store& s) {
+           [](const Store& s, const std::string& prefix) {
+             // Keys(prefix): only the directory the prefix names is walked.
              Result<std::vector<IndexKey>> r = [&] {
                py::gil_scoped_release nogil;
-               return s.Keys();
+               return prefix.empty() ? s.Keys() : s.Keys(prefix);
              }();
              const std::vector<IndexKey> keys = ValueOrThrow(std::move(r));
              py::list out(keys.size());
@@ -215,7 +216,8 @@ void RegisterStore(py::module_& m) {
                out[i] = std::move(levels);
              }
              return out;
-           })
+           },
+           py::arg("prefix") = std::string())
       .def("contains", [](const Store& s, const IndexKey& k) { return ValueOrThrow(s.Contains(k)); })
       .def("remove",
            [](const Store& s, const IndexKey& k) {

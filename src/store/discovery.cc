@@ -2,6 +2,7 @@
 #include "oups/store/discovery.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -17,25 +18,45 @@ namespace {
 
 constexpr size_t kMaxWalkDepth = 64;
 
-// Walks below stack->back() (listed). Dataset directories that cannot be
+// What a walk reports: each dataset as it is reached, each skipped entry,
+// and (when set) each directory it enters with its entries.
+struct WalkSink {
+  const std::function<Status(const std::string&)>* on_dataset;
+  const std::function<void(const SkippedEntry&)>* on_skipped;
+  std::vector<ListedDirectory>* walked;
+  Status Dataset(const std::string& path) const { return (*on_dataset)(path); }
+  void Skipped(SkippedEntry e) const {
+    if (*on_skipped) (*on_skipped)(e);
+  }
+};
+
+// Walks below stack->back() (listed), in the sorted order of the paths it
+// reports: the entries of a directory in name order, a dataset `<name>` as
+// the text "<name>" and a subdirectory `<name>` as "<name>/" (so that every
+// path below a directory comes where the sorted list of all paths has it:
+// "a-b" before "a/x", "a" before "a/x"). Dataset directories that cannot be
 // listed, and the bad entries of a dataset directory (`dataset_dir`: stack->
 // back() is one), are left to the per-dataset checks; other bad entries are
-// recorded and skipped. Appends each directory it enters to `walked` (if set).
-void Walk(FileSystem& fs, std::vector<ListedDirectory>* stack, bool dataset_dir,
-          DatasetListing* out, std::vector<ListedDirectory>* walked) {
+// reported and skipped. Stops at the first error of the sink's on_dataset.
+Status Walk(FileSystem& fs, std::vector<ListedDirectory>* stack, bool dataset_dir,
+            const WalkSink& sink) {
   const std::string dir = stack->back().path;
   const std::vector<FileInfo> entries = stack->back().entries;
   std::set<std::string> dataset_names;
+  struct Item {
+    std::string sort_key;
+    const FileInfo* entry;  // null: the dataset `sort_key`
+  };
+  std::vector<Item> items;
   for (const FileInfo& e : entries) {
     if (e.is_dir) continue;
     if (auto name = dataset::DatasetNameFromMetadataFileName(e.name)) {
-      out->datasets.push_back(JoinPath(dir, *name));
       dataset_names.insert(*name);
+      items.push_back({*name, nullptr});
     }
   }
   for (const FileInfo& e : entries) {
     if (e.name.starts_with(".")) continue;
-    const std::string path = JoinPath(dir, e.name);
     if (!e.error.ok()) {
       // Cannot be examined: a dataset's metadata file, directory or entries
       // are reported with its dataset, anything else here.
@@ -43,35 +64,50 @@ void Walk(FileSystem& fs, std::vector<ListedDirectory>* stack, bool dataset_dir,
           dataset_names.count(e.name)) {
         continue;
       }
-      out->skipped.push_back({path, e.error.ToString(), true});
+      items.push_back({e.name, &e});
       continue;
     }
-    if (!e.is_dir) continue;
+    if (e.is_dir) items.push_back({e.name + "/", &e});
+  }
+  std::sort(items.begin(), items.end(),
+            [](const Item& a, const Item& b) { return a.sort_key < b.sort_key; });
+  for (const Item& item : items) {
+    if (item.entry == nullptr) {
+      OUPS_RETURN_NOT_OK(sink.Dataset(JoinPath(dir, item.sort_key)));
+      continue;
+    }
+    const FileInfo& e = *item.entry;
+    const std::string path = JoinPath(dir, e.name);
+    if (!e.error.ok()) {
+      sink.Skipped({path, e.error.ToString(), true});
+      continue;
+    }
     auto listed = fs.ListDir(path);
     if (!listed.ok()) {
       if (listed.status().IsNotFound()) continue;  // removed meanwhile
       if (dataset_names.count(e.name)) continue;   // reported with its dataset
-      out->skipped.push_back({path, listed.status().ToString(), true});
+      sink.Skipped({path, listed.status().ToString(), true});
       continue;
     }
     ListedDirectory child{path, std::move(listed).ValueOrDie()};
     if (auto target = store_internal::LoopTarget(fs, *stack, child)) {
-      out->skipped.push_back(
-          {path, "symbolic link loop back to '" + *target + "': not followed", false});
+      sink.Skipped({path, "symbolic link loop back to '" + *target + "': not followed", false});
       continue;
     }
     if (stack->size() > kMaxWalkDepth) {
-      out->skipped.push_back({path,
-                              "more than " + std::to_string(kMaxWalkDepth) +
-                                  " directory levels below the root: not listed",
-                              true});
+      sink.Skipped({path,
+                    "more than " + std::to_string(kMaxWalkDepth) +
+                        " directory levels below the root: not listed",
+                    true});
       continue;
     }
-    if (walked) walked->push_back(child);
+    if (sink.walked) sink.walked->push_back(child);
     stack->push_back(std::move(child));
-    Walk(fs, stack, dataset_names.count(e.name) > 0, out, walked);
+    Status st = Walk(fs, stack, dataset_names.count(e.name) > 0, sink);
     stack->pop_back();
+    OUPS_RETURN_NOT_OK(st);
   }
+  return Status::OK();
 }
 
 std::string StripSlash(std::string path) {
@@ -79,37 +115,52 @@ std::string StripSlash(std::string path) {
   return path;
 }
 
-}  // namespace
-
-Result<DatasetListing> ListDatasets(FileSystem& fs, const std::string& root_in,
-                                    std::vector<ListedDirectory>* walked) {
+Status WalkFromRoot(FileSystem& fs, const std::string& root_in, const WalkSink& sink) {
   const std::string root = StripSlash(root_in);
-  DatasetListing listing;
   bool root_is_dataset = false;
   if (auto paths = dataset::DatasetPaths::Make(root)) {
     auto exists = fs.Exists(paths->metadata);
     root_is_dataset = exists.ok() && *exists;
-    if (root_is_dataset) listing.datasets.push_back(root);
   }
   auto info = fs.Stat(root);
   if (info.ok() && info->is_dir) {
     auto entries = fs.ListDir(root);
     if (entries.ok()) {
+      if (root_is_dataset) OUPS_RETURN_NOT_OK(sink.Dataset(root));
       std::vector<ListedDirectory> stack;
       stack.push_back({root, std::move(entries).ValueOrDie()});
-      if (walked) walked->push_back(stack.back());
-      Walk(fs, &stack, root_is_dataset, &listing, walked);
-    } else if (!root_is_dataset) {
-      // Nothing can be listed: the store itself is unreadable.
-      return entries.status();
+      if (sink.walked) sink.walked->push_back(stack.back());
+      return Walk(fs, &stack, root_is_dataset, sink);
     }
+    // Nothing can be listed: the store itself is unreadable.
+    if (!root_is_dataset) return entries.status();
   } else if (!root_is_dataset) {
     if (!info.ok() && !info.status().IsNotFound()) return info.status();
     return Status::NotFound("no store or dataset at '" + root + "'");
   }
-  std::sort(listing.datasets.begin(), listing.datasets.end());
-  listing.datasets.erase(std::unique(listing.datasets.begin(), listing.datasets.end()),
-                         listing.datasets.end());
+  return sink.Dataset(root);
+}
+
+}  // namespace
+
+Status ForEachDataset(FileSystem& fs, const std::string& root,
+                      const std::function<Status(const std::string&)>& on_dataset,
+                      const std::function<void(const SkippedEntry&)>& on_skipped) {
+  return WalkFromRoot(fs, root, WalkSink{&on_dataset, &on_skipped, nullptr});
+}
+
+Result<DatasetListing> ListDatasets(FileSystem& fs, const std::string& root,
+                                    std::vector<ListedDirectory>* walked) {
+  DatasetListing listing;
+  const std::function<Status(const std::string&)> on_dataset = [&](const std::string& path) {
+    listing.datasets.push_back(path);
+    return Status::OK();
+  };
+  const std::function<void(const SkippedEntry&)> on_skipped = [&](const SkippedEntry& e) {
+    listing.skipped.push_back(e);
+  };
+  OUPS_RETURN_NOT_OK(WalkFromRoot(fs, root, WalkSink{&on_dataset, &on_skipped, walked}));
+  // Sorted by the walk; the same path is never reached twice.
   return listing;
 }
 

@@ -4,7 +4,9 @@
 
 #include "cli_test_util.h"
 #include "cli/util.h"
+#include <map>
 #include <set>
+#include <sstream>
 
 #include "dataset/file_naming.h"
 #include "oups/io/file_system_wrapper.h"
@@ -323,6 +325,91 @@ TEST_F(InspectTest, ErrorsAndUsage) {
     EXPECT_EQ(help.out.substr(0, 12 + std::string(cmd).size()),
               std::string("usage: oups ") + cmd);
     EXPECT_EQ(help.err, "");
+  }
+}
+
+// Records how much `oups ls` had printed when each directory was listed.
+class ListingRecorder final : public FileSystemWrapper {
+ public:
+  ListingRecorder(std::shared_ptr<FileSystem> base, const std::ostringstream* out)
+      : FileSystemWrapper(std::move(base)), out_(out) {}
+  Result<std::vector<FileInfo>> ListDir(const std::string& path) override {
+    printed_at[path] = out_->str().size();
+    return base_->ListDir(path);
+  }
+  Result<std::vector<FileInfo>> ListDirNames(const std::string& path) override {
+    printed_at[path] = out_->str().size();
+    return base_->ListDirNames(path);
+  }
+  std::map<std::string, size_t> printed_at;
+
+ private:
+  const std::ostringstream* out_;
+};
+
+// A store of many datasets streams: its first rows are printed before the
+// walk lists the directories of the last datasets (the whole table is not
+// built first), in the sorted order, aligned on the first 100 rows.
+TEST(LsStreams, FirstRowsPrintedBeforeTheWalkEnds) {
+  auto fs = NewMemoryFileSystem();
+  for (int i = 0; i < 101; ++i) {
+    MakeDataset(fs, "/big/p0/d" + std::to_string(1000 + i), Range(i, i + 2), 10);
+  }
+  MakeDataset(fs, "/big/p1/x", Range(0, 3), 10);
+  MakeDataset(fs, "/big/p2/y", Range(0, 3), 10);
+  std::ostringstream out, err;
+  auto recorder = std::make_shared<ListingRecorder>(fs, &out);
+  cli::Env env;
+  env.fs = recorder;
+  env.out = &out;
+  env.err = &err;
+  ASSERT_EQ(cli::Run({"ls", "/big"}, env), 0) << err.str();
+  ASSERT_TRUE(recorder->printed_at.count("/big/p2"));
+  // The header and the first 100 rows were out when p2 was listed.
+  const std::vector<std::string> lines = Lines(out.str());
+  ASSERT_EQ(lines.size(), 2u + 103u);
+  size_t first_rows = 0;
+  for (size_t i = 0; i < 102; ++i) first_rows += lines[i].size() + 1;
+  EXPECT_GE(recorder->printed_at["/big/p2"], first_rows);
+  EXPECT_EQ(recorder->printed_at["/big"], 0u);
+  // Sorted, as a whole listing would be.
+  EXPECT_EQ(lines[2].substr(0, 8), "p0/d1000");
+  EXPECT_EQ(lines[102].substr(0, 8), "p0/d1100");
+  EXPECT_EQ(lines[103].substr(0, 4), "p1/x");
+  EXPECT_EQ(lines[104].substr(0, 4), "p2/y");
+  // --json streams the same datasets as one document.
+  std::ostringstream jout;
+  env.out = &jout;
+  ASSERT_EQ(cli::Run({"ls", "/big", "--json"}, env), 0);
+  json::Value doc = ParseJson(jout.str());
+  ASSERT_EQ(Member(doc, "datasets").items().size(), 103u);
+  EXPECT_EQ(StrMember(Member(doc, "datasets").items()[101], "path"), "p1/x");
+  EXPECT_TRUE(Member(doc, "skipped").items().empty());
+}
+
+// `oups ls STORE/PREFIX`: the datasets under one directory of a store (every
+// sub-level of one top-level value), listing nothing else of the store.
+TEST(LsStreams, PrefixListsOnlyItsDirectory) {
+  auto fs = NewMemoryFileSystem();
+  for (const char* sym : {"AAA", "BBB", "CCC"}) {
+    for (const char* year : {"2023", "2024"}) {
+      MakeDataset(fs, std::string("/store/") + sym + "/" + year, Range(0, 3), 10);
+    }
+  }
+  std::ostringstream out, err;
+  auto recorder = std::make_shared<ListingRecorder>(fs, &out);
+  cli::Env env;
+  env.fs = recorder;
+  env.out = &out;
+  env.err = &err;
+  ASSERT_EQ(cli::Run({"ls", "/store/BBB", "--json"}, env), 0) << err.str();
+  json::Value doc = ParseJson(out.str());
+  const auto& list = Member(doc, "datasets").items();
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(StrMember(list[0], "path"), "2023");
+  EXPECT_EQ(StrMember(list[1], "path"), "2024");
+  for (const auto& [dir, at] : recorder->printed_at) {
+    EXPECT_EQ(dir.rfind("/store/BBB", 0), 0u) << dir << " listed";
   }
 }
 

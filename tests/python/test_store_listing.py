@@ -60,3 +60,30 @@ def test_a_user_post_init_still_runs_for_listed_keys(tmp_path):
     Checked.seen.clear()
     assert store.keys == [Checked("a")]
     assert Checked.seen == ["a", "a"]  # the listed key, then the one compared with
+
+
+def test_keys_under_a_prefix_lists_one_directory(tmp_path):
+    """store.keys_under(prefix): the keys below leading levels, sorted as store.keys; the
+    same keys as filtering store.keys; errors for what is not a prefix."""
+    import pytest
+
+    store = Store(tmp_path / "s", Sym)
+    for symbol in ("AAA", "BBB"):
+        for year in (2023, 2024):
+            for freq in ("1D", "1h"):
+                store[Sym(symbol, year, Freq(freq))].write(ordered_on="ts")
+    under = store.keys_under("AAA-2024")
+    assert under == [Sym("AAA", 2024, Freq("1D")), Sym("AAA", 2024, Freq("1h"))]
+    assert under == [k for k in store.keys if k.to_path().parent.as_posix() == "AAA-2024"]
+    assert under[0] == Sym("AAA", 2024, Freq("1D")) and under[0] in store
+    assert store.keys_under(Sym("BBB", 2023, Freq("1D")).to_path().parent) == \
+        [Sym("BBB", 2023, Freq("1D")), Sym("BBB", 2023, Freq("1h"))]
+    assert store.keys_under("AAA-2025") == []
+    assert store.keys_under("AAA-2024/") == under
+    for bad in ("", "/", "AAA-2024/1D", "../AAA-2024", "AAA-2024//x"):
+        with pytest.raises(ValueError):
+            store.keys_under(bad)
+    with pytest.raises(TypeError):
+        store.keys_under(2024)
+    del store[Sym("AAA", 2024, Freq("1h"))]
+    assert store.keys_under("AAA-2024") == [Sym("AAA", 2024, Freq("1D"))]

@@ -14,6 +14,7 @@
 // Ownership: results are plain values owned by the caller; nothing is retained.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,7 +39,7 @@ struct SkippedEntry {
 
 struct DatasetListing {
   std::vector<std::string> datasets;  // dataset directory paths, sorted
-  std::vector<SkippedEntry> skipped;  // in walk order
+  std::vector<SkippedEntry> skipped;  // in walk order (the datasets' order)
 };
 
 // Dataset directories (`<dir>/<name>` of every `<dir>/<name>_opdmd`) found
@@ -58,6 +59,16 @@ struct DatasetListing {
 // exactly the tree the listing saw, without walking it again.
 [[nodiscard]] Result<DatasetListing> ListDatasets(FileSystem& fs, const std::string& root,
                                                   std::vector<ListedDirectory>* walked = nullptr);
+// ListDatasets as a stream, for listings that show datasets as they are
+// found (`oups ls` of a store of 100,000 datasets prints its first line at
+// once): `on_dataset` is called with each dataset directory in ListDatasets'
+// order as soon as the walk reaches it (each directory is listed when the
+// walk enters it), `on_skipped` (when set) with each entry ListDatasets
+// records in `skipped`. The walk stops at the first error `on_dataset`
+// returns, and returns it; otherwise the errors of ListDatasets.
+[[nodiscard]] Status ForEachDataset(FileSystem& fs, const std::string& root,
+                                    const std::function<Status(const std::string&)>& on_dataset,
+                                    const std::function<void(const SkippedEntry&)>& on_skipped);
 // ListDatasets' datasets only (skipped entries are left out).
 [[nodiscard]] Result<std::vector<std::string>> FindDatasets(FileSystem& fs,
                                                             const std::string& root);
