@@ -445,12 +445,15 @@ Result<Table> LoadInput(Env& env, const std::string& from, const std::string& fo
     const int64_t total = reader->metadata().num_rows;
     const int n_rgs = reader->num_row_groups();
     if (streamer == nullptr || total <= streamer->chunk_rows() || n_rgs <= 1) {
-      // One table (decoded straight into whole columns).
-      OUPS_ASSIGN_OR_RETURN(rest, reader->Read());
+      // One table (decoded straight into whole columns, the columns of each
+      // row group on --threads threads).
+      parquet::ReadOptions ro;
+      ro.num_threads = csv_options.threads;
+      OUPS_ASSIGN_OR_RETURN(rest, reader->Read(ro));
     } else {
       // Row group by row group: a few in memory at a time.
       for (int i = 0; i < n_rgs; ++i) {
-        OUPS_ASSIGN_OR_RETURN(Table rg, reader->ReadRowGroup(i));
+        OUPS_ASSIGN_OR_RETURN(Table rg, reader->ReadRowGroup(i, {}, csv_options.threads));
         OUPS_RETURN_NOT_OK(checker.Check(rg, {}));
         *rows_read += rg.num_rows();
         bar.Update(*rows_read, static_cast<double>(i + 1) / n_rgs);
