@@ -82,7 +82,7 @@ Status Walk(FileSystem& fs, std::vector<ListedDirectory>* stack, bool dataset_di
       sink.Skipped({path, e.error.ToString(), true});
       continue;
     }
-    auto listed = fs.ListDir(path);
+    auto listed = fs.ListDirNames(path);
     if (!listed.ok()) {
       if (listed.status().IsNotFound()) continue;  // removed meanwhile
       if (dataset_names.count(e.name)) continue;   // reported with its dataset
@@ -124,7 +124,7 @@ Status WalkFromRoot(FileSystem& fs, const std::string& root_in, const WalkSink& 
   }
   auto info = fs.Stat(root);
   if (info.ok() && info->is_dir) {
-    auto entries = fs.ListDir(root);
+    auto entries = fs.ListDirNames(root);
     if (entries.ok()) {
       if (root_is_dataset) OUPS_RETURN_NOT_OK(sink.Dataset(root));
       std::vector<ListedDirectory> stack;

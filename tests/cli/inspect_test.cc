@@ -167,6 +167,10 @@ class UnlistableDirs : public FileSystemWrapper {
  public:
   UnlistableDirs(std::shared_ptr<FileSystem> base, std::set<std::string> dirs)
       : FileSystemWrapper(std::move(base)), dirs_(std::move(dirs)) {}
+  // Dataset discovery lists with ListDirNames (no stat per entry): the same.
+  Result<std::vector<FileInfo>> ListDirNames(const std::string& path) override {
+    return ListDir(path);
+  }
   Result<std::vector<FileInfo>> ListDir(const std::string& path) override {
     if (dirs_.count(path)) {
       return Status::IOError("list directory " + path + ": Permission denied");

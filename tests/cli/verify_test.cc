@@ -355,6 +355,10 @@ class BadEntries : public FileSystemWrapper {
       : FileSystemWrapper(std::move(base)),
         unlistable_(std::move(unlistable)),
         dir_with_bad_entry_(std::move(dir_with_bad_entry)) {}
+  // Dataset discovery lists with ListDirNames (no stat per entry): the same.
+  Result<std::vector<FileInfo>> ListDirNames(const std::string& path) override {
+    return ListDir(path);
+  }
   Result<std::vector<FileInfo>> ListDir(const std::string& path) override {
     if (unlistable_.count(path)) {
       return Status::IOError("list directory " + path + ": Permission denied");
