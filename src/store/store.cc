@@ -59,6 +59,23 @@ void Discover(FileSystem& fs, const IndexerSchema& schema, const std::string& re
   }
 }
 
+// Every key below `basepath` (one walk), in walk order: not sorted. Each
+// dataset is reached once, by its own relative path, and FromPath parses
+// strictly (one path per key), so the keys are distinct.
+Result<StoreListing> DiscoverAll(FileSystem& fs, const std::string& basepath,
+                                 const IndexerSchema& schema) {
+  StoreListing out;
+  Result<std::vector<FileInfo>> entries = fs.ListDirNames(basepath);
+  if (!entries.ok()) {
+    if (entries.status().IsNotFound()) return out;  // a missing basepath: no keys
+    return entries.status();
+  }
+  std::vector<WalkedDir> stack;
+  stack.push_back({basepath, std::move(entries).ValueOrDie()});
+  Discover(fs, schema, "", schema.depth() - 1, &stack, &out);
+  return out;
+}
+
 }  // namespace
 
 Result<Store> Store::Open(std::shared_ptr<FileSystem> fs, std::string basepath,
@@ -94,15 +111,7 @@ Result<bool> Store::Contains(const IndexKey& key) const {
 }
 
 Result<StoreListing> Store::List() const {
-  StoreListing out;
-  Result<std::vector<FileInfo>> entries = fs_->ListDirNames(basepath_);
-  if (!entries.ok()) {
-    if (entries.status().IsNotFound()) return out;  // a missing basepath: no keys
-    return entries.status();
-  }
-  std::vector<WalkedDir> stack;
-  stack.push_back({basepath_, std::move(entries).ValueOrDie()});
-  Discover(*fs_, schema_, "", schema_.depth() - 1, &stack, &out);
+  OUPS_ASSIGN_OR_RETURN(StoreListing out, DiscoverAll(*fs_, basepath_, schema_));
   std::sort(out.keys.begin(), out.keys.end());
   out.keys.erase(std::unique(out.keys.begin(), out.keys.end()), out.keys.end());
   return out;
@@ -161,8 +170,9 @@ Result<std::vector<IndexKey>> Store::Keys() const {
 }
 
 Result<int64_t> Store::Size() const {
-  OUPS_ASSIGN_OR_RETURN(std::vector<IndexKey> keys, Keys());
-  return static_cast<int64_t>(keys.size());
+  // The keys unsorted (sorting 100,000 keys was a third of Keys()).
+  OUPS_ASSIGN_OR_RETURN(StoreListing out, DiscoverAll(*fs_, basepath_, schema_));
+  return static_cast<int64_t>(out.keys.size());
 }
 
 Result<std::string> Store::ToString() const {
