@@ -363,11 +363,11 @@ TEST(Binary, TableOutputStreamsAndHeadReturnsAtOnce) {
 }
 
 // GitHub issue 17: `oups write` of a new dataset streams its input in chunks
-// of whole row groups (target 100,000 rows here) instead of holding it: from
-// CSV and from Parquet (row groups of 100,000), 4x the rows (0.6 M -> 2.4 M)
-// must take less than 1.6x the peak RSS. Reading the whole input first took
-// 2.2x (66 -> 147 MB, CSV); streamed, 1.45x (79 -> 115 MB): some growth is
-// left (about 15 bytes per row, not found yet), so this bound is not flat.
+// of whole row groups (target 100,000 rows here) instead of holding it. The
+// memory in use grows over the first few chunks and then stays: from CSV and
+// from Parquet (row groups of 100,000), twice the rows (2.4 M -> 4.8 M) must
+// take at most 15% more peak RSS (measured: CSV 116-123 -> 125 MB; reading
+// the whole input first takes about 1.8x).
 TEST(Binary, WriteMemoryIsBoundedByRowGroupsNotByTheInput) {
   testing_io::TempDir dir;
   auto make = [&](int64_t n, const std::string& name) {
@@ -402,8 +402,8 @@ TEST(Binary, WriteMemoryIsBoundedByRowGroupsNotByTheInput) {
   const pid_t maker = ::fork();
   ASSERT_GE(maker, 0);
   if (maker == 0) {
-    make(600'000, "small");
-    make(2'400'000, "large");
+    make(2'400'000, "small");
+    make(4'800'000, "large");
     ::_exit(::testing::Test::HasFailure() ? 1 : 0);
   }
   int made = 0;
@@ -420,12 +420,12 @@ TEST(Binary, WriteMemoryIsBoundedByRowGroupsNotByTheInput) {
       rss[i++] = m.max_rss_kb;
     }
 #if !defined(__SANITIZE_ADDRESS__)  // ASan's shadow memory and quarantine change the RSS
-    EXPECT_LT(rss[1], rss[0] * 8 / 5)
-        << ext << ": 0.6 M rows " << rss[0] << " KiB, 2.4 M rows " << rss[1] << " KiB";
+    EXPECT_LT(rss[1], rss[0] * 23 / 20)
+        << ext << ": 2.4 M rows " << rss[0] << " KiB, 4.8 M rows " << rss[1] << " KiB";
 #endif
     auto ds = OrderedDataset::Open(LocalFileSystem(), dir.Sub("ds_large" + ext.substr(1)));
     ASSERT_TRUE(ds.ok());
-    EXPECT_EQ(*ds->num_row_groups(), 24);
+    EXPECT_EQ(*ds->num_row_groups(), 48);
   }
 }
 
