@@ -740,10 +740,13 @@ Status WriteLeftoversRecord(const OrderedDataset::State& st, const DatasetMetada
 // its opened metadata file in `*source`. A write that touches no rg ending
 // before its first new row (rows given, no coalescing: a write then rewrites
 // only the rgs its rows fall into, docs/behaviour.md#coalescing; no schema
-// evolution or history, which need the whole list) reads only the tail of the
-// rg list (MetadataFile::ReadTail): its commit copies the other chunks of the
-// metadata file unchanged, so an append costs the same in a dataset of 100 or
-// of 20,000 rgs. Everything else reads the whole list.
+// evolution, which checks the stored rows) reads only the tail of the rg list
+// (MetadataFile::ReadTail): its commit copies the other chunks of the metadata
+// file unchanged, so an append costs the same in a dataset of 100 or of 20,000
+// rgs. A dataset with a history takes it too: the version record needs only
+// the rgs added and dropped, and its totals come from the history member
+// (PrepareHistoryCommit reads the whole list only for a checkpoint).
+// Everything else reads the whole list.
 Result<DatasetMetadata> ReadCommittedForWrite(FileSystem& fs, const DatasetPaths& paths,
                                               const ValidatedWrite& w, const WriteOptions& o,
                                               std::unique_ptr<dataset::MetadataFile>* source) {
@@ -754,7 +757,7 @@ Result<DatasetMetadata> ReadCommittedForWrite(FileSystem& fs, const DatasetPaths
       o.max_n_off_target_rgs ? o.max_n_off_target_rgs : h.write_settings.max_n_off_target_rgs;
   const bool tail = w.has_table && w.rows.num_rows() > 0 && !(coalescing && *coalescing) &&
                     h.max_used_file_id && h.schema && h.ordered_on &&
-                    *h.ordered_on == w.ordered_on && !o.schema_evolution && !h.history_json;
+                    *h.ordered_on == w.ordered_on && !o.schema_evolution;
   if (!tail) return file.ReadAll();
   auto ordered = w.rows.GetColumn(w.ordered_on);
   if (!ordered.ok() || ordered->IsNull(0)) return file.ReadAll();

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <numeric>
 #include <random>
 #include <set>
 #include <sstream>
@@ -20,6 +21,7 @@
 #include "oups/io/memory_file_system.h"
 #include "oups/table/builder.h"
 #include "testing/fault_injection_file_system.h"
+#include "testing/tracking_file_system.h"
 
 namespace oups {
 namespace {
@@ -526,6 +528,130 @@ TEST(DatasetHistoryCrashTest, Vacuum) {
 TEST(DatasetHistoryCrashTest, Restore) {
   SweepWithHistory("restore", SetupFive,
                    [](OrderedDataset& ds) { return ds.Restore(2).status(); }, true);
+}
+
+// --------------------------------------------------------- tail-only appends
+
+// The rg list of a version (ids, rows, mins, maxs, checksums).
+Table RowGroupsOf(OrderedDataset& ds, uint64_t v) {
+  auto snap = ds.Snapshot(AsOf::Version(v));
+  EXPECT_TRUE(snap.ok()) << "version " << v << ": " << snap.status().ToString();
+  if (!snap.ok()) return Table();
+  auto t = snap->RowGroupStats();
+  EXPECT_TRUE(t.ok()) << t.status().ToString();
+  return t.ok() ? *t : Table();
+}
+
+// A dataset whose rg list spans three chunks of its metadata file: rows
+// 0 .. 2 * kRgs - 1 by 2 per rg.
+constexpr int64_t kRgs = 2 * dataset::kMetadataChunkRows + 52;
+std::vector<int64_t> ManyRows() {
+  std::vector<int64_t> a(2 * kRgs);
+  std::iota(a.begin(), a.end(), int64_t{0});
+  return a;
+}
+// Two chunks.
+std::vector<int64_t> FewerRows() {
+  std::vector<int64_t> a(2 * (dataset::kMetadataChunkRows + 10));
+  std::iota(a.begin(), a.end(), int64_t{0});
+  return a;
+}
+
+// Where the footer of the Parquet file `path` starts: the reads before it
+// are reads of the rg list's chunks.
+int64_t FooterStart(FileSystem& fs, const std::string& path) {
+  auto b = fs.ReadFile(path).ValueOrDie();
+  const uint8_t* end = b->data() + b->size();
+  const uint32_t len = static_cast<uint32_t>(end[-8]) | static_cast<uint32_t>(end[-7]) << 8 |
+                       static_cast<uint32_t>(end[-6]) << 16 | static_cast<uint32_t>(end[-5]) << 24;
+  return b->size() - 8 - static_cast<int64_t>(len);
+}
+
+// (offset, length) of the reads of `path` ending before `footer_start` (not
+// the reads of the footer, which may start earlier), in order.
+std::vector<std::pair<int64_t, int64_t>> ChunkReads(const TrackingFileSystem& fs,
+                                                    const std::string& path,
+                                                    int64_t footer_start) {
+  std::vector<std::pair<int64_t, int64_t>> out;
+  for (const auto& r : fs.reads(path)) {
+    if (r.offset + r.length <= footer_start) out.emplace_back(r.offset, r.length);
+  }
+  return out;
+}
+
+// An append to a dataset keeping versions reads the rg list of its metadata
+// file as the same append to a dataset without history does (the same reads,
+// in the same order: MetadataFile::ReadTail decodes the last chunk, the chunks
+// before are copied), except when a checkpoint needs the whole list (the
+// checkpoint of version 1 once it is an older version, and version 100); and
+// every version stays readable exactly.
+TEST(DatasetHistoryTest, AnAppendKeepingVersionsReadsOnlyTheTailOfTheRowGroupList) {
+  auto mem = NewMemoryFileSystem();
+  auto fs = std::make_shared<TrackingFileSystem>(mem);
+  const std::string kTwin = "/data/twin";  // the same writes, no history
+  const std::string md_path = dataset::DatasetPaths::Make(kDir)->metadata;
+  const std::string twin_md = dataset::DatasetPaths::Make(kTwin)->metadata;
+  auto ds = OrderedDataset::Open(fs, kDir).ValueOrDie();
+  auto twin = OrderedDataset::Open(fs, kTwin).ValueOrDie();
+  WriteOptions keep = kW;
+  keep.keep_versions = 1000;
+  ASSERT_TRUE(ds.Write(AB(ManyRows()), keep).ok());
+  ASSERT_TRUE(twin.Write(AB(ManyRows()), kW).ok());
+  std::vector<Table> lists{RowGroupsOf(ds, 1)};
+  std::map<uint64_t, State> states{{1, Latest(ds)}};
+  ASSERT_EQ(lists[0].num_rows(), kRgs);
+  std::vector<uint64_t> whole;  // versions whose commit read more than the tail
+  for (int i = 0; i < 120; ++i) {
+    // One row: alternately a new rg and a rewrite of the last, half-full one.
+    const Table rows = AB({10 * kRgs + i});
+    const int64_t twin_footer = FooterStart(*mem, twin_md);
+    fs->Clear();
+    ASSERT_TRUE(twin.Write(rows, kW).ok());
+    const auto twin_reads = ChunkReads(*fs, twin_md, twin_footer);
+    const int64_t footer = FooterStart(*mem, md_path);
+    fs->Clear();
+    ASSERT_TRUE(ds.Write(rows, kW).ok());
+    const uint64_t v = static_cast<uint64_t>(i) + 2;
+    const auto reads = ChunkReads(*fs, md_path, footer);
+    ASSERT_FALSE(twin_reads.empty());
+    if (reads != twin_reads) {
+      whole.push_back(v);
+      // The tail's reads, then the whole list once.
+      EXPECT_GT(reads.size(), twin_reads.size()) << "version " << v;
+
+    }
+    lists.push_back(RowGroupsOf(ds, v));
+    if (v % 25 == 0 || v >= 98) states[v] = Latest(ds);
+  }
+  EXPECT_EQ(whole, (std::vector<uint64_t>{2, dataset::kCheckpointInterval}));
+  // Every version's rg list (files are never rewritten: that is its data),
+  // and the data of some, read back exactly, before and after the
+  // checkpoint; the versions list their totals.
+  auto versions = ds.Versions().ValueOrDie();
+  ASSERT_EQ(versions.size(), lists.size());
+  for (uint64_t v = 1; v <= lists.size(); ++v) {
+    const Table l = RowGroupsOf(ds, v);
+    ASSERT_TRUE(l.Equals(lists[v - 1])) << "version " << v;
+    EXPECT_EQ(versions[v - 1].num_row_groups, lists[v - 1].num_rows()) << "version " << v;
+    EXPECT_EQ(versions[v - 1].num_rows, 2 * kRgs + static_cast<int64_t>(v) - 1) << "version " << v;
+  }
+  for (const auto& [v, state] : states) ASSERT_TRUE(ReadsAs(ds, v, state));
+  // The twin reads as the latest version.
+  EXPECT_TRUE(twin.Read().ValueOrDie().Equals(states.rbegin()->second.data));
+}
+
+// A crash at every file-system call of an append that reads the tail of the
+// rg list and writes the checkpoint of the version before it (the whole list
+// read once more).
+TEST(DatasetHistoryCrashTest, TailAppendWritingACheckpoint) {
+  SweepWithHistory("tail append writing a checkpoint",
+                   [](OrderedDataset& ds, std::vector<State>* states) {
+                     WriteOptions o = kW;
+                     o.keep_versions = 4;
+                     ASSERT_TRUE(ds.Write(AB(FewerRows()), o).ok());
+                     states->push_back(Latest(ds));
+                   },
+                   [](OrderedDataset& ds) { return ds.Write(AB({20 * kRgs}), kW); }, true);
 }
 
 }  // namespace
