@@ -19,7 +19,11 @@ constexpr const char* kRecoverUsage =
     "metadata file). Every file_<id>.parquet of DATASET must be a readable\n"
     "Parquet file of one row group, all with the same schema, each sorted on the\n"
     "ordered column; ordered by their first ordered value they must not overlap\n"
-    "(the last value of one may equal the first of the next). The recovered\n"
+    "(the last value of one may equal the first of the next). A dataset whose\n"
+    "schema evolved (write --schema-evolution) is recovered too: each newer file\n"
+    "(higher id) must hold the columns of the older ones, in their order and of\n"
+    "the same or a wider type, then the added ones; the newest file's schema is\n"
+    "then the dataset's (older rows read with nulls and widened). The recovered\n"
     "metadata lists every file as one row group in that order, with its rows,\n"
     "first and last ordered values and CRC-32; the id high-water mark is the\n"
     "largest id; the files' key-value metadata (e.g. pandas) is kept. Not\n"
@@ -33,7 +37,8 @@ constexpr const char* kRecoverUsage =
     "  --lock-timeout SECONDS   wait at most this long for the writer lock\n"
     "  --json                   {\"dataset\", \"metadata_file\", \"ordered_on\",\n"
     "                           \"rows\", \"num_row_groups\", \"max_used_file_id\",\n"
-    "                           \"files\", \"file_key_value_metadata\", \"ignored\"}\n"
+    "                           \"files\", \"file_key_value_metadata\", \"ignored\",\n"
+    "                           \"schema_evolution\"}\n"
     "\n"
     "exit status: 0 recovered, 1 refused or failed, 2 usage error\n";
 
@@ -79,6 +84,7 @@ int RunRecover(const std::vector<std::string>& args, Env& env) {
     doc.Add("files", Strings(report->files));
     doc.Add("file_key_value_metadata", Strings(report->file_key_value_keys));
     doc.Add("ignored", Strings(report->ignored));
+    doc.Add("schema_evolution", json::Value::Bool(report->schema_evolution));
     *env.out << json::Serialize(doc) << "\n";
     return kExitOk;
   }
@@ -90,6 +96,11 @@ int RunRecover(const std::vector<std::string>& args, Env& env) {
            << report->ordered_on << "', max_used_file_id " << report->max_used_file_id
            << "\n";
   for (const std::string& f : report->files) *env.out << "  " << f << "\n";
+  if (report->schema_evolution) {
+    *env.out << "the files' schemas differ (an evolved schema): the dataset's schema is the "
+                "newest file's; older rows read with nulls for added columns and widened "
+                "types\n";
+  }
   if (!report->file_key_value_keys.empty()) {
     *env.out << "kept the files' key-value metadata:";
     for (const std::string& k : report->file_key_value_keys) *env.out << " " << k;

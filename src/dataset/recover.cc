@@ -11,6 +11,7 @@
 
 #include "dataset/file_naming.h"
 #include "dataset/metadata_file.h"
+#include "dataset/schema_evolution.h"
 #include "oups/common/json.h"
 #include "oups/dataset/ordered_dataset.h"
 #include "oups/parquet/file_reader.h"
@@ -29,6 +30,7 @@ struct Found {
   int64_t rows = 0;
   Column first;  // its first and last ordered values (one row each)
   Column last;
+  Schema schema;  // the file's columns
 };
 
 std::string SchemaText(const Schema& schema) {
@@ -86,11 +88,10 @@ Status CheckNoMetadata(FileSystem& fs, const DatasetPaths& paths) {
   return Status::OK();
 }
 
-// Reads and checks one row-group file; sets `schema` and `ordered_on` from the
-// first file and checks the others against them.
+// Reads and checks one row-group file; sets `ordered_on` from the first file
+// and checks the others against it (schemas are compared by StoredSchema).
 Status ReadOne(FileSystem& fs, uint64_t id, const std::string& path,
                const std::optional<std::string>& given_ordered_on,
-               std::optional<Schema>* schema, std::string* schema_file,
                std::optional<std::string>* ordered_on, std::string* ordered_on_file,
                std::vector<parquet::KeyValue>* key_values, std::vector<Found>* out) {
   auto corrupt = [&](const std::string& what) {
@@ -108,14 +109,6 @@ Status ReadOne(FileSystem& fs, uint64_t id, const std::string& path,
   }
   if (footer.num_rows < 1) return corrupt("holds no row");
   const Schema file_schema = footer.schema();
-  if (!*schema) {
-    *schema = file_schema;
-    *schema_file = path;
-  } else if (!(file_schema == **schema)) {
-    return Status::InvalidArgument("row-group files '" + *schema_file + "' and '" + path +
-                                   "' have different schemas: " + SchemaText(**schema) +
-                                   " and " + SchemaText(file_schema));
-  }
   // The ordered column: given, else the files' sorting columns (all agree).
   const std::optional<std::string> sorting = SortingColumnName(footer);
   if (given_ordered_on) {
@@ -165,10 +158,59 @@ Status ReadOne(FileSystem& fs, uint64_t id, const std::string& path,
   f.rows = col->length();
   f.first = col->Slice(0, 1);
   f.last = col->Slice(col->length() - 1, 1);
+  f.schema = file_schema;
   out->push_back(std::move(f));
   // The key-value metadata of the newest file (highest id) wins.
   *key_values = footer.key_value_metadata;
   return Status::OK();
+}
+
+// The stored schema of the files `found` (in id order: the order they were
+// written). Files of one schema give it (a field nullable when it is in any
+// file). A dataset whose schema evolved (dataset/schema_evolution.h) has files
+// of several: every write conforms its rows, and the older rows it rewrites,
+// to the schema of the moment, and evolution only appends columns and widens
+// types, so each file holds the columns of every older file, in their order,
+// each of the same type or a widening of it, possibly followed by added
+// columns; the stored schema is then the newest one (`*evolved` set). Files
+// that do not follow each other so are not one dataset's: InvalidArgument
+// naming both files and their schemas.
+Result<Schema> StoredSchema(const std::vector<Found>& found, const std::string& ordered_on,
+                            bool* evolved) {
+  *evolved = false;
+  std::vector<Field> fields = found.front().schema.fields();
+  size_t from = 0;  // the file whose columns `fields` are
+  for (size_t k = 1; k < found.size(); ++k) {
+    const Schema& next = found[k].schema;
+    const Schema current(fields);
+    bool follows = next.num_fields() >= current.num_fields();
+    bool same_types = next.num_fields() == current.num_fields();
+    for (int i = 0; follows && i < current.num_fields(); ++i) {
+      const Field& a = current.field(i);
+      const Field& b = next.field(i);
+      const bool widened = dataset::IsWidening(a.type, b.type) && a.name != ordered_on;
+      follows = a.name == b.name && (a.type == b.type || widened);
+      same_types = same_types && a.type == b.type;
+    }
+    if (!follows) {
+      return Status::InvalidArgument(
+          "row-group files '" + found[from].path + "' and '" + found[k].path +
+          "' have different schemas: " + SchemaText(current) + " and " + SchemaText(next) +
+          " (nor is the second an evolution of the first: a newer file of a dataset whose "
+          "schema evolved holds the older file's columns, in their order and of the same or a "
+          "wider type, then the added ones)");
+    }
+    std::vector<Field> merged = next.fields();
+    for (size_t i = 0; i < merged.size(); ++i) {
+      merged[i].nullable = merged[i].nullable || i >= fields.size() || fields[i].nullable;
+    }
+    if (!same_types) {
+      *evolved = true;
+      from = k;
+    }
+    fields = std::move(merged);
+  }
+  return Schema(std::move(fields));
 }
 
 }  // namespace
@@ -219,16 +261,16 @@ Result<RecoverReport> RecoverMetadata(const std::shared_ptr<FileSystem>& fs_ptr,
   }
   std::sort(files.begin(), files.end());
 
-  std::optional<Schema> schema;
-  std::string schema_file;
   std::optional<std::string> ordered_on;
   std::string ordered_on_file;
   std::vector<parquet::KeyValue> key_values;
   std::vector<Found> found;
   for (const auto& [id, path] : files) {
-    OUPS_RETURN_NOT_OK(ReadOne(fs, id, path, options.ordered_on, &schema, &schema_file,
-                               &ordered_on, &ordered_on_file, &key_values, &found));
+    OUPS_RETURN_NOT_OK(ReadOne(fs, id, path, options.ordered_on, &ordered_on,
+                               &ordered_on_file, &key_values, &found));
   }
+  bool evolved = false;
+  OUPS_ASSIGN_OR_RETURN(const Schema schema, StoredSchema(found, *ordered_on, &evolved));
 
   // Row order: by first ordered value (then last value, then id); adjacent
   // files may share a boundary value but never overlap.
@@ -253,6 +295,7 @@ Result<RecoverReport> RecoverMetadata(const std::shared_ptr<FileSystem>& fs_ptr,
   DatasetMetadata md;
   md.ordered_on = ordered_on;
   md.schema = schema;
+  if (evolved) md.required_features = {dataset::kSchemaEvolutionFeature};
   md.version = 1;
   md.committed_at = dataset::UtcNowIso8601();
   std::vector<Column> firsts, lasts;
@@ -301,6 +344,7 @@ Result<RecoverReport> RecoverMetadata(const std::shared_ptr<FileSystem>& fs_ptr,
   report.ordered_on = *ordered_on;
   report.num_row_groups = md.num_row_groups();
   report.max_used_file_id = *md.max_used_file_id;
+  report.schema_evolution = evolved;
   return report;
 }
 

@@ -212,5 +212,85 @@ TEST_F(RecoverTest, RefusesWhenAMetadataFileOrALeftoversRecordExists) {
   EXPECT_TRUE(RecoverMetadata(fs_, "/data/empty").status().IsNotFound());
 }
 
+// A dataset whose schema evolved (an added column, a widened one, a column
+// left out by later writes): its files differ in schema, each newer one
+// holding the older one's columns; it is recovered with the newest schema
+// and the feature that makes older files read conformed to it.
+TEST_F(RecoverTest, AnEvolvedDatasetIsRecoveredWithItsNewestSchema) {
+  auto ev = OrderedDataset::Open(fs_, "/data/ev").ValueOrDie();
+  auto ints = [](const DataType& type, const std::vector<int64_t>& v) {
+    return ColumnFromVector(type, v).ValueOrDie();
+  };
+  WriteOptions wo;
+  wo.ordered_on = "ts";
+  wo.row_group_target_size = int64_t{2};
+  ASSERT_TRUE(ev.Write(MakeTable({{"ts", ints(DataType::Int64(), {1, 2, 3})},
+                                  {"n", ints(DataType::Int32(), {10, 20, 30})},
+                                  {"gone", ints(DataType::Int8(), {1, 2, 3})}})
+                           .ValueOrDie(),
+                       wo)
+                  .ok());
+  WriteOptions evolve = wo;
+  evolve.schema_evolution = true;
+  // n widened to int64, x added, gone left out (null in the new rows).
+  ASSERT_TRUE(ev.Write(MakeTable({{"ts", ints(DataType::Int64(), {7, 8, 9})},
+                                  {"n", ints(DataType::Int64(), {70, 80, 90})},
+                                  {"x", ColumnFromVector(DataType::String(),
+                                                         std::vector<std::string>{"a", "b", "c"})
+                                            .ValueOrDie()}})
+                           .ValueOrDie(),
+                       evolve)
+                  .ok());
+  const Table before = ev.Read().ValueOrDie();
+  const auto md_before = dataset::ReadMetadataFile(*fs_, "/data/ev_opdmd").ValueOrDie();
+  ASSERT_EQ(md_before.required_features, std::vector<std::string>{"schema_evolution"});
+  ASSERT_TRUE(fs_->DeleteFile("/data/ev_opdmd").ok());
+
+  auto r = RecoverMetadata(fs_, "/data/ev");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->schema_evolution);
+  const auto md = dataset::ReadMetadataFile(*fs_, "/data/ev_opdmd").ValueOrDie();
+  EXPECT_EQ(md.required_features, std::vector<std::string>{"schema_evolution"});
+  EXPECT_EQ(md.schema, md_before.schema);
+  EXPECT_EQ(md.file_ids, md_before.file_ids);
+  auto back = OrderedDataset::Open(fs_, "/data/ev").ValueOrDie();
+  const Table read = back.Read().ValueOrDie();
+  EXPECT_TRUE(read.Equals(before)) << read.schema().ToString() << " vs "
+                                   << before.schema().ToString();
+  // It takes evolving writes again.
+  ASSERT_TRUE(back.Write(MakeTable({{"ts", ints(DataType::Int64(), {10})},
+                                    {"n", ints(DataType::Int64(), {100})},
+                                    {"y", ints(DataType::Int16(), {5})}})
+                             .ValueOrDie(),
+                         evolve)
+                  .ok());
+  EXPECT_EQ(back.Read().ValueOrDie().num_rows(), 7);
+
+  // A newer file of a narrower type is not an evolution: refused, naming
+  // both files, nothing written.
+  auto nar = OrderedDataset::Open(fs_, "/data/nar").ValueOrDie();
+  ASSERT_TRUE(nar.Write(MakeTable({{"ts", ints(DataType::Int64(), {1, 2})},
+                                   {"n", ints(DataType::Int64(), {1, 2})}})
+                            .ValueOrDie(),
+                        wo)
+                  .ok());
+  auto other = OrderedDataset::Open(fs_, "/data/other").ValueOrDie();
+  ASSERT_TRUE(other.Write(MakeTable({{"ts", ints(DataType::Int64(), {5, 6})},
+                                     {"n", ints(DataType::Int32(), {5, 6})}})
+                              .ValueOrDie(),
+                          wo)
+                  .ok());
+  ASSERT_TRUE(fs_->DeleteFile("/data/nar_opdmd").ok());
+  const std::string narrower = JoinPath("/data/nar", dataset::RowGroupFileName(9));
+  ASSERT_TRUE(
+      fs_->WriteFile(narrower, Bytes(JoinPath("/data/other", dataset::RowGroupFileName(0)))).ok());
+  auto refused = RecoverMetadata(fs_, "/data/nar");
+  ASSERT_TRUE(refused.status().IsInvalidArgument()) << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("nor is the second an evolution"), std::string::npos)
+      << refused.status().message();
+  EXPECT_NE(refused.status().message().find(narrower), std::string::npos);
+  EXPECT_FALSE(*fs_->Exists("/data/nar_opdmd"));
+}
+
 }  // namespace
 }  // namespace oups

@@ -8,7 +8,14 @@
 // from the footers of those files when they are sound:
 //   - every `file_<id>.parquet` of the directory is a readable Parquet file
 //     holding exactly one row group of at least one row;
-//   - all have the same schema (column names, types and nullability, in order);
+//   - all have the same columns (names and types, in order), or, for a dataset
+//     whose schema evolved (WriteOptions::schema_evolution), each file in id
+//     order (the order they were written) holds the columns of every older
+//     file, in their order, each of the same type or a widening of it
+//     (docs/behaviour.md#schema-evolution; never the ordered column), then
+//     possibly added columns: what evolution writes, since every write
+//     conforms its rows, and the older rows it rewrites, to the schema of the
+//     moment;
 //   - the ordered column (RecoverOptions::ordered_on, else the files'
 //     `sorting_columns`, which must agree) exists, and each file's rows are
 //     sorted on it;
@@ -16,8 +23,11 @@
 //     overlap (the last value of one may equal the first of the next).
 // The recovered metadata lists every file as one row group in that order, with
 // its row count, first and last ordered values and CRC-32; the high-water mark
-// `max_used_file_id` is the largest id; the schema is the files' schema; when
-// the files carry key-value metadata (e.g. pyarrow's `pandas` key written by
+// `max_used_file_id` is the largest id; the schema is the files' schema (the
+// newest file's for an evolved dataset, which then requires the feature
+// "schema_evolution" as it did: older files read conformed to it, added
+// columns null; a column is nullable when it is so in any file); when the
+// files carry key-value metadata (e.g. pyarrow's `pandas` key written by
 // the Python package), it is kept as the schema's `file_key_value_metadata`,
 // so that files rewritten later keep it. What only the lost metadata file held
 // is not recovered: the user's key-value metadata, the Python package's dtype
@@ -30,8 +40,8 @@
 // commit: those files are leftovers, not a dataset); no row-group file; an
 // entry of the directory that cannot be examined; any file that fails the
 // checks above (Corruption or InvalidArgument naming the file, or both files
-// of an overlap or a schema difference); no ordered column known
-// (InvalidArgument: give one).
+// of an overlap or of a schema difference that is no evolution); no ordered
+// column known (InvalidArgument: give one).
 //
 // Concurrency and crash safety: takes the dataset's writer lock like a write
 // (so no writer runs meanwhile), checks again under it that no metadata file
@@ -77,6 +87,9 @@ struct RecoverReport {
   // Entries of the dataset directory that are not row-group files, left alone
   // (names).
   std::vector<std::string> ignored;
+  // The files' schemas differ (an evolved dataset): the stored schema is the
+  // newest file's, and the dataset requires the feature "schema_evolution".
+  bool schema_evolution = false;
 };
 
 // Rebuilds the metadata file of the dataset whose directory is `dataset_dir`
