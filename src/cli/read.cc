@@ -327,6 +327,9 @@ int RunRead(const std::string& command, const std::vector<std::string>& args, En
   if (auto c = parsed->Get("--columns"); c && SplitList(*c).empty()) {
     return UsageError(env, command, "--columns needs at least one column name", usage);
   }
+  if (auto a = parsed->Get("--as-of")) {
+    if (auto v = ParseAsOf(*a); !v.ok()) return UsageError(env, command, v.status().message(), usage);
+  }
   // One default for cat, head and tail: a table for people, JSON lines for
   // programs.
   std::string format = env.out_is_terminal ? "table" : "jsonl";

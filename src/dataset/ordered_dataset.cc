@@ -1331,7 +1331,12 @@ Result<DatasetSnapshot> OrderedDataset::Snapshot(const AsOf& as_of) const {
 Result<std::vector<VersionInfo>> OrderedDataset::Versions() const {
   OUPS_ASSIGN_OR_RETURN(DatasetSnapshot snap, Snapshot());
   if (!snap.impl_->committed.exists) return std::vector<VersionInfo>();
-  return dataset::ListVersions(*state_->fs, state_->paths, snap.impl_->committed.md);
+  // Without a history, the one version's totals come from its rg list.
+  const DatasetMetadata* md = &snap.impl_->committed.md;
+  if (!md->history_json) {
+    OUPS_ASSIGN_OR_RETURN(md, snap.impl_->Whole());
+  }
+  return dataset::ListVersions(*state_->fs, state_->paths, *md);
 }
 
 bool DatasetSnapshot::registered() const { return impl_->registered; }
