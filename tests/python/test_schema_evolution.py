@@ -101,14 +101,21 @@ def test_row_group_files_read_by_pandas_pyarrow_and_duckdb(tmp_path):
     pdt.assert_frame_equal(OrderedParquetDataset(path).to_pandas(), expected)
 
 
+_SIGNED = ["int8", "int16", "int32", "int64"]
+_UNSIGNED = ["uint8", "uint16", "uint32", "uint64"]
+# Every widening of the numeric dtypes (docs/behaviour.md#schema-evolution): an integer
+# to every wider one of its signedness, every integer to float64, float32 to float64;
+# then nullable dtypes and every finer timestamp unit.
 WIDENINGS = [
-    ("int8", "int16"), ("int16", "int32"), ("int32", "int64"), ("int8", "int64"),
-    ("uint8", "uint16"), ("uint16", "uint32"), ("uint32", "uint64"),
-    ("int8", "float64"), ("int32", "float64"), ("int64", "float64"), ("uint64", "float64"),
+    *[(a, b) for kind in (_SIGNED, _UNSIGNED)
+      for i, a in enumerate(kind) for b in kind[i + 1:]],
+    *[(a, "float64") for a in _SIGNED + _UNSIGNED],
     ("float32", "float64"),
-    ("Int8", "Int64"), ("UInt16", "UInt32"), ("Int32", "Float64"),
+    ("Int8", "Int64"), ("UInt16", "UInt32"), ("Int32", "Float64"), ("UInt64", "Float64"),
+    ("Int16", "Int32"), ("UInt8", "UInt64"),
     ("datetime64[s]", "datetime64[ms]"), ("datetime64[ms]", "datetime64[us]"),
     ("datetime64[us]", "datetime64[ns]"), ("datetime64[s]", "datetime64[ns]"),
+    ("datetime64[s]", "datetime64[us]"), ("datetime64[ms]", "datetime64[ns]"),
     ("datetime64[s, UTC]", "datetime64[ns, UTC]"),
     ("datetime64[ms, Europe/Paris]", "datetime64[ns, Europe/Paris]"),
 ]
@@ -123,12 +130,12 @@ def _values(dtype, start):
                        + pd.Timedelta(seconds=start)).astype(f"datetime64[{unit}]")
         return ts.dt.tz_localize(tz) if tz else ts
     if dtype.startswith("uint") or dtype.startswith("UInt"):
-        top = 2**53 if dtype == "uint64" else np.iinfo(dtype.lower()).max  # exact in float64
+        top = 2**53 if dtype.lower() == "uint64" else np.iinfo(dtype.lower()).max  # exact in float64
         return pd.Series([start, 7, top], dtype=dtype)
     if dtype.startswith("int") or dtype.startswith("Int"):
         info = np.iinfo(dtype.lower())
         vals = [info.min, start, info.max]
-        if dtype == "int64":  # float64 holds integers up to 2**53 exactly
+        if dtype.lower() == "int64":  # float64 holds integers up to 2**53 exactly
             vals = [-(2**53), start, 2**53]
         return pd.Series(vals, dtype=dtype)
     return pd.Series([0.5, start, -1.25e30], dtype=dtype)
