@@ -35,14 +35,14 @@ std::string TermText(const FilterTerm& t) {
 // Whether `stat op value` holds for one statistic value; false when it cannot
 // be decided (an error, a NaN).
 bool Holds(const Scalar& stat, CompareOp op, const Scalar& value) {
-  if (!stat.is_valid || !value.is_valid) return false;
+  if (!stat.is_valid() || !value.is_valid()) return false;
   Result<Column> c = ScalarColumn(stat);
   if (!c.ok()) return false;
   Result<std::vector<uint8_t>> m = CompareWithScalar(*c, op, value);
   return m.ok() && !m->empty() && (*m)[0] != 0;
 }
 
-bool IsNaN(const Scalar& s) { return s.is_valid && s.type.is_floating() && std::isnan(s.f64); }
+bool IsNaN(const Scalar& s) { return s.is_valid() && s.type().is_floating() && std::isnan(s.f64()); }
 
 // Whether the bounds allow a row equal to `v` (v valid, not NaN).
 bool MayEqual(const ColumnBounds& b, const Scalar& v) {
@@ -58,11 +58,11 @@ bool AllEqual(const ColumnBounds& b, const Scalar& v) {
 bool TermMayMatch(const FilterTerm& t, const ColumnBounds& b) {
   if (b.num_rows == 0) return false;
   const bool floating =
-      (b.min && b.min->type.is_floating()) || (b.max && b.max->type.is_floating());
+      (b.min && b.min->type().is_floating()) || (b.max && b.max->type().is_floating());
   const bool all_null = b.null_count && *b.null_count >= b.num_rows;
   const bool no_null = b.null_count && *b.null_count == 0;
   bool list_null = false;
-  for (const Scalar& v : t.values) list_null = list_null || !v.is_valid;
+  for (const Scalar& v : t.values) list_null = list_null || !v.is_valid();
   if (all_null) {
     if (t.op == FilterOp::kIn) return list_null;
     if (t.op == FilterOp::kNotIn) return !list_null;
@@ -70,7 +70,7 @@ bool TermMayMatch(const FilterTerm& t, const ColumnBounds& b) {
   }
   if (IsComparison(t.op)) {
     const Scalar& v = t.values.front();
-    if (!v.is_valid) return false;
+    if (!v.is_valid()) return false;
     if (t.op == FilterOp::kNe) return floating || IsNaN(v) || !AllEqual(b, v);
     if (IsNaN(v)) return false;  // NaN is unordered: nothing is ==, <, > NaN
     switch (t.op) {
@@ -85,7 +85,7 @@ bool TermMayMatch(const FilterTerm& t, const ColumnBounds& b) {
   if (t.op == FilterOp::kIn) {
     if (list_null && !no_null) return true;
     for (const Scalar& v : t.values) {
-      if (!v.is_valid) continue;
+      if (!v.is_valid()) continue;
       if (IsNaN(v)) {
         if (floating || !b.min) return true;  // NaN rows are not in the statistics
         continue;
@@ -98,7 +98,7 @@ bool TermMayMatch(const FilterTerm& t, const ColumnBounds& b) {
   if (floating) return true;
   if (!no_null && !list_null) return true;  // null rows would match
   for (const Scalar& v : t.values) {
-    if (v.is_valid && !IsNaN(v) && AllEqual(b, v)) return false;
+    if (v.is_valid() && !IsNaN(v) && AllEqual(b, v)) return false;
   }
   return true;
 }
@@ -149,7 +149,7 @@ Status ValidateFilter(const Filter& filter, const Schema& schema) {
       }
       const DataType& type = schema.field(idx).type;
       for (const Scalar& v : t.values) {
-        if (!v.is_valid) continue;
+        if (!v.is_valid()) continue;
         Status st = CheckComparable(type, v);
         if (!st.ok()) {
           return Status::TypeError("filter " + TermText(t) + ": column '" + t.column + "': " +

@@ -975,21 +975,21 @@ namespace {
 std::string ValueText(const Column& c, int64_t i) {
   if (c.IsNull(i)) return "null";
   const Scalar s = GetScalar(c, i);
-  switch (s.type.id) {
+  switch (s.type().id) {
     case TypeId::kUInt8:
     case TypeId::kUInt16:
     case TypeId::kUInt32:
-    case TypeId::kUInt64: return std::to_string(s.u64);
+    case TypeId::kUInt64: return std::to_string(s.u64());
     case TypeId::kFloat32:
     case TypeId::kFloat64: {
       char buf[40];
-      std::snprintf(buf, sizeof(buf), "%.17g", s.f64);
+      std::snprintf(buf, sizeof(buf), "%.17g", s.f64());
       return buf;
     }
     case TypeId::kString:
-    case TypeId::kBinary: return "'" + s.bytes + "'";
-    case TypeId::kBool: return s.b ? "true" : "false";
-    default: return std::to_string(s.i64);
+    case TypeId::kBinary: return "'" + s.bytes() + "'";
+    case TypeId::kBool: return s.bool_value() ? "true" : "false";
+    default: return std::to_string(s.i64());
   }
 }
 

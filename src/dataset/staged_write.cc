@@ -103,16 +103,16 @@ Result<Column> EmptyOf(const DataType& type) {
 // A value of `c` at `i` for error messages.
 std::string ValueText(const Column& c, int64_t i) {
   const Scalar s = GetScalar(c, i);
-  if (!s.is_valid) return "null";
+  if (!s.is_valid()) return "null";
   const DataType& t = c.type();
   if (t.is_floating()) {
     char buf[40];
-    std::snprintf(buf, sizeof(buf), "%.17g", s.f64);
+    std::snprintf(buf, sizeof(buf), "%.17g", s.f64());
     return buf;
   }
-  if (t.is_var_length()) return "'" + s.bytes + "'";
-  if (t.is_integer() && !t.is_signed_integer()) return std::to_string(s.u64);
-  return std::to_string(s.i64) + (t.id == TypeId::kInt64 ? "" : " (" + t.ToString() + ")");
+  if (t.is_var_length()) return "'" + s.bytes() + "'";
+  if (t.is_integer() && !t.is_signed_integer()) return std::to_string(s.u64());
+  return std::to_string(s.i64()) + (t.id == TypeId::kInt64 ? "" : " (" + t.ToString() + ")");
 }
 
 bool SameColumns(const Schema& a, const Schema& b) {

@@ -67,40 +67,35 @@ Result<Scalar> DecodeStatistic(const ColumnDescriptor& desc, const std::string& 
       OUPS_ASSIGN_OR_RETURN(int32_t v, Load<int32_t>(plain, col));
       if (KindOf(t) == Kind::kUnsigned) return Scalar::UInt(static_cast<uint32_t>(v), t);
       if (t.id == TypeId::kDecimal) {
-        Scalar s = Scalar::Int(v, t);
-        s.u64 = static_cast<uint64_t>(int64_t{v});
-        s.i64 = v < 0 ? -1 : 0;
-        return s;
+        return Scalar::Decimal(t.precision, t.scale, static_cast<uint64_t>(int64_t{v}),
+                               v < 0 ? -1 : 0);
       }
+      if (KindOf(t) != Kind::kSigned) break;
       return Scalar::Int(v, t);
     }
     case PhysicalType::kInt64: {
       OUPS_ASSIGN_OR_RETURN(int64_t v, Load<int64_t>(plain, col));
       if (KindOf(t) == Kind::kUnsigned) return Scalar::UInt(static_cast<uint64_t>(v), t);
       if (t.id == TypeId::kDecimal) {
-        Scalar s = Scalar::Int(v, t);
-        s.u64 = static_cast<uint64_t>(v);
-        s.i64 = v < 0 ? -1 : 0;
-        return s;
+        return Scalar::Decimal(t.precision, t.scale, static_cast<uint64_t>(v), v < 0 ? -1 : 0);
       }
+      if (KindOf(t) != Kind::kSigned) break;
       return Scalar::Int(v, t);
     }
     case PhysicalType::kFloat: {
+      if (KindOf(t) != Kind::kFloat) break;
       OUPS_ASSIGN_OR_RETURN(float v, Load<float>(plain, col));
       return Scalar::Float(v, t);
     }
     case PhysicalType::kDouble: {
+      if (KindOf(t) != Kind::kFloat) break;
       OUPS_ASSIGN_OR_RETURN(double v, Load<double>(plain, col));
       return Scalar::Float(v, t);
     }
     case PhysicalType::kByteArray:
     case PhysicalType::kFixedLenByteArray: {
       if (t.id == TypeId::kString) return Scalar::String(plain);
-      if (t.id == TypeId::kBinary) {
-        Scalar s = Scalar::String(plain);
-        s.type = t;
-        return s;
-      }
+      if (t.id == TypeId::kBinary) return Scalar::Binary(plain);
       if (t.id == TypeId::kDecimal) {
         if (plain.empty() || plain.size() > 16) {
           return Status::Corruption("column '" + col + "': decimal statistic of " +
@@ -130,26 +125,26 @@ Result<Scalar> DecodeStatistic(const ColumnDescriptor& desc, const std::string& 
 }
 
 Result<int> CompareScalars(const Scalar& a, const Scalar& b) {
-  if (!a.is_valid || !b.is_valid) return Status::InvalidArgument("cannot compare a null scalar");
-  const Kind ka = KindOf(a.type), kb = KindOf(b.type);
+  if (!a.is_valid() || !b.is_valid()) return Status::InvalidArgument("cannot compare a null scalar");
+  const Kind ka = KindOf(a.type()), kb = KindOf(b.type());
   auto mismatch = [&]() {
-    return Status::TypeError("cannot compare a " + a.type.ToString() + " value with a " +
-                             b.type.ToString() + " value");
+    return Status::TypeError("cannot compare a " + a.type().ToString() + " value with a " +
+                             b.type().ToString() + " value");
   };
-  if (!SameDomain(a.type, b.type)) return mismatch();
+  if (!SameDomain(a.type(), b.type())) return mismatch();
   auto cmp = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
   if ((ka == Kind::kSigned || ka == Kind::kUnsigned) && (kb == Kind::kSigned || kb == Kind::kUnsigned)) {
-    if (ka == Kind::kSigned && kb == Kind::kSigned) return cmp(a.i64, b.i64);
-    if (ka == Kind::kUnsigned && kb == Kind::kUnsigned) return cmp(a.u64, b.u64);
-    if (ka == Kind::kSigned) return a.i64 < 0 ? -1 : cmp(static_cast<uint64_t>(a.i64), b.u64);
-    return b.i64 < 0 ? 1 : cmp(a.u64, static_cast<uint64_t>(b.i64));
+    if (ka == Kind::kSigned && kb == Kind::kSigned) return cmp(a.i64(), b.i64());
+    if (ka == Kind::kUnsigned && kb == Kind::kUnsigned) return cmp(a.u64(), b.u64());
+    if (ka == Kind::kSigned) return a.i64() < 0 ? -1 : cmp(static_cast<uint64_t>(a.i64()), b.u64());
+    return b.i64() < 0 ? 1 : cmp(a.u64(), static_cast<uint64_t>(b.i64()));
   }
-  if (ka == Kind::kFloat && kb == Kind::kFloat) return cmp(a.f64, b.f64);
+  if (ka == Kind::kFloat && kb == Kind::kFloat) return cmp(a.f64(), b.f64());
   if (ka == Kind::kBytes && kb == Kind::kBytes) {
-    const int c = std::string_view(a.bytes).compare(b.bytes);
+    const int c = std::string_view(a.bytes()).compare(b.bytes());
     return c < 0 ? -1 : (c > 0 ? 1 : 0);
   }
-  if (ka == Kind::kBool && kb == Kind::kBool) return cmp(int(a.b), int(b.b));
+  if (ka == Kind::kBool && kb == Kind::kBool) return cmp(int(a.bool_value()), int(b.bool_value()));
   return mismatch();
 }
 

@@ -241,31 +241,31 @@ std::string FormatCell(const Column& column, int64_t i, CellFormat format) {
 }
 
 void AppendScalar(const Scalar& value, CellFormat format, std::string* out) {
-  if (!value.is_valid) {
+  if (!value.is_valid()) {
     if (format != CellFormat::kCsv) out->append("null");
     return;
   }
-  const DataType& t = value.type;
+  const DataType& t = value.type();
   if (RendersAsJsonString(t)) {
-    AppendStringLike(t, value.bytes, value.i64, format, out);
+    AppendStringLike(t, value.bytes(), value.i64(), format, out);
     return;
   }
   switch (t.id) {
-    case TypeId::kBool: out->append(value.b ? "true" : "false"); return;
+    case TypeId::kBool: out->append(value.bool_value() ? "true" : "false"); return;
     case TypeId::kInt8:
     case TypeId::kInt16:
     case TypeId::kInt32:
     case TypeId::kInt64:
-    case TypeId::kDuration: AppendInt(value.i64, out); return;
+    case TypeId::kDuration: AppendInt(value.i64(), out); return;
     case TypeId::kUInt8:
     case TypeId::kUInt16:
     case TypeId::kUInt32:
-    case TypeId::kUInt64: AppendUInt(value.u64, out); return;
+    case TypeId::kUInt64: AppendUInt(value.u64(), out); return;
     case TypeId::kFloat32:
-    case TypeId::kFloat64: AppendDouble(value.f64, out); return;
+    case TypeId::kFloat64: AppendDouble(value.f64(), out); return;
     case TypeId::kDecimal: {
-      const auto unscaled = static_cast<int128>((static_cast<uint128>(static_cast<uint64_t>(value.i64)) << 64) |
-                                                value.u64);
+      const auto unscaled = static_cast<int128>((static_cast<uint128>(static_cast<uint64_t>(value.i64())) << 64) |
+                                                value.u64());
       AppendDecimal(unscaled, t.precision, t.scale, out);
       return;
     }

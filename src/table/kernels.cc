@@ -521,10 +521,10 @@ inline uint64_t HashValue(const V& v) {
 
 // ----------------------------------------------------------- scalar search
 
-bool IsIntegerScalar(const Scalar& s) { return s.type.is_integer(); }
+bool IsIntegerScalar(const Scalar& s) { return s.type().is_integer(); }
 
 Int128 ScalarInt(const Scalar& s) {
-  return s.type.is_signed_integer() ? Int128(s.i64) : Int128(s.u64);
+  return s.type().is_signed_integer() ? Int128(s.i64()) : Int128(s.u64());
 }
 
 // Index of the first row for which !pred(cmp(row)), with cmp(row) = row <=> value.
@@ -545,7 +545,7 @@ int64_t Partition(int64_t n, Cmp cmp, bool upper) {
 
 Result<int64_t> Bound(const Column& col, const Scalar& value, bool upper) {
   const DataType& t = col.type();
-  const bool scalar_null = !value.is_valid;
+  const bool scalar_null = !value.is_valid();
   auto run = [&](auto reader, auto key, auto conv) -> int64_t {
     auto cmp = [&](int64_t i) -> int {
       if (col.IsNull(i)) return scalar_null ? 0 : -1;
@@ -555,7 +555,7 @@ Result<int64_t> Bound(const Column& col, const Scalar& value, bool upper) {
     return Partition(col.length(), cmp, upper);
   };
   auto mismatch = [&]() {
-    return Status::TypeError("cannot search a " + value.type.ToString() + " value in a " +
+    return Status::TypeError("cannot search a " + value.type().ToString() + " value in a " +
                              t.ToString() + " column");
   };
   auto to128 = [](auto v) { return Int128(v); };
@@ -586,24 +586,24 @@ Result<int64_t> Bound(const Column& col, const Scalar& value, bool upper) {
     case TypeId::kDuration:
     case TypeId::kDate32:
     case TypeId::kDecimal:
-      if (value.type != t) return mismatch();
-      if (t.id == TypeId::kDate32) return run(FixedReader<int32_t>(col), Int128(value.i64), to128);
+      if (value.type() != t) return mismatch();
+      if (t.id == TypeId::kDate32) return run(FixedReader<int32_t>(col), Int128(value.i64()), to128);
       if (t.id == TypeId::kDecimal) {
         const Int128 key = static_cast<Int128>(
-            (static_cast<unsigned __int128>(static_cast<uint64_t>(value.i64)) << 64) |
-            value.u64);
+            (static_cast<unsigned __int128>(static_cast<uint64_t>(value.i64())) << 64) |
+            value.u64());
         return run(DecimalReader(col), key, [](Int128 v) { return v; });
       }
-      return run(FixedReader<int64_t>(col), Int128(value.i64), to128);
+      return run(FixedReader<int64_t>(col), Int128(value.i64()), to128);
     case TypeId::kFloat32:
     case TypeId::kFloat64: {
       double key = 0.0;
       if (!scalar_null) {
-        if (value.type.is_floating()) {
-          key = value.f64;
+        if (value.type().is_floating()) {
+          key = value.f64();
         } else if (IsIntegerScalar(value)) {
-          key = value.type.is_signed_integer() ? static_cast<double>(value.i64)
-                                               : static_cast<double>(value.u64);
+          key = value.type().is_signed_integer() ? static_cast<double>(value.i64())
+                                               : static_cast<double>(value.u64());
         } else {
           return mismatch();
         }
@@ -613,12 +613,12 @@ Result<int64_t> Bound(const Column& col, const Scalar& value, bool upper) {
       return run(FixedReader<double>(col), key, to_double);
     }
     case TypeId::kBool:
-      if (!scalar_null && value.type.id != TypeId::kBool) return mismatch();
-      return run(BoolReader(col), value.b, [](bool v) { return v; });
+      if (!scalar_null && value.type().id != TypeId::kBool) return mismatch();
+      return run(BoolReader(col), value.bool_value(), [](bool v) { return v; });
     case TypeId::kString:
     case TypeId::kBinary:
-      if (!scalar_null && !value.type.is_var_length()) return mismatch();
-      return run(BytesReader(col), std::string_view(value.bytes),
+      if (!scalar_null && !value.type().is_var_length()) return mismatch();
+      return run(BytesReader(col), std::string_view(value.bytes()),
                  [](std::string_view v) { return v; });
   }
   return mismatch();
@@ -903,23 +903,23 @@ Result<int64_t> UpperBound(const Column& sorted, const Scalar& value) {
 }
 
 Result<Column> ScalarColumn(const Scalar& s) {
-  ColumnBuilder b(s.type);
-  if (!s.is_valid) {
+  ColumnBuilder b(s.type());
+  if (!s.is_valid()) {
     OUPS_RETURN_NOT_OK(b.AppendNull());
     return b.Finish();
   }
-  switch (s.type.id) {
-    case TypeId::kBool: OUPS_RETURN_NOT_OK(b.Append(s.b)); break;
+  switch (s.type().id) {
+    case TypeId::kBool: OUPS_RETURN_NOT_OK(b.Append(s.bool_value())); break;
     case TypeId::kUInt8:
     case TypeId::kUInt16:
     case TypeId::kUInt32:
-    case TypeId::kUInt64: OUPS_RETURN_NOT_OK(b.Append(s.u64)); break;
+    case TypeId::kUInt64: OUPS_RETURN_NOT_OK(b.Append(s.u64())); break;
     case TypeId::kFloat32:
-    case TypeId::kFloat64: OUPS_RETURN_NOT_OK(b.Append(s.f64)); break;
+    case TypeId::kFloat64: OUPS_RETURN_NOT_OK(b.Append(s.f64())); break;
     case TypeId::kString:
-    case TypeId::kBinary: OUPS_RETURN_NOT_OK(b.Append(std::string_view(s.bytes))); break;
-    case TypeId::kDecimal: OUPS_RETURN_NOT_OK(b.AppendDecimal(s.u64, s.i64)); break;
-    default: OUPS_RETURN_NOT_OK(b.Append(s.i64)); break;
+    case TypeId::kBinary: OUPS_RETURN_NOT_OK(b.Append(std::string_view(s.bytes()))); break;
+    case TypeId::kDecimal: OUPS_RETURN_NOT_OK(b.AppendDecimal(s.u64(), s.i64())); break;
+    default: OUPS_RETURN_NOT_OK(b.Append(s.i64())); break;
   }
   return b.Finish();
 }
@@ -927,33 +927,33 @@ Result<Column> ScalarColumn(const Scalar& s) {
 Scalar GetScalar(const Column& column, int64_t i) {
   const DataType& t = column.type();
   if (column.IsNull(i)) return Scalar::Null(t);
-  Scalar s;
-  s.type = t;
   switch (t.id) {
-    case TypeId::kBool: s.b = column.GetBool(i); break;
-    case TypeId::kInt8: s.i64 = column.data<int8_t>()[i]; break;
-    case TypeId::kInt16: s.i64 = column.data<int16_t>()[i]; break;
+    case TypeId::kBool: return Scalar::Bool(column.GetBool(i));
+    case TypeId::kInt8: return Scalar::Int(column.data<int8_t>()[i], t);
+    case TypeId::kInt16: return Scalar::Int(column.data<int16_t>()[i], t);
     case TypeId::kInt32:
-    case TypeId::kDate32: s.i64 = column.data<int32_t>()[i]; break;
+    case TypeId::kDate32: return Scalar::Int(column.data<int32_t>()[i], t);
     case TypeId::kInt64:
     case TypeId::kTimestamp:
-    case TypeId::kDuration: s.i64 = column.data<int64_t>()[i]; break;
-    case TypeId::kUInt8: s.u64 = column.data<uint8_t>()[i]; break;
-    case TypeId::kUInt16: s.u64 = column.data<uint16_t>()[i]; break;
-    case TypeId::kUInt32: s.u64 = column.data<uint32_t>()[i]; break;
-    case TypeId::kUInt64: s.u64 = column.data<uint64_t>()[i]; break;
-    case TypeId::kFloat32: s.f64 = column.data<float>()[i]; break;
-    case TypeId::kFloat64: s.f64 = column.data<double>()[i]; break;
-    case TypeId::kString:
-    case TypeId::kBinary: s.bytes = std::string(column.GetView(i)); break;
+    case TypeId::kDuration: return Scalar::Int(column.data<int64_t>()[i], t);
+    case TypeId::kUInt8: return Scalar::UInt(column.data<uint8_t>()[i], t);
+    case TypeId::kUInt16: return Scalar::UInt(column.data<uint16_t>()[i], t);
+    case TypeId::kUInt32: return Scalar::UInt(column.data<uint32_t>()[i], t);
+    case TypeId::kUInt64: return Scalar::UInt(column.data<uint64_t>()[i], t);
+    case TypeId::kFloat32: return Scalar::Float(column.data<float>()[i], t);
+    case TypeId::kFloat64: return Scalar::Float(column.data<double>()[i], t);
+    case TypeId::kString: return Scalar::String(std::string(column.GetView(i)));
+    case TypeId::kBinary: return Scalar::Binary(std::string(column.GetView(i)));
     case TypeId::kDecimal: {
       const uint8_t* p = column.values()->data() + (column.offset() + i) * 16;
-      std::memcpy(&s.u64, p, 8);
-      std::memcpy(&s.i64, p + 8, 8);
-      break;
+      uint64_t lo = 0;
+      int64_t hi = 0;
+      std::memcpy(&lo, p, 8);
+      std::memcpy(&hi, p + 8, 8);
+      return Scalar::Decimal(t.precision, t.scale, lo, hi);
     }
   }
-  return s;
+  return Scalar::Null(t);
 }
 
 }  // namespace oups

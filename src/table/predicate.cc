@@ -36,7 +36,7 @@ int64_t NanosPerUnit(TimeUnit u) {
 
 Status Incomparable(const DataType& column_type, const Scalar& value) {
   return Status::TypeError("cannot compare values of type " + column_type.ToString() +
-                           " with a " + value.type.ToString() + " value");
+                           " with a " + value.type().ToString() + " value");
 }
 
 // Runs `pred(i)` for every row into `out`, then clears null rows.
@@ -72,7 +72,7 @@ void FillCompare(const Column& c, CompareOp op, Cmp cmp, uint8_t* out) {
 
 // An integer scalar's exact value.
 Int128 IntValue(const Scalar& s) {
-  return s.type.is_integer() && !s.type.is_signed_integer() ? Int128(s.u64) : Int128(s.i64);
+  return s.type().is_integer() && !s.type().is_signed_integer() ? Int128(s.u64()) : Int128(s.i64());
 }
 
 // Three-way comparison of an integer with a finite or infinite double, exact.
@@ -92,8 +92,8 @@ template <typename T>
 void CompareIntegerColumn(const Column& c, CompareOp op, const Scalar& s, Int128 scale_col,
                           Int128 scale_val, uint8_t* out) {
   const T* d = c.data<T>();
-  if (s.type.is_floating()) {
-    const double v = s.f64;
+  if (s.type().is_floating()) {
+    const double v = s.f64();
     FillCompare(c, op, [&](int64_t i) { return CompareIntDouble(Int128(d[i]), v); }, out);
     return;
   }
@@ -134,7 +134,7 @@ std::string_view CompareOpName(CompareOp op) {
 }
 
 Status CheckComparable(const DataType& t, const Scalar& s) {
-  const DataType& v = s.type;
+  const DataType& v = s.type();
   if (IsPlainInteger(t) || t.is_floating()) {
     if (IsPlainInteger(v) || v.is_floating()) return Status::OK();
     return Incomparable(t, s);
@@ -173,7 +173,7 @@ Status CheckComparable(const DataType& t, const Scalar& s) {
 
 Result<std::vector<uint8_t>> CompareWithScalar(const Column& c, CompareOp op, const Scalar& s) {
   std::vector<uint8_t> out(static_cast<size_t>(c.length()), 0);
-  if (!s.is_valid) return out;  // a comparison with null selects nothing
+  if (!s.is_valid()) return out;  // a comparison with null selects nothing
   OUPS_RETURN_NOT_OK(CheckComparable(c.type(), s));
   uint8_t* o = out.data();
   const DataType& t = c.type();
@@ -181,7 +181,7 @@ Result<std::vector<uint8_t>> CompareWithScalar(const Column& c, CompareOp op, co
   if (t.id == TypeId::kTimestamp || t.id == TypeId::kDuration) {
     // Both sides in nanoseconds (exact in 128 bits).
     scale_col = NanosPerUnit(t.unit);
-    scale_val = NanosPerUnit(s.type.unit);
+    scale_val = NanosPerUnit(s.type().unit);
   }
   switch (t.id) {
     case TypeId::kInt8: CompareIntegerColumn<int8_t>(c, op, s, 1, 1, o); break;
@@ -199,7 +199,7 @@ Result<std::vector<uint8_t>> CompareWithScalar(const Column& c, CompareOp op, co
       break;
     case TypeId::kFloat32:
     case TypeId::kFloat64: {
-      const double v = s.type.is_floating() ? s.f64 : static_cast<double>(IntValue(s));
+      const double v = s.type().is_floating() ? s.f64() : static_cast<double>(IntValue(s));
       if (t.id == TypeId::kFloat32) {
         CompareFloatColumn<float>(c, op, v, o);
       } else {
@@ -208,13 +208,13 @@ Result<std::vector<uint8_t>> CompareWithScalar(const Column& c, CompareOp op, co
       break;
     }
     case TypeId::kBool: {
-      const int v = s.b ? 1 : 0;
+      const int v = s.bool_value() ? 1 : 0;
       FillCompare(c, op, [&](int64_t i) { return Three(c.GetBool(i) ? 1 : 0, v); }, o);
       break;
     }
     case TypeId::kString:
     case TypeId::kBinary: {
-      const std::string_view v(s.bytes);
+      const std::string_view v(s.bytes());
       FillCompare(c, op,
                   [&](int64_t i) {
                     const int r = c.GetView(i).compare(v);
@@ -225,7 +225,7 @@ Result<std::vector<uint8_t>> CompareWithScalar(const Column& c, CompareOp op, co
     }
     case TypeId::kDecimal: {
       const uint8_t* d = c.values()->data() + c.offset() * 16;
-      const Int128 v = (Int128(s.i64) << 64) | Int128(s.u64);
+      const Int128 v = (Int128(s.i64()) << 64) | Int128(s.u64());
       FillCompare(c, op,
                   [&](int64_t i) {
                     uint64_t lo;
@@ -247,12 +247,12 @@ Result<std::vector<uint8_t>> IsIn(const Column& c, const std::vector<Scalar>& va
   bool has_null = false, has_nan = false;
   std::vector<const Scalar*> plain;
   for (const Scalar& v : values) {
-    if (!v.is_valid) {
+    if (!v.is_valid()) {
       has_null = true;
       continue;
     }
     OUPS_RETURN_NOT_OK(CheckComparable(c.type(), v));
-    if (v.type.is_floating() && std::isnan(v.f64)) {
+    if (v.type().is_floating() && std::isnan(v.f64())) {
       has_nan = true;
       continue;
     }
@@ -262,7 +262,7 @@ Result<std::vector<uint8_t>> IsIn(const Column& c, const std::vector<Scalar>& va
   if (is_bytes && plain.size() > 8) {
     // Many strings: one hash lookup per row.
     std::unordered_set<std::string_view> set;
-    for (const Scalar* v : plain) set.insert(v->bytes);
+    for (const Scalar* v : plain) set.insert(v->bytes());
     for (int64_t i = 0; i < n; ++i) {
       if (c.IsValid(i) && set.count(c.GetView(i)) != 0) out[static_cast<size_t>(i)] = 1;
     }
@@ -274,9 +274,9 @@ Result<std::vector<uint8_t>> IsIn(const Column& c, const std::vector<Scalar>& va
     std::unordered_set<int64_t> neg;
     for (const Scalar* v : plain) {
       Int128 x;
-      if (v->type.is_floating()) {
-        if (std::floor(v->f64) != v->f64 || std::abs(v->f64) >= 1.9e19) continue;
-        x = static_cast<Int128>(v->f64);
+      if (v->type().is_floating()) {
+        if (std::floor(v->f64()) != v->f64() || std::abs(v->f64()) >= 1.9e19) continue;
+        x = static_cast<Int128>(v->f64());
       } else {
         x = IntValue(*v);
       }

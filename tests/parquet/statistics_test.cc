@@ -39,17 +39,17 @@ TEST(Statistics, DecodeTypedMinMax) {
   auto lo = DecodeStatistic(md->columns[0], *st.min_value);
   auto hi = DecodeStatistic(md->columns[0], *st.max_value);
   ASSERT_TRUE(lo.ok() && hi.ok());
-  EXPECT_EQ(lo->type, DataType::Timestamp(TimeUnit::kNano));
-  EXPECT_EQ(lo->i64, 2000);
-  EXPECT_EQ(hi->i64, 2990);
+  EXPECT_EQ(lo->type(), DataType::Timestamp(TimeUnit::kNano));
+  EXPECT_EQ(lo->i64(), 2000);
+  EXPECT_EQ(hi->i64(), 2990);
   // uint32 values above INT32_MAX compare as unsigned.
   const auto& su = *md->row_groups[0].columns[1].statistics;
   auto umax = DecodeStatistic(md->columns[1], *su.max_value);
   ASSERT_TRUE(umax.ok());
-  EXPECT_EQ(umax->u64, 4000000000u);
+  EXPECT_EQ(umax->u64(), 4000000000u);
   auto smin = DecodeStatistic(md->columns[2], *md->row_groups[2].columns[2].statistics->min_value);
   ASSERT_TRUE(smin.ok());
-  EXPECT_EQ(smin->bytes, "k100200");
+  EXPECT_EQ(smin->bytes(), "k100200");
   // A statistic of the wrong size is corruption.
   EXPECT_TRUE(DecodeStatistic(md->columns[0], "abc").status().IsCorruption());
 }

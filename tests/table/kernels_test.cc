@@ -20,21 +20,21 @@ namespace {
 
 void AppendScalar(ColumnBuilder& b, const Scalar& s) {
   Status st;
-  const DataType& t = s.type;
-  if (!s.is_valid) {
+  const DataType& t = s.type();
+  if (!s.is_valid()) {
     st = b.AppendNull();
   } else if (t.id == TypeId::kBool) {
-    st = b.Append(s.b);
+    st = b.Append(s.bool_value());
   } else if (t.is_integer() && !t.is_signed_integer()) {
-    st = b.Append(s.u64);
+    st = b.Append(s.u64());
   } else if (t.is_floating()) {
-    st = b.Append(s.f64);
+    st = b.Append(s.f64());
   } else if (t.is_var_length()) {
-    st = b.Append(std::string_view(s.bytes));
+    st = b.Append(std::string_view(s.bytes()));
   } else if (t.id == TypeId::kDecimal) {
-    st = b.AppendDecimal(s.u64, s.i64);
+    st = b.AppendDecimal(s.u64(), s.i64());
   } else {
-    st = b.Append(s.i64);
+    st = b.Append(s.i64());
   }
   ASSERT_TRUE(st.ok()) << st.ToString();
 }

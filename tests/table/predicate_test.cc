@@ -80,8 +80,8 @@ TEST(Predicate, RandomColumnsOfEveryTypeMatchTheReference) {
             bool want = false;
             for (const Scalar& v : list) {
               const Column vc = ScalarColumn(v).ValueOrDie();
-              if (c.IsNull(i) || !v.is_valid) {
-                want = want || (c.IsNull(i) && !v.is_valid);
+              if (c.IsNull(i) || !v.is_valid()) {
+                want = want || (c.IsNull(i) && !v.is_valid());
               } else if (IsNaNAt(c, i) || IsNaNAt(vc, 0)) {
                 want = want || (IsNaNAt(c, i) && IsNaNAt(vc, 0));
               } else {
