@@ -37,7 +37,7 @@ std::vector<uint8_t> TickData(int64_t which) {
 
 const char* DataName(int64_t which) { return which == 0 ? "timestamps" : "prices"; }
 
-std::unique_ptr<Codec> MakeOrSkip(Compression c, int level, benchmark::State& state) {
+std::unique_ptr<Codec> MakeOrSkip(Compression c, std::optional<int> level, benchmark::State& state) {
   auto r = MakeCodec(c, level);
   if (!r.ok()) {
     state.SkipWithError(r.status().ToString().c_str());
@@ -46,7 +46,7 @@ std::unique_ptr<Codec> MakeOrSkip(Compression c, int level, benchmark::State& st
   return std::move(r).ValueOrDie();
 }
 
-void RunCompress(benchmark::State& state, Compression c, int level) {
+void RunCompress(benchmark::State& state, Compression c, std::optional<int> level) {
   const std::vector<uint8_t> in = TickData(state.range(0));
   auto codec = MakeOrSkip(c, level, state);
   if (!codec) return;
@@ -66,7 +66,7 @@ void RunCompress(benchmark::State& state, Compression c, int level) {
   state.SetLabel(DataName(state.range(0)));
 }
 
-void RunDecompress(benchmark::State& state, Compression c, int level) {
+void RunDecompress(benchmark::State& state, Compression c, std::optional<int> level) {
   const std::vector<uint8_t> in = TickData(state.range(0));
   auto codec = MakeOrSkip(c, level, state);
   if (!codec) return;
@@ -95,11 +95,11 @@ void RunDecompress(benchmark::State& state, Compression c, int level) {
 // Default level of each codec.
 template <Compression C>
 void BM_Compress(benchmark::State& state) {
-  RunCompress(state, C, kDefaultLevel);
+  RunCompress(state, C, std::nullopt);
 }
 template <Compression C>
 void BM_Decompress(benchmark::State& state) {
-  RunDecompress(state, C, kDefaultLevel);
+  RunDecompress(state, C, std::nullopt);
 }
 // Explicit level: range(1).
 template <Compression C>

@@ -76,7 +76,9 @@ int main(int argc, char** argv) {
     WriteOptions wo;
     wo.ordered_on = "ts";
     wo.row_group_target_size = target;
-    wo.compression = compression;
+    auto codec = parquet::CompressionOptions::Parse(compression);
+    if (!codec.ok()) Die(codec.status().ToString());
+    wo.compression = *codec;
     double t0 = bench::WallSeconds(), c0 = bench::CpuSeconds();
     Status st = ds->Write(ticks, wo);
     write_s = std::min(write_s, bench::WallSeconds() - t0);

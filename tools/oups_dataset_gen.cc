@@ -135,7 +135,7 @@ Status Run(const std::string& dir) {
   // Inserts in the middle and before the start, replacements on ts,
   // exact duplicates on all columns, coalescing, another codec.
   WriteOptions zstd = NRows(5, Columns{"ts"}, 2);
-  zstd.compression = "zstd";
+  zstd.compression = oups::parquet::Compression::kZstd;
   zstd.key_value_metadata["source"] = "oups-dataset-gen";
   OUPS_RETURN_NOT_OK(Build(dir, "nrows_inserts_dups",
                            {{Range(0, 41, 2), 0, NRows(5, Columns{"ts"}, 2)},

@@ -422,12 +422,10 @@ Status Run(const std::string& dir) {
   {
     OUPS_ASSIGN_OR_RETURN(Table t, all_types(1000, 555));
     WriterOptions zstd9;
-    zstd9.compression = Compression::kZstd;
-    zstd9.compression_level = 9;
+    zstd9.compression = {Compression::kZstd, 9};
     OUPS_RETURN_NOT_OK(corpus.Write("zstd_level9.parquet", t, zstd9));
     WriterOptions gzip1;
-    gzip1.compression = Compression::kGzip;
-    gzip1.compression_level = 1;
+    gzip1.compression = {Compression::kGzip, 1};
     OUPS_RETURN_NOT_OK(corpus.Write("gzip_level1.parquet", t, gzip1));
   }
   // 7. Every value encoding the writer offers (dictionary off), data pages v1 and v2.

@@ -12,21 +12,14 @@ namespace {
 
 std::string Str(int64_t v) { return std::to_string(v); }
 
-Status CheckStrategy(const WritePlan& plan, const MergeExecutionOptions& options) {
-  if (options.target.is_n_rows()) {
-    if (options.target.n_rows() < 1) {
-      return Status::InvalidArgument("merge executor: n-rows target must be >= 1, got " +
-                                     Str(options.target.n_rows()));
-    }
-    if (plan.period_grid.has_value()) {
-      return Status::InvalidArgument(
-          "merge executor: n-rows target given for a plan made with a time-period target");
-    }
-  } else if (!plan.period_grid.has_value()) {
-    return Status::InvalidArgument(
-        "merge executor: time-period target given for a plan made without a period grid");
-  }
-  return Status::OK();
+// A plan made by PlanWrite has a valid target and, for a period target, its
+// grid; a plan made otherwise is refused rather than cut wrongly.
+Status CheckPlanTarget(const WritePlan& plan) {
+  const bool ok = plan.target.is_n_rows() ? plan.target.n_rows() >= 1 && !plan.period_grid
+                                          : plan.period_grid.has_value();
+  if (ok) return Status::OK();
+  return Status::InvalidArgument("merge executor: malformed plan (its target does not match its "
+                                 "period grid, or is below 1 row)");
 }
 
 // Appends `part` to `chunk` by a stable merge (rows of `chunk` first on ties).
@@ -51,7 +44,7 @@ Status ExecuteMergeSequence(const WritePlan& plan, size_t k, const Table& new_ro
                                    " of a plan with " +
                                    Str(static_cast<int64_t>(plan.sequences.size())));
   }
-  OUPS_RETURN_NOT_OK(CheckStrategy(plan, options));
+  OUPS_RETURN_NOT_OK(CheckPlanTarget(plan));
   const MergeSequence& seq = plan.sequences[k];
   const int64_t n_new = new_rows.num_rows();
   if (seq.steps.empty()) {
@@ -116,8 +109,8 @@ Status ExecuteMergeSequence(const WritePlan& plan, size_t k, const Table& new_ro
 
     // 3. Split sequence: cut into rgs (docs/behaviour.md#merge).
     std::vector<int64_t> offsets;
-    if (options.target.is_n_rows()) {
-      offsets = NRowsSplitOffsets(n, options.target.n_rows());
+    if (plan.target.is_n_rows()) {
+      offsets = NRowsSplitOffsets(n, plan.target.n_rows());
     } else {
       OUPS_ASSIGN_OR_RETURN(offsets, TimePeriodSplitOffsets(ordered, *plan.period_grid));
     }

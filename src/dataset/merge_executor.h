@@ -72,9 +72,6 @@ struct MergeExecutionOptions {
   // nullopt: no de-duplication. Empty vector: de-duplicate on all columns.
   // Otherwise the subset (ordered_on is added when missing).
   std::optional<std::vector<std::string>> dedup_subset;
-  // Must be the target the plan was made with: n-rows T, or a period (whose
-  // grid is then taken from plan.period_grid, which must be set).
-  RowGroupTarget target = RowGroupTarget::NRows(kDefaultRowGroupTargetSize);
 };
 
 // Executes merge sequence `k` of `plan` (docs/behaviour.md#merge) as described

@@ -390,8 +390,7 @@ struct ValidatedWrite {
   std::optional<std::vector<std::string>> dedup_subset;
   dataset::RowGroupTarget target = dataset::RowGroupTarget::NRows(kDefaultRowGroupTargetSize);
   MaxNOffTargetRgs max_n_off_target_rgs = kNoCoalescing;
-  parquet::Compression compression = parquet::Compression::kSnappy;
-  int compression_level = parquet::kDefaultLevel;
+  parquet::CompressionOptions compression{};
   int num_threads = 1;
   std::optional<double> lock_timeout;
 };
@@ -489,11 +488,10 @@ Result<ValidatedWrite> ValidateWrite(const OrderedDataset::State& st, const Tabl
   OUPS_RETURN_NOT_OK(CheckLockTimeout(o.lock_timeout));
   w.lock_timeout = o.lock_timeout ? o.lock_timeout : st.lock_timeout;
   {
-    auto c = parquet::ParseCompression(o.compression);
-    if (!c.ok()) return Status::InvalidArgument("'compression': " + c.status().message());
-    w.compression = *c;
+    const Status c = o.compression.Validate();
+    if (!c.ok()) return Status(c.code(), "'compression': " + c.message());
+    w.compression = o.compression;
   }
-  if (o.compression_level) w.compression_level = *o.compression_level;
   w.num_threads = std::max(1, o.num_threads);
   if (o.schema_extra_json) {
     OUPS_RETURN_NOT_OK(CheckSchemaExtra(*o.schema_extra_json, "'schema_extra_json' is not valid JSON"));
@@ -946,7 +944,6 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
     bool deferred_files = false;  // a file was closed unsynced
     parquet::WriterOptions wopts;
     wopts.compression = w.compression;
-    wopts.compression_level = w.compression_level;
     wopts.sorting_column = w.ordered_on;
     OUPS_ASSIGN_OR_RETURN(wopts.key_value_metadata, FileKeyValues(out.schema_extra_json));
     struct Produced {
@@ -1055,7 +1052,6 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
     dataset::MergeExecutionOptions eo;
     eo.ordered_on = w.ordered_on;
     eo.dedup_subset = w.dedup_subset;
-    eo.target = w.target;
     OUPS_RETURN_NOT_OK(dataset::ExecuteWritePlan(plan, w.rows, eo, load, emit));
     if (deferred_files) OUPS_RETURN_NOT_OK(fs.SyncFileSystem(paths.dir));
     if (dir_ready) {
@@ -1174,8 +1170,8 @@ Status DoWrite(OrderedDataset::State& st, ValidatedWrite& w, const WriteOptions&
   const std::string temp = CommitTempFile(paths);
   created.paths.push_back(temp);
   OUPS_RETURN_NOT_OK(out.partial
-                         ? dataset::WriteMetadataFile(fs, temp, out, *md_source, w.compression)
-                         : dataset::WriteMetadataFile(fs, temp, out, w.compression));
+                         ? dataset::WriteMetadataFile(fs, temp, out, *md_source, w.compression.codec)
+                         : dataset::WriteMetadataFile(fs, temp, out, w.compression.codec));
   OUPS_RETURN_NOT_OK(fs.Rename(temp, paths.metadata));
   created.paths.pop_back();  // the temp name no longer exists
   Status synced = fs.SyncDir(paths.ParentDir());
@@ -1876,7 +1872,6 @@ Result<ValidatedRows> ValidateRows(const OrderedDataset::State& st, const Table&
   out.rows = std::move(w.rows);
   out.target = w.target;
   out.compression = w.compression;
-  out.compression_level = w.compression_level;
   std::optional<std::string> extra = options.schema_extra_json;
   if (!extra && committed != nullptr) extra = committed->schema_extra_json;
   OUPS_ASSIGN_OR_RETURN(out.file_key_values, FileKeyValues(extra));

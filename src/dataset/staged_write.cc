@@ -320,12 +320,10 @@ Result<StagedPart> OrderedDataset::Stage(const Table& table, const StageOptions&
     OUPS_ASSIGN_OR_RETURN(dataset::WritePlan plan, dataset::PlanWrite(in));
     parquet::WriterOptions wopts;
     wopts.compression = vr.compression;
-    wopts.compression_level = vr.compression_level;
     wopts.sorting_column = vr.ordered_on;
     wopts.key_value_metadata = vr.file_key_values;
     dataset::MergeExecutionOptions eo;
     eo.ordered_on = vr.ordered_on;
-    eo.target = vr.target;
     dataset::RowGroupLoader load = [](int64_t) -> Result<Table> {
       return Status::Internal("a staged write reads no stored row group");
     };

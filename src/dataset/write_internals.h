@@ -36,8 +36,7 @@ struct ValidatedRows {
   std::string ordered_on;
   Table rows;
   RowGroupTarget target = RowGroupTarget::NRows(kDefaultRowGroupTargetSize);
-  parquet::Compression compression = parquet::Compression::kSnappy;
-  int compression_level = parquet::kDefaultLevel;
+  parquet::CompressionOptions compression{};
   std::vector<parquet::KeyValue> file_key_values;  // of schema_extra_json
 };
 [[nodiscard]] Result<ValidatedRows> ValidateRows(const OrderedDataset::State& st,

@@ -281,6 +281,7 @@ Result<WritePlan> PlanWrite(const WritePlanInput& in) {
   OUPS_RETURN_NOT_OK(CheckRowGroupStatistics(in.rg_mins, in.rg_maxs));
 
   WritePlan plan;
+  plan.target = in.target;
   if (!in.target.is_n_rows()) {
     const DataType& type = n > 0 || r == 0 ? in.new_values.type() : in.rg_mins.type();
     OUPS_ASSIGN_OR_RETURN(PeriodGrid grid,

@@ -198,8 +198,10 @@ struct WritePlan {
   // docs/behaviour.md#merge: "not a pure append" (the original's
   // sort_after_write).
   bool not_pure_append = false;
-  // Set for the time-period strategy: the grid the executor cuts with
+  // The target the plan was made for: the executor cuts the new rgs by it
+  // (n rows), or by `period_grid`, set for a period target
   // (docs/behaviour.md#merge).
+  RowGroupTarget target = RowGroupTarget::NRows(kDefaultRowGroupTargetSize);
   std::optional<PeriodGrid> period_grid;
 
   // True when no rg is rewritten and no new rg is written.

@@ -71,7 +71,7 @@ struct FileWriter::Impl {
       OUPS_RETURN_NOT_OK(ParallelFor(ncols, options.num_threads, [&](int64_t c) -> Status {
         auto& codec_c = column_codecs[size_t(c)];
         if (!codec_c) {
-          OUPS_ASSIGN_OR_RETURN(codec_c, MakeCodec(options.compression, options.compression_level));
+          OUPS_ASSIGN_OR_RETURN(codec_c, MakeCodec(options.compression));
         }
         OUPS_RETURN_NOT_OK(EncodeColumnChunk(t.column(int(c)), descriptors[size_t(c)], options,
                                              codec_c.get(), &column_chunks[size_t(c)]));
@@ -173,7 +173,7 @@ Result<std::unique_ptr<FileWriter>> FileWriter::Open(std::unique_ptr<WritableFil
                                      "' is not in the schema of " + path);
     }
   }
-  OUPS_ASSIGN_OR_RETURN(impl->codec, MakeCodec(options.compression, options.compression_level));
+  OUPS_ASSIGN_OR_RETURN(impl->codec, MakeCodec(options.compression));
   OUPS_RETURN_NOT_OK(file->Append(kMagic, 4));
   impl->file = std::move(file);
   impl->schema = std::move(schema);

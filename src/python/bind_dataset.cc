@@ -364,8 +364,8 @@ void RegisterDataset(py::module_& m) {
             // target argument: its remembered target).
             if (max_n_off_target_rgs_given) o.max_n_off_target_rgs = max_n_off_target_rgs;
             o.key_value_metadata = std::move(key_value_metadata);
-            o.compression = std::move(compression);
-            o.compression_level = compression_level;
+            o.compression =
+                ValueOrThrow(parquet::CompressionOptions::Parse(compression, compression_level));
             o.lock_timeout = lock_timeout;
             o.schema_extra_json = std::move(schema_extra_json);
             // details_merge(committed text or None) -> text or None, called
@@ -421,8 +421,8 @@ void RegisterDataset(py::module_& m) {
             } else if (target_rows) {
               o.write.row_group_target_size = *target_rows;
             }
-            o.write.compression = std::move(compression);
-            o.write.compression_level = compression_level;
+            o.write.compression =
+                ValueOrThrow(parquet::CompressionOptions::Parse(compression, compression_level));
             o.write.schema_extra_json = std::move(schema_extra_json);
             o.group = std::move(group);
             Result<StagedPart> part = [&] {

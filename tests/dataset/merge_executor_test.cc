@@ -173,19 +173,19 @@ std::vector<Rows> Assemble(const WritePlan& plan, const std::vector<Rows>& rgs,
   return out;
 }
 
-MergeExecutionOptions Options(int64_t t, std::optional<std::vector<std::string>> subset = {}) {
+MergeExecutionOptions Options(std::optional<std::vector<std::string>> subset = {}) {
   MergeExecutionOptions o;
   o.ordered_on = "a";
   o.dedup_subset = std::move(subset);
-  o.target = RowGroupTarget::NRows(t);
   return o;
 }
 
-// A hand-written plan: sequences (rg_start, df_start, steps), and the
-// resulting rg list given directly.
-WritePlan HandPlan(std::vector<MergeSequence> seqs) {
+// A hand-written plan: sequences (rg_start, df_start, steps), n-rows target
+// `t`, and the resulting rg list given directly.
+WritePlan HandPlan(std::vector<MergeSequence> seqs, int64_t t = 2) {
   WritePlan p;
   p.sequences = std::move(seqs);
+  p.target = RowGroupTarget::NRows(t);
   return p;
 }
 MergeSequence Seq(int64_t rg_start, int64_t df_start, std::vector<LoadStep> steps) {
@@ -203,8 +203,8 @@ const std::vector<std::string> kOnA = {"a"};
 
 TEST(MergeExecutor, OldBeforeNewOnTies) {
   // Existing rg [2x,3c,4y], new [1a,2b,4d,5e], split 3, (0, [(1,3),(1,4)]).
-  const WritePlan p = HandPlan({Seq(0, 0, {{1, 3}, {1, 4}})});
-  const Execution ex = Execute(p, {R({"2x", "3c", "4y"})}, R({"1a", "2b", "4d", "5e"}), Options(3));
+  const WritePlan p = HandPlan({Seq(0, 0, {{1, 3}, {1, 4}})}, 3);
+  const Execution ex = Execute(p, {R({"2x", "3c", "4y"})}, R({"1a", "2b", "4d", "5e"}), Options());
   ASSERT_TRUE(ex.status.ok()) << ex.status.ToString();
   EXPECT_EQ(ex.produced[0],
             (std::vector<Rows>{R({"1a", "2x", "2b"}), R({"3c", "4y", "4d"}), R({"5e"})}))
@@ -216,7 +216,7 @@ TEST(MergeExecutor, RemainderCarriedAcrossStepsNoDrop) {
   // [1a,2x | 3y,4z | 5e], new [2b,3c,4d], no drop, (0, [(1,0),(2,2),(3,3)]).
   const std::vector<Rows> rgs = {R({"1a", "2x"}), R({"3y", "4z"}), R({"5e"})};
   const WritePlan p = HandPlan({Seq(0, 0, {{1, 0}, {2, 2}, {3, 3}})});
-  const Execution ex = Execute(p, rgs, R({"2b", "3c", "4d"}), Options(2));
+  const Execution ex = Execute(p, rgs, R({"2b", "3c", "4d"}), Options());
   ASSERT_TRUE(ex.status.ok()) << ex.status.ToString();
   EXPECT_EQ(ex.produced[0], (std::vector<Rows>{R({"1a", "2x"}), R({"2b", "3y"}),
                                                R({"3c", "4z"}), R({"4d", "5e"})}))
@@ -228,7 +228,7 @@ TEST(MergeExecutor, RemainderCarriedAcrossStepsNoDrop) {
 TEST(MergeExecutor, RemainderCarriedAcrossStepsDrop) {
   const std::vector<Rows> rgs = {R({"1a", "2x"}), R({"3y", "4z"}), R({"5e"})};
   const WritePlan p = HandPlan({Seq(0, 0, {{1, 1}, {2, 3}, {3, 3}})});
-  const Execution ex = Execute(p, rgs, R({"2b", "3c", "4d"}), Options(2, kOnA));
+  const Execution ex = Execute(p, rgs, R({"2b", "3c", "4d"}), Options(kOnA));
   ASSERT_TRUE(ex.status.ok()) << ex.status.ToString();
   EXPECT_EQ(ex.produced[0], (std::vector<Rows>{R({"1a", "2b"}), R({"3c", "4d"}), R({"5e"})}))
       << ToString(ex.produced[0]);
@@ -243,7 +243,7 @@ TEST(MergeExecutor, SeveralSequencesUntouchedRgsNotLoaded) {
   p.row_groups = {{K::kSequence, 0}, {K::kKeep, 1}, {K::kSequence, 1}, {K::kKeep, 3},
                   {K::kSequence, 2}};
   const Execution ex =
-      Execute(p, rgs, R({"2b", "6c", "7d", "11i", "12j"}), Options(2, kOnA));
+      Execute(p, rgs, R({"2b", "6c", "7d", "11i", "12j"}), Options(kOnA));
   ASSERT_TRUE(ex.status.ok()) << ex.status.ToString();
   EXPECT_EQ(ex.produced, (std::vector<std::vector<Rows>>{
                              {R({"1a", "2b"})},
@@ -259,7 +259,7 @@ TEST(MergeExecutor, SequencesLoadingNoRgResetRemainder) {
   // Existing rgs [1,2],[6], new [2..8], (1,[(1,2),(1,4)]) and (2,[(2,6),(2,7)]).
   const std::vector<Rows> rgs = {R({"1", "2"}), R({"6"})};
   const WritePlan p = HandPlan({Seq(1, 0, {{1, 2}, {1, 4}}), Seq(2, 4, {{2, 6}, {2, 7}})});
-  const Execution ex = Execute(p, rgs, R({"2", "3", "4", "5", "6", "7", "8"}), Options(2));
+  const Execution ex = Execute(p, rgs, R({"2", "3", "4", "5", "6", "7", "8"}), Options());
   ASSERT_TRUE(ex.status.ok()) << ex.status.ToString();
   EXPECT_EQ(ex.produced, (std::vector<std::vector<Rows>>{{R({"2", "3"}), R({"4", "5"})},
                                                          {R({"6", "7"}), R({"8"})}}));
@@ -268,18 +268,18 @@ TEST(MergeExecutor, SequencesLoadingNoRgResetRemainder) {
 
 TEST(MergeExecutor, NoNewRowRewritesAsIs) {
   const WritePlan p = HandPlan({Seq(0, 0, {{1, 0}})});
-  const Execution ex = Execute(p, {R({"1a", "2b"})}, {}, Options(2));
+  const Execution ex = Execute(p, {R({"1a", "2b"})}, {}, Options());
   ASSERT_TRUE(ex.status.ok()) << ex.status.ToString();
   EXPECT_EQ(ex.produced[0], (std::vector<Rows>{R({"1a", "2b"})}));
 }
 
 TEST(MergeExecutor, EmptyPlanAndEmptyChunks) {
-  const Execution none = Execute(WritePlan{}, {R({"1a"})}, {}, Options(2));
+  const Execution none = Execute(WritePlan{}, {R({"1a"})}, {}, Options());
   ASSERT_TRUE(none.status.ok()) << none.status.ToString();
   EXPECT_TRUE(none.loads.empty());
   // A sequence whose chunks are all empty (an empty rg, no new row): no rg.
   const Execution empty = Execute(HandPlan({Seq(0, 0, {{0, 0}, {1, 0}})}), {Rows{}}, {},
-                                  Options(2, std::vector<std::string>{}));
+                                  Options(std::vector<std::string>{}));
   ASSERT_TRUE(empty.status.ok()) << empty.status.ToString();
   EXPECT_TRUE(empty.produced[0].empty());
   EXPECT_EQ(empty.loads, (std::vector<int64_t>{0}));
@@ -302,7 +302,7 @@ TEST(MergeExecutor, DuplicatePairAcrossStepsIsDropped) {
   ASSERT_EQ(p->sequences.size(), 1u);
   ASSERT_EQ(p->sequences[0].steps.size(), 2u);  // the pair straddles the steps
   // duplicates_on="b" -> subset [b, a].
-  const Execution ex = Execute(*p, rgs, {}, Options(2, std::vector<std::string>{"b", "a"}));
+  const Execution ex = Execute(*p, rgs, {}, Options(std::vector<std::string>{"b", "a"}));
   ASSERT_TRUE(ex.status.ok()) << ex.status.ToString();
   EXPECT_EQ(Assemble(*p, rgs, ex),
             (std::vector<Rows>{R({"1p", "2q"}), R({"2y", "3r"}), R({"3s"})}))
@@ -328,7 +328,7 @@ TEST(MergeExecutor, PlanOnDeduplicatedNewRowsKeepsEveryNewValue) {
   in.ordered_on = "a";
   Result<WritePlan> p = PlanWrite(in);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
-  const Execution ex = Execute(*p, rgs, new_rows, Options(3, kOnA));
+  const Execution ex = Execute(*p, rgs, new_rows, Options(kOnA));
   ASSERT_TRUE(ex.status.ok()) << ex.status.ToString();
   EXPECT_EQ(Assemble(*p, rgs, ex),
             (std::vector<Rows>{R({"1old", "2n2", "3old"}), R({"10old", "11n3", "12old"})}))
@@ -343,14 +343,14 @@ TEST(MergeExecutor, HeldBackPiecesHoldingTheLastValue) {
   const std::vector<Rows> rgs = {R({"1a", "5x", "5y", "5z", "5w"}), R({"5x", "6b"})};
   const WritePlan p = HandPlan({Seq(0, 0, {{1, 0}, {2, 0}})});
   const Execution ex =
-      Execute(p, rgs, {}, Options(2, std::vector<std::string>{}));
+      Execute(p, rgs, {}, Options(std::vector<std::string>{}));
   ASSERT_TRUE(ex.status.ok()) << ex.status.ToString();
   EXPECT_EQ(ex.produced[0],
             (std::vector<Rows>{R({"1a", "5y"}), R({"5z", "5w"}), R({"5x", "6b"})}))
       << ToString(ex.produced[0]);
   EXPECT_EQ(ex.events, "L0 L1 E E E ");
   // Without dropping, the same step emits the two full pieces at once.
-  const Execution keep = Execute(p, rgs, {}, Options(2));
+  const Execution keep = Execute(p, rgs, {}, Options());
   ASSERT_TRUE(keep.status.ok());
   EXPECT_EQ(keep.events, "L0 E E L1 E E ");
 }
@@ -376,8 +376,7 @@ TEST(MergeExecutor, TimePeriodMergeTail) {
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   ASSERT_EQ(p->sequences.size(), 1u);
   EXPECT_EQ(p->sequences[0].steps, (std::vector<LoadStep>{{3, 0}, {3, 1}}));
-  MergeExecutionOptions o = Options(1, std::vector<std::string>{});
-  o.target = in.target;
+  MergeExecutionOptions o = Options(std::vector<std::string>{});
   const Execution ex = Execute(*p, rgs, new_rows, o, ts);
   ASSERT_TRUE(ex.status.ok()) << ex.status.ToString();
   EXPECT_EQ(Assemble(*p, rgs, ex),
@@ -392,32 +391,35 @@ TEST(MergeExecutor, Errors) {
   auto loader = [](int64_t) -> Result<Table> { return MakeRows(R({"0z"})); };
   auto sink = [](Table) { return Status::OK(); };
   const WritePlan p = HandPlan({Seq(0, 0, {{1, 1}})});
-  EXPECT_TRUE(ExecuteMergeSequence(p, 0, new_rows, Options(2), loader, sink).ok());
+  EXPECT_TRUE(ExecuteMergeSequence(p, 0, new_rows, Options(), loader, sink).ok());
   // k out of range.
   EXPECT_TRUE(
-      ExecuteMergeSequence(p, 1, new_rows, Options(2), loader, sink).IsInvalidArgument());
-  // Strategy mismatch: a period target for a plan without grid.
-  MergeExecutionOptions period = Options(2);
+      ExecuteMergeSequence(p, 1, new_rows, Options(), loader, sink).IsInvalidArgument());
+  // A malformed plan: a period target without its grid, an n-rows target of 0.
+  WritePlan period = p;
   period.target = RowGroupTarget::Period(*Frequency::Parse("h"));
-  EXPECT_TRUE(ExecuteMergeSequence(p, 0, new_rows, period, loader, sink).IsInvalidArgument());
-  // A step beyond the new rows, and a step going backwards.
-  EXPECT_TRUE(ExecuteMergeSequence(HandPlan({Seq(0, 0, {{1, 2}})}), 0, new_rows, Options(2),
+  EXPECT_TRUE(ExecuteMergeSequence(period, 0, new_rows, Options(), loader, sink).IsInvalidArgument());
+  EXPECT_TRUE(ExecuteMergeSequence(HandPlan({Seq(0, 0, {{1, 1}})}, 0), 0, new_rows, Options(),
                                    loader, sink)
                   .IsInvalidArgument());
-  EXPECT_TRUE(ExecuteMergeSequence(HandPlan({Seq(1, 0, {{0, 1}})}), 0, new_rows, Options(2),
+  // A step beyond the new rows, and a step going backwards.
+  EXPECT_TRUE(ExecuteMergeSequence(HandPlan({Seq(0, 0, {{1, 2}})}), 0, new_rows, Options(),
+                                   loader, sink)
+                  .IsInvalidArgument());
+  EXPECT_TRUE(ExecuteMergeSequence(HandPlan({Seq(1, 0, {{0, 1}})}), 0, new_rows, Options(),
                                    loader, sink)
                   .IsInvalidArgument());
   // Loader and sink failures are returned as is.
   EXPECT_TRUE(ExecuteMergeSequence(
-                  p, 0, new_rows, Options(2),
+                  p, 0, new_rows, Options(),
                   [](int64_t) -> Result<Table> { return Status::IOError("disk"); }, sink)
                   .IsIOError());
-  EXPECT_TRUE(ExecuteMergeSequence(p, 0, new_rows, Options(2), loader,
+  EXPECT_TRUE(ExecuteMergeSequence(p, 0, new_rows, Options(), loader,
                                    [](Table) { return Status::IOError("full"); })
                   .IsIOError());
   // Loaded rows without the new rows' columns.
   EXPECT_FALSE(ExecuteMergeSequence(
-                   p, 0, new_rows, Options(2),
+                   p, 0, new_rows, Options(),
                    [](int64_t) -> Result<Table> {
                      return MakeTable(std::vector<std::pair<std::string, Column>>{
                          {"a", *ColumnFromVector(DataType::Int64(), std::vector<int64_t>{0})}});
@@ -425,7 +427,7 @@ TEST(MergeExecutor, Errors) {
                    sink)
                    .ok());
   // ExecuteWritePlan: new rows left out of every sequence.
-  EXPECT_TRUE(ExecuteWritePlan(HandPlan({Seq(0, 0, {{1, 0}})}), new_rows, Options(2), loader,
+  EXPECT_TRUE(ExecuteWritePlan(HandPlan({Seq(0, 0, {{1, 0}})}), new_rows, Options(), loader,
                                [](size_t, Table) { return Status::OK(); })
                   .IsInvalidArgument());
 }
@@ -494,8 +496,7 @@ TEST(MergeExecutor, RandomDifferentialAgainstReferenceModel) {
     Result<WritePlan> planned = PlanWrite(in);
     ASSERT_TRUE(planned.ok()) << planned.status().ToString();
     const WritePlan& plan = *planned;
-    MergeExecutionOptions options = Options(t, subset);
-    options.target = in.target;
+    MergeExecutionOptions options = Options(subset);
 
     const Execution ex = Execute(plan, rgs, new_rows, options, type);
     ASSERT_TRUE(ex.status.ok()) << ex.status.ToString();

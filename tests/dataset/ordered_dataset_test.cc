@@ -340,8 +340,13 @@ TEST_F(OrderedDatasetTest, ValidationErrorsTouchNothing) {
                   "max_n_off_target_rgs");
   expect_rejected(ds.Write(AB({9}, {"x"}), {.lock_timeout = -1}), StatusCode::kInvalidArgument,
                   "lock_timeout");
-  expect_rejected(ds.Write(AB({9}, {"x"}), {.compression = "rar"}), StatusCode::kInvalidArgument,
-                  "rar");
+  expect_rejected(ds.Write(AB({9}, {"x"}), {.compression = {parquet::Compression::kZstd, 99}}),
+                  StatusCode::kInvalidArgument, "'compression': zstd: compression level 99 outside");
+  expect_rejected(ds.Write(AB({9}, {"x"}), {.compression = parquet::Compression::kLz4Legacy}),
+                  StatusCode::kInvalidArgument, "read-only");
+  EXPECT_TRUE(parquet::CompressionOptions::Parse("rar").status().IsInvalidArgument());
+  EXPECT_EQ(*parquet::CompressionOptions::Parse("ZSTD", 5),
+            parquet::CompressionOptions(parquet::Compression::kZstd, 5));
   expect_rejected(ds.Write(AB({9}, {"x"}), {.duplicates_on = Columns{"zz"}}), StatusCode::kNotFound,
                   "'zz'");
   expect_rejected(ds.Write(AB({9}, {"x"}), {.schema_extra_json = "{bad"}), StatusCode::kInvalidArgument,

@@ -42,7 +42,7 @@ Bytes CompressibleBytes(size_t n, uint32_t seed) {
   return b;
 }
 
-std::unique_ptr<Codec> Make(Compression c, int level = kDefaultLevel) {
+std::unique_ptr<Codec> Make(Compression c, std::optional<int> level = std::nullopt) {
   auto r = MakeCodec(c, level);
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   return std::move(r).ValueOrDie();

@@ -51,6 +51,7 @@
 #include "oups/dataset/filter.h"
 #include "oups/dataset/history.h"
 #include "oups/io/file_system.h"
+#include "oups/parquet/properties.h"
 #include "oups/result.h"
 #include "oups/table/column.h"
 #include "oups/table/scalar.h"
@@ -123,10 +124,9 @@ struct WriteOptions {
   // Updates of the stored key-value metadata: a value adds or replaces the key,
   // nullopt removes it.
   std::map<std::string, std::optional<std::string>> key_value_metadata{};
-  // "snappy" (default), "none"/"uncompressed", "gzip", "zstd", "lz4", "brotli"
-  // (case-insensitive).
-  std::string compression{"snappy"};
-  std::optional<int> compression_level{};
+  // The row-group files' codec and level (default: snappy). From a name:
+  // parquet::CompressionOptions::Parse("zstd", 5).
+  parquet::CompressionOptions compression{};
   // Threads encoding the columns of each row group in parallel (1 = the
   // calling thread only); the files written are the same for any value.
   int num_threads = 1;
@@ -241,7 +241,7 @@ struct StagedPart {
 
 struct StageOptions {
   // As WriteOptions: ordered_on, row_group_target_size (else the dataset's
-  // remembered one, else the default), compression, compression_level,
+  // remembered one, else the default), compression,
   // schema_extra_json (recorded with the part; the commit stores the last
   // part's). No de-duplication and no coalescing in a staged write.
   WriteOptions write{};

@@ -1,7 +1,7 @@
 // Writer and reader options of the Parquet engine.
 //
 // Plain option structs, meant for designated initialisers:
-//   oups::parquet::WriterOptions{.compression = Compression::kZstd, .compression_level = 3}
+//   oups::parquet::WriterOptions{.compression = {Compression::kZstd, 3}}
 // Thread-safety: value types.
 #pragma once
 
@@ -28,7 +28,6 @@ enum class Compression : int {
   kZstd = 6,
   kLz4Raw = 7,
 };
-inline constexpr int kDefaultLevel = -1000;
 
 // Values are the format's Encoding enum.
 enum class Encoding : int {
@@ -48,6 +47,27 @@ std::string_view CompressionName(Compression c);  // "SNAPPY", "ZSTD", ...
 // Parses "snappy", "zstd", "gzip", "lz4_raw"/"lz4", "brotli", "uncompressed"/"none".
 Result<Compression> ParseCompression(std::string_view name);
 
+// A codec and its level: the one type naming a compression, from a Parquet
+// writer's options up to a dataset write, the Python keywords and the CLI flag.
+// Implicit from a Compression (default level).
+struct CompressionOptions {
+  Compression codec = Compression::kSnappy;
+  // ZSTD, GZIP and BROTLI: their level (nullopt: the codec's default, see
+  // docs/parquet.md); the other codecs have no level and ignore it.
+  std::optional<int> level{};
+
+  CompressionOptions() = default;
+  CompressionOptions(Compression c, std::optional<int> l = std::nullopt)  // NOLINT: implicit
+      : codec(c), level(l) {}
+  // A codec by name (as ParseCompression) with a level, checked as Validate.
+  [[nodiscard]] static Result<CompressionOptions> Parse(std::string_view name,
+                                                        std::optional<int> level = std::nullopt);
+  // OK when files can be written with it: InvalidArgument naming a level
+  // outside the codec's range or the read-only legacy LZ4; NotSupported for LZO.
+  [[nodiscard]] Status Validate() const;
+  friend bool operator==(const CompressionOptions&, const CompressionOptions&) = default;
+};
+
 struct KeyValue {
   std::string key{};
   std::optional<std::string> value{};  // Parquet allows a key without value
@@ -57,8 +77,7 @@ struct KeyValue {
 };
 
 struct WriterOptions {
-  Compression compression = Compression::kSnappy;
-  int compression_level = kDefaultLevel;
+  CompressionOptions compression{};
   // Rows per row group; a table larger than this is split.
   int64_t row_group_size = 1 << 20;
   // Target uncompressed bytes of values per data page.

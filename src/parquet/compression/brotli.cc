@@ -1,6 +1,6 @@
 // Brotli codec (libbrotlienc / libbrotlidec one-shot API).
 //
-// Level (quality): kDefaultLevel selects kBrotliDefaultQuality (2), NOT the
+// Level (quality): nullopt selects kBrotliDefaultQuality (2), NOT the
 // library's default of 11. On 1 MiB of PLAIN tick data (compression_benchmark)
 // quality 2 reaches the ratio of qualities 5-9 (0.39 on timestamps, 0.014 on
 // prices) at ~180 MB/s and ~1 GB/s, whereas 5+ run below 20 MB/s on timestamps
@@ -68,8 +68,8 @@ class BrotliCodec final : public Codec {
 
 }  // namespace
 
-Result<std::unique_ptr<Codec>> MakeBrotliCodec(int level) {
-  if (level == kDefaultLevel) level = kBrotliDefaultQuality;
+Result<std::unique_ptr<Codec>> MakeBrotliCodec(std::optional<int> given) {
+  const int level = given.value_or(kBrotliDefaultQuality);
   if (level < BROTLI_MIN_QUALITY || level > BROTLI_MAX_QUALITY) {
     return Status::InvalidArgument("brotli: quality " + std::to_string(level) +
                                    " outside [0, 11]");

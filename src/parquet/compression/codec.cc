@@ -46,7 +46,26 @@ Result<Compression> ParseCompression(std::string_view name) {
                                  "zstd or lz4_raw)");
 }
 
-Result<std::unique_ptr<Codec>> MakeCodec(Compression kind, int level) {
+Result<CompressionOptions> CompressionOptions::Parse(std::string_view name,
+                                                     std::optional<int> level) {
+  OUPS_ASSIGN_OR_RETURN(Compression codec, ParseCompression(name));
+  CompressionOptions options(codec, level);
+  OUPS_RETURN_NOT_OK(options.Validate());
+  return options;
+}
+
+Status CompressionOptions::Validate() const {
+  if (codec == Compression::kLz4Legacy) {
+    return Status::InvalidArgument("the Hadoop-framed LZ4 codec is read-only (write lz4_raw)");
+  }
+  return MakeCodec(*this).status();
+}
+
+Result<std::unique_ptr<Codec>> MakeCodec(const CompressionOptions& options) {
+  return MakeCodec(options.codec, options.level);
+}
+
+Result<std::unique_ptr<Codec>> MakeCodec(Compression kind, std::optional<int> level) {
   using namespace codec_internal;  // NOLINT
   switch (kind) {
     case Compression::kUncompressed:

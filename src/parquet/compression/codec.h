@@ -12,6 +12,7 @@
 #include <climits>
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "oups/common/buffer.h"
 #include "oups/parquet/properties.h"
@@ -34,12 +35,14 @@ class Codec {
                             int64_t out_size) = 0;
 };
 
-// `level` is used by ZSTD, GZIP and BROTLI (kDefaultLevel = library default).
+// `level` is used by ZSTD, GZIP and BROTLI (nullopt: the codec's default).
 // For Compression::kUncompressed returns a pass-through codec.
 // Compression::kLz4Legacy (Parquet's deprecated LZ4 = 5) is decode-only: it
 // accepts the Hadoop framing (big-endian 4-byte uncompressed and compressed
 // lengths per block) and falls back to a raw LZ4 block, as other readers do.
-Result<std::unique_ptr<Codec>> MakeCodec(Compression kind, int level = kDefaultLevel);
+Result<std::unique_ptr<Codec>> MakeCodec(Compression kind, std::optional<int> level = std::nullopt);
+// The same for a CompressionOptions.
+Result<std::unique_ptr<Codec>> MakeCodec(const CompressionOptions& options);
 
 // Implementation details shared by the codec .cc files; not for callers.
 namespace codec_internal {
@@ -47,9 +50,9 @@ namespace codec_internal {
 // itself (InvalidArgument when out of range).
 std::unique_ptr<Codec> MakeUncompressedCodec();
 std::unique_ptr<Codec> MakeSnappyCodec();
-Result<std::unique_ptr<Codec>> MakeGzipCodec(int level);
-Result<std::unique_ptr<Codec>> MakeZstdCodec(int level);
-Result<std::unique_ptr<Codec>> MakeBrotliCodec(int level);
+Result<std::unique_ptr<Codec>> MakeGzipCodec(std::optional<int> level);
+Result<std::unique_ptr<Codec>> MakeZstdCodec(std::optional<int> level);
+Result<std::unique_ptr<Codec>> MakeBrotliCodec(std::optional<int> level);
 std::unique_ptr<Codec> MakeLz4RawCodec();
 std::unique_ptr<Codec> MakeLz4LegacyCodec();
 

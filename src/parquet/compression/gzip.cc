@@ -2,7 +2,7 @@
 // reads gzip or zlib framing (auto-detected), including several concatenated
 // gzip members. The z_streams are initialised once and reset per call.
 //
-// Level: kDefaultLevel selects Z_DEFAULT_COMPRESSION (zlib's 6); 0..9 accepted.
+// Level: nullopt selects Z_DEFAULT_COMPRESSION (zlib's 6); 0..9 accepted.
 #include <zlib.h>
 
 #include <string>
@@ -120,8 +120,8 @@ class GzipCodec final : public Codec {
 
 }  // namespace
 
-Result<std::unique_ptr<Codec>> MakeGzipCodec(int level) {
-  if (level == kDefaultLevel) level = Z_DEFAULT_COMPRESSION;
+Result<std::unique_ptr<Codec>> MakeGzipCodec(std::optional<int> given) {
+  const int level = given.value_or(Z_DEFAULT_COMPRESSION);
   if (level != Z_DEFAULT_COMPRESSION && (level < 0 || level > 9)) {
     return Status::InvalidArgument("gzip: compression level " + std::to_string(level) +
                                    " outside [0, 9]");

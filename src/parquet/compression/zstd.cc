@@ -2,7 +2,7 @@
 // use and reused by later calls on the same Codec (which is why a Codec must
 // not be shared between threads).
 //
-// Level: kDefaultLevel selects ZSTD_CLEVEL_DEFAULT (3), zstd's own default and
+// Level: nullopt selects ZSTD_CLEVEL_DEFAULT (3), zstd's own default and
 // what Arrow, DuckDB and Spark write; any level in
 // [ZSTD_minCLevel(), ZSTD_maxCLevel()] is accepted (0 also means 3, negative
 // levels trade ratio for speed).
@@ -77,8 +77,8 @@ class ZstdCodec final : public Codec {
 
 }  // namespace
 
-Result<std::unique_ptr<Codec>> MakeZstdCodec(int level) {
-  if (level == kDefaultLevel) level = ZSTD_CLEVEL_DEFAULT;
+Result<std::unique_ptr<Codec>> MakeZstdCodec(std::optional<int> given) {
+  const int level = given.value_or(ZSTD_CLEVEL_DEFAULT);
   if (level < ZSTD_minCLevel() || level > ZSTD_maxCLevel()) {
     return Status::InvalidArgument("zstd: compression level " + std::to_string(level) +
                                    " outside [" + std::to_string(ZSTD_minCLevel()) + ", " +
