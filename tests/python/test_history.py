@@ -135,7 +135,7 @@ def test_cli_log_as_of_and_vacuum(tmp_path):
     assert [json.loads(line)["px"] for line in cat.splitlines()] == [1.0]
     bad = subprocess.run([cli(), "cat", str(path), "--as-of", "yesterday"], capture_output=True,
                          text=True)
-    assert bad.returncode == 1 and "--as-of" in bad.stderr
+    assert bad.returncode == 2 and "--as-of" in bad.stderr  # a usage error
     write(path, ordered_on="ts", df=None, keep_versions=1)
     vac = subprocess.run([cli(), "vacuum", str(path), "--json"], capture_output=True, text=True,
                          check=True).stdout
