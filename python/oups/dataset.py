@@ -365,8 +365,6 @@ def _keep_args(keep_versions, keep_for):
                 not isinstance(keep_versions, (int, np.integer)):
             raise TypeError(f"'keep_versions' must be an int, not "
                             f"{type(keep_versions).__name__}.")
-        if keep_versions < 1:
-            raise ValueError(f"'keep_versions' must be >= 1, not {keep_versions}.")
         keep_versions = int(keep_versions)
     if keep_for is None:
         return keep_versions, None
