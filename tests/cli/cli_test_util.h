@@ -17,33 +17,6 @@
 
 namespace oups::cli_test {
 
-// A Scalar's slots, whether include/oups/table/scalar.h exposes them as
-// members or as accessors (it is moving from the first to the second).
-template <typename S>
-int64_t I64(const S& s) {
-  if constexpr (requires { s.i64(); }) return s.i64(); else return s.i64;
-}
-template <typename S>
-uint64_t U64(const S& s) {
-  if constexpr (requires { s.u64(); }) return s.u64(); else return s.u64;
-}
-template <typename S>
-double F64(const S& s) {
-  if constexpr (requires { s.f64(); }) return s.f64(); else return s.f64;
-}
-template <typename S>
-std::string Bytes(const S& s) {
-  if constexpr (requires { s.bytes(); }) return s.bytes(); else return s.bytes;
-}
-template <typename S>
-bool Valid(const S& s) {
-  if constexpr (requires { s.is_valid(); }) return s.is_valid(); else return s.is_valid;
-}
-template <typename S>
-DataType TypeOf(const S& s) {
-  if constexpr (requires { s.type(); }) return s.type(); else return s.type;
-}
-
 struct CliResult {
   int code = -1;
   std::string out;

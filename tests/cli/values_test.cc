@@ -12,13 +12,6 @@
 namespace oups::cli {
 namespace {
 
-using cli_test::Bytes;
-using cli_test::F64;
-using cli_test::I64;
-using cli_test::TypeOf;
-using cli_test::U64;
-using cli_test::Valid;
-
 using civil::DaysFromCivil;
 
 TEST(ParseTypeSpec, AcceptedForms) {
@@ -161,14 +154,14 @@ TEST(AppendText, NumbersBoolsDatesStrings) {
 TEST(ParseScalar, InTheColumnType) {
   auto ts = ParseScalar("2024-01-01", DataType::Timestamp(TimeUnit::kMicro));
   ASSERT_TRUE(ts.ok());
-  EXPECT_EQ(TypeOf(*ts), DataType::Timestamp(TimeUnit::kMicro));
-  EXPECT_EQ(I64(*ts), DaysFromCivil(2024, 1, 1) * 86400 * 1'000'000);
+  EXPECT_EQ(ts->type(), DataType::Timestamp(TimeUnit::kMicro));
+  EXPECT_EQ(ts->i64(), DaysFromCivil(2024, 1, 1) * 86400 * 1'000'000);
   auto i = ParseScalar("-3", DataType::Int64());
   ASSERT_TRUE(i.ok());
-  EXPECT_EQ(I64(*i), -3);
+  EXPECT_EQ(i->i64(), -3);
   auto s = ParseScalar("abc", DataType::String());
   ASSERT_TRUE(s.ok());
-  EXPECT_EQ(Bytes(*s), "abc");
+  EXPECT_EQ(s->bytes(), "abc");
   auto bad = ParseScalar("abc", DataType::Int64());
   ASSERT_FALSE(bad.ok());
   // GitHub issue 11, point 12: the expected form goes with the type.
@@ -179,7 +172,7 @@ TEST(ParseScalar, InTheColumnType) {
             "expected int64, found '99999999999999999999': out of range");
   auto u = ParseScalar("18446744073709551615", DataType::UInt64());
   ASSERT_TRUE(u.ok()) << u.status().ToString();
-  EXPECT_EQ(U64(*u), 18446744073709551615ull);
+  EXPECT_EQ(u->u64(), 18446744073709551615ull);
   auto neg = ParseScalar("-1", DataType::UInt64());
   ASSERT_FALSE(neg.ok());
   EXPECT_EQ(neg.status().message(), "expected uint64, found '-1': out of range");

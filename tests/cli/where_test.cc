@@ -9,13 +9,6 @@
 namespace oups::cli {
 namespace {
 
-using cli_test::Bytes;
-using cli_test::F64;
-using cli_test::I64;
-using cli_test::TypeOf;
-using cli_test::U64;
-using cli_test::Valid;
-
 const Schema kSchema({{"px", DataType::Float64()},
                       {"n", DataType::Int32()},
                       {"sym", DataType::String()},
@@ -33,26 +26,26 @@ TEST(Where, Comparisons) {
   EXPECT_EQ(t.column, "px");
   EXPECT_EQ(t.op, FilterOp::kGe);
   ASSERT_EQ(t.values.size(), 1u);
-  EXPECT_EQ(F64(t.values[0]), 100.5);
+  EXPECT_EQ(t.values[0].f64(), 100.5);
   EXPECT_EQ(Parse("  n = 3 ").op, FilterOp::kEq);
-  EXPECT_EQ(I64(Parse("n != -3").values[0]), -3);
-  EXPECT_EQ(F64(Parse("n < 2.5").values[0]), 2.5);  // a fraction for an integer column
-  EXPECT_EQ(Bytes(Parse("sym == 'A B'").values[0]), "A B");
-  EXPECT_EQ(Bytes(Parse("sym == \"null\"").values[0]), "null");
-  EXPECT_FALSE(Valid(Parse("sym == null").values[0]));
+  EXPECT_EQ(Parse("n != -3").values[0].i64(), -3);
+  EXPECT_EQ(Parse("n < 2.5").values[0].f64(), 2.5);  // a fraction for an integer column
+  EXPECT_EQ(Parse("sym == 'A B'").values[0].bytes(), "A B");
+  EXPECT_EQ(Parse("sym == \"null\"").values[0].bytes(), "null");
+  EXPECT_FALSE(Parse("sym == null").values[0].is_valid());
   EXPECT_EQ(Parse("`my col` > 1").column, "my col");
   EXPECT_EQ(Parse("\"my col\" <= 1").op, FilterOp::kLe);
   FilterTerm ts = Parse("ts < '1970-01-02 00:00:00Z'");
-  EXPECT_EQ(I64(ts.values[0]), 86'400'000'000'000);
+  EXPECT_EQ(ts.values[0].i64(), 86'400'000'000'000);
 }
 
 TEST(Where, Lists) {
   FilterTerm t = Parse("sym in [AAA, 'B,B', null]");
   EXPECT_EQ(t.op, FilterOp::kIn);
   ASSERT_EQ(t.values.size(), 3u);
-  EXPECT_EQ(Bytes(t.values[0]), "AAA");
-  EXPECT_EQ(Bytes(t.values[1]), "B,B");
-  EXPECT_FALSE(Valid(t.values[2]));
+  EXPECT_EQ(t.values[0].bytes(), "AAA");
+  EXPECT_EQ(t.values[1].bytes(), "B,B");
+  EXPECT_FALSE(t.values[2].is_valid());
   FilterTerm u = Parse("n NOT IN (1,2)");
   EXPECT_EQ(u.op, FilterOp::kNotIn);
   EXPECT_EQ(u.values.size(), 2u);
