@@ -58,6 +58,10 @@ Status CompressionOptions::Validate() const {
   if (codec == Compression::kLz4Legacy) {
     return Status::InvalidArgument("the Hadoop-framed LZ4 codec is read-only (write lz4_raw)");
   }
+  if (codec == Compression::kLzo) return Status::NotSupported("compression LZO is not supported");
+  // Only a level can be out of range: a codec (and its compression context) is
+  // made for that check alone, not on every write.
+  if (!level) return Status::OK();
   return MakeCodec(*this).status();
 }
 
